@@ -1,0 +1,140 @@
+package cluster
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// File is the shape of $XDG_CONFIG_HOME/etcdeck/config.yaml. Every field is optional.
+//
+//	default-context: prod          # used when neither flags nor ETCDCTL_* name endpoints
+//	contexts:
+//	  prod:
+//	    endpoints: [https://10.0.0.1:2379, https://10.0.0.2:2379]
+//	    cacert: /etc/etcd/ca.pem
+//	    cert: /etc/etcd/client.pem
+//	    key: /etc/etcd/client-key.pem
+//	    user: root                 # the password is asked on the terminal
+//	backup-dir: ~/backups/etcd     # where snapshots go
+//	health-poll-interval: 5s       # Cluster view refresh
+//	watch-buffer-size: 10000       # events buffered per watch before it applies backpressure
+//	read-only: false               # refuse every write
+//	keys:                          # key overrides: action name -> keys
+//	  global.quit: [q, ctrl+q]
+type File struct {
+	DefaultContext     string              `yaml:"default-context"`
+	Contexts           map[string]Context  `yaml:"contexts"`
+	BackupDir          string              `yaml:"backup-dir"`
+	HealthPollInterval Duration            `yaml:"health-poll-interval"`
+	WatchBufferSize    int                 `yaml:"watch-buffer-size"`
+	ReadOnly           *bool               `yaml:"read-only"`
+	Keys               map[string][]string `yaml:"keys"`
+
+	// Path is where the file was read from ("" when there was none).
+	Path string `yaml:"-"`
+}
+
+// Context is a named cluster connection in the config file; its fields mirror etcdctl's flags.
+type Context struct {
+	Endpoints             []string `yaml:"endpoints"`
+	CACert                string   `yaml:"cacert"`
+	Cert                  string   `yaml:"cert"`
+	Key                   string   `yaml:"key"`
+	InsecureSkipTLSVerify *bool    `yaml:"insecure-skip-tls-verify"`
+	InsecureTransport     *bool    `yaml:"insecure-transport"`
+	User                  string   `yaml:"user"`
+	Password              string   `yaml:"password"`
+	DialTimeout           Duration `yaml:"dial-timeout"`
+	CommandTimeout        Duration `yaml:"command-timeout"`
+	KeepaliveTime         Duration `yaml:"keepalive-time"`
+	KeepaliveTimeout      Duration `yaml:"keepalive-timeout"`
+}
+
+// Duration is a time.Duration written as "5s" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses Go duration syntax.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration (e.g. 5s, 1m)", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// DefaultConfigPath is $XDG_CONFIG_HOME/etcdeck/config.yaml (~/.config when unset).
+func DefaultConfigPath() string {
+	base := os.Getenv("XDG_CONFIG_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".config")
+	}
+	return filepath.Join(base, "etcdeck", "config.yaml")
+}
+
+// StateDir is $XDG_STATE_HOME/etcdeck (~/.local/state when unset): logs live there.
+func StateDir() string {
+	base := os.Getenv("XDG_STATE_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(base, "etcdeck")
+}
+
+// DefaultBackupDir is $XDG_DATA_HOME/etcdeck/backups.
+func DefaultBackupDir() string {
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(base, "etcdeck", "backups")
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): `)
+
+// LoadFile reads the config file at path. A missing file is not an error when optional is true
+// (the default path); a malformed one is one error naming the file and line.
+func LoadFile(path string, optional bool) (*File, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && optional {
+		return &File{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		msg := err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			return nil, fmt.Errorf("%s:%s: %s", path, m[1], msg[len(m[0]):])
+		}
+		if m := regexp.MustCompile(`^line (\d+): `).FindStringSubmatch(msg); m != nil {
+			return nil, fmt.Errorf("%s:%s: %s", path, m[1], msg[len(m[0]):])
+		}
+		return nil, fmt.Errorf("%s: %s", path, msg)
+	}
+	if f.DefaultContext != "" {
+		if _, ok := f.Contexts[f.DefaultContext]; !ok {
+			return nil, fmt.Errorf("%s: default-context %q is not one of the contexts", path, f.DefaultContext)
+		}
+	}
+	if f.WatchBufferSize < 0 {
+		return nil, fmt.Errorf("%s: watch-buffer-size must be positive", path)
+	}
+	f.Path = path
+	return &f, nil
+}

@@ -1,0 +1,155 @@
+package cluster
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+func isPermissionDenied(err error) bool {
+	return err != nil && errors.Is(rpctypes.Error(err), rpctypes.ErrPermissionDenied)
+}
+
+// Explain turns an error of a clientv3 call into a sentence a person can act on, without the
+// gRPC wrapping. It is for calls on a connection that already worked; Connect diagnoses more.
+func Explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	ev := rpctypes.Error(err)
+	switch {
+	case errors.Is(ev, rpctypes.ErrAuthFailed):
+		return errors.New("authentication failed: check --user and the password")
+	case errors.Is(ev, rpctypes.ErrPermissionDenied):
+		return errors.New("permission denied: the user's roles do not allow this")
+	case errors.Is(ev, rpctypes.ErrCompacted):
+		return errors.New("that revision has been compacted")
+	case errors.Is(ev, rpctypes.ErrFutureRev):
+		return errors.New("that revision is in the future")
+	case errors.Is(ev, rpctypes.ErrNoLeader):
+		return errors.New("the cluster has no leader (lost quorum?)")
+	case errors.Is(ev, rpctypes.ErrRequestTooLarge):
+		return errors.New("request too large for the server's --max-request-bytes")
+	case errors.Is(ev, rpctypes.ErrNoSpace):
+		return errors.New("the database is full (NOSPACE alarm): compact, defragment and disarm")
+	case errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded:
+		return errors.New("timed out waiting for the cluster (--command-timeout)")
+	case errors.Is(err, context.Canceled) || status.Code(err) == codes.Canceled:
+		return errors.New("cancelled")
+	}
+	if s, ok := status.FromError(err); ok && s.Code() != codes.OK {
+		return errors.New(strings.TrimPrefix(s.Message(), "etcdserver: "))
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "etcdserver: "))
+}
+
+// explain diagnoses a failure to connect: auth errors say so; transport failures are retried by
+// hand against each endpoint (TCP, then TLS) to name the real cause, which gRPC hides behind
+// "context deadline exceeded".
+func (c *Client) explain(ctx context.Context, err error) error {
+	ev := rpctypes.Error(err)
+	switch {
+	case errors.Is(ev, rpctypes.ErrAuthFailed):
+		return fmt.Errorf("authentication failed for user %s: wrong user name or password", c.conf.User)
+	case errors.Is(ev, rpctypes.ErrPermissionDenied):
+		return fmt.Errorf("permission denied for user %s", c.conf.User)
+	case errors.Is(ev, rpctypes.ErrAuthNotEnabled):
+		return fmt.Errorf("user %s given but authentication is not enabled on the cluster", c.conf.User)
+	}
+	var causes []string
+	for _, ep := range c.conf.Endpoints {
+		if why := c.diagnose(ctx, hostOf(ep)); why != "" {
+			causes = append(causes, why)
+		}
+	}
+	if len(causes) > 0 {
+		return errors.New(strings.Join(causes, "; "))
+	}
+	return Explain(err)
+}
+
+// diagnose dials one endpoint the way gRPC would and returns what went wrong, or "".
+func (c *Client) diagnose(ctx context.Context, addr string) string {
+	d := net.Dialer{Timeout: c.conf.DialTimeout}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		var dnsErr *net.DNSError
+		switch {
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return "connection refused at " + addr
+		case errors.As(err, &dnsErr):
+			return fmt.Sprintf("cannot resolve %s: %s", dnsErr.Name, dnsErr.Err)
+		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+			return fmt.Sprintf("no answer from %s within %s (--dial-timeout)", addr, c.conf.DialTimeout)
+		}
+		return fmt.Sprintf("cannot reach %s: %v", addr, err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(c.conf.DialTimeout))
+	t := c.tls
+	if t == nil {
+		// Plaintext failed although TCP works: is it a TLS server?
+		probe := tls.Client(conn, &tls.Config{InsecureSkipVerify: true})
+		if probe.Handshake() == nil {
+			return addr + " speaks TLS: use an https:// endpoint with --cacert (and --cert/--key if it asks for a client certificate)"
+		}
+		return ""
+	}
+	t = t.Clone()
+	if host, _, err := net.SplitHostPort(addr); err == nil && t.ServerName == "" {
+		t.ServerName = host
+	}
+	tc := tls.Client(conn, t)
+	err = tc.Handshake()
+	if err == nil {
+		// TLS 1.3 servers reject a missing client certificate after the handshake: read to see it.
+		tc.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		_, err = tc.Read(make([]byte, 1))
+		if err != nil && isTimeout(err) {
+			return ""
+		}
+	}
+	return tlsCause(addr, err)
+}
+
+func tlsCause(addr string, err error) string {
+	if err == nil {
+		return ""
+	}
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var rec tls.RecordHeaderError
+	var verr *tls.CertificateVerificationError
+	msg := err.Error()
+	switch {
+	case errors.As(err, &unknown) || strings.Contains(msg, "unknown authority"):
+		return fmt.Sprintf("certificate signed by unknown authority at %s: check --cacert", addr)
+	case errors.As(err, &host):
+		return fmt.Sprintf("the certificate of %s is not valid for that name: %v", addr, host.Error())
+	case errors.As(err, &invalid):
+		return fmt.Sprintf("the certificate of %s is invalid: %v", addr, invalid.Error())
+	case errors.As(err, &verr):
+		return fmt.Sprintf("cannot verify the certificate of %s: %v", addr, verr.Err)
+	case errors.As(err, &rec):
+		return addr + " does not speak TLS: use an http:// endpoint and drop the TLS flags"
+	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate"):
+		return fmt.Sprintf("%s rejected our client certificate (or none was sent): check --cert and --key", addr)
+	}
+	return fmt.Sprintf("TLS with %s failed: %v", addr, err)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -1,0 +1,298 @@
+package cluster
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Options are the connection and global settings after precedence is applied:
+// flags, then ETCDCTL_* variables, then --context, then the config's default context, then the
+// embedded member.
+type Options struct {
+	Conn ConnConfig
+	// Embedded is true when no endpoints were named anywhere: the console starts its own member.
+	Embedded bool
+	// Source says where the endpoints came from, for the status bar and errors.
+	Source             string
+	Context            string
+	ReadOnly           bool
+	BackupDir          string
+	HealthPollInterval time.Duration
+	WatchBufferSize    int
+	// Keys are the config file's key overrides, applied by keymap.
+	Keys       map[string][]string
+	ConfigPath string
+}
+
+// Flags holds the parsed values of the connection and global flags.
+type Flags struct {
+	fs                    *pflag.FlagSet
+	endpoints             []string
+	cacert, cert, key     string
+	insecureSkipTLSVerify bool
+	insecureTransport     bool
+	user, password        string
+	dialTimeout           time.Duration
+	commandTimeout        time.Duration
+	keepaliveTime         time.Duration
+	keepaliveTimeout      time.Duration
+	context               string
+	config                string
+	readOnly              bool
+	backupDir             string
+}
+
+// Defaults of etcdctl, which etcdeck keeps.
+const (
+	DefaultDialTimeout      = 2 * time.Second
+	DefaultCommandTimeout   = 5 * time.Second
+	DefaultKeepaliveTime    = 2 * time.Second
+	DefaultKeepaliveTimeout = 6 * time.Second
+	DefaultHealthInterval   = 5 * time.Second
+	DefaultWatchBufferSize  = 10000
+)
+
+// RegisterFlags defines etcdctl's connection flags, with etcdctl's names and defaults, and
+// etcdeck's global ones on fs.
+func RegisterFlags(fs *pflag.FlagSet) *Flags {
+	f := &Flags{fs: fs}
+	fs.StringSliceVar(&f.endpoints, "endpoints", nil, "gRPC endpoints, comma separated (default: the embedded member)")
+	fs.StringVar(&f.cacert, "cacert", "", "verify certificates of TLS-enabled secure servers using this CA bundle")
+	fs.StringVar(&f.cert, "cert", "", "identify secure client using this TLS certificate file")
+	fs.StringVar(&f.key, "key", "", "identify secure client using this TLS key file")
+	fs.BoolVar(&f.insecureSkipTLSVerify, "insecure-skip-tls-verify", false, "skip server certificate verification (CAUTION: this option should be enabled only for testing purposes)")
+	fs.BoolVar(&f.insecureTransport, "insecure-transport", true, "disable transport security for client connections")
+	fs.StringVar(&f.user, "user", "", "username[:password] for authentication (prompt if password is not supplied)")
+	fs.StringVar(&f.password, "password", "", "password for authentication (if this option is used, --user option shouldn't include password)")
+	fs.DurationVar(&f.dialTimeout, "dial-timeout", DefaultDialTimeout, "dial timeout for client connections")
+	fs.DurationVar(&f.commandTimeout, "command-timeout", DefaultCommandTimeout, "timeout for short running command (excluding dial timeout)")
+	fs.DurationVar(&f.keepaliveTime, "keepalive-time", DefaultKeepaliveTime, "keepalive time for client connections")
+	fs.DurationVar(&f.keepaliveTimeout, "keepalive-timeout", DefaultKeepaliveTimeout, "keepalive timeout for client connections")
+	fs.StringVar(&f.context, "context", "", "named cluster from the config file")
+	fs.StringVar(&f.config, "config", "", "config file (default $XDG_CONFIG_HOME/etcdeck/config.yaml)")
+	fs.BoolVar(&f.readOnly, "read-only", false, "refuse every write (put, delete, restore, defrag)")
+	fs.StringVar(&f.backupDir, "backup-dir", "", "where snapshots are written (default $XDG_DATA_HOME/etcdeck/backups)")
+	return f
+}
+
+// envName is etcdctl's rule: ETCDCTL_ + the flag name upper-cased with - as _.
+func envName(flag string) string {
+	return "ETCDCTL_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// Resolve applies the precedence rules. getenv is os.Getenv outside tests.
+func (f *Flags) Resolve(getenv func(string) string) (Options, error) {
+	path, optional := f.config, f.config == ""
+	if optional {
+		path = DefaultConfigPath()
+	}
+	file, err := LoadFile(path, optional)
+	if err != nil {
+		return Options{}, err
+	}
+	o := Options{
+		Conn: ConnConfig{
+			InsecureTransport: true,
+			DialTimeout:       DefaultDialTimeout,
+			CommandTimeout:    DefaultCommandTimeout,
+			KeepaliveTime:     DefaultKeepaliveTime,
+			KeepaliveTimeout:  DefaultKeepaliveTimeout,
+		},
+		Source:             "embedded",
+		BackupDir:          DefaultBackupDir(),
+		HealthPollInterval: DefaultHealthInterval,
+		WatchBufferSize:    DefaultWatchBufferSize,
+		Keys:               file.Keys,
+		ConfigPath:         file.Path,
+	}
+	if file.BackupDir != "" {
+		o.BackupDir = expandHome(file.BackupDir)
+	}
+	if file.HealthPollInterval > 0 {
+		o.HealthPollInterval = time.Duration(file.HealthPollInterval)
+	}
+	if file.WatchBufferSize > 0 {
+		o.WatchBufferSize = file.WatchBufferSize
+	}
+	if file.ReadOnly != nil {
+		o.ReadOnly = *file.ReadOnly
+	}
+
+	// Lowest first: each layer overrides what it sets.
+	if file.DefaultContext != "" {
+		o.Context = file.DefaultContext
+		o.applyContext(file.Contexts[file.DefaultContext], "default context "+file.DefaultContext)
+	}
+	if f.context != "" {
+		c, ok := file.Contexts[f.context]
+		if !ok {
+			return Options{}, fmt.Errorf("--context %q: no such context in %s", f.context, path)
+		}
+		o.Context = f.context
+		o.applyContext(c, "context "+f.context)
+	}
+	if err := f.applyEnv(&o, getenv); err != nil {
+		return Options{}, err
+	}
+	f.applyFlags(&o)
+
+	if u, p, ok := strings.Cut(o.Conn.User, ":"); ok {
+		if o.Conn.Password != "" && f.fs.Changed("password") && f.fs.Changed("user") {
+			return Options{}, fmt.Errorf("--user includes a password and --password is set too: use one")
+		}
+		o.Conn.User, o.Conn.Password = u, p
+	}
+	o.Embedded = len(o.Conn.Endpoints) == 0
+	return o, nil
+}
+
+func (o *Options) applyContext(c Context, source string) {
+	if len(c.Endpoints) > 0 {
+		o.Conn.Endpoints, o.Source = c.Endpoints, source
+	}
+	setStr(&o.Conn.CACert, expandHome(c.CACert))
+	setStr(&o.Conn.Cert, expandHome(c.Cert))
+	setStr(&o.Conn.Key, expandHome(c.Key))
+	setStr(&o.Conn.User, c.User)
+	setStr(&o.Conn.Password, c.Password)
+	if c.InsecureSkipTLSVerify != nil {
+		o.Conn.InsecureSkipTLSVerify = *c.InsecureSkipTLSVerify
+	}
+	if c.InsecureTransport != nil {
+		o.Conn.InsecureTransport = *c.InsecureTransport
+	}
+	setDur(&o.Conn.DialTimeout, time.Duration(c.DialTimeout))
+	setDur(&o.Conn.CommandTimeout, time.Duration(c.CommandTimeout))
+	setDur(&o.Conn.KeepaliveTime, time.Duration(c.KeepaliveTime))
+	setDur(&o.Conn.KeepaliveTimeout, time.Duration(c.KeepaliveTimeout))
+}
+
+func (f *Flags) applyEnv(o *Options, getenv func(string) string) error {
+	for _, name := range []string{"endpoints", "cacert", "cert", "key", "insecure-skip-tls-verify",
+		"insecure-transport", "user", "password", "dial-timeout", "command-timeout",
+		"keepalive-time", "keepalive-timeout"} {
+		v := getenv(envName(name))
+		if v == "" {
+			continue
+		}
+		if err := o.set(name, v); err != nil {
+			return fmt.Errorf("%s=%q: %v", envName(name), redact(name, v), err)
+		}
+		if name == "endpoints" {
+			o.Source = envName(name)
+		}
+	}
+	return nil
+}
+
+func (f *Flags) applyFlags(o *Options) {
+	fs := f.fs
+	if fs.Changed("endpoints") {
+		o.Conn.Endpoints, o.Source = f.endpoints, "--endpoints"
+	}
+	if fs.Changed("cacert") {
+		o.Conn.CACert = f.cacert
+	}
+	if fs.Changed("cert") {
+		o.Conn.Cert = f.cert
+	}
+	if fs.Changed("key") {
+		o.Conn.Key = f.key
+	}
+	if fs.Changed("insecure-skip-tls-verify") {
+		o.Conn.InsecureSkipTLSVerify = f.insecureSkipTLSVerify
+	}
+	if fs.Changed("insecure-transport") {
+		o.Conn.InsecureTransport = f.insecureTransport
+	}
+	if fs.Changed("user") {
+		o.Conn.User = f.user
+	}
+	if fs.Changed("password") {
+		o.Conn.Password = f.password
+	}
+	if fs.Changed("dial-timeout") {
+		o.Conn.DialTimeout = f.dialTimeout
+	}
+	if fs.Changed("command-timeout") {
+		o.Conn.CommandTimeout = f.commandTimeout
+	}
+	if fs.Changed("keepalive-time") {
+		o.Conn.KeepaliveTime = f.keepaliveTime
+	}
+	if fs.Changed("keepalive-timeout") {
+		o.Conn.KeepaliveTimeout = f.keepaliveTimeout
+	}
+	if fs.Changed("read-only") {
+		o.ReadOnly = f.readOnly
+	}
+	if fs.Changed("backup-dir") {
+		o.BackupDir = f.backupDir
+	}
+}
+
+// set parses one etcdctl setting from its text form (an ETCDCTL_* value).
+func (o *Options) set(name, v string) error {
+	c := &o.Conn
+	var err error
+	switch name {
+	case "endpoints":
+		c.Endpoints = splitList(v)
+	case "cacert":
+		c.CACert = v
+	case "cert":
+		c.Cert = v
+	case "key":
+		c.Key = v
+	case "user":
+		c.User = v
+	case "password":
+		c.Password = v
+	case "insecure-skip-tls-verify":
+		c.InsecureSkipTLSVerify, err = strconv.ParseBool(v)
+	case "insecure-transport":
+		c.InsecureTransport, err = strconv.ParseBool(v)
+	case "dial-timeout":
+		c.DialTimeout, err = time.ParseDuration(v)
+	case "command-timeout":
+		c.CommandTimeout, err = time.ParseDuration(v)
+	case "keepalive-time":
+		c.KeepaliveTime, err = time.ParseDuration(v)
+	case "keepalive-timeout":
+		c.KeepaliveTimeout, err = time.ParseDuration(v)
+	}
+	return err
+}
+
+func redact(name, v string) string {
+	if name == "password" || name == "user" {
+		return "***"
+	}
+	return v
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func setStr(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+func setDur(dst *time.Duration, v time.Duration) {
+	if v > 0 {
+		*dst = v
+	}
+}

@@ -1,0 +1,172 @@
+// Package nodetest starts real etcd members for tests: one or three in-process embedded members on
+// random loopback ports in a temp dir, or Debian's etcd-server (3.4) binary when it is installed.
+// It lives under embednode because starting members is embednode's job; only tests import it.
+package nodetest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/etcdeck/etcdeck/embednode"
+)
+
+// FreePort returns a loopback port that was free a moment ago.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Config returns a member config on fresh loopback ports with its data in a test temp dir.
+func Config(t testing.TB, name string) embednode.Config {
+	t.Helper()
+	return embednode.Config{
+		Name:             name,
+		DataDir:          filepath.Join(t.TempDir(), name+".etcd"),
+		ListenClientURLs: []string{fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))},
+		ListenPeerURLs:   []string{fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))},
+		Logger:           zap.NewNop(),
+		UnsafeNoFsync:    true,
+	}
+}
+
+// Start runs one in-process member and stops it when the test ends.
+func Start(t testing.TB) *embednode.Member {
+	t.Helper()
+	return StartConfig(t, Config(t, "default"))
+}
+
+// StartConfig runs an in-process member with cfg and stops it when the test ends.
+func StartConfig(t testing.TB, cfg embednode.Config) *embednode.Member {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := embednode.Start(ctx, cfg)
+	if err != nil {
+		t.Fatalf("start member: %v", err)
+	}
+	t.Cleanup(func() { m.Close(10 * time.Second) })
+	return m
+}
+
+// StartCluster runs n in-process members forming one cluster and returns them in name order
+// (m0, m1, ...). Each can be closed on its own to simulate a member failure.
+func StartCluster(t testing.TB, n int) []*embednode.Member {
+	t.Helper()
+	cfgs := make([]embednode.Config, n)
+	var initial []string
+	for i := range cfgs {
+		cfgs[i] = Config(t, fmt.Sprintf("m%d", i))
+		cfgs[i].InitialClusterToken = fmt.Sprintf("nodetest-%d", time.Now().UnixNano())
+		initial = append(initial, cfgs[i].Name+"="+cfgs[i].ListenPeerURLs[0])
+	}
+	members := make([]*embednode.Member, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for i := range cfgs {
+		cfgs[i].InitialClusterToken = cfgs[0].InitialClusterToken
+		cfgs[i].InitialCluster = strings.Join(initial, ",")
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			members[i], errs[i] = embednode.Start(ctx, cfgs[i])
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			for _, m := range members {
+				if m != nil {
+					m.Close(5 * time.Second)
+				}
+			}
+			t.Fatalf("start member m%d: %v", i, err)
+		}
+	}
+	t.Cleanup(func() {
+		for _, m := range members {
+			m.Close(10 * time.Second)
+		}
+	})
+	return members
+}
+
+// Endpoints joins the client endpoints of members for clients.
+func Endpoints(members ...*embednode.Member) []string {
+	var out []string
+	for _, m := range members {
+		out = append(out, m.Endpoints()...)
+	}
+	return out
+}
+
+// Etcd34Binary returns the path of Debian's etcd (3.4) server binary, or "" when not installed.
+func Etcd34Binary() string {
+	for _, p := range []string{"/usr/bin/etcd", "/usr/sbin/etcd"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("etcd"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// StartEtcd34 runs Debian's etcd-server binary on random loopback ports and returns its client
+// endpoint; it skips the test with the reason when the package is not installed.
+func StartEtcd34(t testing.TB) string {
+	t.Helper()
+	bin := Etcd34Binary()
+	if bin == "" {
+		t.Skip("Debian's etcd-server is not installed (apt-get install -y etcd-server); .ci/run installs it")
+	}
+	dir := t.TempDir()
+	client := fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))
+	peer := fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))
+	cmd := exec.Command(bin, "--name", "old", "--data-dir", filepath.Join(dir, "old.etcd"),
+		"--listen-client-urls", client, "--advertise-client-urls", client,
+		"--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+		"--initial-cluster", "old="+peer)
+	log, err := os.Create(filepath.Join(dir, "etcd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		log.Close()
+	})
+	host := strings.TrimPrefix(client, "http://")
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", host, 200*time.Millisecond); err == nil {
+			c.Close()
+			return host
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	out, _ := os.ReadFile(log.Name())
+	t.Fatalf("etcd 3.4 did not listen on %s:\n%s", host, out)
+	return ""
+}
