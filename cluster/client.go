@@ -100,27 +100,40 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger) (*Client, er
 		return nil, cl.explain(ctx, err)
 	}
 	cl.c = c
-	// Dialing is lazy: ask for the status of one endpoint so errors surface here.
-	cctx, cancel := context.WithTimeout(ctx, conf.DialTimeout+conf.CommandTimeout)
+	// Dialing is lazy: ask for status so errors surface here. gRPC retries a failing handshake
+	// until the deadline, so after --dial-timeout we look at the endpoints ourselves and stop
+	// early when they show the cause (wrong CA, refused, not TLS).
+	if err := cl.probe(ctx, conf.DialTimeout); err != nil {
+		if why := cl.diagnoseAll(ctx); why != "" {
+			c.Close()
+			return nil, errors.New(why)
+		}
+		if err := cl.probe(ctx, conf.CommandTimeout); err != nil {
+			c.Close()
+			return nil, cl.explain(ctx, err)
+		}
+	}
+	return cl, nil
+}
+
+// probe checks that an endpoint answers and that the credentials allow a read.
+func (cl *Client) probe(ctx context.Context, timeout time.Duration) error {
+	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var lastErr error
-	for _, ep := range c.Endpoints() {
-		if _, lastErr = c.Status(cctx, ep); lastErr == nil {
+	for _, ep := range cl.c.Endpoints() {
+		if _, lastErr = cl.c.Status(cctx, ep); lastErr == nil {
 			break
 		}
 	}
 	if lastErr == nil {
 		// Status does not need credentials; a read does.
-		_, lastErr = c.Get(cctx, "\x00", clientv3.WithKeysOnly(), clientv3.WithCountOnly())
+		_, lastErr = cl.c.Get(cctx, "\x00", clientv3.WithKeysOnly(), clientv3.WithCountOnly())
 		if isPermissionDenied(lastErr) {
 			lastErr = nil // authenticated, just not allowed to read that key
 		}
 	}
-	if lastErr != nil {
-		c.Close()
-		return nil, cl.explain(ctx, lastErr)
-	}
-	return cl, nil
+	return lastErr
 }
 
 func tlsConfig(conf ConnConfig) (*tls.Config, error) {

@@ -66,16 +66,21 @@ func (c *Client) explain(ctx context.Context, err error) error {
 	case errors.Is(ev, rpctypes.ErrAuthNotEnabled):
 		return fmt.Errorf("user %s given but authentication is not enabled on the cluster", c.conf.User)
 	}
+	if why := c.diagnoseAll(ctx); why != "" {
+		return errors.New(why)
+	}
+	return Explain(err)
+}
+
+// diagnoseAll joins what is wrong with each endpoint, or returns "" when they all look fine.
+func (c *Client) diagnoseAll(ctx context.Context) string {
 	var causes []string
 	for _, ep := range c.conf.Endpoints {
 		if why := c.diagnose(ctx, hostOf(ep)); why != "" {
 			causes = append(causes, why)
 		}
 	}
-	if len(causes) > 0 {
-		return errors.New(strings.Join(causes, "; "))
-	}
-	return Explain(err)
+	return strings.Join(causes, "; ")
 }
 
 // diagnose dials one endpoint the way gRPC would and returns what went wrong, or "".

@@ -33,6 +33,10 @@ type Config struct {
 	LogFile string
 	// Logger, when set, is used instead of LogFile (tests pass zap.NewNop()).
 	Logger *zap.Logger
+	// Client TLS, with etcd's flag names: --cert-file, --key-file, --trusted-ca-file,
+	// --client-cert-auth. Client URLs must then say https.
+	CertFile, KeyFile, TrustedCAFile string
+	ClientCertAuth                   bool
 	// UnsafeNoFsync trades durability for speed; only tests set it.
 	UnsafeNoFsync bool
 }
@@ -163,6 +167,10 @@ func Start(ctx context.Context, cfg Config) (*Member, error) {
 		ec.InitialClusterToken = cfg.InitialClusterToken
 	}
 	ec.UnsafeNoFsync = cfg.UnsafeNoFsync
+	ec.ClientTLSInfo.CertFile = cfg.CertFile
+	ec.ClientTLSInfo.KeyFile = cfg.KeyFile
+	ec.ClientTLSInfo.TrustedCAFile = cfg.TrustedCAFile
+	ec.ClientTLSInfo.ClientCertAuth = cfg.ClientCertAuth
 	switch {
 	case cfg.Logger != nil:
 		ec.ZapLoggerBuilder = embed.NewZapLoggerBuilder(cfg.Logger)

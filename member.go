@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/etcdeck/etcdeck/embednode"
+)
+
+// memberFlags defines etcd's member flags, with etcd's names, on fs.
+func memberFlags(fs *pflag.FlagSet) *embednode.Config {
+	def := embednode.DefaultConfig()
+	cfg := &embednode.Config{}
+	fs.StringVar(&cfg.Name, "name", def.Name, "human-readable name for this member")
+	fs.StringVar(&cfg.DataDir, "data-dir", def.DataDir, "path to the data directory")
+	fs.StringSliceVar(&cfg.ListenClientURLs, "listen-client-urls", def.ListenClientURLs, "URLs to listen on for client traffic")
+	fs.StringSliceVar(&cfg.ListenPeerURLs, "listen-peer-urls", def.ListenPeerURLs, "URLs to listen on for peer traffic")
+	return cfg
+}
+
+// memberTLSFlags defines etcd's client TLS flags for `etcdeck member`.
+func memberTLSFlags(fs *pflag.FlagSet, cfg *embednode.Config) {
+	fs.StringVar(&cfg.CertFile, "cert-file", "", "path to the client server TLS cert file")
+	fs.StringVar(&cfg.KeyFile, "key-file", "", "path to the client server TLS key file")
+	fs.StringVar(&cfg.TrustedCAFile, "trusted-ca-file", "", "path to the client server TLS trusted CA cert file")
+	fs.BoolVar(&cfg.ClientCertAuth, "client-cert-auth", false, "enable client cert authentication")
+}
+
+// runMember is `etcdeck member`: one etcd member in the foreground until SIGINT/SIGTERM. The
+// console runs it as its child (--child), reading the ready line from stdout.
+func runMember(args []string) int {
+	fs := pflag.NewFlagSet("etcdeck member", pflag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(os.Stderr, "Usage: etcdeck member [flags]\n\nRuns an etcd member in the foreground (logs on stderr unless --log-file).\n\n%s", fs.FlagUsages())
+	}
+	cfg := memberFlags(fs)
+	fs.StringVar(&cfg.InitialCluster, "initial-cluster", "", "initial cluster configuration for bootstrapping (default: this member alone)")
+	fs.StringVar(&cfg.LogFile, "log-file", "", "write the member's logs to this file instead of stderr")
+	memberTLSFlags(fs, cfg)
+	child := fs.Bool("child", false, "run as etcdeck's embedded member: report readiness on stdout, exit with the parent")
+	fs.MarkHidden("child")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(os.Stderr, "etcdeck member:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *child {
+		embednode.WatchParent(stop)
+	}
+	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	m, err := embednode.Start(startCtx, *cfg)
+	cancel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck member:", err)
+		return 1
+	}
+	if *child {
+		line, _ := json.Marshal(embednode.Ready{Name: cfg.Name, ClientURLs: m.ClientURLs, PeerURLs: m.PeerURLs, DataDir: cfg.DataDir})
+		fmt.Printf("%s%s\n", embednode.ReadyPrefix, line)
+	} else {
+		fmt.Printf("etcdeck member %q serving clients at %s (peers %s, data %s)\n",
+			cfg.Name, strings.Join(m.ClientURLs, ","), strings.Join(m.PeerURLs, ","), cfg.DataDir)
+	}
+	select {
+	case <-ctx.Done():
+		m.Close(30 * time.Second)
+		return 0
+	case err := <-m.Err():
+		fmt.Fprintln(os.Stderr, "etcdeck member:", err)
+		m.Close(5 * time.Second)
+		return 1
+	case <-m.Done():
+		fmt.Fprintln(os.Stderr, "etcdeck member: the member stopped")
+		return 1
+	}
+}
