@@ -137,3 +137,15 @@ func TestOverviewNamesLeaderOfThree(t *testing.T) {
 		t.Fatalf("overview = %+v, want a leader named m0..m2 and revision >= 2", o)
 	}
 }
+
+func TestConnectEtcd34(t *testing.T) {
+	ep := nodetest.StartEtcd34(t)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, InsecureTransport: true})
+	if err != nil {
+		t.Fatalf("connect to etcd 3.4: %v", err)
+	}
+	o, err := c.Overview(context.Background())
+	if err != nil || o.LeaderName != "old" {
+		t.Fatalf("overview from 3.4: %+v %v", o, err)
+	}
+}
