@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs etcdeck's whole test suite on a fresh machine: installs what the tests use (tmux for the
+# end-to-end tests, Debian's etcd-server 3.4 and etcdctl for the compatibility tests) when it can,
+# then vets and tests every package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v tmux >/dev/null || need+=(tmux)
+[ -x /usr/bin/etcd ] || need+=(etcd-server)
+command -v etcdctl >/dev/null || need+=(etcd-client)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${need[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    # The package may start a service on 2379; the tests want the port free.
+    service etcd stop >/dev/null 2>&1 || true
+    pkill -x etcd >/dev/null 2>&1 || true
+  else
+    echo "not installed: ${need[*]} (the tests that need them will skip)" >&2
+  fi
+fi
+
+go vet ./...
+go test -timeout 20m ./... "$@"
