@@ -1,0 +1,346 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// How a directory of etcd's flat keyspace is listed, and why this way.
+//
+// etcd counts every key in [key, range_end) for every limited Range, so a "first key after x"
+// request costs the whole rest of the directory, and a skip-scan with limited Gets costs
+// O(children × keys). etcd 3.7's RangeStream does not: each chunk is read from the in-memory index
+// with a limit and no total count (only the final chunk counts what remains). So on 3.7+ a listing
+// is a skip-scan over streams cancelled early: read keys in order; while a child's subtree is
+// small, read through it (its count comes for free); once skipAfter keys of one subtree have been
+// read, cancel and open a new stream just past that subtree. A listing then costs about one round
+// trip per large child plus the keys of small ones, never a count of the directory (measured
+// figures in the README, "Keys listing: performance"). Leaf-only directories are simply streamed;
+// the server doubles its chunks, so a page of n keys costs O(n), with no O(n²) counting.
+//
+// Servers without RangeStream (etcd < 3.7) get listing_fallback.go: first-byte windows of the child-name
+// space, skip-scanned with limited Gets batched in transactions.
+//
+// Every request of one listing is pinned to one revision, as client/v3/mirror/syncer.go does; the
+// pinned reads are serializable (an old revision cannot change), falling back to linearizable on a
+// member that has not applied that revision yet.
+
+// DefaultSep is the byte keys are split on.
+const DefaultSep = '/'
+
+// skipAfter is how many keys of one child's subtree the stream reads before jumping past it. A
+// restart costs a round trip (~0.1–0.3 ms locally) plus the chunks the server streamed before the
+// cancel arrived; reading a key from the stream costs ~1 µs. Measured with values 1, 8, 32, 128
+// (README): 32 keeps directories of many two-key children (configmaps per namespace) to one
+// stream and directories of a few big children to one restart each.
+const skipAfter = 32
+
+// Strategy names how a listing reads the server.
+type Strategy int
+
+const (
+	// StrategyAuto uses streams and falls back to windows when the server lacks RangeStream.
+	StrategyAuto Strategy = iota
+	// StrategyStream is the skip-scan over RangeStream (etcd 3.7+).
+	StrategyStream
+	// StrategyWindows is the skip-scan over first-byte windows with limited Gets (any etcd v3).
+	StrategyWindows
+)
+
+func (s Strategy) String() string {
+	switch s {
+	case StrategyStream:
+		return "stream"
+	case StrategyWindows:
+		return "windows"
+	}
+	return "auto"
+}
+
+// ListOptions tunes ListDir.
+type ListOptions struct {
+	// Sep is the byte keys are split on; 0 means '/'. 0xff is refused.
+	Sep byte
+	// Rev reads at this revision; 0 reads the current one and pins it for the whole listing.
+	Rev int64
+	// Limit stops after about this many rows so the first screen comes fast; 0 lists everything.
+	// Only the stream strategy pages; windows always list the whole directory.
+	Limit int
+	// After resumes a paged listing: pass the previous page's Next (and its Rev).
+	After string
+	// Strategy picks the reader; pass the previous listing's Stats.Strategy to skip re-probing.
+	Strategy Strategy
+}
+
+// Row is one child of a directory. A name can be a key (Leaf), a directory (Dir), or both: "a/b"
+// and "a/b/c" make "b" a leaf and a directory under "a/".
+type Row struct {
+	// Name is the raw segment after the directory's prefix, up to the separator (may be empty,
+	// may hold any bytes; show it with EscapeKey).
+	Name string
+	// Leaf: prefix+Name is a key.
+	Leaf bool
+	// Dir: keys exist under prefix+Name+sep.
+	Dir bool
+	// Count is the number of keys under the directory; -1 when unknown (FillDetails fetches it).
+	Count int64
+	// ValueSize is the leaf's value size in bytes; -1 when unknown (FillDetails fetches it).
+	ValueSize int64
+}
+
+// Path is the row's full key (leaf) or directory prefix without the separator.
+func (r Row) Path(prefix string) string { return prefix + r.Name }
+
+// ListStats says what a listing cost.
+type ListStats struct {
+	Strategy   Strategy
+	RoundTrips int
+	// KeysRead is how many keys the server sent.
+	KeysRead int64
+	// KeysCounted is how many keys the server counted for limited Gets (windows only; streams
+	// cancelled early count none).
+	KeysCounted int64
+}
+
+// Listing is the direct children of one directory at one revision, in byte order of their names
+// (which is key order, except that a directory "s" sorts before a key "s-x" although its keys
+// "s/…" come after it). Directories are not listed first: the order is the keyspace's.
+type Listing struct {
+	Prefix string
+	Sep    byte
+	Rev    int64
+	Rows   []Row
+	// Next is where the next page starts; empty when the directory is complete. A later page may
+	// repeat a name of this one (the directory part of a leaf): join pages with MergeRows.
+	Next  string
+	Stats ListStats
+}
+
+// ListDir lists the direct children of the directory prefix (e.g. "/registry/" or "" for the
+// whole keyspace; keys starting with the separator then make up the child named ""). It never
+// reads the keys below a large child: see the comment at the top of this file.
+func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (Listing, error) {
+	if opts.Sep == 0 {
+		opts.Sep = DefaultSep
+	}
+	if opts.Sep == 0xff {
+		return Listing{}, errors.New("the separator cannot be the byte 0xff")
+	}
+	ctx, cancel := c.ctx(ctx)
+	defer cancel()
+	l := Listing{Prefix: prefix, Sep: opts.Sep, Rev: opts.Rev}
+	if l.Rev == 0 {
+		// An exact-key read is O(log n) and tells the current revision to pin.
+		resp, err := c.c.Get(ctx, firstKey(prefix), clientv3.WithCountOnly())
+		if err != nil {
+			return l, Explain(err)
+		}
+		l.Rev = resp.Header.Revision
+		l.Stats.RoundTrips++
+	}
+	b := newBuilder(prefix, opts.Sep)
+	from := firstKey(prefix)
+	if opts.After != "" {
+		from = opts.After
+	}
+	end := clientv3.GetPrefixRangeEnd(prefix)
+	var err error
+	switch opts.Strategy {
+	case StrategyWindows:
+		l.Stats.Strategy = StrategyWindows
+		err = c.scanWindows(ctx, &l, b, end)
+	default:
+		l.Stats.Strategy = StrategyStream
+		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit)
+		if opts.Strategy == StrategyAuto && status.Code(err) == codes.Unimplemented {
+			b = newBuilder(prefix, opts.Sep)
+			l.Stats.Strategy, l.Next = StrategyWindows, ""
+			err = c.scanWindows(ctx, &l, b, end)
+		}
+	}
+	if err != nil {
+		return l, Explain(err)
+	}
+	l.Rows = b.sorted()
+	return l, nil
+}
+
+// IsCompacted reports whether err means the listing's revision was compacted away: reload.
+func IsCompacted(err error) bool {
+	return err != nil && (errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted) ||
+		strings.Contains(err.Error(), "compacted"))
+}
+
+// firstKey is the smallest key of the directory: etcd keys cannot be empty.
+func firstKey(prefix string) string {
+	if prefix == "" {
+		return "\x00"
+	}
+	return prefix
+}
+
+// scanStream skip-scans [from, end) over RangeStream. It returns the key the next page starts
+// at, or "" when it reached the end.
+func (c *Client) scanStream(ctx context.Context, l *Listing, b *builder, from, end string, limit int) (string, error) {
+	serializable := true
+	var st scanState
+	for {
+		next, restart, err := c.streamOnce(ctx, l, b, &st, from, end, limit, serializable)
+		if serializable && errors.Is(rpctypes.Error(err), rpctypes.ErrFutureRev) {
+			serializable = false // this member lags the pinned revision: ask the leader's view
+			continue
+		}
+		if err != nil || next != "" || restart == "" {
+			return next, err
+		}
+		if end != "\x00" && restart >= end {
+			return "", nil
+		}
+		from = restart
+	}
+}
+
+// streamOnce reads one stream until it ends, the page is full (next), or a subtree is worth
+// skipping (restart).
+func (c *Client) streamOnce(ctx context.Context, l *Listing, b *builder, st *scanState, from, end string,
+	limit int, serializable bool) (next, restart string, err error) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	opts := []clientv3.OpOption{clientv3.WithRange(end), clientv3.WithKeysOnly(), clientv3.WithRev(l.Rev)}
+	if serializable {
+		opts = append(opts, clientv3.WithSerializable())
+	}
+	ch, err := c.c.GetStream(sctx, from, opts...)
+	l.Stats.RoundTrips++
+	if err != nil {
+		return "", "", err
+	}
+	defer func() {
+		cancel()
+		for range ch { // let clientv3's receiving goroutine finish instead of blocking on a send
+		}
+	}()
+	for r := range ch {
+		if err := r.Err(); err != nil {
+			return "", "", err
+		}
+		for _, kv := range r.Kvs {
+			k := string(kv.Key)
+			if limit > 0 && len(b.rows) >= limit && b.newRow(k) {
+				return k, "", nil
+			}
+			l.Stats.KeysRead++
+			if to, skip := b.add(st, k); skip {
+				return "", to, nil
+			}
+		}
+	}
+	return "", "", nil
+}
+
+// builder turns keys met in key order into rows; pure, so fuzzed without a server.
+type builder struct {
+	prefix string
+	sep    byte
+	rows   []Row
+	byName map[string]int
+}
+
+// scanState follows the subtree one scan is in; windows scan several ranges at once.
+type scanState struct {
+	dir  string
+	in   bool
+	seen int
+}
+
+func newBuilder(prefix string, sep byte) *builder {
+	return &builder{prefix: prefix, sep: sep, byName: map[string]int{}}
+}
+
+func (b *builder) row(name string) *Row {
+	i, ok := b.byName[name]
+	if !ok {
+		i = len(b.rows)
+		b.byName[name] = i
+		b.rows = append(b.rows, Row{Name: name, ValueSize: -1})
+	}
+	return &b.rows[i]
+}
+
+// split returns the child name of key and whether key lies in that child's subtree.
+func (b *builder) split(key string) (name string, dir bool) {
+	rest := key[len(b.prefix):]
+	if i := strings.IndexByte(rest, b.sep); i >= 0 {
+		return rest[:i], true
+	}
+	return rest, false
+}
+
+// newRow reports whether key would start a row not listed yet (a page may only end there).
+func (b *builder) newRow(key string) bool {
+	name, _ := b.split(key)
+	_, ok := b.byName[name]
+	return !ok
+}
+
+// add records key; when the scan should jump past the subtree it is in, it returns the key to
+// resume at and true.
+func (b *builder) add(st *scanState, key string) (string, bool) {
+	if !strings.HasPrefix(key, b.prefix) {
+		return "", false // not ours: a server bug or a wrong range; never trust it
+	}
+	name, dir := b.split(key)
+	r := b.row(name)
+	if !dir {
+		r.Leaf = true
+		st.in = false
+		return "", false
+	}
+	if !st.in || st.dir != name {
+		st.in, st.dir, st.seen = true, name, 0
+		r.Dir = true
+	}
+	st.seen++
+	r.Count = int64(st.seen)
+	if st.seen >= skipAfter {
+		st.in = false
+		r.Count = -1
+		return b.subtreeEnd(name), true
+	}
+	return "", false
+}
+
+// subtreeEnd is the first key after every key under prefix+name+sep.
+func (b *builder) subtreeEnd(name string) string {
+	return b.prefix + name + string([]byte{b.sep + 1})
+}
+
+// subtree is the range [start, end) of the keys under the directory row name.
+func subtree(prefix, name string, sep byte) (string, string) {
+	return prefix + name + string([]byte{sep}), prefix + name + string([]byte{sep + 1})
+}
+
+func (b *builder) sorted() []Row {
+	sort.Slice(b.rows, func(i, j int) bool { return b.rows[i].Name < b.rows[j].Name })
+	return b.rows
+}
+
+// String describes the row for logs and test failures.
+func (r Row) String() string {
+	kind := ""
+	if r.Leaf {
+		kind += "L"
+	}
+	if r.Dir {
+		kind += "D"
+	}
+	return fmt.Sprintf("%s(%s,%d)", EscapeKey(r.Name), kind, r.Count)
+}
