@@ -1,0 +1,482 @@
+package cluster
+
+// Internal tests (package cluster) so they can see how much a watch has queued; helpers are
+// prefixed with "watch" to stay clear of other files' helpers.
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+func watchConnect(t *testing.T, endpoints []string) *Client {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	c, err := Connect(ctx, ConnConfig{Endpoints: endpoints, InsecureTransport: true,
+		DialTimeout: 2 * time.Second, CommandTimeout: 3 * time.Second}, nil)
+	if err != nil {
+		t.Fatalf("connect %v: %v", endpoints, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// watchNode is a member a test stops and restarts on the same data dir and ports. It is
+// stopped once at the end of the test (embednode.Member.Close must not run twice).
+type watchNode struct {
+	cfg embednode.Config
+	m   *embednode.Member
+}
+
+func (n *watchNode) stop() {
+	if n.m != nil {
+		n.m.Close(10 * time.Second)
+		n.m = nil
+	}
+}
+
+func (n *watchNode) start(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := embednode.Start(ctx, n.cfg)
+	if err != nil {
+		t.Fatalf("start member %s: %v", n.cfg.Name, err)
+	}
+	n.m = m
+}
+
+// watchCluster starts n members forming one cluster, like nodetest.StartCluster, as nodes a
+// test can stop and restart.
+func watchCluster(t *testing.T, n int) []*watchNode {
+	t.Helper()
+	nodes := make([]*watchNode, n)
+	var initial []string
+	token := fmt.Sprintf("watchtest-%d", time.Now().UnixNano())
+	for i := range nodes {
+		cfg := nodetest.Config(t, fmt.Sprintf("m%d", i))
+		cfg.InitialClusterToken = token
+		initial = append(initial, cfg.Name+"="+cfg.ListenPeerURLs[0])
+		nodes[i] = &watchNode{cfg: cfg}
+		t.Cleanup(nodes[i].stop)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i, node := range nodes {
+		node.cfg.InitialCluster = strings.Join(initial, ",")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			node.m, errs[i] = embednode.Start(ctx, node.cfg)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("start member m%d: %v", i, err)
+		}
+	}
+	return nodes
+}
+
+// watchRev returns the cluster's current revision.
+func watchRev(t *testing.T, c *Client) int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := c.Etcd().Get(ctx, "\x00", clientv3.WithCountOnly())
+	if err != nil {
+		t.Fatalf("get revision: %v", err)
+	}
+	return resp.Header.Revision
+}
+
+// watchCollect reads batches of at most max events until the watch has delivered every change
+// up to rev; it fails the test on a terminal state or when that takes longer than timeout.
+func watchCollect(t *testing.T, w *Watch, rev int64, max int, timeout time.Duration) ([]Event, []State) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var evs []Event
+	var states []State
+	for w.LastRev() < rev {
+		b, err := w.Next(ctx, max)
+		if err != nil {
+			t.Fatalf("watch reached revision %d of %d after %d events and states %v: %v", w.LastRev(), rev, len(evs), states, err)
+		}
+		if max > 0 && len(b.Events) > max {
+			t.Fatalf("Next(%d) returned %d events", max, len(b.Events))
+		}
+		evs = append(evs, b.Events...)
+		if b.State != nil {
+			states = append(states, *b.State)
+			if b.State.Terminal() {
+				t.Fatalf("watch ended at revision %d: %v", w.LastRev(), b.State)
+			}
+		}
+	}
+	return evs, states
+}
+
+// watchContiguous checks that evs are puts of the revisions from..to, each exactly once and in
+// order, with the value the writer stored (the key's number).
+func watchContiguous(t *testing.T, evs []Event, from, to int64) {
+	t.Helper()
+	if got, want := int64(len(evs)), to-from+1; got != want {
+		t.Errorf("got %d events for revisions %d..%d, want %d", got, from, to, want)
+	}
+	for i, e := range evs {
+		if want := from + int64(i); e.Rev != want {
+			t.Fatalf("event %d: revision %d, want %d (gap or duplicate); events around: %v", i, e.Rev, want, evs[max(0, i-2):min(len(evs), i+3)])
+		}
+		if e.Kind != EventPut || !strings.HasSuffix(e.Key, "/"+string(e.Value)) {
+			t.Fatalf("event %d: %s %s=%q, want a put of the key's number", i, e.Kind, e.Key, e.Value)
+		}
+	}
+}
+
+// watchWriter puts prefix/<n> = n in a loop until stopped, ignoring failures (a member may be
+// down); stop returns how many puts succeeded.
+func watchWriter(c *Client, prefix string) (stop func() int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var ok atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 1; ctx.Err() == nil; i++ {
+			pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
+			if _, err := c.Etcd().Put(pctx, fmt.Sprintf("%s%d", prefix, i), strconv.Itoa(i)); err == nil {
+				ok.Add(1)
+			}
+			pcancel()
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	return func() int {
+		cancel()
+		<-done
+		return int(ok.Load())
+	}
+}
+
+// watchPuts puts prefix<i> = i for i in 1..n.
+func watchPuts(t *testing.T, c *Client, prefix string, n int) {
+	t.Helper()
+	if err := watchPutsErr(c, prefix, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func watchPutsErr(c *Client, prefix string, n int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for i := 1; i <= n; i++ {
+		if _, err := c.Etcd().Put(ctx, fmt.Sprintf("%s%d", prefix, i), strconv.Itoa(i)); err != nil {
+			return fmt.Errorf("put %s%d: %w", prefix, i, err)
+		}
+	}
+	return nil
+}
+
+// watchQueued waits until the watch's goroutine has queued n items.
+func watchQueued(t *testing.T, w *Watch, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(w.out) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("watch queued %d items, want %d", len(w.out), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestWatchEventsInOrderAndBatches(t *testing.T) {
+	m := nodetest.Start(t)
+	c := watchConnect(t, m.Endpoints())
+	ctx := context.Background()
+	etcd := c.Etcd()
+	start := watchRev(t, c) + 1
+	mustDo := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustDo(etcd.Put(ctx, "/a/1", "one"))                     // start
+	mustDo(etcd.Put(ctx, "/a/2", "two"))                     // start+1
+	mustDo(etcd.Txn(ctx).Then(clientv3.OpPut("/a/1", "uno"), // start+2, both events
+		clientv3.OpDelete("/a/2")).Commit())
+	mustDo(etcd.Put(ctx, "/b/1", "elsewhere")) // start+3, outside the prefix
+	mustDo(etcd.Delete(ctx, "/a/1"))           // start+4
+
+	w := c.Watch(ctx, "/a/", WatchOptions{Prefix: true, StartRev: start, PrevKV: true, Buffer: 16})
+	defer w.Close()
+	watchQueued(t, w, 5)
+	b, err := w.Next(ctx, 2)
+	if err != nil || len(b.Events) != 2 || b.State != nil {
+		t.Fatalf("Next(2) = %+v, %v; want the 2 first events", b, err)
+	}
+	// The txn's revision was not all returned yet.
+	if got := w.LastRev(); got != start+1 {
+		t.Errorf("LastRev after 2 events = %d, want %d", got, start+1)
+	}
+	rest, err := w.Next(ctx, 0)
+	if err != nil || len(rest.Events) != 3 {
+		t.Fatalf("Next(0) = %+v, %v; want the 3 remaining events", rest, err)
+	}
+	got := append(b.Events, rest.Events...)
+	want := []Event{
+		{Kind: EventPut, Key: "/a/1", Value: []byte("one"), Rev: start, CreateRev: start, Version: 1},
+		{Kind: EventPut, Key: "/a/2", Value: []byte("two"), Rev: start + 1, CreateRev: start + 1, Version: 1},
+		{Kind: EventPut, Key: "/a/1", Value: []byte("uno"), Rev: start + 2, CreateRev: start, Version: 2, HasPrev: true, PrevValue: []byte("one")},
+		{Kind: EventDelete, Key: "/a/2", Rev: start + 2, HasPrev: true, PrevValue: []byte("two")},
+		{Kind: EventDelete, Key: "/a/1", Rev: start + 4, HasPrev: true, PrevValue: []byte("uno")},
+	}
+	for i := range want {
+		if fmt.Sprintf("%+v", got[i]) != fmt.Sprintf("%+v", want[i]) {
+			t.Errorf("event %d = %+v\nwant %+v", i, got[i], want[i])
+		}
+	}
+	if got := w.LastRev(); got != start+4 {
+		t.Errorf("LastRev = %d, want %d", got, start+4)
+	}
+
+	t.Run("keys only, single key, from now", func(t *testing.T) {
+		w := c.Watch(ctx, "/a/1", WatchOptions{KeysOnly: true, PrevKV: true})
+		defer w.Close()
+		watchQueued(t, w, 1) // the server registered the watch: a progress mark
+		mustDo(etcd.Put(ctx, "/a/1", "secret"))
+		mustDo(etcd.Put(ctx, "/a/10", "not this key"))
+		mustDo(etcd.Put(ctx, "/a/1", "secret too"))
+		now := watchRev(t, c)
+		watchQueued(t, w, 3)
+		b, err := w.Next(ctx, 10)
+		if err != nil || len(b.Events) != 2 {
+			t.Fatalf("Next = %+v, %v; want two events", b, err)
+		}
+		e := b.Events[1]
+		if e.Key != "/a/1" || e.Value != nil || e.Rev != now || !e.HasPrev || e.PrevValue != nil {
+			t.Errorf("event = %+v, want a put of /a/1 at %d with a previous key but no values", e, now)
+		}
+		if w.LastRev() != now {
+			t.Errorf("LastRev = %d, want %d", w.LastRev(), now)
+		}
+	})
+}
+
+func TestWatchCompacted(t *testing.T) {
+	m := nodetest.Start(t)
+	c := watchConnect(t, m.Endpoints())
+	ctx := context.Background()
+	start := watchRev(t, c) + 1
+	watchPuts(t, c, "/c/", 10)
+	compactAt := start + 7
+	if _, err := c.Etcd().Compact(ctx, compactAt); err != nil {
+		t.Fatal(err)
+	}
+	w := c.Watch(ctx, "/c/", WatchOptions{Prefix: true, StartRev: start + 2})
+	defer w.Close()
+	nctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	b, err := w.Next(nctx, 100)
+	if err != nil || len(b.Events) != 0 || b.State == nil || b.State.Kind != StateCompacted || b.State.Rev != compactAt {
+		t.Fatalf("Next = %+v (state %v), %v; want only StateCompacted at %d", b, b.State, err, compactAt)
+	}
+	b, err = w.Next(nctx, 100)
+	if err != nil || b.State == nil || b.State.Kind != StateClosed {
+		t.Fatalf("Next after the terminal state = %+v, %v; want StateClosed", b, err)
+	}
+}
+
+func TestWatchBackpressure(t *testing.T) {
+	m := nodetest.Start(t)
+	c := watchConnect(t, m.Endpoints())
+	start := watchRev(t, c) + 1
+	const n = 300
+	// A buffer of 4 and a consumer slower than the writer: the watch pauses and resumes its
+	// server stream many times and must still deliver everything once.
+	w := c.Watch(context.Background(), "/bp/", WatchOptions{Prefix: true, StartRev: start, Buffer: 4})
+	defer w.Close()
+	putErr := make(chan error, 1)
+	go func() { putErr <- watchPutsErr(c, "/bp/", n) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var evs []Event
+	for len(evs) < n {
+		b, err := w.Next(ctx, 3)
+		if err != nil {
+			t.Fatalf("after %d events: %v", len(evs), err)
+		}
+		if b.State != nil || len(b.Events) > 3 {
+			t.Fatalf("Next(3) = %d events, state %v", len(b.Events), b.State)
+		}
+		evs = append(evs, b.Events...)
+		time.Sleep(3 * time.Millisecond)
+	}
+	watchContiguous(t, evs, start, start+n-1)
+	if err := <-putErr; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWatchCloseStopsGoroutines(t *testing.T) {
+	m := nodetest.Start(t)
+	c := watchConnect(t, m.Endpoints())
+	ctx := context.Background()
+	start := watchRev(t, c) + 1
+	watchPuts(t, c, "/g/", 5)
+	// Buffer 1: the goroutine is blocked on a full channel when Close comes.
+	w := c.Watch(ctx, "/g/", WatchOptions{Prefix: true, StartRev: start, Buffer: 1})
+	watchQueued(t, w, 1)
+	closed := make(chan struct{})
+	go func() { w.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return within 5s")
+	}
+	w.Close() // twice is fine
+	b, err := w.Next(ctx, 10)
+	if err != nil || b.State == nil || b.State.Kind != StateClosed || len(b.Events) != 0 {
+		t.Fatalf("Next after Close = %+v, %v; want StateClosed", b, err)
+	}
+	// clientv3 tears its stream down asynchronously.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		left := watchGoroutines()
+		if left == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("watch goroutines still running 5s after Close:\n%s", left)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// watchGoroutines returns the stacks of goroutines belonging to a watch (ours or clientv3's).
+func watchGoroutines() string {
+	buf := make([]byte, 4<<20)
+	var out []string
+	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+		if strings.Contains(g, "cluster.(*watchRun)") || strings.Contains(g, "clientv3.(*watchGRPCStream)") {
+			out = append(out, g)
+		}
+	}
+	return strings.Join(out, "\n\n")
+}
+
+func TestWatchResumesAfterMemberRestart(t *testing.T) {
+	node := &watchNode{cfg: nodetest.Config(t, "restart")}
+	t.Cleanup(node.stop)
+	node.start(t)
+	c := watchConnect(t, node.m.Endpoints())
+	writer := watchConnect(t, node.m.Endpoints())
+	start := watchRev(t, c) + 1
+	w := c.Watch(context.Background(), "/r/", WatchOptions{Prefix: true, StartRev: start})
+	defer w.Close()
+	watchPuts(t, writer, "/r/a/", 20)
+	first, _ := watchCollect(t, w, start+19, 0, 10*time.Second)
+
+	node.stop()
+	node.start(t) // same data dir and ports
+	// Writes right after the restart race with the watch's reconnection: it must catch up on
+	// them from the revision after the last one it delivered.
+	watchPuts(t, writer, "/r/b/", 20)
+	end := watchRev(t, writer)
+	rest, _ := watchCollect(t, w, end, 0, 15*time.Second)
+	watchContiguous(t, append(first, rest...), start, end)
+}
+
+func TestWatchSurvivesMemberFailures(t *testing.T) {
+	nodes := watchCluster(t, 3)
+	var eps []string
+	for _, n := range nodes {
+		eps = append(eps, n.m.Endpoints()...)
+	}
+	c := watchConnect(t, eps)
+	writerClient := watchConnect(t, eps)
+	start := watchRev(t, c) + 1
+	w := c.Watch(context.Background(), "/f/", WatchOptions{Prefix: true, StartRev: start})
+	defer w.Close()
+	stop := watchWriter(writerClient, "/f/")
+	// Fail every member in turn while the writer runs, so the one serving the watch fails too.
+	for _, n := range nodes {
+		time.Sleep(300 * time.Millisecond)
+		n.stop()
+		time.Sleep(300 * time.Millisecond)
+		n.start(t)
+	}
+	time.Sleep(300 * time.Millisecond)
+	puts := stop()
+	end := watchRev(t, writerClient)
+	if puts < 50 {
+		t.Errorf("only %d puts succeeded: the test did not exercise much", puts)
+	}
+	evs, states := watchCollect(t, w, end, 500, 20*time.Second)
+	watchContiguous(t, evs, start, end)
+	t.Logf("%d revisions delivered across 3 member failures; states: %v", len(evs), states)
+}
+
+func TestWatchRequireLeader(t *testing.T) {
+	nodes := watchCluster(t, 3)
+	c := watchConnect(t, nodes[0].m.Endpoints()) // the watch can only use m0
+	start := watchRev(t, c) + 1
+	w := c.Watch(context.Background(), "/l/", WatchOptions{Prefix: true, StartRev: start})
+	defer w.Close()
+	watchPuts(t, c, "/l/a/", 3)
+	evs, _ := watchCollect(t, w, start+2, 0, 10*time.Second)
+
+	// m0 loses its peers, hence its leader: the watch must say so rather than go quiet.
+	lost := time.Now()
+	var wg sync.WaitGroup
+	for _, n := range nodes[1:] {
+		wg.Add(1)
+		go func() { defer wg.Done(); n.stop() }()
+	}
+	wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	b, err := w.Next(ctx, 10)
+	if err != nil || b.State == nil || b.State.Kind != StateReconnecting {
+		t.Fatalf("after losing quorum Next = %+v, %v; want StateReconnecting", b, err)
+	}
+	if !strings.Contains(b.State.String(), "no leader") {
+		t.Errorf("state = %q, want it to name the lost leader", b.State)
+	}
+	t.Logf("reconnecting %v after quorum loss: %v", time.Since(lost).Round(100*time.Millisecond), b.State)
+
+	nodes[1].start(t) // quorum again
+	for {
+		b, err := w.Next(ctx, 10)
+		if err != nil {
+			t.Fatalf("no StateResumed after quorum came back: %v", err)
+		}
+		if b.State != nil && b.State.Kind == StateResumed {
+			if b.State.Rev != start+3 {
+				t.Errorf("resumed at %d, want %d", b.State.Rev, start+3)
+			}
+			break
+		}
+		if len(b.Events) > 0 || b.State == nil || b.State.Kind != StateReconnecting {
+			t.Fatalf("while reconnecting Next = %+v (state %v); want only StateReconnecting", b, b.State)
+		}
+	}
+	watchPuts(t, c, "/l/b/", 3)
+	rest, _ := watchCollect(t, w, start+5, 0, 10*time.Second)
+	watchContiguous(t, append(evs, rest...), start, start+5)
+}
