@@ -1,0 +1,105 @@
+package keymap
+
+import (
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "ctrl+q":
+		return tea.KeyPressMsg{Code: 'q', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func TestDefaultKeyMapMatches(t *testing.T) {
+	km := DefaultKeyMap()
+	tests := []struct {
+		key  string
+		b    key.Binding
+		want bool
+	}{
+		{"q", km.Global.Quit, true},
+		{"?", km.Global.Help, true},
+		{":", km.Global.Command, true},
+		{"tab", km.Global.NextView, true},
+		{"3", km.Global.ViewCluster, true},
+		{"j", km.Keys.Down, true},
+		{"l", km.Keys.Open, true},
+		{"G", km.Keys.Bottom, true},
+		{"g", km.Keys.Bottom, false},
+		{"/", km.Keys.Filter, true},
+		{"R", km.Global.RestartMember, false}, // disabled until the member exits
+	}
+	for _, tt := range tests {
+		if got := key.Matches(press(tt.key), tt.b); got != tt.want {
+			t.Errorf("%q matches %v = %v, want %v", tt.key, tt.b.Keys(), got, tt.want)
+		}
+	}
+}
+
+func TestApplyOverrides(t *testing.T) {
+	km := DefaultKeyMap()
+	if err := km.Apply(map[string][]string{"global.quit": {"q", "ctrl+q"}, "keys.reload": {}}); err != nil {
+		t.Fatal(err)
+	}
+	if !key.Matches(press("ctrl+q"), km.Global.Quit) {
+		t.Errorf("ctrl+q does not quit after override; keys %v", km.Global.Quit.Keys())
+	}
+	if got := km.Global.Quit.Help().Key; got != "q/ctrl+q" {
+		t.Errorf("help label = %q, want q/ctrl+q", got)
+	}
+	if km.Keys.Reload.Enabled() {
+		t.Error("keys.reload still enabled after unbinding it")
+	}
+	// A fresh keymap is unaffected: no shared state between keymaps.
+	if key.Matches(press("ctrl+q"), DefaultKeyMap().Global.Quit) {
+		t.Error("override leaked into a new DefaultKeyMap")
+	}
+}
+
+func TestApplyRejectsUnknownAndLeavesKeymapAlone(t *testing.T) {
+	km := DefaultKeyMap()
+	err := km.Apply(map[string][]string{"global.quit": {"x"}, "global.qiut": {"q"}})
+	if err == nil || !strings.Contains(err.Error(), `unknown action "global.qiut"`) {
+		t.Fatalf("err = %v, want unknown action global.qiut", err)
+	}
+	if !strings.Contains(err.Error(), "global.quit") {
+		t.Errorf("error does not list known actions: %v", err)
+	}
+	if !key.Matches(press("q"), km.Global.Quit) {
+		t.Error("a rejected override changed global.quit")
+	}
+	if err := km.Apply(map[string][]string{"global.quit": {" "}}); err == nil {
+		t.Error("an empty key was accepted")
+	}
+}
+
+func TestApplyKeepsDisabledBindingsDisabled(t *testing.T) {
+	km := DefaultKeyMap()
+	if err := km.Apply(map[string][]string{"global.restart-member": {"ctrl+r"}}); err != nil {
+		t.Fatal(err)
+	}
+	if km.Global.RestartMember.Enabled() {
+		t.Error("overriding a disabled binding enabled it")
+	}
+}
+
+func TestEveryActionHasHelp(t *testing.T) {
+	km := DefaultKeyMap()
+	for name, b := range km.Actions() {
+		if b.Help().Key == "" || b.Help().Desc == "" {
+			t.Errorf("%s has no help text", name)
+		}
+		if len(b.Keys()) == 0 {
+			t.Errorf("%s has no keys", name)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// TestGoldenScreens renders the final frame of each screen at 80x24 and 120x40 with the ASCII
+// colour profile and compares it with testdata/TestGoldenScreens/*.golden (go test -update
+// rewrites them). The revision and leader come from a message, so the files are stable.
+func TestGoldenScreens(t *testing.T) {
+	screens := []struct {
+		name  string
+		cfg   func(*Config)
+		steps []tea.Msg
+	}{
+		{name: "keys"},
+		{name: "watch", steps: []tea.Msg{press("2")}},
+		{name: "cluster", steps: []tea.Msg{press("3")}},
+		{name: "snapshots", steps: []tea.Msg{press("4")}},
+		{name: "help", steps: []tea.Msg{press("?")}},
+		{name: "help_watch", steps: []tea.Msg{press("2"), press("?")}},
+		{name: "command_line", steps: keySeq(":", "g", "o", "t", "o", " ", "/", "r", "e", "g", "/", "4", "0", "0", "6")},
+		{name: "keys_filter", steps: keySeq("/", "p", "o", "d", "s")},
+		{name: "goto", steps: []tea.Msg{common.GotoMsg{Path: "/registry/services/specs/default/kubernetes"}}},
+		{
+			name: "read_only_insecure_task",
+			cfg: func(c *Config) {
+				c.ReadOnly = true
+				c.EndpointLabel = ""
+				c.Conn = cluster.ConnConfig{Endpoints: []string{"10.0.0.5:2379", "10.0.0.6:2379"}, InsecureTransport: true}
+			},
+			steps: []tea.Msg{common.TaskStartMsg{ID: "t", Label: "saving snapshot"}},
+		},
+		{name: "task_failed", steps: []tea.Msg{
+			common.TaskStartMsg{ID: "t", Label: "defragmenting 127.0.0.1:2379"},
+			common.TaskDoneMsg{ID: "t", Err: errors.New("etcdserver: request timed out")},
+		}},
+		{name: "quit_confirm", steps: []tea.Msg{
+			common.TaskStartMsg{ID: "r", Label: "restore of snap-4006.db", Critical: true}, press("q"),
+		}},
+		{name: "member_exited", steps: []tea.Msg{memberExitedMsg{lines: []string{
+			`{"level":"fatal","msg":"failed to open backend","error":"disk full"}`,
+			"exit status 1",
+		}}}},
+		{name: "unreachable", steps: []tea.Msg{overviewMsg{err: errors.New("cannot reach 127.0.0.1:2379: connection refused")}}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				cfg := testConfig()
+				if sc.cfg != nil {
+					sc.cfg(&cfg)
+				}
+				m := newTestModel(t, cfg)
+				m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+				m.Update(overviewMsg{ov: cluster.Overview{Revision: 4006, LeaderName: "node-a"}})
+				for _, msg := range sc.steps {
+					m.Update(msg)
+				}
+				golden.RequireEqual(t, asciiScreen(t, m))
+			})
+		}
+	}
+}
+
+func keySeq(ks ...string) []tea.Msg {
+	out := make([]tea.Msg, len(ks))
+	for i, k := range ks {
+		out[i] = press(k)
+	}
+	return out
+}
+
+// TestTooSmall: below the minimum size the whole screen is one line saying what is needed.
+func TestTooSmall(t *testing.T) {
+	for _, size := range [][2]int{{59, 24}, {80, 14}, {20, 5}} {
+		m := newTestModel(t, testConfig())
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		got := m.render()
+		want := "terminal too small (need 60x15)"
+		if size[0] < len(want) {
+			want = want[:size[0]-1] + "…"
+		}
+		if got != want {
+			t.Errorf("%dx%d: render = %q, want %q", size[0], size[1], got, want)
+		}
+	}
+}
+
+// TestFrameFillsTerminal: every frame is exactly the terminal's size, so nothing scrolls.
+func TestFrameFillsTerminal(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	for _, size := range [][2]int{{60, 15}, {80, 24}, {200, 60}} {
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, k := range []string{"1", "2", "3", "4", "?", "?"} {
+			m.Update(press(k))
+			lines := splitLines(m.render())
+			if len(lines) != size[1] {
+				t.Fatalf("%dx%d after %q: %d lines", size[0], size[1], k, len(lines))
+			}
+			for i, l := range lines {
+				if w := displayWidth(l); w != size[0] {
+					t.Fatalf("%dx%d after %q: line %d is %d wide: %q", size[0], size[1], k, i, w, l)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/clusterview"
+	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/keys"
+	"github.com/etcdeck/etcdeck/views/snapshots"
+	"github.com/etcdeck/etcdeck/views/watch"
+)
+
+// The views, in tab order.
+const (
+	viewKeys = iota
+	viewWatch
+	viewCluster
+	viewSnapshots
+	numViews
+)
+
+var viewNames = [numViews]string{"Keys", "Watch", "Cluster", "Snapshots"}
+
+// Minimum terminal size; below it the console shows one line saying so.
+const (
+	minWidth  = 60
+	minHeight = 15
+)
+
+// chromeHeight is the status bar, the tab line and the help/command line.
+const chromeHeight = 3
+
+// memberLines is how many of the member's last log lines the exit panel shows.
+const memberLines = 10
+
+// memberExitedMsg says the embedded member process ended.
+type memberExitedMsg struct{ lines []string }
+
+// memberRestartedMsg carries the result of restarting the member.
+type memberRestartedMsg struct{ err error }
+
+// Model is the root model: it owns the views, the status bar and the overlays and routes every
+// message to its owner.
+type Model struct {
+	cfg    Config
+	common common.Common
+	keys   *keymap.KeyMap
+	views  [numViews]common.Component
+	active int
+
+	width, height int
+
+	status   status
+	help     help.Model
+	showHelp bool
+	cmd      cmdline
+	// confirmQuit names the critical work a quit would interrupt while the question is shown.
+	confirmQuit []string
+	// memberDown holds the exited member's last log lines; memberPanel shows them.
+	memberDown  []string
+	memberPanel bool
+
+	crash *crash
+}
+
+// New builds the root model; it fails only when cfg.KeyOverrides names unknown actions or bad
+// keys.
+func New(cfg Config) (*Model, error) {
+	km := keymap.DefaultKeyMap()
+	if err := km.Apply(cfg.KeyOverrides); err != nil {
+		return nil, err
+	}
+	st := common.NewStyles(cfg.NoColor)
+	c := common.Common{
+		Styles: st, Keys: km, Log: cfg.Log, Client: cfg.Client, ReadOnly: cfg.ReadOnly,
+		WatchBufferSize: cfg.WatchBufferSize, BackupDir: cfg.BackupDir,
+	}
+	label := cfg.EndpointLabel
+	if label == "" {
+		label = strings.Join(cfg.Conn.Endpoints, ",")
+	}
+	m := &Model{
+		cfg: cfg, common: c, keys: km,
+		status: newStatus(st, label, cfg.Conn.Insecure(), cfg.ReadOnly),
+		help:   help.New(),
+		cmd:    newCmdline(st),
+		crash:  &crash{},
+	}
+	m.help.Styles = st.Help
+	m.views = [numViews]common.Component{
+		keys.New(c), watch.New(c), clusterview.New(c), snapshots.New(c),
+	}
+	return m, nil
+}
+
+// Init starts the status poll, the member watch and every view's first command.
+func (m *Model) Init() (cmd tea.Cmd) {
+	defer m.recoverInto(&cmd)
+	cmds := []tea.Cmd{m.status.restartPolling(m.cfg.Client), m.waitMember()}
+	for _, v := range m.views {
+		cmds = append(cmds, v.Init())
+	}
+	return m.crash.guard(tea.Batch(cmds...))
+}
+
+func (m *Model) waitMember() tea.Cmd {
+	if m.cfg.Member == nil {
+		return nil
+	}
+	ch, mem := m.cfg.Member.Exited(), m.cfg.Member
+	return func() tea.Msg {
+		<-ch
+		return memberExitedMsg{lines: mem.LastLines(memberLines)}
+	}
+}
+
+func (m *Model) restartMember() tea.Cmd {
+	mem := m.cfg.Member
+	return tea.Batch(
+		common.StartTask("tui.restart-member", "restarting the embedded member", false),
+		func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			return memberRestartedMsg{err: mem.Restart(ctx)}
+		})
+}
+
+// Update routes one message.
+func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	defer m.recoverInto(&cmd)
+	return m, m.crash.guard(m.update(msg))
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.status.update(msg, m.cfg.Client); ok {
+		return cmd
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.setSize(msg.Width, msg.Height)
+		return nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case common.GotoMsg:
+		m.active = viewKeys
+		return m.forward(viewKeys, msg)
+	case common.WatchMsg:
+		m.active = viewWatch
+		return m.forward(viewWatch, msg)
+	case openHelpMsg:
+		m.showHelp = true
+		return nil
+	case quitRequestMsg:
+		return m.requestQuit()
+	case memberExitedMsg:
+		m.memberDown = msg.lines
+		if len(m.memberDown) == 0 {
+			m.memberDown = []string{"(the member wrote nothing)"}
+		}
+		m.memberPanel = true
+		m.keys.Global.RestartMember.SetEnabled(true)
+		return nil
+	case memberRestartedMsg:
+		if msg.err != nil {
+			return common.EndTask("tui.restart-member", "", msg.err)
+		}
+		m.memberDown, m.memberPanel = nil, false
+		m.keys.Global.RestartMember.SetEnabled(false)
+		return tea.Batch(common.EndTask("tui.restart-member", "member running again", nil),
+			m.waitMember(), m.status.restartPolling(m.cfg.Client))
+	}
+	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
+	// not own.
+	cmds := make([]tea.Cmd, 0, numViews)
+	for i := range m.views {
+		cmds = append(cmds, m.forward(i, msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) forward(i int, msg tea.Msg) tea.Cmd {
+	v, cmd := m.views[i].Update(msg)
+	m.views[i] = v
+	return cmd
+}
+
+func (m *Model) setSize(w, h int) {
+	m.width, m.height = w, h
+	m.help.SetWidth(w - 1)
+	m.cmd.prompt.SetWidth(w)
+	ch := max(0, h-chromeHeight)
+	for _, v := range m.views {
+		v.SetSize(w, ch)
+	}
+}
+
+// requestQuit quits at once unless a write that must not be interrupted is running; then it
+// asks, naming it.
+func (m *Model) requestQuit() tea.Cmd {
+	if crit := m.status.critical(); len(crit) > 0 {
+		m.confirmQuit = crit
+		return nil
+	}
+	return tea.Quit
+}
+
+// Active is the index of the view on screen (0 Keys, 1 Watch, 2 Cluster, 3 Snapshots).
+func (m *Model) Active() int { return m.active }
+
+// ActiveName is the name of the view on screen.
+func (m *Model) ActiveName() string { return viewNames[m.active] }

@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"go.uber.org/zap"
+)
+
+// ErrCrashed is returned by Run after a panic in etcdeck's code; Run has already restored the
+// terminal, written the trace to the log and named the log on stderr.
+var ErrCrashed = errors.New("etcdeck crashed")
+
+// Run runs the console until the user quits or ctx ends.
+func Run(ctx context.Context, cfg Config) error {
+	m, err := New(cfg)
+	if err != nil {
+		return err
+	}
+	return run(ctx, m, os.Stderr)
+}
+
+func run(ctx context.Context, m *Model, stderr io.Writer, opts ...tea.ProgramOption) error {
+	cfg := m.cfg
+	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
+	if cfg.NoColor {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	p := tea.NewProgram(m, opts...)
+	m.crash.mu.Lock()
+	m.crash.quit = p.Quit
+	m.crash.mu.Unlock()
+
+	_, runErr := p.Run()
+	if r, stack, crashed := m.crash.report(); crashed {
+		return reportCrash(cfg, stderr, r, stack)
+	}
+	if runErr != nil && errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // asked to stop from outside (signal, member gone): not an error
+	}
+	return runErr
+}
+
+// reportCrash appends the panic and its trace to the log file (a temporary file when there is
+// none) and tells the user where it is.
+func reportCrash(cfg Config, stderr io.Writer, r any, stack []byte) error {
+	if cfg.Log != nil {
+		cfg.Log.Error("etcdeck panicked; the trace follows in plain text", zap.String("panic", fmt.Sprint(r)))
+		_ = cfg.Log.Sync()
+	}
+	path := cfg.LogPath
+	text := fmt.Sprintf("\n%s etcdeck panic: %v\n\n%s\n", time.Now().Format(time.RFC3339), r, stack)
+	if err := appendFile(path, text); err != nil || path == "" {
+		f, ferr := os.CreateTemp("", "etcdeck-crash-*.log")
+		if ferr != nil {
+			fmt.Fprintf(stderr, "etcdeck crashed: %v\n%s", r, stack)
+			return ErrCrashed
+		}
+		_, _ = f.WriteString(text)
+		_ = f.Close()
+		path = f.Name()
+	}
+	fmt.Fprintf(stderr, "etcdeck crashed: %v\nThe trace is in %s — please include it when reporting the bug.\n", r, path)
+	return ErrCrashed
+}
+
+func appendFile(path, text string) error {
+	if path == "" {
+		return errors.New("no log file")
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(text); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,273 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// Poll intervals for the status bar's revision and leader.
+const (
+	pollInterval   = 2 * time.Second
+	maxPollBackoff = 30 * time.Second
+)
+
+// overviewMsg carries one poll's result; gen drops results of a poll chain that was replaced.
+type overviewMsg struct {
+	gen int
+	ov  cluster.Overview
+	err error
+}
+
+// pollMsg asks for the next poll of chain gen.
+type pollMsg struct{ gen int }
+
+// clearFlashMsg clears flash number seq, unless a newer one replaced it.
+type clearFlashMsg struct{ seq int }
+
+type task struct {
+	id, label string
+	critical  bool
+}
+
+type flash struct {
+	level common.FlashLevel
+	text  string
+}
+
+// status is the status bar: what we are connected to, leader, revision, read-only, warnings,
+// running tasks and flashes.
+type status struct {
+	st       *common.Styles
+	label    string
+	insecure string
+	readOnly bool
+
+	gen      int
+	ov       cluster.Overview
+	haveOv   bool
+	ovErr    error
+	failures int
+
+	tasks    []task
+	spin     spinner.Model
+	flash    *flash
+	flashSeq int
+}
+
+func newStatus(st *common.Styles, label, insecure string, readOnly bool) status {
+	return status{
+		st: st, label: label, insecure: insecure, readOnly: readOnly,
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Running)),
+	}
+}
+
+// pollCmd asks etcd for the revision and leader; the client applies its command timeout.
+func pollCmd(c *cluster.Client, gen int) tea.Cmd {
+	if c == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ov, err := c.Overview(context.Background())
+		return overviewMsg{gen: gen, ov: ov, err: err}
+	}
+}
+
+// restartPolling starts a new poll chain now; results of the old one are dropped.
+func (s *status) restartPolling(c *cluster.Client) tea.Cmd {
+	s.gen++
+	s.failures = 0
+	return pollCmd(c, s.gen)
+}
+
+// nextPollDelay re-arms the poll only once a result arrived, backing off on errors.
+func (s *status) nextPollDelay() time.Duration {
+	d := pollInterval
+	for i := 0; i < s.failures && d < maxPollBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxPollBackoff)
+}
+
+// update handles the status bar's own messages; ok is false for anything else.
+func (s *status) update(msg tea.Msg, c *cluster.Client) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case overviewMsg:
+		if msg.gen != s.gen {
+			return nil, true
+		}
+		if msg.err != nil {
+			s.ovErr = msg.err
+			s.failures++
+		} else {
+			s.ov, s.haveOv, s.ovErr, s.failures = msg.ov, true, nil, 0
+		}
+		gen := s.gen
+		return tea.Tick(s.nextPollDelay(), func(time.Time) tea.Msg { return pollMsg{gen: gen} }), true
+	case pollMsg:
+		if msg.gen != s.gen {
+			return nil, true
+		}
+		return pollCmd(c, s.gen), true
+	case common.TaskStartMsg:
+		s.endTask(msg.ID)
+		s.tasks = append(s.tasks, task{id: msg.ID, label: msg.Label, critical: msg.Critical})
+		s.flash = nil
+		return s.spin.Tick, true
+	case common.TaskDoneMsg:
+		t, ok := s.endTask(msg.ID)
+		if !ok {
+			t.label = msg.ID
+		}
+		if msg.Err != nil {
+			return s.setFlash(common.FlashError, "✗ "+t.label+": "+msg.Err.Error()), true
+		}
+		text := "✓ " + t.label
+		if msg.Result != "" {
+			text += ": " + msg.Result
+		}
+		return s.setFlash(common.FlashInfo, text), true
+	case common.FlashMsg:
+		return s.setFlash(msg.Level, msg.Text), true
+	case clearFlashMsg:
+		if msg.seq == s.flashSeq {
+			s.flash = nil
+		}
+		return nil, true
+	case spinner.TickMsg:
+		if len(s.tasks) == 0 {
+			return nil, true // nothing running: let the tick chain stop
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd, true
+	}
+	return nil, false
+}
+
+func (s *status) endTask(id string) (task, bool) {
+	for i, t := range s.tasks {
+		if t.id == id {
+			s.tasks = append(s.tasks[:i], s.tasks[i+1:]...)
+			return t, true
+		}
+	}
+	return task{}, false
+}
+
+func (s *status) setFlash(level common.FlashLevel, text string) tea.Cmd {
+	s.flashSeq++
+	s.flash = &flash{level: level, text: text}
+	seq := s.flashSeq
+	return tea.Tick(common.FlashDuration, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
+}
+
+// critical returns the labels of running writes that must not be interrupted.
+func (s *status) critical() []string {
+	var out []string
+	for _, t := range s.tasks {
+		if t.critical {
+			out = append(out, t.label)
+		}
+	}
+	return out
+}
+
+// view renders the status bar's first line at width w: what we are connected to, leader,
+// revision, then READ-ONLY and the security warning, which always stay visible.
+func (s *status) view(w int) string {
+	st := s.st
+	var right []string
+	if s.readOnly {
+		right = append(right, st.ReadOnly.Render(" READ-ONLY "))
+	}
+	if s.insecure != "" {
+		right = append(right, st.Warning.Render("⚠ "+s.insecure))
+	}
+	rightText := strings.Join(right, "  ") + " "
+
+	leader, rev := "—", "—"
+	if s.haveOv {
+		leader = "none"
+		if s.ov.LeaderName != "" {
+			leader = s.ov.LeaderName
+		}
+		rev = fmt.Sprint(s.ov.Revision)
+	}
+	sep := st.HeaderDim.Render(" · ")
+	tail := sep + st.HeaderDim.Render("leader ") + st.HeaderItem.Render(leader) +
+		sep + st.HeaderDim.Render("rev ") + st.HeaderItem.Render(rev)
+	// Narrow terminals lose the brand first, then the end of the endpoint list.
+	brand := " " + st.Brand.Render("etcdeck") + "  "
+	room := w - lipgloss.Width(rightText) - lipgloss.Width(tail) - 1
+	if lipgloss.Width(brand)+lipgloss.Width(s.label) > room {
+		brand = " "
+	}
+	label := ansi.Truncate(s.label, max(1, room-lipgloss.Width(brand)), "…")
+	return spread(brand+st.HeaderItem.Render(label)+tail, rightText, w)
+}
+
+// activity is what runs: the newest task with a spinner, else the error of the last status
+// poll. Empty when all is quiet.
+func (s *status) activity() string {
+	st := s.st
+	switch {
+	case len(s.tasks) > 0:
+		t := s.tasks[len(s.tasks)-1]
+		label := t.label
+		if n := len(s.tasks); n > 1 {
+			label += fmt.Sprintf(" (+%d more)", n-1)
+		}
+		return s.spin.View() + " " + st.Running.Render(label)
+	case s.ovErr != nil:
+		return st.Error.Render("✗ " + firstLine(s.ovErr.Error()))
+	}
+	return ""
+}
+
+// flashView is the last finished task (✓ or ✗ and the cause) or flash, shown on the bottom line
+// where there is room for a whole sentence; empty when there is none.
+func (s *status) flashView() string {
+	if s.flash == nil {
+		return ""
+	}
+	return s.flashStyle().Render(s.flash.text)
+}
+
+func (s *status) flashStyle() lipgloss.Style {
+	switch s.flash.level {
+	case common.FlashError:
+		return s.st.Error
+	case common.FlashWarn:
+		return s.st.Warning
+	}
+	return s.st.Success
+}
+
+// spread puts left and right on one line of width w; when they do not fit, the right part wins
+// and the left part is cut.
+func spread(left, right string, w int) string {
+	rw := lipgloss.Width(right)
+	if rw > w {
+		return ansi.Truncate(right, w, "…")
+	}
+	left = ansi.Truncate(left, w-rw, "…")
+	gap := w - rw - lipgloss.Width(left)
+	return left + strings.Repeat(" ", max(0, gap)) + right
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,46 @@
+package common
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Fit cuts or pads s to exactly width×height cells, so a view never pushes the status bar off
+// the screen or leaves stale cells behind.
+func Fit(s string, width, height int) string {
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		l = ansi.Truncate(l, width, "…")
+		if pad := width - lipgloss.Width(l); pad > 0 {
+			l += strings.Repeat(" ", pad)
+		}
+		lines[i] = l
+	}
+	for len(lines) < height {
+		lines = append(lines, strings.Repeat(" ", width))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Placeholder renders what a view will hold until its issue fills it in: a title and a few
+// lines of description, fitted to the view's size.
+func (s *Styles) Placeholder(width, height int, title string, body ...string) string {
+	var b strings.Builder
+	b.WriteString(" ")
+	b.WriteString(s.Title.Render(title))
+	b.WriteString("\n\n")
+	for _, l := range body {
+		b.WriteString(" ")
+		b.WriteString(s.Muted.Render(l))
+		b.WriteString("\n")
+	}
+	return Fit(b.String(), width, height)
+}

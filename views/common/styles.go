@@ -1,0 +1,127 @@
+package common
+
+import (
+	"image/color"
+	"os"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/lipgloss/v2"
+)
+
+// Styles is every style the console uses, built once by NewStyles; views take them from Common
+// and never build styles while rendering.
+type Styles struct {
+	// Status bar.
+	Brand      lipgloss.Style
+	HeaderItem lipgloss.Style
+	HeaderDim  lipgloss.Style
+	ReadOnly   lipgloss.Style
+	Warning    lipgloss.Style
+
+	// Tabs naming the views.
+	TabActive   lipgloss.Style
+	TabInactive lipgloss.Style
+
+	// Task and flash states in the status bar.
+	Running lipgloss.Style
+	Success lipgloss.Style
+	Error   lipgloss.Style
+	Info    lipgloss.Style
+
+	// View content.
+	Title    lipgloss.Style
+	Muted    lipgloss.Style
+	Selected lipgloss.Style
+	Normal   lipgloss.Style
+
+	// Overlays: help, quit confirmation, member exited.
+	Overlay      lipgloss.Style
+	OverlayTitle lipgloss.Style
+
+	// Text fields (command line, filters, prompts).
+	Prompt    lipgloss.Style
+	TextInput textinput.Styles
+
+	Help help.Styles
+}
+
+// NoColor reports whether colour is turned off by the NO_COLOR convention (no-color.org): set
+// and not empty.
+func NoColor() bool { return os.Getenv("NO_COLOR") != "" }
+
+// NewStyles builds the console's styles. With noColor (or NO_COLOR set) it uses no colour at
+// all, only bold, faint, underline and reverse, so every state stays distinguishable.
+func NewStyles(noColor bool) *Styles {
+	noColor = noColor || NoColor()
+	fg := func(s lipgloss.Style, c string) lipgloss.Style {
+		if noColor {
+			return s
+		}
+		return s.Foreground(lipgloss.Color(c))
+	}
+	plain := lipgloss.NewStyle()
+	var border color.Color = lipgloss.Color("63")
+	if noColor {
+		border = nil
+	}
+
+	s := &Styles{
+		Brand:        fg(plain.Bold(true), "212"),
+		HeaderItem:   fg(plain, "252"),
+		HeaderDim:    fg(plain, "245"),
+		ReadOnly:     fg(plain.Bold(true).Reverse(true), "214"),
+		Warning:      fg(plain.Bold(true), "203"),
+		TabActive:    fg(plain.Bold(true).Underline(true), "212"),
+		TabInactive:  fg(plain, "245"),
+		Running:      fg(plain, "111"),
+		Success:      fg(plain, "78"),
+		Error:        fg(plain.Bold(true), "203"),
+		Info:         fg(plain, "252"),
+		Title:        fg(plain.Bold(true), "252"),
+		Muted:        fg(plain, "245"),
+		Selected:     fg(plain.Reverse(true), "212"),
+		Normal:       plain,
+		Overlay:      plain.Border(lipgloss.RoundedBorder()).Padding(0, 1),
+		OverlayTitle: fg(plain.Bold(true), "212"),
+		Prompt:       fg(plain.Bold(true), "212"),
+	}
+	if noColor {
+		s.faintify()
+	} else {
+		s.Overlay = s.Overlay.BorderForeground(border)
+	}
+
+	ti := textinput.DefaultStyles(true)
+	ti.Cursor.Blink = false // a blinking cursor would tick forever while a field is open
+	if noColor {
+		ti.Focused.Prompt, ti.Focused.Text = plain.Bold(true), plain
+		ti.Focused.Placeholder, ti.Focused.Suggestion = plain.Faint(true), plain.Faint(true)
+		ti.Blurred = ti.Focused
+		ti.Cursor.Color = nil
+	} else {
+		ti.Focused.Prompt = s.Prompt
+	}
+	s.TextInput = ti
+
+	h := help.DefaultStyles(true)
+	if noColor {
+		h = help.Styles{
+			ShortKey: plain.Bold(true), ShortDesc: plain, ShortSeparator: plain.Faint(true),
+			FullKey: plain.Bold(true), FullDesc: plain, FullSeparator: plain.Faint(true),
+			Ellipsis: plain.Faint(true),
+		}
+	} else {
+		h.ShortKey, h.FullKey = fg(plain, "252"), fg(plain, "252")
+		h.ShortDesc, h.FullDesc = fg(plain, "245"), fg(plain, "245")
+	}
+	s.Help = h
+	return s
+}
+
+// faintify makes the dim styles faint, standing in for grey when there is no colour.
+func (s *Styles) faintify() {
+	s.HeaderDim = s.HeaderDim.Faint(true)
+	s.TabInactive = s.TabInactive.Faint(true)
+	s.Muted = s.Muted.Faint(true)
+}

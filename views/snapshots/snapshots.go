@@ -1,0 +1,50 @@
+// Package snapshots is the Snapshots view: saving snapshots of the keyspace and restoring them.
+// Until its issue fills it in, the view shows what it will hold.
+package snapshots
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// Model is the Snapshots view.
+type Model struct {
+	common        common.Common
+	width, height int
+}
+
+var _ common.Component = (*Model)(nil)
+
+// New builds the Snapshots view.
+func New(c common.Common) *Model { return &Model{common: c} }
+
+// Init has nothing to load yet.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the content area.
+func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
+
+// InputFocused is false: the placeholder has no text field.
+func (m *Model) InputFocused() bool { return false }
+
+// Update ignores everything for now.
+func (m *Model) Update(tea.Msg) (common.Component, tea.Cmd) { return m, nil }
+
+// View shows what the view will hold.
+func (m *Model) View() string {
+	dir := m.common.BackupDir
+	if dir == "" {
+		dir = "the backup directory"
+	}
+	return m.common.Styles.Placeholder(m.width, m.height, "Snapshots",
+		"Snapshots saved in "+dir+", with their revision, size and hash;",
+		"save a new one, verify one, restore one into a new data directory.")
+}
+
+// ShortHelp lists the view's main bindings.
+func (m *Model) ShortHelp() []key.Binding { return m.common.Keys.Snapshots.ShortHelp() }
+
+// FullHelp lists all the view's bindings.
+func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Snapshots.FullHelp() }
