@@ -159,3 +159,5 @@ func (f *flow) quit() {
 func splitLines(s string) []string { return strings.Split(s, "\n") }
 
 func displayWidth(s string) int { return ansi.StringWidth(s) }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

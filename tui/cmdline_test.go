@@ -1,0 +1,112 @@
+package tui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+func TestParseCommand(t *testing.T) {
+	tests := []struct {
+		line    string
+		want    tea.Msg
+		wantErr string
+	}{
+		{line: "/registry/services", want: common.GotoMsg{Path: "/registry/services"}},
+		{line: "  /a/b/  ", want: common.GotoMsg{Path: "/a/b/"}},
+		{line: "goto /registry/pods/", want: common.GotoMsg{Path: "/registry/pods/"}},
+		{line: "goto   spaced key", want: common.GotoMsg{Path: "spaced key"}},
+		{line: "g foo", want: common.GotoMsg{Path: "foo"}},
+		{line: "watch /registry/", want: common.WatchMsg{Prefix: "/registry/"}},
+		{line: "w /", want: common.WatchMsg{Prefix: "/"}},
+		{line: "help", want: openHelpMsg{}},
+		{line: "quit", want: quitRequestMsg{}},
+		{line: "q", want: quitRequestMsg{}},
+		{line: "goto", wantErr: "goto needs a key or directory"},
+		{line: "watch  ", wantErr: "watch needs a prefix"},
+		{line: "snapshot now", wantErr: `unknown command "snapshot"`},
+	}
+	for _, tt := range tests {
+		got, err := parseCommand(tt.line)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%q: err = %v, want %q", tt.line, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q = %#v, %v; want %#v", tt.line, got, err, tt.want)
+		}
+	}
+}
+
+// FuzzParseCommand: no input panics, and a line is either a message or an error.
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{"goto /a", "/x", "watch", "", " ", "help me", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		msg, err := parseCommand(line)
+		if strings.TrimSpace(line) != "" && (msg == nil) == (err == nil) {
+			t.Fatalf("%q: msg %#v err %v: want exactly one", line, msg, err)
+		}
+	})
+}
+
+func TestCommandHistoryCompletes(t *testing.T) {
+	st := common.NewStyles(true)
+	c := newCmdline(st)
+	for _, line := range []string{"goto /registry/pods/", "goto /registry/services/"} {
+		c.open()
+		for _, r := range line {
+			c.update(press(string(r)))
+		}
+		if cmd := c.update(press("enter")); cmd == nil {
+			t.Fatalf("%q gave no command", line)
+		}
+	}
+	c.open()
+	for _, r := range "goto /registry/p" {
+		c.update(press(string(r)))
+	}
+	c.update(press("tab"))
+	if got := c.prompt.Value(); got != "goto /registry/pods/" {
+		t.Errorf("completion = %q, want goto /registry/pods/", got)
+	}
+}
+
+func TestNewRejectsUnknownKeyOverride(t *testing.T) {
+	cfg := testConfig()
+	cfg.KeyOverrides = map[string][]string{"global.quitt": {"x"}}
+	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "global.quitt") {
+		t.Fatalf("New = %v, want an error naming global.quitt", err)
+	}
+}
+
+// TestKeyOverrideApplies: an overridden quit key quits and the old one is text for the view.
+func TestKeyOverrideApplies(t *testing.T) {
+	cfg := testConfig()
+	cfg.KeyOverrides = map[string][]string{"global.quit": {"x"}, "global.view-watch": {"w", "2"}}
+	m := newTestModel(t, cfg)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if _, cmd := m.Update(press("q")); cmd != nil {
+		if _, isQuit := cmd().(tea.QuitMsg); isQuit {
+			t.Fatal("q still quits after rebinding quit to x")
+		}
+	}
+	m.Update(press("w"))
+	if m.active != viewWatch {
+		t.Errorf("w did not switch to Watch")
+	}
+	_, cmd := m.Update(press("x"))
+	if cmd == nil {
+		t.Fatal("x gave no command")
+	}
+	if _, isQuit := cmd().(tea.QuitMsg); !isQuit {
+		t.Error("x does not quit")
+	}
+}

@@ -1,0 +1,70 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+// TestStatusBarPollsRealMember: against a real member the status bar shows the endpoint, the
+// leader's name and the revision, and follows a write.
+func TestStatusBarPollsRealMember(t *testing.T) {
+	mem := nodetest.Start(t)
+	ctx := context.Background()
+	conn := cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}
+	c, err := cluster.Connect(ctx, conn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+
+	cfg := Config{Client: c, Conn: conn}
+	f := startFlow(t, newTestModel(t, cfg), 100, 24)
+	revRE := regexp.MustCompile(`leader default · rev (\d+)`)
+	s := f.waitFor("leader and revision", func(s snapshot) bool { return revRE.MatchString(s.screen) })
+	if want := "etcdeck  " + mem.Endpoints()[0]; !contains(s.screen, want) {
+		t.Errorf("status bar lacks %q:\n%s", want, s.screen)
+	}
+	before, _ := strconv.Atoi(revRE.FindStringSubmatch(s.screen)[1])
+
+	if _, err := c.Etcd().Put(ctx, "/etcdeck/test", "x"); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("rev %d", before+1)
+	f.waitFor(want, func(s snapshot) bool { return contains(s.screen, want) })
+	f.quit()
+}
+
+func TestPollBackoff(t *testing.T) {
+	s := status{}
+	var got []time.Duration
+	for s.failures = 0; s.failures < 7; s.failures++ {
+		got = append(got, s.nextPollDelay())
+	}
+	want := []time.Duration{2, 4, 8, 16, 30, 30, 30}
+	for i := range want {
+		if got[i] != want[i]*time.Second {
+			t.Fatalf("delays = %v, want %v seconds", got, want)
+		}
+	}
+}
+
+// TestStalePollDropped: a result from a replaced poll chain neither shows nor re-arms a poll.
+func TestStalePollDropped(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	m.status.gen = 2
+	cmd, handled := m.status.update(overviewMsg{gen: 1, ov: cluster.Overview{Revision: 9}}, nil)
+	if !handled || cmd != nil || m.status.haveOv {
+		t.Errorf("stale result: handled %v, cmd %v, shown %v", handled, cmd != nil, m.status.haveOv)
+	}
+	cmd, _ = m.status.update(overviewMsg{gen: 2, ov: cluster.Overview{Revision: 9}}, nil)
+	if cmd == nil || !m.status.haveOv {
+		t.Error("current result not shown or poll not re-armed")
+	}
+}
