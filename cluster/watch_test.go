@@ -6,6 +6,8 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"runtime"
 	"strconv"
 	"strings"
@@ -56,6 +58,69 @@ func (n *watchNode) start(t *testing.T) {
 		t.Fatalf("start member %s: %v", n.cfg.Name, err)
 	}
 	n.m = m
+}
+
+// watchProxy forwards TCP connections to a member. A test cuts them when it stops the member,
+// as a crash would: embed's graceful stop otherwise waits 7 s for the open watch stream.
+type watchProxy struct {
+	l      net.Listener
+	target string
+	mu     sync.Mutex
+	conns  []net.Conn
+}
+
+func newWatchProxy(t *testing.T, target string) *watchProxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &watchProxy{l: l, target: target}
+	t.Cleanup(func() { l.Close(); p.cut() })
+	go func() {
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.DialTimeout("tcp", target, time.Second)
+			if err != nil {
+				in.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, in, out)
+			p.mu.Unlock()
+			go func() { io.Copy(out, in); out.Close() }()
+			go func() { io.Copy(in, out); in.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *watchProxy) addr() string { return p.l.Addr().String() }
+
+func (p *watchProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// watchCrash stops a member while cutting the proxied connections to it.
+func watchCrash(n *watchNode, p *watchProxy) {
+	done := make(chan struct{})
+	go func() { n.stop(); close(done) }()
+	for {
+		p.cut()
+		select {
+		case <-done:
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // watchCluster starts n members forming one cluster, like nodetest.StartCluster, as nodes a
@@ -384,7 +449,8 @@ func TestWatchResumesAfterMemberRestart(t *testing.T) {
 	node := &watchNode{cfg: nodetest.Config(t, "restart")}
 	t.Cleanup(node.stop)
 	node.start(t)
-	c := watchConnect(t, node.m.Endpoints())
+	proxy := newWatchProxy(t, node.m.Endpoints()[0])
+	c := watchConnect(t, []string{proxy.addr()})
 	writer := watchConnect(t, node.m.Endpoints())
 	start := watchRev(t, c) + 1
 	w := c.Watch(context.Background(), "/r/", WatchOptions{Prefix: true, StartRev: start})
@@ -392,7 +458,7 @@ func TestWatchResumesAfterMemberRestart(t *testing.T) {
 	watchPuts(t, writer, "/r/a/", 20)
 	first, _ := watchCollect(t, w, start+19, 0, 10*time.Second)
 
-	node.stop()
+	watchCrash(node, proxy)
 	node.start(t) // same data dir and ports
 	// Writes right after the restart race with the watch's reconnection: it must catch up on
 	// them from the revision after the last one it delivered.
@@ -404,20 +470,23 @@ func TestWatchResumesAfterMemberRestart(t *testing.T) {
 
 func TestWatchSurvivesMemberFailures(t *testing.T) {
 	nodes := watchCluster(t, 3)
-	var eps []string
-	for _, n := range nodes {
+	var eps, proxied []string
+	proxies := make([]*watchProxy, len(nodes))
+	for i, n := range nodes {
 		eps = append(eps, n.m.Endpoints()...)
+		proxies[i] = newWatchProxy(t, n.m.Endpoints()[0])
+		proxied = append(proxied, proxies[i].addr())
 	}
-	c := watchConnect(t, eps)
+	c := watchConnect(t, proxied)
 	writerClient := watchConnect(t, eps)
 	start := watchRev(t, c) + 1
 	w := c.Watch(context.Background(), "/f/", WatchOptions{Prefix: true, StartRev: start})
 	defer w.Close()
 	stop := watchWriter(writerClient, "/f/")
 	// Fail every member in turn while the writer runs, so the one serving the watch fails too.
-	for _, n := range nodes {
+	for i, n := range nodes {
 		time.Sleep(300 * time.Millisecond)
-		n.stop()
+		watchCrash(n, proxies[i])
 		time.Sleep(300 * time.Millisecond)
 		n.start(t)
 	}
