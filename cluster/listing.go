@@ -21,9 +21,9 @@ import (
 // with a limit and no total count (only the final chunk counts what remains). So on 3.7+ a listing
 // is a skip-scan over streams cancelled early: read keys in order; while a child's subtree is
 // small, read through it (its count comes for free); once skipAfter keys of one subtree have been
-// read, cancel and open a new stream just past that subtree. A listing then costs about one round
-// trip per large child plus the keys of small ones, never a count of the directory (measured
-// figures in the README, "Keys listing: performance"). Leaf-only directories are simply streamed;
+// read, cancel and open a new stream just past that subtree. A listing then costs one jump per
+// large child plus the keys of small ones, never a count of the directory (measured figures in
+// the README, "Keys listing: performance"). Leaf-only directories are simply streamed;
 // the server doubles its chunks, so a page of n keys costs O(n), with no O(n²) counting.
 //
 // Servers without RangeStream (etcd < 3.7) get listing_fallback.go: first-byte windows of the child-name
@@ -36,12 +36,19 @@ import (
 // DefaultSep is the byte keys are split on.
 const DefaultSep = '/'
 
-// skipAfter is how many keys of one child's subtree the stream reads before jumping past it. A
-// restart costs a round trip (~0.1–0.3 ms locally) plus the chunks the server streamed before the
-// cancel arrived; reading a key from the stream costs ~1 µs. Measured with values 1, 8, 32, 128
-// (README): 32 keeps directories of many two-key children (configmaps per namespace) to one
-// stream and directories of a few big children to one restart each.
-const skipAfter = 32
+// skipAfter is how many keys of one child's subtree the stream reads before jumping past it. On
+// etcd 3.7.3 a jump costs 1.5–3 ms, not one round trip: the server keeps streaming chunks (10, 20,
+// 40, … keys) into gRPC's flow-control window until the cancel arrives, and the first chunk
+// arrives only when its writer flushes. Reading one key from the stream costs ~1.7 µs. So a jump
+// is worth about 1,000 keys read, and reading up to that many before jumping (ski rental) keeps
+// each child within about twice the cheaper of the two. Swept on the 400k-key keyspace
+// (BenchmarkListingSkipAfter, README): 32 costs 460–490 ms on directories of 200 namespaces,
+// 512 and 1024 cost 40–165 ms, 2048 starts losing on /registry/.
+const skipAfter = 1024
+
+// windowSkipAfter is skipAfter for windows: there every limited Get counts the whole rest of its
+// window anyway, so reading on through a subtree only adds cost.
+const windowSkipAfter = 1
 
 // Strategy names how a listing reads the server.
 type Strategy int
@@ -78,6 +85,8 @@ type ListOptions struct {
 	After string
 	// Strategy picks the reader; pass the previous listing's Stats.Strategy to skip re-probing.
 	Strategy Strategy
+	// SkipAfter overrides skipAfter (benchmarks sweep it); 0 keeps the default.
+	SkipAfter int
 }
 
 // Row is one child of a directory. A name can be a key (Leaf), a directory (Dir), or both: "a/b"
@@ -147,6 +156,9 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 		l.Stats.RoundTrips++
 	}
 	b := newBuilder(prefix, opts.Sep)
+	if opts.SkipAfter > 0 {
+		b.skipAfter = opts.SkipAfter
+	}
 	from := firstKey(prefix)
 	if opts.After != "" {
 		from = opts.After
@@ -156,12 +168,14 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 	switch opts.Strategy {
 	case StrategyWindows:
 		l.Stats.Strategy = StrategyWindows
+		b.skipAfter = min(b.skipAfter, windowSkipAfter)
 		err = c.scanWindows(ctx, &l, b, end)
 	default:
 		l.Stats.Strategy = StrategyStream
 		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit)
 		if opts.Strategy == StrategyAuto && status.Code(err) == codes.Unimplemented {
-			b = newBuilder(prefix, opts.Sep)
+			b.rows, b.byName = nil, map[string]int{}
+			b.skipAfter = min(b.skipAfter, windowSkipAfter)
 			l.Stats.Strategy, l.Next = StrategyWindows, ""
 			err = c.scanWindows(ctx, &l, b, end)
 		}
@@ -252,6 +266,8 @@ type builder struct {
 	sep    byte
 	rows   []Row
 	byName map[string]int
+	// skipAfter is how many keys of one subtree a scan reads before jumping past the rest.
+	skipAfter int
 }
 
 // scanState follows the subtree one scan is in; windows scan several ranges at once.
@@ -262,7 +278,7 @@ type scanState struct {
 }
 
 func newBuilder(prefix string, sep byte) *builder {
-	return &builder{prefix: prefix, sep: sep, byName: map[string]int{}}
+	return &builder{prefix: prefix, sep: sep, byName: map[string]int{}, skipAfter: skipAfter}
 }
 
 func (b *builder) row(name string) *Row {
@@ -310,7 +326,7 @@ func (b *builder) add(st *scanState, key string) (string, bool) {
 	}
 	st.seen++
 	r.Count = int64(st.seen)
-	if st.seen >= skipAfter {
+	if st.seen >= b.skipAfter {
 		st.in = false
 		r.Count = -1
 		return b.subtreeEnd(name), true

@@ -1,0 +1,161 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"sync"
+	"sync/atomic"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+// K8sShape describes a Kubernetes-shaped keyspace for benchmarks and demos:
+// /registry/<resource>/<namespace>/<name> for namespaced resources, /registry/<resource>/<name>
+// for cluster-scoped ones, and one namespace whose pods form a directory of BigDir children.
+type K8sShape struct {
+	Keys       int // total keys; 400,000 by default
+	ValueSize  int // bytes per value; 1,024 by default
+	BigDir     int // pods in the namespace "big"; 100,000 by default
+	Namespaces int // ordinary namespaces; 200 by default
+	Seed       int64
+}
+
+// DefaultK8sShape is the keyspace of the targets: 400k keys of 1 KiB, one directory of
+// 100k children.
+func DefaultK8sShape() K8sShape {
+	return K8sShape{Keys: 400_000, ValueSize: 1024, BigDir: 100_000, Namespaces: 200, Seed: 1}
+}
+
+// BigDirPrefix is the directory holding the shape's BigDir pods.
+const BigDirPrefix = "/registry/pods/big/"
+
+// namespaced resources with their relative number of objects per namespace.
+var k8sNamespaced = []struct {
+	name   string
+	weight int
+}{
+	{"events", 30}, {"pods", 20}, {"replicasets", 10}, {"configmaps", 8}, {"secrets", 8},
+	{"services/specs", 4}, {"services/endpoints", 4}, {"discovery.k8s.io/endpointslices", 4},
+	{"deployments", 4}, {"serviceaccounts", 3}, {"rolebindings", 3}, {"roles", 2},
+	{"leases", 2}, {"controllerrevisions", 2}, {"persistentvolumeclaims", 2}, {"jobs", 2},
+	{"cronjobs", 1}, {"statefulsets", 1}, {"daemonsets", 1}, {"poddisruptionbudgets", 1},
+	{"networkpolicies", 1}, {"resourcequotas", 1}, {"limitranges", 1}, {"ingress", 1},
+	{"monitoring.coreos.com/servicemonitors", 1},
+}
+
+// cluster-scoped resources with their number of objects.
+var k8sClusterScoped = []struct {
+	name  string
+	count int
+}{
+	{"minions", 300}, {"csinodes", 300}, {"clusterroles", 120}, {"clusterrolebindings", 100},
+	{"persistentvolumes", 400}, {"priorityclasses", 4}, {"storageclasses", 3},
+	{"apiregistration.k8s.io/apiservices", 60}, {"apiextensions.k8s.io/customresourcedefinitions", 80},
+	{"ranges/serviceips", 1}, {"ranges/servicenodeports", 1},
+}
+
+// K8sKeys returns the shape's keys (in no particular order), deterministically from its Seed.
+func K8sKeys(s K8sShape) []string {
+	rng := rand.New(rand.NewSource(s.Seed))
+	word := func(n int) string {
+		const letters = "bcdfghjklmnpqrstvwxz2456789"
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = letters[rng.Intn(len(letters))]
+		}
+		return string(b)
+	}
+	apps := []string{"web", "api", "worker", "db", "cache", "ingress-nginx", "prometheus", "coredns"}
+	objName := func() string {
+		return fmt.Sprintf("%s-%s-%s", apps[rng.Intn(len(apps))], word(10), word(5))
+	}
+	keys := make([]string, 0, s.Keys)
+	seen := make(map[string]struct{}, s.Keys)
+	add := func(k string) {
+		if _, ok := seen[k]; !ok && len(keys) < s.Keys {
+			seen[k] = struct{}{}
+			keys = append(keys, k)
+		}
+	}
+	for i := 0; i < s.BigDir; i++ {
+		add(BigDirPrefix + objName())
+	}
+	nss := []string{"default", "kube-system", "kube-public", "kube-node-lease", "monitoring"}
+	for len(nss) < s.Namespaces {
+		nss = append(nss, fmt.Sprintf("team-%s-%03d", word(4), len(nss)))
+	}
+	for _, ns := range append(nss, "big") {
+		add("/registry/namespaces/" + ns)
+	}
+	for _, r := range k8sClusterScoped {
+		for i := 0; i < r.count; i++ {
+			add(fmt.Sprintf("/registry/%s/%s-%s", r.name, word(6), word(5)))
+		}
+	}
+	weights := 0
+	for _, r := range k8sNamespaced {
+		weights += r.weight
+	}
+	perUnit := float64(s.Keys-len(keys)) / float64(weights*len(nss))
+	for _, ns := range nss {
+		for _, r := range k8sNamespaced {
+			n := int(perUnit*float64(r.weight)*(0.5+rng.Float64()) + 0.5)
+			for i := 0; i < n; i++ {
+				add(fmt.Sprintf("/registry/%s/%s/%s", r.name, ns, objName()))
+			}
+		}
+	}
+	for len(keys) < s.Keys {
+		add("/registry/events/default/" + objName())
+	}
+	return keys
+}
+
+// LoadK8s writes the shape's keys with values of ValueSize bytes, in transactions of 128 puts
+// sent 8 at a time; progress (may be nil) is called with the number of keys written so far.
+func (c *Client) LoadK8s(ctx context.Context, s K8sShape, progress func(done int)) error {
+	keys := K8sKeys(s)
+	value := make([]byte, s.ValueSize)
+	for i := range value {
+		value[i] = byte('a' + i%26)
+	}
+	val := string(value)
+	var done atomic.Int64
+	var firstErr error
+	var once sync.Once
+	batches := make(chan []string)
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range batches {
+				ops := make([]clientv3.Op, len(batch))
+				for i, k := range batch {
+					ops[i] = clientv3.OpPut(k, val)
+				}
+				cctx, cancel := c.ctx(ctx)
+				_, err := c.c.Txn(cctx).Then(ops...).Commit()
+				cancel()
+				if err != nil {
+					once.Do(func() { firstErr = Explain(err) })
+					continue
+				}
+				n := done.Add(int64(len(batch)))
+				if progress != nil && n%(maxTxnOps*200) < int64(len(batch)) {
+					progress(int(n))
+				}
+			}
+		}()
+	}
+	for start := 0; start < len(keys) && ctx.Err() == nil; start += maxTxnOps {
+		batches <- keys[start:min(start+maxTxnOps, len(keys))]
+	}
+	close(batches)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return firstErr
+}

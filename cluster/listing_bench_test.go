@@ -1,0 +1,260 @@
+package cluster_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode"
+)
+
+// The listing benchmarks run against a member in another process, holding the Kubernetes-shaped
+// keyspace of cluster.DefaultK8sShape (400k keys of 1 KiB, ~550 MB of data dir).
+//
+//	go test ./cluster -run XXX -bench Listing -benchtime 20x
+//
+// Without ETCDECK_BENCH_ENDPOINT the benchmark starts that member itself by re-running this test
+// binary as TestBenchMember, with its data under $ETCDECK_BENCH_DIR (default /tmp/etcdeck-bench),
+// loading the keyspace the first time (a few minutes) and reusing it afterwards. With
+// ETCDECK_BENCH_ENDPOINT=host:port it uses that member as is (load it with the same shape first).
+
+const benchMemberEnv = "ETCDECK_BENCH_MEMBER_DIR"
+
+// TestBenchMember is the member process of the benchmarks; it does nothing in ordinary runs.
+func TestBenchMember(t *testing.T) {
+	dir := os.Getenv(benchMemberEnv)
+	if dir == "" {
+		t.Skip("only run as the benchmarks' member process")
+	}
+	port, _ := strconv.Atoi(os.Getenv("ETCDECK_BENCH_MEMBER_PORT"))
+	m, err := embednode.Start(context.Background(), embednode.Config{
+		Name: "bench", DataDir: dir, Logger: zap.NewNop(), UnsafeNoFsync: true,
+		ListenClientURLs: []string{fmt.Sprintf("http://127.0.0.1:%d", port)},
+		ListenPeerURLs:   []string{fmt.Sprintf("http://127.0.0.1:%d", port+1)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("ready")
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
+	go func() { bufio.NewReader(os.Stdin).ReadByte(); stop <- syscall.SIGTERM }() // parent gone
+	<-stop
+	m.Close(20 * time.Second)
+}
+
+// benchClient returns a client of the benchmark member, starting and loading it when needed.
+func benchClient(b *testing.B) *cluster.Client {
+	b.Helper()
+	if ep := os.Getenv("ETCDECK_BENCH_ENDPOINT"); ep != "" {
+		return listClient(b, []string{ep})
+	}
+	base := os.Getenv("ETCDECK_BENCH_DIR")
+	if base == "" {
+		base = "/tmp/etcdeck-bench"
+	}
+	shape := cluster.DefaultK8sShape()
+	tag := fmt.Sprintf("k8s-%d-%d-%d-%d", shape.Keys, shape.ValueSize, shape.BigDir, shape.Namespaces)
+	dir := filepath.Join(base, tag+".etcd")
+	port := 23790 + os.Getpid()%1000*2
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchMember$", "-test.v")
+	cmd.Env = append(os.Environ(), benchMemberEnv+"="+dir, "ETCDECK_BENCH_MEMBER_PORT="+strconv.Itoa(port))
+	stdin, _ := cmd.StdinPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		stdin.Close()
+		cmd.Wait()
+	})
+	ep := fmt.Sprintf("127.0.0.1:%d", port)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if conn, err := net.Dial("tcp", ep); err == nil {
+			conn.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("benchmark member did not listen on %s", ep)
+		}
+	}
+	c := listClient(b, []string{ep})
+	marker := filepath.Join(base, tag+".loaded")
+	if _, err := os.Stat(marker); err != nil {
+		start := time.Now()
+		err := c.LoadK8s(context.Background(), shape, func(n int) { fmt.Fprintf(os.Stderr, "loaded %d keys\n", n) })
+		if err != nil {
+			b.Fatalf("load: %v", err)
+		}
+		os.WriteFile(marker, []byte(time.Since(start).String()+"\n"), 0o600)
+	}
+	return c
+}
+
+// benchDirs are the directories measured: the top, a directory of namespaces (one holding 100k
+// pods), that 100k-children directory, an ordinary namespace, and a directory of ~60 resources.
+var benchDirs = []string{"", "/registry/", "/registry/pods/", cluster.BigDirPrefix,
+	"/registry/events/", "/registry/events/kube-system/", "/registry/services/"}
+
+// BenchmarkListing lists each directory whole and reports round trips, keys read, keys counted
+// and the time of one count-only request over the same directory (count-ms) for comparison.
+func BenchmarkListing(b *testing.B) {
+	c := benchClient(b)
+	ctx := context.Background()
+	for _, dir := range benchDirs {
+		for _, s := range []cluster.Strategy{cluster.StrategyStream, cluster.StrategyWindows} {
+			b.Run(fmt.Sprintf("dir=%s/%v", strings.ReplaceAll(dir, "/", "_"), s), func(b *testing.B) {
+				var l cluster.Listing
+				var err error
+				var countTime time.Duration
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					t0 := time.Now()
+					if _, err := c.CountPrefix(ctx, dir, 0); err != nil {
+						b.Fatal(err)
+					}
+					countTime += time.Since(t0)
+					b.StartTimer()
+					if l, err = c.ListDir(ctx, dir, cluster.ListOptions{Strategy: s}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportListing(b, l, countTime)
+			})
+		}
+	}
+}
+
+// BenchmarkListingSkipAfter sweeps how many keys of a subtree the stream reads before skipping.
+func BenchmarkListingSkipAfter(b *testing.B) {
+	c := benchClient(b)
+	ctx := context.Background()
+	for _, dir := range benchDirs[1:5] {
+		for _, skip := range []int{32, 512, 1024, 2048} {
+			b.Run(fmt.Sprintf("dir=%s/skip=%d", strings.ReplaceAll(dir, "/", "_"), skip), func(b *testing.B) {
+				var l cluster.Listing
+				var err error
+				for i := 0; i < b.N; i++ {
+					if l, err = c.ListDir(ctx, dir, cluster.ListOptions{SkipAfter: skip}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportListing(b, l, 0)
+			})
+		}
+	}
+}
+
+// BenchmarkListingFirstScreen lists the first 100 rows of each directory (ns/op), then fetches
+// the counts and value sizes of the first 40 as the Keys view does for a screen (details-ms).
+func BenchmarkListingFirstScreen(b *testing.B) {
+	c := benchClient(b)
+	ctx := context.Background()
+	for _, dir := range benchDirs {
+		b.Run("dir="+strings.ReplaceAll(dir, "/", "_"), func(b *testing.B) {
+			var l cluster.Listing
+			var err error
+			var details time.Duration
+			for i := 0; i < b.N; i++ {
+				if l, err = c.ListDir(ctx, dir, cluster.ListOptions{Limit: 100}); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				t0 := time.Now()
+				if err := c.FillDetails(ctx, dir, '/', l.Rev, l.Rows[:min(len(l.Rows), 40)]); err != nil {
+					b.Fatal(err)
+				}
+				details += time.Since(t0)
+				b.StartTimer()
+			}
+			reportListing(b, l, 0)
+			b.ReportMetric(float64(details.Microseconds())/1000/float64(b.N), "details-ms")
+		})
+	}
+}
+
+func reportListing(b *testing.B, l cluster.Listing, countTime time.Duration) {
+	b.ReportMetric(float64(l.Stats.RoundTrips), "roundtrips")
+	b.ReportMetric(float64(l.Stats.KeysRead), "keysread")
+	b.ReportMetric(float64(l.Stats.KeysCounted), "keyscounted")
+	b.ReportMetric(float64(len(l.Rows)), "rows")
+	if countTime > 0 {
+		b.ReportMetric(float64(countTime.Microseconds())/1000/float64(b.N), "count-ms")
+	}
+}
+
+// BenchmarkBrowseAll lists every directory of the keyspace, page by page as the view does,
+// fetching the details of each page's first 40 rows, and reports the process's resident memory.
+func BenchmarkBrowseAll(b *testing.B) {
+	c := benchClient(b)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		dirs, rows := 0, 0
+		queue := []string{""}
+		for len(queue) > 0 {
+			dir := queue[len(queue)-1]
+			queue = queue[:len(queue)-1]
+			opts := cluster.ListOptions{Limit: 1000}
+			for {
+				l, err := c.ListDir(ctx, dir, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := c.FillDetails(ctx, dir, '/', l.Rev, l.Rows[:min(len(l.Rows), 40)]); err != nil {
+					b.Fatal(err)
+				}
+				rows += len(l.Rows)
+				for _, r := range l.Rows {
+					if r.Dir {
+						queue = append(queue, dir+r.Name+"/")
+					}
+				}
+				if l.Next == "" {
+					break
+				}
+				opts.Rev, opts.After = l.Rev, l.Next
+			}
+			dirs++
+		}
+		b.ReportMetric(float64(dirs), "dirs")
+		b.ReportMetric(float64(rows), "rows")
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(procStatusKB("VmHWM"))/1024, "maxrss-MB")
+	b.ReportMetric(float64(procStatusKB("VmRSS"))/1024, "rss-MB")
+}
+
+// procStatusKB reads a "kB" field of /proc/self/status; 0 where there is none.
+func procStatusKB(field string) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, field+":") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				n, _ := strconv.ParseInt(f[1], 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
