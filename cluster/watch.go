@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -341,7 +342,7 @@ func (r *watchRun) stream() streamEnd {
 			if errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted) {
 				return streamEnd{compacted: true}
 			}
-			return streamEnd{err: err}
+			return streamEnd{err: watchCancelReason(err)}
 		}
 		switch {
 		case resp.Created:
@@ -454,6 +455,25 @@ func (r *watchRun) waitForRoom() bool {
 	return true
 }
 
+// watchCancelReason recovers the etcd error from a watch the server canceled: clientv3 passes
+// the cancel reason on as plain text ("rpc error: code = PermissionDenied desc = etcdserver:
+// permission denied"), which neither errors.Is nor Explain would recognise.
+func watchCancelReason(err error) error {
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	const marker = " desc = "
+	msg := err.Error()
+	if i := strings.Index(msg, marker); strings.HasPrefix(msg, "rpc error: code = ") && i >= 0 {
+		if ev := rpctypes.Error(errors.New(msg[i+len(marker):])); ev != nil {
+			if _, ok := ev.(rpctypes.EtcdError); ok {
+				return ev
+			}
+		}
+	}
+	return err
+}
+
 // watchRetriable tells whether a watch that ended with err is worth re-establishing: a lost
 // leader or connection, or an expired token, may come back; a denied permission will not.
 func watchRetriable(err error) bool {
@@ -467,7 +487,10 @@ func watchRetriable(err error) bool {
 		code = ee.Code()
 	}
 	switch code {
-	case codes.Unavailable, codes.Internal, codes.DeadlineExceeded, codes.Unknown:
+	case codes.Unavailable, codes.Internal, codes.DeadlineExceeded, codes.Unknown,
+		// "watch canceled": the server's end of the stream went away (a member stopping);
+		// the caller's own cancellation never gets here.
+		codes.Canceled:
 		return true
 	}
 	return false

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/embednode"
@@ -548,4 +549,60 @@ func TestWatchRequireLeader(t *testing.T) {
 	watchPuts(t, c, "/l/b/", 3)
 	rest, _ := watchCollect(t, w, start+5, 0, 10*time.Second)
 	watchContiguous(t, append(evs, rest...), start, start+5)
+}
+
+func TestWatchPermissionDenied(t *testing.T) {
+	m := nodetest.Start(t)
+	admin := watchConnect(t, m.Endpoints())
+	ctx := context.Background()
+	e := admin.Etcd()
+	for _, step := range []func() error{
+		func() error { _, err := e.RoleAdd(ctx, "pub-reader"); return err },
+		func() error {
+			_, err := e.RoleGrantPermission(ctx, "pub-reader", "/pub/", clientv3.GetPrefixRangeEnd("/pub/"), clientv3.PermissionType(clientv3.PermRead))
+			return err
+		},
+		func() error { _, err := e.UserAdd(ctx, "reader", "reader-pw"); return err },
+		func() error { _, err := e.UserGrantRole(ctx, "reader", "pub-reader"); return err },
+		func() error { _, err := e.UserAdd(ctx, "root", "root-pw"); return err },
+		func() error { _, err := e.UserGrantRole(ctx, "root", "root"); return err },
+		func() error { _, err := e.AuthEnable(ctx); return err },
+	} {
+		if err := step(); err != nil {
+			t.Fatalf("set up auth: %v", err)
+		}
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := Connect(cctx, ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true, User: "reader", Password: "reader-pw"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	denied := c.Watch(ctx, "/secret/", WatchOptions{Prefix: true})
+	defer denied.Close()
+	b, err := denied.Next(cctx, 10)
+	want := Explain(rpctypes.ErrPermissionDenied).Error()
+	if err != nil || b.State == nil || b.State.Kind != StateFailed || b.State.Err.Error() != want {
+		t.Fatalf("Next = %+v (state %v), %v; want StateFailed: %s", b, b.State, err, want)
+	}
+
+	// A permitted watch on the same connection still works.
+	allowed := c.Watch(ctx, "/pub/", WatchOptions{Prefix: true})
+	defer allowed.Close()
+	watchQueued(t, allowed, 1) // registered
+	root, err := Connect(cctx, ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true, User: "root", Password: "root-pw"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	put, err := root.Etcd().Put(cctx, "/pub/news", "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err = allowed.Next(cctx, 10)
+	if err != nil || len(b.Events) != 1 || b.Events[0].Rev != put.Header.Revision || string(b.Events[0].Value) != "hello" {
+		t.Fatalf("permitted watch: Next = %+v (state %v), %v; want the put of /pub/news", b, b.State, err)
+	}
 }
