@@ -85,6 +85,9 @@ type ListOptions struct {
 	After string
 	// Strategy picks the reader; pass the previous listing's Stats.Strategy to skip re-probing.
 	Strategy Strategy
+	// NamePrefix narrows the listing to children whose names start with it (a server-side
+	// filter: only the keys under prefix+NamePrefix are read).
+	NamePrefix string
 	// SkipAfter overrides skipAfter (benchmarks sweep it); 0 keeps the default.
 	SkipAfter int
 }
@@ -159,17 +162,17 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 	if opts.SkipAfter > 0 {
 		b.skipAfter = opts.SkipAfter
 	}
-	from := firstKey(prefix)
+	from := firstKey(prefix + opts.NamePrefix)
 	if opts.After != "" {
 		from = opts.After
 	}
-	end := clientv3.GetPrefixRangeEnd(prefix)
+	end := clientv3.GetPrefixRangeEnd(prefix + opts.NamePrefix)
 	var err error
 	switch opts.Strategy {
 	case StrategyWindows:
 		l.Stats.Strategy = StrategyWindows
 		b.skipAfter = min(b.skipAfter, windowSkipAfter)
-		err = c.scanWindows(ctx, &l, b, end)
+		err = c.scanWindows(ctx, &l, b, opts.NamePrefix, end)
 	default:
 		l.Stats.Strategy = StrategyStream
 		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit)
@@ -177,7 +180,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 			b.rows, b.byName = nil, map[string]int{}
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
 			l.Stats.Strategy, l.Next = StrategyWindows, ""
-			err = c.scanWindows(ctx, &l, b, end)
+			err = c.scanWindows(ctx, &l, b, opts.NamePrefix, end)
 		}
 	}
 	if err != nil {

@@ -20,12 +20,12 @@ type window struct {
 	done     bool
 }
 
-// scanWindows lists the directory for servers without RangeStream: the key equal to the prefix,
-// then one window per first byte of the child name, advanced in rounds; each round's Gets are
+// scanWindows lists the directory for servers without RangeStream: the key equal to the prefix
+// (plus namePrefix), then one window per next byte of the child name, advanced in rounds; each round's Gets are
 // batched into transactions of at most maxTxnOps.
-func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, end string) error {
+func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePrefix, end string) error {
 	var ws []*window
-	p := b.prefix
+	p := b.prefix + namePrefix
 	for i := 0; i < 256; i++ {
 		w := &window{from: p + string([]byte{byte(i)}), limit: 16}
 		if i < 255 {
@@ -42,7 +42,7 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, end st
 			return err
 		}
 		if len(resp.Kvs) > 0 {
-			b.row("").Leaf = true
+			b.row(namePrefix).Leaf = true
 		}
 	}
 	for {

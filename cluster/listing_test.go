@@ -188,7 +188,19 @@ func TestListDirMatchesNaiveSplit(t *testing.T) {
 			{Strategy: cluster.StrategyWindows},
 			{Strategy: cluster.StrategyStream, Limit: 1 + rng.Intn(5)},
 		} {
-			what := fmt.Sprintf("list %q (%v, limit %d)", prefix, opts.Strategy, opts.Limit)
+			if rng.Intn(3) == 0 { // a server-side name filter
+				opts.NamePrefix = []string{"a", "s", "", "\xff", "-"}[rng.Intn(5)]
+			}
+			want := want
+			if opts.NamePrefix != "" {
+				want = nil
+				for _, r := range naiveList(keys, prefix, '/') {
+					if strings.HasPrefix(r.Name, opts.NamePrefix) {
+						want = append(want, r)
+					}
+				}
+			}
+			what := fmt.Sprintf("list %q (%v, limit %d, names %q)", prefix, opts.Strategy, opts.Limit, opts.NamePrefix)
 			l := listAllPages(t, c, prefix, opts)
 			checkRows(t, what, l.Rows, want)
 			if err := c.FillDetails(context.Background(), prefix, '/', l.Rev, l.Rows); err != nil {
