@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"time"
 
@@ -72,6 +73,9 @@ type Model struct {
 // New builds the root model; it fails only when cfg.KeyOverrides names unknown actions or bad
 // keys.
 func New(cfg Config) (*Model, error) {
+	if isNilPointer(cfg.Member) {
+		cfg.Member = nil // a nil *Child in the interface: there is no member
+	}
 	km := keymap.DefaultKeyMap()
 	if err := km.Apply(cfg.KeyOverrides); err != nil {
 		return nil, err
@@ -215,3 +219,11 @@ func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.
 func (m *Model) ActiveName() string { return viewNames[m.active] }
+
+func isNilPointer(v any) bool {
+	if v == nil {
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}

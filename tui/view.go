@@ -51,16 +51,15 @@ func (m *Model) render() string {
 func (m *Model) tabsView() string {
 	st := m.common.Styles
 	var b strings.Builder
-	b.WriteString(" ")
 	for i, name := range viewNames {
-		label := fmt.Sprintf("%d %s", i+1, name)
+		// Brackets mark the active tab without relying on colour or underline (NO_COLOR).
 		if i == m.active {
-			b.WriteString(st.TabActive.Render(label))
+			b.WriteString(st.TabActive.Render(fmt.Sprintf("[%d %s]", i+1, name)))
 		} else {
-			b.WriteString(st.TabInactive.Render(label))
+			b.WriteString(st.TabInactive.Render(fmt.Sprintf(" %d %s ", i+1, name)))
 		}
 		if i < len(viewNames)-1 {
-			b.WriteString(st.HeaderDim.Render("  │  "))
+			b.WriteString(st.HeaderDim.Render(" │ "))
 		}
 	}
 	// The tabs stay whole; what is running or just happened gets the rest of the line.

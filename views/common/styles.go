@@ -72,7 +72,7 @@ func NewStyles(noColor bool) *Styles {
 		HeaderDim:    fg(plain, "245"),
 		ReadOnly:     fg(plain.Bold(true).Reverse(true), "214"),
 		Warning:      fg(plain.Bold(true), "203"),
-		TabActive:    fg(plain.Bold(true).Underline(true), "212"),
+		TabActive:    fg(plain.Bold(true), "212"),
 		TabInactive:  fg(plain, "245"),
 		Running:      fg(plain, "111"),
 		Success:      fg(plain, "78"),
