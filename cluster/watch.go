@@ -2,23 +2,8 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
-	"time"
-
-	"go.etcd.io/etcd/api/v3/mvccpb"
-	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-)
-
-// Backoff between attempts to re-establish a watch the server ended (no leader, for example).
-const (
-	watchMinBackoff = 100 * time.Millisecond
-	watchMaxBackoff = 2 * time.Second
 )
 
 // EventKind says whether a watched key was written or deleted.
@@ -146,7 +131,17 @@ type item struct {
 
 // Watch is a resumable watch: a goroutine feeds a bounded channel that Next drains in batches.
 // After a disconnect or member failure it resumes at the revision after the last one delivered,
-// so no event is missed or repeated. Use it from one consumer at a time.
+// so no event is missed or repeated. When the channel is full the goroutine waits (and ends its
+// server stream, to resume from the right revision once there is room): nothing is dropped.
+// Use it from one consumer at a time, and Close it when done. A view drains it from a command
+// it re-issues after each message, so a fast stream never floods Update:
+//
+//	func nextBatchCmd(w *cluster.Watch, gen int) tea.Cmd {
+//		return func() tea.Msg {
+//			b, _ := w.Next(context.Background(), 500)
+//			return watchBatchMsg{gen: gen, batch: b} // re-issue unless b.State.Terminal()
+//		}
+//	}
 type Watch struct {
 	c       *Client
 	key     string
@@ -247,251 +242,4 @@ func (w *Watch) LastRev() int64 { return w.lastRev.Load() }
 func (w *Watch) Close() {
 	w.cancel()
 	<-w.done
-}
-
-// watchRun is the state of a watch's goroutine.
-type watchRun struct {
-	w       *Watch
-	next    int64 // first revision not yet queued; 0 until the server assigned one
-	attempt int   // consecutive failed attempts, reported with StateReconnecting
-	backoff time.Duration
-}
-
-// streamEnd is why one clientv3 watch ended.
-type streamEnd struct {
-	err        error
-	compactRev int64
-	compacted  bool
-	paused     bool
-}
-
-func (r *watchRun) run() {
-	w := r.w
-	defer close(w.done)
-	defer close(w.out)
-	for {
-		end := r.stream()
-		switch {
-		case w.ctx.Err() != nil:
-			return
-		case end.compacted:
-			r.put(item{state: &State{Kind: StateCompacted, Rev: end.compactRev}}, nil)
-			return
-		case end.paused:
-			if !r.waitForRoom() {
-				return
-			}
-			continue
-		case end.err == nil && w.c.c.Ctx().Err() != nil:
-			r.put(item{state: &State{Kind: StateFailed, Err: errors.New("the connection to the cluster was closed")}}, nil)
-			return
-		case end.err != nil && !watchRetriable(end.err):
-			r.put(item{state: &State{Kind: StateFailed, Err: Explain(end.err)}}, nil)
-			return
-		}
-		why := errors.New("the watch stream ended unexpectedly")
-		if end.err != nil {
-			why = Explain(end.err)
-		}
-		r.attempt++
-		if !r.put(item{state: &State{Kind: StateReconnecting, Err: why, Attempt: r.attempt}}, nil) {
-			return
-		}
-		t := time.NewTimer(r.backoff)
-		select {
-		case <-t.C:
-		case <-w.ctx.Done():
-			t.Stop()
-			return
-		}
-		r.backoff = min(2*r.backoff, watchMaxBackoff)
-	}
-}
-
-// stream runs one clientv3 watch from r.next until it ends, queueing what it delivers.
-func (r *watchRun) stream() streamEnd {
-	w := r.w
-	// Require a leader so a partitioned member ends the stream instead of going quiet.
-	ctx, cancel := context.WithCancel(clientv3.WithRequireLeader(w.ctx))
-	defer cancel()
-	paused := false
-	pause := func() {
-		// The channel is full. clientv3 would keep buffering responses without bound while
-		// we block, so end the server stream and restart it from r.next once there is room.
-		paused = true
-		cancel()
-	}
-	ops := []clientv3.OpOption{clientv3.WithCreatedNotify(), clientv3.WithProgressNotify()}
-	switch {
-	case w.opts.RangeEnd != "":
-		ops = append(ops, clientv3.WithRange(w.opts.RangeEnd))
-	case w.opts.Prefix:
-		ops = append(ops, clientv3.WithPrefix())
-	}
-	if r.next > 0 {
-		ops = append(ops, clientv3.WithRev(r.next))
-	}
-	if w.opts.PrevKV {
-		ops = append(ops, clientv3.WithPrevKV())
-	}
-	for resp := range w.c.c.Watch(ctx, w.key, ops...) {
-		if resp.CompactRevision != 0 {
-			return streamEnd{compacted: true, compactRev: resp.CompactRevision}
-		}
-		if err := resp.Err(); err != nil {
-			if errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted) {
-				return streamEnd{compacted: true}
-			}
-			return streamEnd{err: watchCancelReason(err)}
-		}
-		switch {
-		case resp.Created:
-			if r.next == 0 {
-				// A watch from "now" starts after the revision the server registered it at.
-				r.next = resp.Header.Revision + 1
-				if !r.put(item{progress: true, revDone: resp.Header.Revision}, nil) {
-					return streamEnd{}
-				}
-			}
-			if r.attempt > 0 {
-				if !r.put(item{state: &State{Kind: StateResumed, Rev: r.next}}, nil) {
-					return streamEnd{}
-				}
-				r.attempt, r.backoff = 0, watchMinBackoff
-			}
-		case resp.IsProgressNotify():
-			if rev := resp.Header.Revision; rev >= r.next {
-				r.next = rev + 1
-				if !r.put(item{progress: true, revDone: rev}, nil) {
-					return streamEnd{}
-				}
-			}
-		default:
-			if !r.queue(resp.Events, pause) {
-				return streamEnd{}
-			}
-			if paused {
-				return streamEnd{paused: true}
-			}
-		}
-	}
-	return streamEnd{}
-}
-
-// queue puts the events of one response on the channel. A response holds whole revisions, so
-// r.next moves past them only once all are queued: a resume never splits a revision.
-func (r *watchRun) queue(evs []*clientv3.Event, pause func()) bool {
-	last := r.next - 1
-	for i, ev := range evs {
-		if ev.Kv.ModRevision < r.next {
-			continue // already delivered: never repeat a revision
-		}
-		it := item{ev: r.event(ev)}
-		if i == len(evs)-1 || evs[i+1].Kv.ModRevision > ev.Kv.ModRevision {
-			it.revDone = ev.Kv.ModRevision
-		}
-		if !r.put(it, pause) {
-			return false
-		}
-		last = ev.Kv.ModRevision
-	}
-	r.next = last + 1
-	return true
-}
-
-func (r *watchRun) event(ev *clientv3.Event) Event {
-	e := Event{
-		Kind:      EventPut,
-		Key:       string(ev.Kv.Key),
-		Rev:       ev.Kv.ModRevision,
-		CreateRev: ev.Kv.CreateRevision,
-		Version:   ev.Kv.Version,
-		Lease:     ev.Kv.Lease,
-		HasPrev:   ev.PrevKv != nil,
-	}
-	if ev.Type == mvccpb.DELETE {
-		e.Kind = EventDelete
-	}
-	if !r.w.opts.KeysOnly {
-		if e.Kind == EventPut {
-			e.Value = ev.Kv.Value
-		}
-		if ev.PrevKv != nil {
-			e.PrevValue = ev.PrevKv.Value
-		}
-	}
-	return e
-}
-
-// put queues it, blocking while the channel is full (calling onFull first, once) until the
-// consumer makes room or the watch is closed. It reports whether it was queued.
-func (r *watchRun) put(it item, onFull func()) bool {
-	select {
-	case r.w.out <- it:
-		return true
-	default:
-	}
-	if onFull != nil {
-		onFull()
-	}
-	select {
-	case r.w.out <- it:
-		return true
-	case <-r.w.ctx.Done():
-		return false
-	}
-}
-
-// waitForRoom waits until the consumer has emptied half the channel, so a paused stream does
-// not restart only to pause again after one response.
-func (r *watchRun) waitForRoom() bool {
-	for len(r.w.out) > cap(r.w.out)/2 {
-		select {
-		case <-r.w.drained:
-		case <-r.w.ctx.Done():
-			return false
-		}
-	}
-	return true
-}
-
-// watchCancelReason recovers the etcd error from a watch the server canceled: clientv3 passes
-// the cancel reason on as plain text ("rpc error: code = PermissionDenied desc = etcdserver:
-// permission denied"), which neither errors.Is nor Explain would recognise.
-func watchCancelReason(err error) error {
-	if _, ok := status.FromError(err); ok {
-		return err
-	}
-	const marker = " desc = "
-	msg := err.Error()
-	if i := strings.Index(msg, marker); strings.HasPrefix(msg, "rpc error: code = ") && i >= 0 {
-		if ev := rpctypes.Error(errors.New(msg[i+len(marker):])); ev != nil {
-			if _, ok := ev.(rpctypes.EtcdError); ok {
-				return ev
-			}
-		}
-	}
-	return err
-}
-
-// watchRetriable tells whether a watch that ended with err is worth re-establishing: a lost
-// leader or connection, or an expired token, may come back; a denied permission will not.
-func watchRetriable(err error) bool {
-	ev := rpctypes.Error(err)
-	if errors.Is(ev, rpctypes.ErrNoLeader) || errors.Is(ev, rpctypes.ErrInvalidAuthToken) {
-		return true
-	}
-	code := status.Code(err)
-	var ee rpctypes.EtcdError
-	if errors.As(ev, &ee) {
-		code = ee.Code()
-	}
-	switch code {
-	case codes.Unavailable, codes.Internal, codes.DeadlineExceeded, codes.Unknown,
-		// "watch canceled": the server's end of the stream went away (a member stopping);
-		// the caller's own cancellation never gets here.
-		codes.Canceled:
-		return true
-	}
-	return false
 }
