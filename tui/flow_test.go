@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/etcdeck/etcdeck/views/common"
@@ -241,5 +242,17 @@ func TestFlowMemberExitAndRestart(t *testing.T) {
 	mem.mu.Unlock()
 	mem.exit() // the new process is watched too
 	f.waitText("The embedded etcd member exited.")
+	f.quit()
+}
+
+// TestFlowPasteGoesToCommandLine: a bracketed paste lands in the open command line, whole.
+func TestFlowPasteGoesToCommandLine(t *testing.T) {
+	f := startFlow(t, newTestModel(t, testConfig()), 80, 24)
+	f.keys(":")
+	f.tm.Send(tea.PasteMsg{Content: "goto /registry/4/q?"})
+	s := f.waitFor("pasted text", func(s snapshot) bool { return s.cmdValue == "goto /registry/4/q?" })
+	if s.active != viewKeys || s.help {
+		t.Errorf("paste acted on the console: active %d help %v", s.active, s.help)
+	}
 	f.quit()
 }

@@ -50,6 +50,7 @@ func TestGoldenScreens(t *testing.T) {
 			`{"level":"fatal","msg":"failed to open backend","error":"disk full"}`,
 			"exit status 1",
 		}}}},
+		{name: "no_color_help", cfg: func(c *Config) { c.NoColor = true; c.ReadOnly = true }, steps: []tea.Msg{press("?")}},
 		{name: "unreachable", steps: []tea.Msg{overviewMsg{err: errors.New("cannot reach 127.0.0.1:2379: connection refused")}}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {

@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
-	"github.com/etcdeck/etcdeck/views/keys"
 )
 
 // press builds the key message a terminal sends for s ("tab", "ctrl+c", "q", …).
@@ -44,9 +43,10 @@ func testConfig() Config {
 	}
 }
 
+// newTestModel is the root model around shellViews, with fixed content.
 func newTestModel(t *testing.T, cfg Config) *Model {
 	t.Helper()
-	m, err := New(cfg)
+	m, err := newShellModel(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		active: p.active, help: p.showHelp, cmdOpen: p.cmd.prompt.Active(),
 		cmdValue: p.cmd.prompt.Value(), screen: ansi.Strip(p.render()),
 	}
-	if k, ok := p.views[viewKeys].(*keys.Model); ok {
+	if k, ok := p.views[viewKeys].(interface{ Path() string }); ok {
 		s.keysPath = k.Path()
 	}
 	p.mu.Lock()

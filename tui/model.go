@@ -72,7 +72,16 @@ type Model struct {
 
 // New builds the root model; it fails only when cfg.KeyOverrides names unknown actions or bad
 // keys.
-func New(cfg Config) (*Model, error) {
+func New(cfg Config) (*Model, error) { return newModel(cfg, defaultViews) }
+
+// defaultViews builds the four views in tab order.
+func defaultViews(c common.Common) [numViews]common.Component {
+	return [numViews]common.Component{keys.New(c), watch.New(c), clusterview.New(c), snapshots.New(c)}
+}
+
+// newModel builds the root model around the views makeViews returns (tests of the shell give
+// it views with fixed content).
+func newModel(cfg Config, makeViews func(common.Common) [numViews]common.Component) (*Model, error) {
 	if isNilPointer(cfg.Member) {
 		cfg.Member = nil // a nil *Child in the interface: there is no member
 	}
@@ -97,9 +106,7 @@ func New(cfg Config) (*Model, error) {
 		crash:  &crash{},
 	}
 	m.help.Styles = st.Help
-	m.views = [numViews]common.Component{
-		keys.New(c), watch.New(c), clusterview.New(c), snapshots.New(c),
-	}
+	m.views = makeViews(c)
 	return m, nil
 }
 
@@ -151,6 +158,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.MouseMsg:
+		return m.forward(m.active, msg)
+	case tea.PasteMsg:
+		// Pasted text is typing: it goes where keys would, never to every view.
+		if m.cmd.prompt.Active() {
+			return m.cmd.update(msg)
+		}
+		return m.forward(m.active, msg)
 	case common.GotoMsg:
 		m.active = viewKeys
 		return m.forward(viewKeys, msg)

@@ -144,6 +144,9 @@ func (s *status) update(msg tea.Msg, c *cluster.Client) (tea.Cmd, bool) {
 		}
 		return nil, true
 	case spinner.TickMsg:
+		if msg.ID != s.spin.ID() {
+			return nil, false // a view's own spinner
+		}
 		if len(s.tasks) == 0 {
 			return nil, true // nothing running: let the tick chain stop
 		}

@@ -24,8 +24,12 @@ func TestStatusBarPollsRealMember(t *testing.T) {
 	}
 	t.Cleanup(func() { c.Close() })
 
-	cfg := Config{Client: c, Conn: conn}
-	f := startFlow(t, newTestModel(t, cfg), 100, 24)
+	// The real views, talking to the real member.
+	m, err := New(Config{Client: c, Conn: conn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startFlow(t, m, 100, 24)
 	revRE := regexp.MustCompile(`leader default · rev (\d+)`)
 	s := f.waitFor("leader and revision", func(s snapshot) bool { return revRE.MatchString(s.screen) })
 	if want := "etcdeck  " + mem.Endpoints()[0]; !contains(s.screen, want) {
