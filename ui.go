@@ -1,6 +1,28 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"os"
 
-// runUI is replaced by the tui package's program once it lands.
-func runUI(s *session) error { return errors.New("the console UI is not built yet") }
+	"github.com/etcdeck/etcdeck/tui"
+)
+
+// runUI runs the console on the session until the user quits.
+func runUI(s *session) error {
+	cfg := tui.Config{
+		Client:          s.client,
+		Conn:            s.opts.Conn,
+		EndpointLabel:   s.label,
+		ReadOnly:        s.opts.ReadOnly,
+		KeyOverrides:    s.opts.Keys,
+		Log:             s.log,
+		LogPath:         s.logPath,
+		NoColor:         os.Getenv("NO_COLOR") != "",
+		WatchBufferSize: s.opts.WatchBufferSize,
+		BackupDir:       s.opts.BackupDir,
+	}
+	if s.member != nil {
+		cfg.Member = s.member
+	}
+	return tui.Run(context.Background(), cfg)
+}
