@@ -215,14 +215,14 @@ drain:
 			break drain
 		}
 	}
-	select {
-	case w.drained <- struct{}{}:
-	default:
-	}
 	return b, nil
 }
 
 func (w *Watch) take(b *Batch, it item) {
+	select {
+	case w.drained <- struct{}{}: // room was made: wake a paused goroutine
+	default:
+	}
 	switch {
 	case it.state != nil:
 		b.State = it.state
