@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -189,4 +190,28 @@ func cpuTicks(t *testing.T, pid int) int64 {
 	fmt.Sscan(rest[11], &utime)
 	fmt.Sscan(rest[12], &stime)
 	return utime + stime
+}
+
+// TestConsoleMemberRestart: when the embedded member dies, the console says so with its last
+// log lines and R brings it back.
+func TestConsoleMemberRestart(t *testing.T) {
+	bin := buildEtcdeck(t)
+	c := startConsole(t, bin, 100, 30)
+	c.WaitFor("embedded "+c.endpoint, startupTimeout)
+	if _, err := c.Poll(statusRE.MatchString, 15*time.Second); err != nil {
+		t.Fatalf("console not up:\n%s", c.Screen())
+	}
+	member := childPID(t, childPID(t, c.PanePID(), bin), bin)
+	if err := syscall.Kill(member, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitFor("The embedded etcd member exited.", 10*time.Second)
+	c.SendKeys("R")
+	c.WaitFor("✓ restarting the embedded member", startupTimeout)
+	c.WaitGone("The embedded etcd member exited.", 5*time.Second)
+	if _, err := c.Poll(statusRE.MatchString, 15*time.Second); err != nil {
+		t.Fatalf("no status after the restart:\n%s", c.Screen())
+	}
+	c.SendKeys("q")
+	c.WaitFor("[exited 0]", 30*time.Second)
 }
