@@ -118,7 +118,7 @@ func (c *Child) start(ctx context.Context) error {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
-			tail.add(sc.Text())
+			tail.add(humanLine(sc.Text()))
 			if c.log != nil {
 				fmt.Fprintln(c.log, sc.Text())
 			}
@@ -142,6 +142,9 @@ func (c *Child) start(ctx context.Context) error {
 	go func() {
 		<-copied
 		err := cmd.Wait()
+		if err != nil {
+			tail.add("member process: " + err.Error())
+		}
 		c.mu.Lock()
 		c.err = err
 		c.mu.Unlock()
@@ -266,6 +269,28 @@ func WatchParent(stop func()) {
 		io.Copy(io.Discard, os.Stdin)
 		stop()
 	}()
+}
+
+// humanLine shortens one of etcd's JSON log lines to "15:04:05 warn message (error)" for the
+// console's "the member exited" screen; other lines (a panic trace) pass unchanged.
+func humanLine(s string) string {
+	var l struct {
+		Level string `json:"level"`
+		TS    string `json:"ts"`
+		Msg   string `json:"msg"`
+		Error string `json:"error"`
+	}
+	if !strings.HasPrefix(s, "{") || json.Unmarshal([]byte(s), &l) != nil || l.Msg == "" {
+		return s
+	}
+	out := l.Level + " " + l.Msg
+	if t, err := time.Parse(time.RFC3339Nano, l.TS); err == nil {
+		out = t.Local().Format("15:04:05") + " " + out
+	}
+	if l.Error != "" {
+		out += " (" + l.Error + ")"
+	}
+	return out
 }
 
 // lineRing keeps the last lines written, for "the member exited; its last words were...".

@@ -116,7 +116,8 @@ func TestChildReportsExitWithLastLines(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Exited not closed after the member was killed")
 	}
-	if c.ExitErr() == nil || len(c.LastLines(5)) == 0 {
+	last := c.LastLines(5)
+	if c.ExitErr() == nil || len(last) == 0 || last[len(last)-1] != "member process: signal: killed" {
 		t.Fatalf("exit err %v, last lines %q", c.ExitErr(), c.LastLines(5))
 	}
 }
@@ -202,5 +203,16 @@ func TestAdvertisedURLsFollowName(t *testing.T) {
 	got := resp.Members[0]
 	if got.Name != "custom-name" || got.ClientURLs[0] != cfg.ListenClientURLs[0] || got.PeerURLs[0] != cfg.ListenPeerURLs[0] {
 		t.Fatalf("member list shows %s %v %v", got.Name, got.ClientURLs, got.PeerURLs)
+	}
+}
+
+func TestHumanLine(t *testing.T) {
+	in := `{"level":"warn","ts":"2026-11-25T02:01:05.771683Z","caller":"x.go:1","msg":"apply request took too long","error":"disk full"}`
+	got := embednode.HumanLine(in)
+	if !strings.HasSuffix(got, " warn apply request took too long (disk full)") || len(got) != len("15:04:05 warn apply request took too long (disk full)") {
+		t.Fatalf("HumanLine = %q", got)
+	}
+	if got := embednode.HumanLine("panic: runtime error"); got != "panic: runtime error" {
+		t.Fatalf("plain lines pass unchanged, got %q", got)
 	}
 }

@@ -1,0 +1,4 @@
+package embednode
+
+// HumanLine exposes humanLine to the tests.
+var HumanLine = humanLine
