@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -65,6 +66,7 @@ func DefaultDataDir() string {
 // Member is a running etcd member.
 type Member struct {
 	etcd       *embed.Etcd
+	closeOnce  sync.Once
 	ClientURLs []string // the advertised client URLs, for clients to dial
 	PeerURLs   []string // the advertised peer URLs
 }
@@ -220,9 +222,10 @@ func (m *Member) Done() <-chan struct{} { return m.etcd.Server.StopNotify() }
 func (m *Member) Err() <-chan error { return m.etcd.Err() }
 
 // Close stops the member gracefully, waiting at most timeout before giving up on a clean stop.
+// Closing twice is harmless (tests stop members early and again at cleanup).
 func (m *Member) Close(timeout time.Duration) {
 	done := make(chan struct{})
-	go func() { m.etcd.Close(); close(done) }()
+	go func() { m.closeOnce.Do(m.etcd.Close); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(timeout):
