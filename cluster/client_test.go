@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
