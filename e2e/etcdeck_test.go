@@ -193,7 +193,7 @@ func cpuTicks(t *testing.T, pid int) int64 {
 }
 
 // TestConsoleMemberRestart: when the embedded member dies, the console says so with its last
-// log lines and R brings it back.
+// log lines and ctrl+r brings it back.
 func TestConsoleMemberRestart(t *testing.T) {
 	bin := buildEtcdeck(t)
 	c := startConsole(t, bin, 100, 30)
@@ -206,7 +206,7 @@ func TestConsoleMemberRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.WaitFor("The embedded etcd member exited.", 10*time.Second)
-	c.SendKeys("R")
+	c.SendKeys("C-r")
 	c.WaitFor("✓ restarting the embedded member", startupTimeout)
 	c.WaitGone("The embedded etcd member exited.", 5*time.Second)
 	if _, err := c.Poll(statusRE.MatchString, 15*time.Second); err != nil {

@@ -101,7 +101,7 @@ func DefaultKeyMap() *KeyMap {
 			Quit:          bind("q", "quit", "q"),
 			Interrupt:     bind("ctrl+c", "quit", "ctrl+c"),
 			Back:          bind("esc", "back/close", "esc"),
-			RestartMember: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "restart member"), key.WithDisabled()),
+			RestartMember: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "restart member"), key.WithDisabled()),
 		},
 		Keys: Keys{
 			Up:       bind("↑/k", "up", "up", "k"),
@@ -223,6 +223,9 @@ func (k *KeyMap) Apply(overrides map[string][]string) error {
 			}
 		}
 	}
+	// Apply to a copy and check it: a key bound twice where both apply would silently shadow one.
+	next := *k
+	acts = next.Actions()
 	for _, n := range names {
 		b := acts[n]
 		keys := overrides[n]
@@ -235,5 +238,40 @@ func (k *KeyMap) Apply(overrides map[string][]string) error {
 		b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
 		b.SetEnabled(enabled)
 	}
+	if c := next.Conflicts(); len(c) > 0 {
+		return fmt.Errorf("keys: %s", strings.Join(c, "; "))
+	}
+	*k = next
 	return nil
+}
+
+// Conflicts lists keys bound to two actions that can apply at the same time: two global ones,
+// two of one view, or a global one and a view's (the global one would win). Empty when none.
+func (k *KeyMap) Conflicts() []string {
+	acts := k.Actions()
+	byKey := map[string][]string{} // key -> action names
+	for _, n := range k.ActionNames() {
+		for _, kk := range acts[n].Keys() {
+			byKey[kk] = append(byKey[kk], n)
+		}
+	}
+	scope := func(action string) string { s, _, _ := strings.Cut(action, "."); return s }
+	var out []string
+	keys := make([]string, 0, len(byKey))
+	for kk := range byKey {
+		keys = append(keys, kk)
+	}
+	sort.Strings(keys)
+	for _, kk := range keys {
+		names := byKey[kk]
+		for i := 0; i < len(names); i++ {
+			for j := i + 1; j < len(names); j++ {
+				a, b := scope(names[i]), scope(names[j])
+				if a == b || a == "global" || b == "global" {
+					out = append(out, fmt.Sprintf("%q is bound to both %s and %s", kk, names[i], names[j]))
+				}
+			}
+		}
+	}
+	return out
 }

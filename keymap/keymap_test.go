@@ -36,7 +36,7 @@ func TestDefaultKeyMapMatches(t *testing.T) {
 		{"G", km.Keys.Bottom, true},
 		{"g", km.Keys.Bottom, false},
 		{"/", km.Keys.Filter, true},
-		{"R", km.Global.RestartMember, false}, // disabled until the member exits
+		{"R", km.Global.RestartMember, false}, // not its key, and disabled until the member exits
 	}
 	for _, tt := range tests {
 		if got := key.Matches(press(tt.key), tt.b); got != tt.want {
@@ -84,7 +84,7 @@ func TestApplyRejectsUnknownAndLeavesKeymapAlone(t *testing.T) {
 
 func TestApplyKeepsDisabledBindingsDisabled(t *testing.T) {
 	km := DefaultKeyMap()
-	if err := km.Apply(map[string][]string{"global.restart-member": {"ctrl+r"}}); err != nil {
+	if err := km.Apply(map[string][]string{"global.restart-member": {"ctrl+t"}}); err != nil {
 		t.Fatal(err)
 	}
 	if km.Global.RestartMember.Enabled() {
@@ -101,5 +101,30 @@ func TestEveryActionHasHelp(t *testing.T) {
 		if len(b.Keys()) == 0 {
 			t.Errorf("%s has no keys", name)
 		}
+	}
+}
+
+func TestDefaultKeyMapHasNoConflicts(t *testing.T) {
+	if c := DefaultKeyMap().Conflicts(); len(c) > 0 {
+		t.Errorf("default conflicts: %v", c)
+	}
+}
+
+func TestApplyRejectsConflicts(t *testing.T) {
+	km := DefaultKeyMap()
+	err := km.Apply(map[string][]string{"global.quit": {"j"}})
+	if err == nil || !strings.Contains(err.Error(), `"j" is bound to both global.quit and keys.down`) {
+		t.Fatalf("err = %v, want a conflict between global.quit and keys.down", err)
+	}
+	if !key.Matches(press("q"), km.Global.Quit) {
+		t.Error("a rejected override changed the keymap")
+	}
+	// The same key in two different views is fine: only one view is active.
+	if err := km.Apply(map[string][]string{"watch.clear": {"x"}, "cluster.defrag": {"x"}}); err != nil {
+		t.Errorf("same key in two views rejected: %v", err)
+	}
+	// Moving a key away and reusing it in one go is fine.
+	if err := km.Apply(map[string][]string{"watch.clear": {"C"}, "watch.pause": {"c"}}); err != nil {
+		t.Errorf("swap rejected: %v", err)
 	}
 }

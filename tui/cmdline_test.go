@@ -90,7 +90,7 @@ func TestNewRejectsUnknownKeyOverride(t *testing.T) {
 // TestKeyOverrideApplies: an overridden quit key quits and the old one is text for the view.
 func TestKeyOverrideApplies(t *testing.T) {
 	cfg := testConfig()
-	cfg.KeyOverrides = map[string][]string{"global.quit": {"x"}, "global.view-watch": {"w", "2"}}
+	cfg.KeyOverrides = map[string][]string{"global.quit": {"x"}, "global.view-watch": {"W", "2"}}
 	m := newTestModel(t, cfg)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	if _, cmd := m.Update(press("q")); cmd != nil {
@@ -98,9 +98,9 @@ func TestKeyOverrideApplies(t *testing.T) {
 			t.Fatal("q still quits after rebinding quit to x")
 		}
 	}
-	m.Update(press("w"))
+	m.Update(press("W"))
 	if m.active != viewWatch {
-		t.Errorf("w did not switch to Watch")
+		t.Errorf("W did not switch to Watch")
 	}
 	_, cmd := m.Update(press("x"))
 	if cmd == nil {

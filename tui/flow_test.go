@@ -221,19 +221,19 @@ func (m *testMember) exit() {
 }
 
 // TestFlowMemberExitAndRestart: when the member exits the console shows its last lines and
-// restarts it on R, then watches the new process.
+// restarts it on ctrl+r, then watches the new process.
 func TestFlowMemberExitAndRestart(t *testing.T) {
 	mem := &testMember{exited: make(chan struct{})}
 	cfg := testConfig()
 	cfg.Member = mem
 	f := startFlow(t, newTestModel(t, cfg), 80, 24)
-	f.keys("R") // disabled while the member runs
+	f.keys("ctrl+r") // disabled while the member runs
 	mem.exit()
 	s := f.waitText("The embedded etcd member exited.")
 	if !strings.Contains(s.screen, "panic: disk full") {
 		t.Errorf("last lines missing:\n%s", s.screen)
 	}
-	f.keys("R")
+	f.keys("ctrl+r")
 	f.waitText("✓ restarting the embedded member: member running again")
 	mem.mu.Lock()
 	if mem.restarts != 1 {
