@@ -1,6 +1,11 @@
-// Package keys is the Keys view: the keyspace browsed as directories split on "/". This is the
-// placeholder the shell ships with; the Keys view's own issue replaces its contents and keeps
-// the constructor.
+// Package keys is the Keys view: etcd's flat keyspace browsed as directories split on "/". Each
+// directory is listed with cluster.ListDir (never reading the keys below a large child), pages
+// in as the cursor nears the end, fetches the counts and value sizes of the rows on screen, and
+// stays live through a watch from the listing's revision + 1.
+//
+// The root directory "" lists keys that do not start with "/" and one directory row shown as
+// "/" holding every key that does; the view opens at "/". An empty name is shown as "" (a key
+// equal to its directory's path, like "/registry/") or "/" (a directory "a//…").
 package keys
 
 import (
@@ -9,93 +14,220 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// Paging: the first page is small so the first screen comes fast; later pages are bigger.
+const (
+	firstPageRows = 200
+	pageRows      = 2000
 )
 
 // Model is the Keys view.
 type Model struct {
 	common        common.Common
 	width, height int
-	path          string
-	filter        common.Prompt
+	sep           byte
+
+	dir      string        // the open directory, e.g. "/registry/"
+	rows     []cluster.Row // loaded rows, sorted by name
+	visible  []int         // indices into rows that pass the filter
+	rev      int64         // revision of the listing
+	next     string        // where the next page starts; "" when complete
+	strategy cluster.Strategy
+	gen      int // bumps on every navigation, reload and filter: stale results are dropped
+	loading  bool
+	paging   bool
+	err      error
+	stats    string // what the last listing cost, for the status line
+
+	cursor, offset int
+	selectName     string // row to select once the listing arrives
+	pending        map[string]bool
+
+	filter       common.Prompt
+	filterText   string // raw bytes: names must start with it
+	substring    bool   // filter text began with "*": substring over loaded rows
+	filteredList string // the name prefix the server narrowed the listing to
+
+	live *liveWatch
 }
 
 var _ common.Component = (*Model)(nil)
 
-// New builds the Keys view at the root of the keyspace.
+// New builds the Keys view at "/".
 func New(c common.Common) *Model {
-	return &Model{common: c, path: "/", filter: common.NewPrompt(c.Styles, "/", "filter")}
+	return &Model{common: c, sep: cluster.DefaultSep, dir: "/", pending: map[string]bool{},
+		filter: common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows")}
 }
 
-// Path is the key or directory the view shows.
-func (m *Model) Path() string { return m.path }
+// Path is the directory the view shows.
+func (m *Model) Path() string { return m.dir }
 
-// Init has nothing to load yet.
-func (m *Model) Init() tea.Cmd { return nil }
+// Init lists the first directory.
+func (m *Model) Init() tea.Cmd { return m.open(m.dir, "") }
 
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.filter.SetWidth(width)
+	m.clamp()
 }
 
 // InputFocused is true while the filter field is open.
 func (m *Model) InputFocused() bool { return m.filter.Active() }
 
-// Update handles navigation requests and the filter.
+// listHeight is the number of rows on screen: the title, column header and status line take 3.
+func (m *Model) listHeight() int { return max(1, m.height-3) }
+
+// Update handles keys, the mouse wheel, navigation requests and the view's own results.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	if m.filter.Active() {
-		_, cmd := m.filter.Update(msg)
-		return m, cmd
+		if _, ok := msg.(tea.KeyPressMsg); ok {
+			return m, m.updateFilter(msg)
+		}
 	}
 	switch msg := msg.(type) {
 	case common.GotoMsg:
-		m.path = msg.Path
-		if m.path == "" {
-			m.path = "/"
+		return m, m.gotoPath(msg.Path)
+	case listedMsg:
+		return m, m.listed(msg)
+	case detailsMsg:
+		return m, m.detailed(msg)
+	case liveMsg:
+		return m, m.liveBatch(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			return m, m.move(-3)
+		case tea.MouseWheelDown:
+			return m, m.move(3)
 		}
 	case tea.KeyPressMsg:
-		km := m.common.Keys.Keys
-		switch {
-		case key.Matches(msg, km.Filter):
-			return m, m.filter.Open("")
-		case key.Matches(msg, km.Watch):
-			return m, common.Cmd(common.WatchMsg{Prefix: dirOf(m.path)})
-		}
+		return m, m.handleKey(msg)
 	}
 	return m, nil
 }
 
-func dirOf(p string) string {
-	if strings.HasSuffix(p, "/") {
-		return p
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	km := m.common.Keys.Keys
+	page := m.listHeight()
+	switch {
+	case key.Matches(msg, km.Up):
+		return m.move(-1)
+	case key.Matches(msg, km.Down):
+		return m.move(1)
+	case key.Matches(msg, km.PageUp):
+		return m.move(-page)
+	case key.Matches(msg, km.PageDown):
+		return m.move(page)
+	case key.Matches(msg, km.Top):
+		return m.move(-len(m.rows) - 1)
+	case key.Matches(msg, km.Bottom):
+		return m.move(len(m.rows) + 1)
+	case key.Matches(msg, km.Open):
+		return m.openSelected()
+	case key.Matches(msg, km.Parent):
+		return m.up()
+	case key.Matches(msg, km.Reload):
+		return m.open(m.dir, m.selectedName())
+	case key.Matches(msg, km.Watch):
+		return common.Cmd(common.WatchMsg{Prefix: m.dir})
+	case key.Matches(msg, km.Filter):
+		return m.filter.Open(cluster.EscapeKey(m.filterText))
+	case msg.String() == "esc" && (m.filterText != "" || m.substring):
+		m.filterText, m.substring = "", false
+		if m.needsRelist() {
+			return m.relist()
+		}
+		return m.refilter()
 	}
-	if i := strings.LastIndex(p, "/"); i >= 0 {
-		return p[:i+1]
-	}
-	return "/"
+	return nil
 }
 
-// View shows where the view is and what it will hold.
-func (m *Model) View() string {
-	body := []string{
-		"at " + m.path,
-		"",
-		"The keyspace as directories split on \"/\": open a key to see its",
-		"value decoded (JSON, YAML, Kubernetes protobuf), edit, delete, watch.",
+// selected returns the row under the cursor.
+func (m *Model) selected() (cluster.Row, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return cluster.Row{}, false
 	}
-	if v := m.filter.Value(); v != "" {
-		body = append(body, "", "filter: "+v)
+	return m.rows[m.visible[m.cursor]], true
+}
+
+func (m *Model) selectedName() string {
+	if r, ok := m.selected(); ok {
+		return r.Name
 	}
-	h := m.height
-	if m.filter.Active() {
-		h--
+	return ""
+}
+
+// move shifts the cursor by delta rows, then loads the next page when the cursor nears the end
+// and the details of rows that came on screen.
+func (m *Model) move(delta int) tea.Cmd {
+	m.cursor += delta
+	m.clamp()
+	return tea.Batch(m.maybePage(), m.fetchDetails())
+}
+
+// clamp keeps the cursor on a row and the row on screen.
+func (m *Model) clamp() {
+	m.cursor = max(0, min(m.cursor, len(m.visible)-1))
+	h := m.listHeight()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
 	}
-	out := m.common.Styles.Placeholder(m.width, h, "Keys", body...)
-	if m.filter.Active() {
-		out += "\n" + common.Fit(m.filter.View(), m.width, 1)
+	if m.cursor >= m.offset+h {
+		m.offset = m.cursor - h + 1
 	}
-	return out
+	m.offset = max(0, min(m.offset, len(m.visible)-h))
+}
+
+// openSelected enters the directory under the cursor; a plain key says what it holds.
+func (m *Model) openSelected() tea.Cmd {
+	r, ok := m.selected()
+	switch {
+	case !ok:
+		return nil
+	case r.Dir:
+		return m.open(m.dir+r.Name+string(m.sep), "")
+	default:
+		size := "size unknown yet"
+		if r.ValueSize >= 0 {
+			size = formatSize(r.ValueSize)
+		}
+		return common.Flash(common.FlashInfo, cluster.EscapeKey(m.dir+r.Name)+": "+size)
+	}
+}
+
+// up opens the parent directory and selects the directory we came from.
+func (m *Model) up() tea.Cmd {
+	if m.dir == "" {
+		return nil
+	}
+	parent, name := splitPath(strings.TrimSuffix(m.dir, string(m.sep)), m.sep)
+	return m.open(parent, name)
+}
+
+// gotoPath opens the directory of path (a directory when it ends with the separator) and
+// selects the key it names. Escapes as EscapeKey writes them are understood.
+func (m *Model) gotoPath(path string) tea.Cmd {
+	raw, err := cluster.UnescapeKey(path)
+	if err != nil {
+		return common.Flash(common.FlashError, err.Error())
+	}
+	if raw == "" || strings.HasSuffix(raw, string(m.sep)) {
+		return m.open(raw, "")
+	}
+	dir, name := splitPath(raw, m.sep)
+	return m.open(dir, name)
+}
+
+// splitPath cuts a key into its directory (ending with sep, or "") and last segment.
+func splitPath(p string, sep byte) (dir, name string) {
+	if i := strings.LastIndexByte(p, sep); i >= 0 {
+		return p[:i+1], p[i+1:]
+	}
+	return "", p
 }
 
 // ShortHelp lists the view's main bindings.

@@ -1,0 +1,147 @@
+package keys
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// liveBatchSize is the most events one liveMsg carries: a burst of 10k events/s arrives as a
+// few messages, never one per event.
+const liveBatchSize = 512
+
+// liveWatch is the watch keeping the open directory current.
+type liveWatch struct {
+	w      *cluster.Watch
+	cancel context.CancelFunc
+}
+
+// liveMsg carries a batch of changes under the open directory.
+type liveMsg struct {
+	gen   int
+	batch cluster.Batch
+	err   error
+}
+
+// startLive watches the listed directory from the listing's revision + 1, so no change between
+// the listing and the watch is missed.
+func (m *Model) startLive() tea.Cmd {
+	c := m.common.Client
+	if c == nil || m.rev == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w := c.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.rev + 1,
+		Buffer: m.common.WatchBufferSize})
+	m.live = &liveWatch{w: w, cancel: cancel}
+	return m.liveCmd()
+}
+
+// liveCmd waits for the next batch of the current watch.
+func (m *Model) liveCmd() tea.Cmd {
+	if m.live == nil {
+		return nil
+	}
+	w, gen := m.live.w, m.gen
+	return func() tea.Msg {
+		b, err := w.Next(context.Background(), liveBatchSize)
+		return liveMsg{gen: gen, batch: b, err: err}
+	}
+}
+
+// stopLive ends the current watch; its pending liveCmd returns StateClosed and is dropped.
+func (m *Model) stopLive() {
+	if m.live == nil {
+		return
+	}
+	m.live.cancel()
+	go m.live.w.Close() // waits for the watch goroutine, which the cancel has just ended
+	m.live = nil
+}
+
+// liveBatch applies changes without moving the cursor off the selected row.
+func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
+	if msg.gen != m.gen || m.live == nil {
+		return nil
+	}
+	keep := m.selectedName()
+	for _, ev := range msg.batch.Events {
+		m.apply(ev)
+	}
+	m.dropEmpty()
+	m.refilterKeep(keep)
+	cmds := []tea.Cmd{m.fetchDetails()}
+	if st := msg.batch.State; st != nil {
+		switch st.Kind {
+		case cluster.StateCompacted:
+			return tea.Batch(common.Flash(common.FlashWarn, st.String()), m.open(m.dir, keep))
+		case cluster.StateFailed:
+			m.live = nil
+			return common.Flash(common.FlashError, st.String())
+		case cluster.StateClosed:
+			m.live = nil
+			return nil
+		case cluster.StateReconnecting:
+			cmds = append(cmds, common.Flash(common.FlashWarn, st.String()))
+		case cluster.StateResumed:
+			cmds = append(cmds, common.Flash(common.FlashInfo, st.String()))
+		}
+	}
+	return tea.Batch(append(cmds, m.liveCmd())...)
+}
+
+// apply changes the row of one event's key.
+func (m *Model) apply(ev cluster.Event) {
+	if len(ev.Key) < len(m.dir) || ev.Key[:len(m.dir)] != m.dir {
+		return
+	}
+	if m.next != "" && ev.Key >= m.next {
+		return // beyond the loaded pages: the page that covers it will show it
+	}
+	name, dir := splitName(ev.Key[len(m.dir):], m.sep)
+	i, ok := cluster.FindRow(m.rows, name)
+	if ev.Kind == cluster.EventPut {
+		if !ok {
+			m.rows = append(m.rows, cluster.Row{})
+			copy(m.rows[i+1:], m.rows[i:])
+			m.rows[i] = cluster.Row{Name: name, Count: -1, ValueSize: -1}
+		}
+		r := &m.rows[i]
+		switch {
+		case !dir:
+			r.Leaf, r.ValueSize = true, int64(len(ev.Value))
+		case !r.Dir:
+			r.Dir, r.Count = true, 1 // nothing was under it: this is its first key
+		case ev.Version == 1 && r.Count >= 0:
+			r.Count++
+		}
+		return
+	}
+	if !ok {
+		return
+	}
+	r := &m.rows[i]
+	switch {
+	case !dir:
+		r.Leaf, r.ValueSize = false, -1
+	case r.Count > 1:
+		r.Count--
+	case r.Count == 1:
+		r.Dir, r.Count = false, 0
+	default:
+		r.Count = -1 // unknown: fetched again when on screen, and dropped if now empty
+	}
+}
+
+// splitName cuts the segment after a directory at the separator.
+func splitName(rest string, sep byte) (name string, dir bool) {
+	for i := 0; i < len(rest); i++ {
+		if rest[i] == sep {
+			return rest[:i], true
+		}
+	}
+	return rest, false
+}

@@ -1,0 +1,281 @@
+package keys
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// listedMsg carries one page of a directory listing.
+type listedMsg struct {
+	gen     int
+	after   string // "" for a first page
+	listing cluster.Listing
+	err     error
+}
+
+// detailsMsg carries counts and value sizes of some rows.
+type detailsMsg struct {
+	gen  int
+	rows []cluster.Row
+	err  error
+}
+
+// open starts listing dir from its first page, selecting the row named sel when it arrives.
+func (m *Model) open(dir, sel string) tea.Cmd {
+	m.stopLive()
+	m.gen++
+	if dir != m.dir {
+		m.filterText, m.substring = "", false
+	}
+	m.dir, m.selectName = dir, sel
+	m.filteredList = m.serverFilter()
+	m.rows, m.visible, m.next, m.rev = nil, nil, "", 0
+	m.cursor, m.offset = 0, 0
+	m.err, m.paging = nil, false
+	m.pending = map[string]bool{}
+	m.loading = true
+	return m.listCmd("", 0, firstPageRows)
+}
+
+// listCmd lists a page of the open directory in a command; inputs are captured first.
+func (m *Model) listCmd(after string, rev int64, limit int) tea.Cmd {
+	c := m.common.Client
+	if c == nil {
+		m.loading = false
+		return nil
+	}
+	gen, dir := m.gen, m.dir
+	opts := cluster.ListOptions{Sep: m.sep, Rev: rev, After: after, Limit: limit, Strategy: m.strategy}
+	opts.NamePrefix = m.filteredList
+	return func() tea.Msg {
+		l, err := c.ListDir(context.Background(), dir, opts)
+		return listedMsg{gen: gen, after: after, listing: l, err: err}
+	}
+}
+
+// listed applies a page: a first page replaces the rows and starts the live watch; later pages
+// merge in.
+func (m *Model) listed(msg listedMsg) tea.Cmd {
+	if msg.gen != m.gen || (msg.after != "" && msg.after != m.next) {
+		return nil // the user moved on
+	}
+	m.loading, m.paging = false, false
+	if msg.err != nil {
+		if msg.after != "" && cluster.IsCompacted(msg.err) {
+			return tea.Batch(common.Flash(common.FlashWarn, "the listing's revision was compacted: reloaded"),
+				m.open(m.dir, m.selectedName()))
+		}
+		m.err = msg.err
+		return nil
+	}
+	l := msg.listing
+	m.strategy = l.Stats.Strategy
+	m.stats = fmt.Sprintf("%d round trips, %d keys read", l.Stats.RoundTrips, l.Stats.KeysRead)
+	keep := m.selectedName()
+	if msg.after == "" {
+		m.rows, m.rev = l.Rows, l.Rev
+		keep = m.selectName
+		m.selectName = ""
+	} else {
+		m.rows = cluster.MergeRows(m.rows, l.Rows)
+	}
+	m.next = l.Next
+	m.refilterKeep(keep)
+	var cmds []tea.Cmd
+	if msg.after == "" {
+		cmds = append(cmds, m.startLive())
+	}
+	return tea.Batch(append(cmds, m.maybePage(), m.fetchDetails())...)
+}
+
+// maybePage loads the next page when the cursor is within a screen of the loaded end (or the
+// filter leaves fewer rows than a screen).
+func (m *Model) maybePage() tea.Cmd {
+	if m.next == "" || m.loading || m.paging {
+		return nil
+	}
+	if len(m.visible)-m.cursor > 2*m.listHeight() {
+		return nil
+	}
+	m.paging = true
+	return m.listCmd(m.next, m.rev, pageRows)
+}
+
+// fetchDetails asks for the counts and sizes of on-screen rows that lack them, off the UI loop;
+// they are shown as they arrive. Details are read at the current revision: the view is live.
+func (m *Model) fetchDetails() tea.Cmd {
+	c := m.common.Client
+	if c == nil {
+		return nil
+	}
+	var want []cluster.Row
+	for i := m.offset; i < min(len(m.visible), m.offset+m.listHeight()); i++ {
+		r := m.rows[m.visible[i]]
+		if ((r.Dir && r.Count < 0) || (r.Leaf && r.ValueSize < 0)) && !m.pending[r.Name] {
+			m.pending[r.Name] = true
+			want = append(want, r)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	gen, dir, sep := m.gen, m.dir, m.sep
+	return func() tea.Msg {
+		err := c.FillDetails(context.Background(), dir, sep, 0, want)
+		return detailsMsg{gen: gen, rows: want, err: err}
+	}
+}
+
+// detailed merges fetched details into the rows still there.
+func (m *Model) detailed(msg detailsMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil
+	}
+	for _, d := range msg.rows {
+		delete(m.pending, d.Name)
+	}
+	if msg.err != nil {
+		return common.Flash(common.FlashError, "counting keys: "+msg.err.Error())
+	}
+	keep := m.selectedName()
+	changed := false
+	for _, d := range msg.rows {
+		i, ok := cluster.FindRow(m.rows, d.Name)
+		if !ok {
+			continue
+		}
+		r := &m.rows[i]
+		if r.Dir && d.Dir {
+			r.Count = d.Count
+			if d.Count == 0 { // emptied while we looked
+				r.Dir, changed = false, true
+			}
+		}
+		if r.Leaf && d.Leaf {
+			r.ValueSize = d.ValueSize
+		}
+	}
+	if changed {
+		m.dropEmpty()
+		m.refilterKeep(keep)
+	}
+	return nil
+}
+
+// dropEmpty removes rows that are neither a key nor a directory any more.
+func (m *Model) dropEmpty() {
+	out := m.rows[:0]
+	for _, r := range m.rows {
+		if r.Leaf || r.Dir {
+			out = append(out, r)
+		}
+	}
+	m.rows = out
+}
+
+// updateFilter feeds a key to the open filter field; typing filters at once, enter keeps it,
+// esc clears it.
+func (m *Model) updateFilter(msg tea.Msg) tea.Cmd {
+	res, cmd := m.filter.Update(msg)
+	text := m.filter.Value()
+	if res == common.PromptCancelled {
+		text = ""
+	}
+	sub := strings.HasPrefix(text, "*")
+	raw, err := cluster.UnescapeKey(strings.TrimPrefix(text, "*"))
+	if err != nil {
+		return cmd // an escape being typed; wait for the rest
+	}
+	if raw == m.filterText && sub == m.substring {
+		return cmd
+	}
+	m.filterText, m.substring = raw, sub
+	if m.needsRelist() {
+		return tea.Batch(cmd, m.relist())
+	}
+	return tea.Batch(cmd, m.refilter())
+}
+
+// serverFilter is the name prefix the server should narrow the listing to.
+func (m *Model) serverFilter() string {
+	if m.substring {
+		return ""
+	}
+	return m.filterText
+}
+
+// needsRelist: the loaded rows hold every name starting with filteredList (up to next); a
+// prefix filter they do not cover, or leaving one, asks the server again. A directory fully
+// loaded is filtered in memory.
+func (m *Model) needsRelist() bool {
+	want := m.serverFilter()
+	if !m.loading && m.next == "" && strings.HasPrefix(want, m.filteredList) {
+		return false
+	}
+	return want != m.filteredList
+}
+
+// relist lists the directory again with the current filter, keeping the selection by name.
+func (m *Model) relist() tea.Cmd {
+	sel := m.selectedName()
+	m.stopLive()
+	m.gen++
+	m.rows, m.visible, m.next, m.rev = nil, nil, "", 0
+	m.pending = map[string]bool{}
+	m.loading, m.selectName = true, sel
+	m.filteredList = m.serverFilter()
+	return m.listCmd("", 0, firstPageRows)
+}
+
+// refilter recomputes the visible rows, keeping the selection by name.
+func (m *Model) refilter() tea.Cmd {
+	m.refilterKeep(m.selectedName())
+	return tea.Batch(m.maybePage(), m.fetchDetails())
+}
+
+func (m *Model) refilterKeep(name string) {
+	m.visible = m.visible[:0]
+	for i, r := range m.rows {
+		if m.matches(r.Name) {
+			m.visible = append(m.visible, i)
+		}
+	}
+	if name != "" {
+		for vi, ri := range m.visible {
+			if m.rows[ri].Name >= name {
+				m.cursor = vi
+				break
+			}
+		}
+	}
+	m.clamp()
+}
+
+func (m *Model) matches(name string) bool {
+	switch {
+	case m.filterText == "":
+		return true
+	case m.substring:
+		return strings.Contains(strings.ToLower(cluster.EscapeKey(name)), strings.ToLower(cluster.EscapeKey(m.filterText)))
+	default:
+		return strings.HasPrefix(name, m.filterText)
+	}
+}
+
+// formatSize is a value size for the size column.
+func formatSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+	default:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1024*1024))
+	}
+}

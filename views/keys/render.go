@@ -1,0 +1,185 @@
+package keys
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// View renders the title, the column header, the rows on screen and a status line (or the
+// filter field while it is open), exactly width×height.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	st := m.common.Styles
+	var b strings.Builder
+	b.WriteString(m.titleLine() + "\n")
+	detailW := 16
+	b.WriteString(st.Muted.Render(pad("  NAME", m.width-detailW-1)+" "+fmt.Sprintf("%*s", detailW, "KEYS / SIZE ")) + "\n")
+	h := m.listHeight()
+	switch {
+	case m.err != nil:
+		b.WriteString(" " + st.Error.Render("✗ "+m.err.Error()) + "\n")
+		b.WriteString(" " + st.Muted.Render("r reload · h parent") + "\n")
+		h -= 2
+	case m.loading && len(m.visible) == 0:
+		b.WriteString(" " + st.Muted.Render("listing "+m.dirLabel()+"…") + "\n")
+		h--
+	case len(m.visible) == 0:
+		b.WriteString(" " + st.Muted.Render(m.emptyText()) + "\n")
+		h--
+	}
+	for i := m.offset; i < min(len(m.visible), m.offset+h); i++ {
+		r := m.rows[m.visible[i]]
+		line := pad(" "+rowName(r), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, rowDetail(r)+" ")
+		if i == m.cursor {
+			line = st.Selected.Render(line)
+		}
+		b.WriteString(line + "\n")
+		h--
+	}
+	for ; h > 0; h-- {
+		b.WriteString("\n")
+	}
+	if m.filter.Active() {
+		b.WriteString(m.filter.View())
+	} else {
+		b.WriteString(st.Muted.Render(m.statusLine()))
+	}
+	return common.Fit(b.String(), m.width, m.height)
+}
+
+// titleLine is " Keys  <dir>" with the revision and liveness on the right.
+func (m *Model) titleLine() string {
+	st := m.common.Styles
+	left := " " + st.Title.Render("Keys") + "  " + m.dirLabel()
+	var right string
+	switch {
+	case m.common.Client == nil:
+		right = "not connected"
+	case m.loading:
+		right = "loading…"
+	case m.live != nil:
+		right = "rev " + strconv.FormatInt(m.rev, 10) + " · live"
+	case m.rev > 0:
+		right = "rev " + strconv.FormatInt(m.rev, 10)
+	}
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	if gap < 1 {
+		return left
+	}
+	return left + strings.Repeat(" ", gap) + st.Muted.Render(right)
+}
+
+// dirLabel is the open directory as shown: escaped, and "(root)" for the empty prefix.
+func (m *Model) dirLabel() string {
+	if m.dir == "" {
+		return "(root)"
+	}
+	return cluster.EscapeKey(m.dir)
+}
+
+func (m *Model) emptyText() string {
+	if m.filterText != "" {
+		return "no name matches the filter (esc clears it)"
+	}
+	return "nothing under " + m.dirLabel()
+}
+
+// statusLine counts the rows, says what is not loaded yet, and names the filter.
+func (m *Model) statusLine() string {
+	parts := []string{}
+	n := " " + plural(len(m.rows), "row")
+	if len(m.visible) != len(m.rows) {
+		n = fmt.Sprintf(" %s of %s", thousands(int64(len(m.visible))), plural(len(m.rows), "row"))
+	}
+	if m.next != "" {
+		n += ", more not loaded yet"
+		if m.paging {
+			n += " (loading)"
+		}
+	}
+	parts = append(parts, n)
+	if m.filterText != "" {
+		kind := "names starting with"
+		if m.substring {
+			kind = "loaded names containing"
+		}
+		parts = append(parts, fmt.Sprintf("filter: %s %q", kind, cluster.EscapeKey(m.filterText)))
+	}
+	if m.stats != "" && m.width >= 100 {
+		parts = append(parts, "listed in "+m.stats)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// plural is "1 row", "2,000 rows".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return thousands(int64(n)) + " " + what + "s"
+}
+
+// rowName shows a directory with the separator after it and an empty key name as "".
+func rowName(r cluster.Row) string {
+	name := cluster.EscapeKey(r.Name)
+	switch {
+	case r.Dir && r.Leaf:
+		return name + "/  (and key " + quoteEmpty(name) + ")"
+	case r.Dir:
+		return name + "/"
+	default:
+		return quoteEmpty(name)
+	}
+}
+
+func quoteEmpty(name string) string {
+	if name == "" {
+		return `""`
+	}
+	return name
+}
+
+// rowDetail is a directory's key count or a key's value size; "…" while being fetched.
+func rowDetail(r cluster.Row) string {
+	if r.Dir {
+		if r.Count < 0 {
+			return "…"
+		}
+		if r.Count == 1 {
+			return "1 key"
+		}
+		return thousands(r.Count) + " keys"
+	}
+	if r.ValueSize < 0 {
+		return "…"
+	}
+	return formatSize(r.ValueSize)
+}
+
+// thousands writes n with comma separators.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// pad cuts or pads s to w cells.
+func pad(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) > w {
+		return common.Fit(s, w, 1)
+	}
+	return s + strings.Repeat(" ", w-lipgloss.Width(s))
+}
