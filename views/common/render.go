@@ -18,9 +18,14 @@ func Fit(s string, width, height int) string {
 		lines = lines[:height]
 	}
 	for i, l := range lines {
-		l = ansi.Truncate(l, width, "…")
+		// Keys are bytes: invalid UTF-8 would make the width of the line ambiguous.
+		l = ansi.Truncate(strings.ToValidUTF8(l, "\uFFFD"), width, "…")
 		if pad := width - lipgloss.Width(l); pad > 0 {
 			l += strings.Repeat(" ", pad)
+			// A prepending character (U+0600…) joins the first space into its grapheme.
+			for i := 0; i < 4 && lipgloss.Width(l) < width; i++ {
+				l += " "
+			}
 		}
 		lines[i] = l
 	}
