@@ -286,6 +286,9 @@ func TestPaging(t *testing.T) {
 	if total := 2*firstPageRows + pageRows/2; len(m.rows) != total || m.next != "" {
 		t.Fatalf("after paging: %d rows, next %q; want all %d", len(m.rows), m.next, total)
 	}
+	if n := strings.Count(ansi.Strip(m.View()), " k0"); n != m.listHeight() {
+		t.Fatalf("a full screen shows %d rows, want %d:\n%s", n, m.listHeight(), ansi.Strip(m.View()))
+	}
 	// On a fully loaded directory the filter works in memory.
 	d.press("/", "k", "0", "0", "9", "enter")
 	d.until("the filter", d.contains("k00900"))

@@ -35,7 +35,8 @@ func (m *Model) View() string {
 		b.WriteString(" " + st.Muted.Render(m.emptyText()) + "\n")
 		h--
 	}
-	for i := m.offset; i < min(len(m.visible), m.offset+h); i++ {
+	end := min(len(m.visible), m.offset+h)
+	for i := m.offset; i < end; i++ {
 		r := m.rows[m.visible[i]]
 		line := pad(" "+rowName(r), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, rowDetail(r)+" ")
 		if i == m.cursor {

@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+// TestKeysBrowse drives the Keys view against a member holding 3,000 keys: open directories,
+// counts and sizes, a live change, the filter, goto from the command line, and going up.
+func TestKeysBrowse(t *testing.T) {
+	bin := buildEtcdeck(t)
+	m := nodetest.Start(t)
+	cli, err := clientv3.New(clientv3.Config{Endpoints: m.Endpoints(), DialTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	ctx := context.Background()
+	value := strings.Repeat("v", 1024)
+	for _, res := range []string{"configmaps", "pods", "secrets"} {
+		for ns := 0; ns < 10; ns++ {
+			var ops []clientv3.Op
+			for i := 0; i < 100; i++ {
+				ops = append(ops, clientv3.OpPut(fmt.Sprintf("/registry/%s/ns-%d/obj-%03d", res, ns, i), value))
+			}
+			if _, err := cli.Txn(ctx).Then(ops...).Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	home := t.TempDir()
+	env := []string{"HOME=" + home, "XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"TERM=xterm-256color", "ETCDCTL_ENDPOINTS=", "ETCDCTL_API="}
+	s := Start(t, 100, 30, env, home, bin, "--endpoints", m.Endpoints()[0])
+	s.WaitFor("registry/", startupTimeout)
+	s.WaitFor("3,000 keys", 10*time.Second)
+	s.SendKeys("Enter")
+	s.WaitFor("Keys  /registry/ ", 10*time.Second)
+	s.WaitFor("1,000 keys", 10*time.Second)
+	s.SendKeys("j", "Enter") // configmaps, pods, secrets: open pods
+	s.WaitFor("Keys  /registry/pods/ ", 10*time.Second)
+	s.WaitFor("100 keys", 10*time.Second)
+	s.SendKeys("Enter")
+	s.WaitFor("Keys  /registry/pods/ns-0/ ", 10*time.Second)
+	s.WaitFor("1.0 KiB", 10*time.Second)
+	s.WaitFor("100 rows", 10*time.Second)
+
+	// A change by someone else shows up within a second, without a reload.
+	if _, err := cli.Put(ctx, "/registry/pods/ns-0/aaa-new", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	s.WaitFor("aaa-new", 5*time.Second)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the new key took %v to appear", took)
+	}
+	s.WaitFor("101 rows", 5*time.Second)
+
+	// A name prefix filter.
+	s.SendKeys("/")
+	s.Type("obj-05")
+	s.SendKeys("Enter")
+	s.WaitFor("10 of 101 rows", 5*time.Second)
+	s.WaitGone("obj-049", 5*time.Second)
+	s.SendKeys("Escape")
+	s.WaitGone("filter:", 5*time.Second)
+	s.WaitFor("obj-049", 5*time.Second) // the whole directory again, the cursor still on obj-050
+
+	// Goto from the command line lands in the Keys view on the key; up selects where we were.
+	s.SendKeys(":")
+	s.Type("goto /registry/secrets/ns-3/obj-042")
+	s.SendKeys("Enter")
+	s.WaitFor("Keys  /registry/secrets/ns-3/ ", 10*time.Second)
+	s.SendKeys("BSpace")
+	s.WaitFor("Keys  /registry/secrets/ ", 10*time.Second)
+	s.SendKeys("Enter")
+	s.WaitFor("Keys  /registry/secrets/ns-3/ ", 10*time.Second)
+	s.SendKeys("q")
+	s.WaitFor("[exited 0]", 30*time.Second)
+}
