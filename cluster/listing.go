@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
@@ -177,7 +177,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 		l.Stats.Strategy = StrategyStream
 		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit)
 		if opts.Strategy == StrategyAuto && status.Code(err) == codes.Unimplemented {
-			b.rows, b.byName = nil, map[string]int{}
+			b.rows = nil
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
 			l.Stats.Strategy, l.Next = StrategyWindows, ""
 			err = c.scanWindows(ctx, &l, b, opts.NamePrefix, end)
@@ -263,17 +263,19 @@ func (c *Client) streamOnce(ctx context.Context, l *Listing, b *builder, st *sca
 	return "", "", nil
 }
 
-// builder turns keys met in key order into rows; pure, so fuzzed without a server.
+// builder turns keys met in key order into rows; pure, so fuzzed without a server. Keys come in
+// key order, so rows are appended in name order, except a directory "s" met after keys "s-x"
+// ('-' sorts before the separator): it is inserted in place, moving only the rows after it,
+// which were read just before. Rows stay sorted without a map or a final sort.
 type builder struct {
 	prefix string
 	sep    byte
 	rows   []Row
-	byName map[string]int
 	// skipAfter is how many keys of one subtree a scan reads before jumping past the rest.
 	skipAfter int
 }
 
-// scanState follows the subtree one scan is in; windows scan several ranges at once.
+// scanState follows the subtree one scan is in.
 type scanState struct {
 	dir  string
 	in   bool
@@ -281,15 +283,25 @@ type scanState struct {
 }
 
 func newBuilder(prefix string, sep byte) *builder {
-	return &builder{prefix: prefix, sep: sep, byName: map[string]int{}, skipAfter: skipAfter}
+	return &builder{prefix: prefix, sep: sep, skipAfter: skipAfter}
+}
+
+// find returns where the row named name is, or would be inserted.
+func (b *builder) find(name string) (int, bool) {
+	n := len(b.rows)
+	switch {
+	case n == 0 || b.rows[n-1].Name < name:
+		return n, false
+	case b.rows[n-1].Name == name:
+		return n - 1, true
+	}
+	return FindRow(b.rows, name)
 }
 
 func (b *builder) row(name string) *Row {
-	i, ok := b.byName[name]
+	i, ok := b.find(name)
 	if !ok {
-		i = len(b.rows)
-		b.byName[name] = i
-		b.rows = append(b.rows, Row{Name: name, ValueSize: -1})
+		b.rows = slices.Insert(b.rows, i, Row{Name: name, ValueSize: -1})
 	}
 	return &b.rows[i]
 }
@@ -306,7 +318,7 @@ func (b *builder) split(key string) (name string, dir bool) {
 // newRow reports whether key would start a row not listed yet (a page may only end there).
 func (b *builder) newRow(key string) bool {
 	name, _ := b.split(key)
-	_, ok := b.byName[name]
+	_, ok := b.find(name)
 	return !ok
 }
 
@@ -347,10 +359,7 @@ func subtree(prefix, name string, sep byte) (string, string) {
 	return prefix + name + string([]byte{sep}), prefix + name + string([]byte{sep + 1})
 }
 
-func (b *builder) sorted() []Row {
-	sort.Slice(b.rows, func(i, j int) bool { return b.rows[i].Name < b.rows[j].Name })
-	return b.rows
-}
+func (b *builder) sorted() []Row { return b.rows }
 
 // String describes the row for logs and test failures.
 func (r Row) String() string {

@@ -16,6 +16,7 @@ const maxTxnOps = 128
 type window struct {
 	from, to string
 	limit    int64
+	b        *builder // each window's rows, joined in window order at the end
 	st       scanState
 	done     bool
 }
@@ -27,7 +28,8 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 	var ws []*window
 	p := b.prefix + namePrefix
 	for i := 0; i < 256; i++ {
-		w := &window{from: p + string([]byte{byte(i)}), limit: 16}
+		w := &window{from: p + string([]byte{byte(i)}), limit: 16,
+			b: &builder{prefix: b.prefix, sep: b.sep, skipAfter: b.skipAfter}}
 		if i < 255 {
 			w.to = p + string([]byte{byte(i + 1)})
 		} else {
@@ -53,6 +55,9 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 			}
 		}
 		if len(active) == 0 {
+			for _, w := range ws {
+				b.rows = MergeRows(b.rows, w.b.rows)
+			}
 			return nil
 		}
 		ops := make([]clientv3.Op, len(active))
@@ -76,7 +81,7 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 				if k < resume {
 					continue // inside a subtree already skipped
 				}
-				if to, skip := b.add(&w.st, k); skip {
+				if to, skip := w.b.add(&w.st, k); skip {
 					resume, skipped = to, true
 				} else {
 					resume = k + "\x00"
