@@ -66,6 +66,7 @@ type Model struct {
 	// memberDown holds the exited member's last log lines; memberPanel shows them.
 	memberDown  []string
 	memberPanel bool
+	restarting  bool
 
 	crash *crash
 }
@@ -132,6 +133,10 @@ func (m *Model) waitMember() tea.Cmd {
 }
 
 func (m *Model) restartMember() tea.Cmd {
+	if m.restarting {
+		return nil // one restart at a time; the status bar shows it running
+	}
+	m.restarting = true
 	mem := m.cfg.Member
 	return tea.Batch(
 		common.StartTask("tui.restart-member", "restarting the embedded member", false),
@@ -158,6 +163,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.KeyReleaseMsg:
+		return nil // only presses act; releases come only from terminals asked to report them
 	case tea.MouseMsg:
 		return m.forward(m.active, msg)
 	case tea.PasteMsg:
@@ -186,6 +193,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.keys.Global.RestartMember.SetEnabled(true)
 		return nil
 	case memberRestartedMsg:
+		m.restarting = false
 		if msg.err != nil {
 			return common.EndTask("tui.restart-member", "", msg.err)
 		}

@@ -1,6 +1,19 @@
 // Package common holds what every view shares: the Common value views are built from, the
 // Component contract the root model drives them through, the messages views use to talk to the
 // root (go to a key, start a watch, report a running task), and the styles.
+//
+// How a view fits in the shell:
+//   - The root sends key, mouse and paste messages only to the active view; every other message
+//     (a view's own results, ticks) to every view, so results arriving after the user switched
+//     away still land. Views ignore messages they do not own.
+//   - While a view's text field has focus, InputFocused returns true and the view gets every key
+//     but ctrl+c, enter and esc included: use Prompt, which submits on enter and cancels on esc.
+//   - Long work: return StartTask(id, label, critical) with the work's command, and EndTask(id,
+//     result, err) when its result arrives; the status bar shows a spinner, then ✓ or ✗. Mark
+//     restores and defrags critical so quitting asks first.
+//   - GotoMsg and WatchMsg switch to the Keys and Watch views; Flash shows a short message.
+//   - View must fill exactly the size given to SetSize (Fit does it) and take its styles from
+//     Styles; bindings come from Common.Keys, and help is generated from them.
 package common
 
 import (
