@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -8,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -23,24 +25,56 @@ type (
 // maxHistory bounds the command line history offered for completion.
 const maxHistory = 50
 
-// cmdline is the ":" command line: goto, watch, help, quit, with tab completion from the verbs
-// and earlier lines.
+// cmdline is the ":" command line: goto, watch, help, quit, with tab completion from the verbs,
+// earlier lines and the children of the directory being typed.
 type cmdline struct {
 	prompt  common.Prompt
 	history []string
+
+	client *cluster.Client
+	// gen numbers completion listings; a listing for text the user already changed is dropped.
+	gen      int
+	lastDir  string
+	children []string // completions from the last listing: whole lines
 }
 
-func newCmdline(st *common.Styles) cmdline {
-	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit")}
-	c.prompt.SetSuggestions(commands)
+// completionsMsg carries the children of a directory being typed on the command line.
+type completionsMsg struct {
+	gen   int
+	lines []string
+	err   error
+}
+
+// maxCompletions bounds one completion listing: it runs on every key typed in a path.
+const maxCompletions = 50
+
+func newCmdline(st *common.Styles, client *cluster.Client) cmdline {
+	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit"), client: client}
+	c.setSuggestions()
 	return c
 }
 
-func (c *cmdline) open() tea.Cmd { return c.prompt.Open("") }
+func (c *cmdline) open() tea.Cmd {
+	c.lastDir, c.children = "", nil
+	c.setSuggestions()
+	return c.prompt.Open("")
+}
+
+func (c *cmdline) setSuggestions() {
+	s := append(slices.Clone(commands), c.history...)
+	c.prompt.SetSuggestions(append(s, c.children...))
+}
 
 // update feeds a key to the open command line and returns the command its submission yields.
 func (c *cmdline) update(msg tea.Msg) tea.Cmd {
+	before := c.prompt.Value()
 	res, cmd := c.prompt.Update(msg)
+	if res == common.PromptEditing {
+		if v := c.prompt.Value(); v != before {
+			return tea.Batch(cmd, c.complete(v))
+		}
+		return cmd
+	}
 	if res != common.PromptSubmitted {
 		return cmd
 	}
@@ -62,7 +96,65 @@ func (c *cmdline) remember(line string) {
 	if len(c.history) > maxHistory {
 		c.history = c.history[:maxHistory]
 	}
-	c.prompt.SetSuggestions(append(slices.Clone(commands), c.history...))
+	c.setSuggestions()
+}
+
+// complete lists the directory of the path being typed (its children whose names start with
+// what follows the last "/"), so tab can complete it; nil when there is no path or no client.
+func (c *cmdline) complete(line string) tea.Cmd {
+	head, path, ok := pathArg(line)
+	if !ok || c.client == nil {
+		return nil
+	}
+	i := strings.LastIndexByte(path, cluster.DefaultSep)
+	dir, partial := path[:i+1], path[i+1:]
+	if dir+"\x00"+partial == c.lastDir {
+		return nil
+	}
+	c.lastDir = dir + "\x00" + partial
+	c.gen++
+	gen, client := c.gen, c.client
+	return func() tea.Msg {
+		l, err := client.ListDir(context.Background(), dir, cluster.ListOptions{NamePrefix: partial, Limit: maxCompletions})
+		if err != nil {
+			return completionsMsg{gen: gen, err: err}
+		}
+		lines := make([]string, 0, len(l.Rows))
+		for _, r := range l.Rows {
+			if r.Leaf {
+				lines = append(lines, head+dir+r.Name)
+			}
+			if r.Dir {
+				lines = append(lines, head+dir+r.Name+string(cluster.DefaultSep))
+			}
+		}
+		return completionsMsg{gen: gen, lines: lines}
+	}
+}
+
+// completed offers a finished listing's children, unless the user typed on since.
+func (c *cmdline) completed(msg completionsMsg) {
+	if msg.gen != c.gen || !c.prompt.Active() || msg.err != nil {
+		return
+	}
+	c.children = msg.lines
+	c.setSuggestions()
+}
+
+// pathArg splits a command line into the part before the path and the path, when the line
+// names one: "/a/b" or "goto /a/b" or "watch /a/".
+func pathArg(line string) (head, path string, ok bool) {
+	if strings.HasPrefix(line, "/") {
+		return "", line, true
+	}
+	verb, arg, found := strings.Cut(line, " ")
+	switch verb {
+	case "goto", "g", "watch", "w":
+		if found && strings.HasPrefix(arg, "/") {
+			return verb + " ", arg, true
+		}
+	}
+	return "", "", false
 }
 
 // parseCommand turns one command line into the message that carries it out.

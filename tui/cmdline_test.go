@@ -59,7 +59,7 @@ func FuzzParseCommand(f *testing.F) {
 
 func TestCommandHistoryCompletes(t *testing.T) {
 	st := common.NewStyles(true)
-	c := newCmdline(st)
+	c := newCmdline(st, nil)
 	for _, line := range []string{"goto /registry/pods/", "goto /registry/services/"} {
 		c.open()
 		for _, r := range line {

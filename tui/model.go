@@ -103,7 +103,7 @@ func newModel(cfg Config, makeViews func(common.Common) [numViews]common.Compone
 		cfg: cfg, common: c, keys: km,
 		status: newStatus(st, label, cfg.Conn.Insecure(), cfg.ReadOnly),
 		help:   help.New(),
-		cmd:    newCmdline(st),
+		cmd:    newCmdline(st, cfg.Client),
 		crash:  &crash{},
 	}
 	m.help.Styles = st.Help
@@ -179,6 +179,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case common.WatchMsg:
 		m.active = viewWatch
 		return m.forward(viewWatch, msg)
+	case completionsMsg:
+		m.cmd.completed(msg)
+		return nil
 	case openHelpMsg:
 		m.showHelp = true
 		return nil

@@ -72,3 +72,42 @@ func TestStalePollDropped(t *testing.T) {
 		t.Error("current result not shown or poll not re-armed")
 	}
 }
+
+// TestCommandLineCompletesPaths: against a real member, tab completes the directory being typed
+// on the command line from etcd's keys.
+func TestCommandLineCompletesPaths(t *testing.T) {
+	mem := nodetest.Start(t)
+	ctx := context.Background()
+	conn := cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}
+	c, err := cluster.Connect(ctx, conn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	for _, k := range []string{"/registry/pods/default/a", "/registry/services/specs/default/b", "/registry/secrets"} {
+		if _, err := c.Etcd().Put(ctx, k, "v"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := testConfig()
+	cfg.Client = c
+	f := startFlow(t, newTestModel(t, cfg), 100, 24)
+	f.keys(":")
+	f.typeText("goto /registry/p")
+	// The suggestion shows after the cursor once the listing arrived; then tab takes it.
+	f.waitText("goto /registry/pods/")
+	f.keys("tab")
+	f.waitFor("completed directory", func(s snapshot) bool { return s.cmdValue == "goto /registry/pods/" })
+	f.typeText("d")
+	f.waitText("goto /registry/pods/default/")
+	f.keys("tab", "enter")
+	f.waitFor("Keys at the completed path", func(s snapshot) bool { return s.keysPath == "/registry/pods/default/" })
+
+	// A key and a directory of the same stem are both offered; the key first (byte order).
+	f.keys(":")
+	f.typeText("/registry/se")
+	f.waitText("/registry/secrets")
+	f.keys("tab")
+	f.waitFor("completed key", func(s snapshot) bool { return s.cmdValue == "/registry/secrets" })
+	f.quit()
+}
