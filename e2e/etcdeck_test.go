@@ -125,7 +125,9 @@ func TestConsoleTooSmallThenResized(t *testing.T) {
 	c.Resize(90, 24)
 	c.WaitFor("embedded "+c.endpoint, 10*time.Second)
 	c.SendKeys("C-c")
-	c.WaitFor("[exited 0]", 30*time.Second)
+	if screen := c.WaitFor("[exited 0]", 30*time.Second); !strings.Contains(screen, "icanon echo") {
+		t.Errorf("terminal not restored after ctrl+c:\n%s", screen)
+	}
 }
 
 // TestConsoleIdleCPU measures the console's CPU use over 10 s with nothing changing; the issue

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -25,6 +26,14 @@ func Run(ctx context.Context, cfg Config) error {
 	m, err := New(cfg)
 	if err != nil {
 		return err
+	}
+	// A panic in a goroutine no command started (a library's) cannot be recovered: have the
+	// runtime copy its trace into the log as well as stderr.
+	if cfg.LogPath != "" {
+		if f, err := os.OpenFile(cfg.LogPath, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+			_ = debug.SetCrashOutput(f, debug.CrashOptions{})
+			_ = f.Close() // SetCrashOutput keeps its own descriptor
+		}
 	}
 	return run(ctx, m, os.Stderr)
 }
