@@ -46,6 +46,9 @@ const DefaultSep = '/'
 // 512 and 1024 cost 40–165 ms, 2048 starts losing on /registry/.
 const skipAfter = 1024
 
+// minSkipAfter is the least the adaptive limit reads of a subtree before jumping.
+const minSkipAfter = 16
+
 // windowSkipAfter is skipAfter for windows: there every limited Get counts the whole rest of its
 // window anyway, so reading on through a subtree only adds cost.
 const windowSkipAfter = 1
@@ -275,11 +278,15 @@ type builder struct {
 	skipAfter int
 }
 
-// scanState follows the subtree one scan is in.
+// scanState follows the subtree one scan is in, and how much of a subtree it reads before
+// jumping: the limit halves after each jump (down to minSkipAfter) and doubles after each
+// subtree read whole (up to skipAfter), so a directory of big children pays ~skipAfter keys
+// once, not per child.
 type scanState struct {
-	dir  string
-	in   bool
-	seen int
+	dir   string
+	in    bool
+	seen  int
+	limit int
 }
 
 func newBuilder(prefix string, sep byte) *builder {
@@ -330,6 +337,13 @@ func (b *builder) add(st *scanState, key string) (string, bool) {
 	}
 	name, dir := b.split(key)
 	r := b.row(name)
+	if st.limit == 0 {
+		st.limit = b.skipAfter
+	}
+	if st.in && (!dir || st.dir != name) {
+		// The previous subtree ended before the limit: siblings may be small too.
+		st.limit = min(b.skipAfter, st.limit*2)
+	}
 	if !dir {
 		r.Leaf = true
 		st.in = false
@@ -341,9 +355,11 @@ func (b *builder) add(st *scanState, key string) (string, bool) {
 	}
 	st.seen++
 	r.Count = int64(st.seen)
-	if st.seen >= b.skipAfter {
+	if st.seen >= st.limit {
 		st.in = false
 		r.Count = -1
+		// Siblings are often alike (a directory of resources, each big): read less of the next.
+		st.limit = max(min(minSkipAfter, b.skipAfter), st.limit/2)
 		return b.subtreeEnd(name), true
 	}
 	return "", false
