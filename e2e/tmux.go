@@ -40,8 +40,8 @@ func RequireTmux(t testing.TB) {
 }
 
 // Start runs argv in a new detached tmux session of width×height with env added to the
-// environment, in dir. When the program ends, the pane prints "[exited N]" and whether the
-// terminal is back in cooked mode, and stays open so tests can read it.
+// environment, in dir. When the program ends, the pane prints "[exited N]" followed by the
+// terminal's mode ("icanon echo" when cooked), and stays open so tests can read it.
 func Start(t testing.TB, width, height int, env []string, dir string, argv ...string) *Session {
 	t.Helper()
 	RequireTmux(t)
@@ -57,8 +57,10 @@ func Start(t testing.TB, width, height int, env []string, dir string, argv ...st
 		quoted[i] = shellQuote(a)
 	}
 	// stty reports the terminal mode after the program: "icanon echo" means it was restored.
+	// One echo prints both, so a test that sees "[exited" sees the mode too.
 	script := strings.Join(quoted, " ") +
-		`; echo "[exited $?]"; stty -a | tr ' ;' '\n\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\n' ' '; echo; exec sleep 3600`
+		`; rc=$?; mode=$(stty -a | tr ' ;' '\n\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\n' ' ')` +
+		`; echo "[exited $rc] $mode"; exec sleep 3600`
 	args := []string{"-f", "/dev/null", "new-session", "-d", "-s", s.name,
 		"-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
 	if dir != "" {
