@@ -14,6 +14,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/tui"
 )
 
 // session is what the console runs with once connected.
@@ -96,6 +97,9 @@ func runConsole(args []string) int {
 	defer s.client.Close()
 	s.opts = opts
 	if err := runUI(s); err != nil {
+		if errors.Is(err, tui.ErrCrashed) {
+			return 2 // tui.Run already restored the terminal and named the log file
+		}
 		fmt.Fprintln(os.Stderr, "etcdeck:", err)
 		return 1
 	}
