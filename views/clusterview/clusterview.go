@@ -39,8 +39,9 @@ func (m *Model) View() string {
 		"the leader, alarms, and maintenance: defragment, compact, move leader.")
 }
 
-// ShortHelp lists the view's main bindings.
-func (m *Model) ShortHelp() []key.Binding { return m.common.Keys.Cluster.ShortHelp() }
+// ShortHelp is empty until the view's issue gives its bindings something to do: help must
+// not offer keys that do nothing.
+func (m *Model) ShortHelp() []key.Binding { return nil }
 
-// FullHelp lists all the view's bindings.
-func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Cluster.FullHelp() }
+// FullHelp is empty for the same reason.
+func (m *Model) FullHelp() [][]key.Binding { return nil }

@@ -43,8 +43,9 @@ func (m *Model) View() string {
 		"save a new one, verify one, restore one into a new data directory.")
 }
 
-// ShortHelp lists the view's main bindings.
-func (m *Model) ShortHelp() []key.Binding { return m.common.Keys.Snapshots.ShortHelp() }
+// ShortHelp is empty until the view's issue gives its bindings something to do: help must
+// not offer keys that do nothing.
+func (m *Model) ShortHelp() []key.Binding { return nil }
 
-// FullHelp lists all the view's bindings.
-func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Snapshots.FullHelp() }
+// FullHelp is empty for the same reason.
+func (m *Model) FullHelp() [][]key.Binding { return nil }

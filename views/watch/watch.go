@@ -52,8 +52,9 @@ func (m *Model) View() string {
 		"old and new values, pause, filter and a bounded buffer.")
 }
 
-// ShortHelp lists the view's main bindings.
-func (m *Model) ShortHelp() []key.Binding { return m.common.Keys.Watch.ShortHelp() }
+// ShortHelp is empty until the view's issue gives its bindings something to do: help must
+// not offer keys that do nothing.
+func (m *Model) ShortHelp() []key.Binding { return nil }
 
-// FullHelp lists all the view's bindings.
-func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Watch.FullHelp() }
+// FullHelp is empty for the same reason.
+func (m *Model) FullHelp() [][]key.Binding { return nil }
