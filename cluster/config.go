@@ -102,7 +102,9 @@ func DefaultBackupDir() string {
 	return filepath.Join(base, "etcdeck", "backups")
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): `)
+// yamlLine finds the line number in yaml.v3's errors: "yaml: line 3: ...", or "line 3: ..." from
+// a field's own UnmarshalYAML.
+var yamlLine = regexp.MustCompile(`^(?:yaml: (?:unmarshal errors:\n\s*)?)?line (\d+): `)
 
 // LoadFile reads the config file at path. A missing file is not an error when optional is true
 // (the default path); a malformed one is one error naming the file and line.
@@ -120,9 +122,6 @@ func LoadFile(path string, optional bool) (*File, error) {
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			return nil, fmt.Errorf("%s:%s: %s", path, m[1], msg[len(m[0]):])
-		}
-		if m := regexp.MustCompile(`^line (\d+): `).FindStringSubmatch(msg); m != nil {
 			return nil, fmt.Errorf("%s:%s: %s", path, m[1], msg[len(m[0]):])
 		}
 		return nil, fmt.Errorf("%s: %s", path, msg)
