@@ -30,7 +30,8 @@ import (
 // Without ETCDECK_BENCH_ENDPOINT the benchmark starts that member itself by re-running this test
 // binary as TestBenchMember, with its data under $ETCDECK_BENCH_DIR (default /tmp/etcdeck-bench),
 // loading the keyspace the first time (a few minutes) and reusing it afterwards. With
-// ETCDECK_BENCH_ENDPOINT=host:port it uses that member as is (load it with the same shape first).
+// ETCDECK_BENCH_ENDPOINT=host:port it uses that member as is; add ETCDECK_BENCH_LOAD=1 once to
+// load the shape into it (how the etcd 3.4 figures of the README were made).
 
 const benchMemberEnv = "ETCDECK_BENCH_MEMBER_DIR"
 
@@ -61,7 +62,13 @@ func TestBenchMember(t *testing.T) {
 func benchClient(b *testing.B) *cluster.Client {
 	b.Helper()
 	if ep := os.Getenv("ETCDECK_BENCH_ENDPOINT"); ep != "" {
-		return listClient(b, []string{ep})
+		c := listClient(b, []string{ep})
+		if os.Getenv("ETCDECK_BENCH_LOAD") != "" { // an empty member to fill (etcd 3.4, say)
+			if err := c.LoadK8s(context.Background(), cluster.DefaultK8sShape(), nil); err != nil {
+				b.Fatalf("load: %v", err)
+			}
+		}
+		return c
 	}
 	base := os.Getenv("ETCDECK_BENCH_DIR")
 	if base == "" {

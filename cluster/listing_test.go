@@ -292,3 +292,29 @@ func TestMergeRows(t *testing.T) {
 		t.Fatalf("MergeRows = %v, want %v", got, want)
 	}
 }
+
+// TestListDirSharedPrefixes: many children sharing long name prefixes, as Kubernetes
+// namespaces do, make the windows strategy refine several levels down.
+func TestListDirSharedPrefixes(t *testing.T) {
+	c := listClient(t, nodetest.Start(t).Endpoints())
+	rng := rand.New(rand.NewSource(3))
+	keys := map[string]int{}
+	for i := 0; i < 120; i++ {
+		ns := fmt.Sprintf("team-%c%c-%03d", 'a'+rng.Intn(3), 'a'+rng.Intn(3), rng.Intn(1000))
+		for j := 0; j < 1+rng.Intn(5); j++ {
+			keys[fmt.Sprintf("/r/pods/%s/p%d", ns, j)] = 1
+		}
+		if i%7 == 0 {
+			keys["/r/pods/"+ns] = 2
+			keys["/r/pods/"+ns+"-x"] = 3
+		}
+	}
+	putAll(t, c, keys)
+	for _, s := range []cluster.Strategy{cluster.StrategyWindows, cluster.StrategyStream} {
+		l, err := c.ListDir(context.Background(), "/r/pods/", cluster.ListOptions{Strategy: s, SkipAfter: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRows(t, s.String(), l.Rows, naiveList(keys, "/r/pods/", '/'))
+	}
+}
