@@ -88,7 +88,7 @@ type ListOptions struct {
 	// Rev reads at this revision; 0 reads the current one and pins it for the whole listing.
 	Rev int64
 	// Limit stops after about this many rows so the first screen comes fast; 0 lists everything.
-	// Only the stream strategy pages; windows always list the whole directory.
+	// A page may hold a few more rows than Limit (windows end pages at window boundaries).
 	Limit int
 	// After resumes a paged listing: pass the previous page's Next (and its Rev).
 	After string
@@ -181,15 +181,15 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 	case StrategyWindows:
 		l.Stats.Strategy = StrategyWindows
 		b.skipAfter = min(b.skipAfter, windowSkipAfter)
-		err = c.scanWindows(ctx, &l, b, opts.NamePrefix, end)
+		l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit)
 	default:
 		l.Stats.Strategy = StrategyStream
 		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit)
 		if opts.Strategy == StrategyAuto && status.Code(err) == codes.Unimplemented {
 			b.rows = nil
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
-			l.Stats.Strategy, l.Next = StrategyWindows, ""
-			err = c.scanWindows(ctx, &l, b, opts.NamePrefix, end)
+			l.Stats.Strategy = StrategyWindows
+			l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit)
 		}
 	}
 	if err != nil {

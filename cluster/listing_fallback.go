@@ -14,6 +14,7 @@ const maxTxnOps = 128
 // counts every key left in its window, so windows keep those counts local, and a window that
 // needs another step after a jump is refined instead of scanned on (see refine).
 type window struct {
+	start    string // where the window began: a page resumes there
 	from, to string
 	// band >= 0 marks a band: names sharing from[:band] whose byte at band is above some
 	// value. A band needing another step is split per byte at band; other windows into bands.
@@ -41,42 +42,58 @@ func before(k, end string) bool { return end == "\x00" || k < end }
 // point (names sharing ever shorter prefixes with the child just skipped), and a band that
 // still holds keys after a jump is cut per byte at its level. Each round then counts each
 // unlisted key at most once, and the rounds follow the name trie down to where children differ.
-func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePrefix, end string) error {
+func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePrefix, after, end string,
+	limit int) (string, error) {
 	var ws []*window
 	p := b.prefix + namePrefix
 	newWindow := func(from, to string, band int) *window {
-		return &window{from: from, to: to, band: band, limit: 16,
+		return &window{start: from, from: from, to: to, band: band, limit: 16,
 			b: &builder{prefix: b.prefix, sep: b.sep, skipAfter: b.skipAfter}}
 	}
-	for i := 0; i < 256; i++ {
-		to := end
-		if i < 255 {
-			to = p + string([]byte{byte(i + 1)})
+	if after != "" { // a later page: bands of [after, end)
+		ws = refine(&window{to: end, band: -1}, after, len(p), newWindow)
+	} else {
+		for i := 0; i < 256; i++ {
+			to := end
+			if i < 255 {
+				to = p + string([]byte{byte(i + 1)})
+			}
+			ws = append(ws, newWindow(p+string([]byte{byte(i)}), to, -1))
 		}
-		ws = append(ws, newWindow(p+string([]byte{byte(i)}), to, -1))
 	}
-	if p != "" {
+	if p != "" && after == "" {
 		resp, err := c.c.Get(ctx, p, clientv3.WithKeysOnly(), clientv3.WithRev(l.Rev))
 		l.Stats.RoundTrips++
 		if err != nil {
-			return err
+			return "", err
 		}
 		if len(resp.Kvs) > 0 {
 			b.row(namePrefix).Leaf = true
 		}
 	}
 	for {
+		// With a limit, only the windows holding the first limit rows advance; the page ends
+		// where the first window after them starts.
 		var active []*window
-		for _, w := range ws {
+		rows, cut := len(b.rows), len(ws)
+		for i, w := range ws {
+			if limit > 0 && rows >= limit {
+				cut = i
+				break
+			}
+			rows += len(w.b.rows)
 			if !w.done {
 				active = append(active, w)
 			}
 		}
 		if len(active) == 0 {
-			for _, w := range ws {
+			for _, w := range ws[:cut] {
 				b.rows = MergeRows(b.rows, w.b.rows)
 			}
-			return nil
+			if cut < len(ws) {
+				return ws[cut].start, nil
+			}
+			return "", nil
 		}
 		ops := make([]clientv3.Op, len(active))
 		for i, w := range active {
@@ -86,7 +103,7 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 		resps, err := c.txnBatches(ctx, ops)
 		l.Stats.RoundTrips += (len(ops) + maxTxnOps - 1) / maxTxnOps
 		if err != nil {
-			return err
+			return "", err
 		}
 		refined := map[*window][]*window{}
 		for i, w := range active {
