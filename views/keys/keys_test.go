@@ -216,6 +216,10 @@ func TestNavigation(t *testing.T) {
 	if got := m.selectedName(); got != "web-0" {
 		t.Fatalf("g selected %q, want web-0", got)
 	}
+	d.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if got := m.selectedName(); got != "web-3" {
+		t.Fatalf("the wheel moved the cursor to %q, want web-3", got)
+	}
 }
 
 // TestLiveUpdates: rows appear, change and disappear within a second of a write, and the cursor
