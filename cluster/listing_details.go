@@ -20,6 +20,19 @@ func (c *Client) CountPrefix(ctx context.Context, prefix string, rev int64) (int
 	return resp.Count, nil
 }
 
+// CountFrom counts the keys of the directory prefix from key from on (a paged listing's Next) at
+// rev: what a filter over the loaded rows has not seen yet. It costs the keys it counts.
+func (c *Client) CountFrom(ctx context.Context, prefix, from string, rev int64) (int64, error) {
+	ctx, cancel := c.ctx(ctx)
+	defer cancel()
+	resp, err := c.c.Get(ctx, from, clientv3.WithRange(clientv3.GetPrefixRangeEnd(prefix)),
+		clientv3.WithCountOnly(), clientv3.WithRev(rev))
+	if err != nil {
+		return 0, Explain(err)
+	}
+	return resp.Count, nil
+}
+
 // FillDetails fetches what the listing left unknown for the given rows of the directory prefix
 // at rev: the key count of each directory (a count-only request over its subtree) and the value
 // size of each leaf (an exact get). It is meant for the rows on screen: all requests go in

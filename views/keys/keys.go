@@ -50,6 +50,8 @@ type Model struct {
 	filterText   string // raw bytes: names must start with it
 	substring    bool   // filter text began with "*": substring over loaded rows
 	filteredList string // the name prefix the server narrowed the listing to
+	remaining    int64  // keys from next on, for a substring filter; -1 unknown
+	remainingFor string // the next the count was asked for
 
 	live *liveWatch
 }
@@ -58,7 +60,7 @@ var _ common.Component = (*Model)(nil)
 
 // New builds the Keys view at "/".
 func New(c common.Common) *Model {
-	return &Model{common: c, sep: cluster.DefaultSep, dir: "/", pending: map[string]bool{},
+	return &Model{common: c, sep: cluster.DefaultSep, dir: "/", pending: map[string]bool{}, remaining: -1,
 		filter: common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows")}
 }
 
@@ -95,6 +97,11 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.listed(msg)
 	case detailsMsg:
 		return m, m.detailed(msg)
+	case remainingMsg:
+		if msg.gen == m.gen && msg.next == m.next {
+			m.remaining = msg.n
+		}
+		return m, nil
 	case liveMsg:
 		return m, m.liveBatch(msg)
 	case tea.MouseWheelMsg:
@@ -166,7 +173,7 @@ func (m *Model) selectedName() string {
 func (m *Model) move(delta int) tea.Cmd {
 	m.cursor += delta
 	m.clamp()
-	return tea.Batch(m.maybePage(), m.fetchDetails())
+	return tea.Batch(m.pageIfNear(true), m.fetchDetails())
 }
 
 // clamp keeps the cursor on a row and the row on screen.

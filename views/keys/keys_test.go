@@ -265,6 +265,16 @@ func TestPaging(t *testing.T) {
 	}
 	c.Etcd().Txn(ctx).Then(ops...).Commit()
 	d := newDriver(t, m)
+	// A substring filter searches loaded rows and says how many keys it has not searched.
+	d.send(common.GotoMsg{Path: "/big/"})
+	d.until("the first page", func() bool { return len(m.rows) > 0 })
+	d.press("/", "*", "9", "9", "9", "enter")
+	d.until("the unsearched count", d.contains("0 of 200 rows, 1,200 keys not loaded yet"))
+	d.press("G")
+	d.until("the next page", d.contains("k00999"))
+	d.press("esc")
+	d.until("no filter", func() bool { return m.filterText == "" })
+
 	d.send(common.GotoMsg{Path: "/big/"})
 	d.until("the first page", func() bool { return len(m.rows) > 0 })
 	if len(m.rows) != firstPageRows || m.next == "" {

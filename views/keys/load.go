@@ -26,6 +26,31 @@ type detailsMsg struct {
 	err  error
 }
 
+// remainingMsg carries how many keys a substring filter has not seen yet.
+type remainingMsg struct {
+	gen  int
+	next string
+	n    int64
+}
+
+// countRemaining counts the keys not loaded yet when a substring filter is on, so the status
+// line can say how much the filter has not searched. Off the UI loop; one count per page.
+func (m *Model) countRemaining() tea.Cmd {
+	c := m.common.Client
+	if c == nil || !m.substring || m.next == "" || m.remainingFor == m.next {
+		return nil
+	}
+	m.remainingFor, m.remaining = m.next, -1
+	gen, dir, from, rev := m.gen, m.dir+m.filteredList, m.next, m.rev
+	return func() tea.Msg {
+		n, err := c.CountFrom(context.Background(), dir, from, rev)
+		if err != nil {
+			n = -1
+		}
+		return remainingMsg{gen: gen, next: from, n: n}
+	}
+}
+
 // open starts listing dir from its first page, selecting the row named sel when it arrives.
 func (m *Model) open(dir, sel string) tea.Cmd {
 	m.stopLive()
@@ -40,6 +65,7 @@ func (m *Model) open(dir, sel string) tea.Cmd {
 	m.err, m.paging = nil, false
 	m.pending = map[string]bool{}
 	m.loading = true
+	m.remainingFor, m.remaining = "", -1
 	return m.listCmd("", 0, firstPageRows)
 }
 
@@ -91,13 +117,16 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	if msg.after == "" {
 		cmds = append(cmds, m.startLive())
 	}
-	return tea.Batch(append(cmds, m.maybePage(), m.fetchDetails())...)
+	return tea.Batch(append(cmds, m.maybePage(), m.fetchDetails(), m.countRemaining())...)
 }
 
 // maybePage loads the next page when the cursor is within a screen of the loaded end (or the
-// filter leaves fewer rows than a screen).
-func (m *Model) maybePage() tea.Cmd {
-	if m.next == "" || m.loading || m.paging {
+// filter leaves fewer rows than a screen). Under a substring filter only a cursor move pages:
+// a rare substring would otherwise load the whole directory by itself.
+func (m *Model) maybePage() tea.Cmd { return m.pageIfNear(false) }
+
+func (m *Model) pageIfNear(moved bool) tea.Cmd {
+	if m.next == "" || m.loading || m.paging || (m.substring && !moved) {
 		return nil
 	}
 	if len(m.visible)-m.cursor > 2*m.listHeight() {
@@ -230,13 +259,14 @@ func (m *Model) relist() tea.Cmd {
 	m.pending = map[string]bool{}
 	m.loading, m.selectName = true, sel
 	m.filteredList = m.serverFilter()
+	m.remainingFor, m.remaining = "", -1
 	return m.listCmd("", 0, firstPageRows)
 }
 
 // refilter recomputes the visible rows, keeping the selection by name.
 func (m *Model) refilter() tea.Cmd {
 	m.refilterKeep(m.selectedName())
-	return tea.Batch(m.maybePage(), m.fetchDetails())
+	return tea.Batch(m.maybePage(), m.fetchDetails(), m.countRemaining())
 }
 
 func (m *Model) refilterKeep(name string) {

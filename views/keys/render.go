@@ -101,7 +101,11 @@ func (m *Model) statusLine() string {
 		n = fmt.Sprintf(" %s of %s", thousands(int64(len(m.visible))), plural(len(m.rows), "row"))
 	}
 	if m.next != "" {
-		n += ", more not loaded yet"
+		if m.substring && m.remaining >= 0 {
+			n += ", " + plural(int(m.remaining), "key") + " not loaded yet (not searched)"
+		} else {
+			n += ", more not loaded yet"
+		}
 		if m.paging {
 			n += " (loading)"
 		}
