@@ -310,3 +310,39 @@ func TestPaging(t *testing.T) {
 		t.Fatalf("filter k009 shows %d rows (server filter %q), want 100 filtered in memory", len(m.visible), m.filteredList)
 	}
 }
+
+// TestCompactedWhilePaging: when the listing's revision is compacted before the next page is
+// read, the view reloads the directory at a fresh revision instead of showing an error.
+func TestCompactedWhilePaging(t *testing.T) {
+	m, c := testView(t, 80, 24)
+	ctx := context.Background()
+	var ops []clientv3.Op
+	for i := 0; i < firstPageRows+50; i++ {
+		ops = append(ops, clientv3.OpPut(fmt.Sprintf("/c/k%04d", i), "v"))
+		if len(ops) == 128 {
+			c.Etcd().Txn(ctx).Then(ops...).Commit()
+			ops = ops[:0]
+		}
+	}
+	c.Etcd().Txn(ctx).Then(ops...).Commit()
+	d := newDriver(t, m)
+	d.send(common.GotoMsg{Path: "/c/"})
+	d.until("the first page", func() bool { return len(m.rows) > 0 })
+	old := m.rev
+	resp, err := c.Etcd().Put(ctx, "/elsewhere", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Etcd().Compact(ctx, resp.Header.Revision); err != nil {
+		t.Fatal(err)
+	}
+	d.press("G")
+	d.until("a reload at a fresh revision", func() bool { return m.rev > old && m.err == nil })
+	for i := 0; i < 5 && m.next != ""; i++ {
+		d.press("G")
+		d.until("the next page", func() bool { return true })
+	}
+	if len(m.rows) != firstPageRows+50 || m.err != nil {
+		t.Fatalf("after the reload: %d rows, error %v", len(m.rows), m.err)
+	}
+}
