@@ -65,6 +65,14 @@ func TestKeysBrowse(t *testing.T) {
 	}
 	s.WaitFor("101 rows", 5*time.Second)
 
+	// The mouse wheel scrolls (an SGR wheel-down report, as a terminal sends it).
+	for i := 0; i < 12; i++ {
+		s.Type("\x1b[<65;10;10M")
+	}
+	s.WaitFor("obj-030", 5*time.Second) // 36 rows down; 24 fit on screen
+	s.SendKeys("g")
+	s.WaitGone("obj-030", 5*time.Second)
+
 	// A name prefix filter.
 	s.SendKeys("/")
 	s.Type("obj-05")

@@ -17,6 +17,8 @@ import (
 func (m *Model) View() (v tea.View) {
 	defer m.recoverView(&v)
 	v.AltScreen = true
+	// Wheel events reach the active view (the Keys view scrolls); hold shift to select text.
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "etcdeck — " + m.status.label
 	v.SetContent(m.render())
 	return v
