@@ -248,6 +248,27 @@ func TestLiveUpdates(t *testing.T) {
 	}
 	c.Etcd().Delete(ctx, "/registry/pods/default/sub/", clientv3.WithPrefix())
 	d.until("the emptied directory to go", func() bool { return !strings.Contains(ansi.Strip(m.View()), "sub/") })
+
+	// A burst of creations (batched into few messages) keeps the rows sorted and complete.
+	before := len(m.rows)
+	for b := 0; b < 4; b++ {
+		var ops []clientv3.Op
+		for i := 0; i < 100; i++ {
+			ops = append(ops, clientv3.OpPut(fmt.Sprintf("/registry/pods/default/burst-%d-%02d", 3-b, i), "z"))
+		}
+		if _, err := c.Etcd().Txn(ctx).Then(ops...).Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.until("the burst", func() bool { return len(m.rows) == before+400 })
+	for i := 1; i < len(m.rows); i++ {
+		if m.rows[i-1].Name >= m.rows[i].Name {
+			t.Fatalf("rows out of order after the burst: %q before %q", m.rows[i-1].Name, m.rows[i].Name)
+		}
+	}
+	if got := m.selectedName(); got != "web-3" {
+		t.Fatalf("cursor moved to %q during the burst, want web-3", got)
+	}
 }
 
 // TestPaging: a directory larger than a page shows its first page at once and loads the rest

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"context"
+	"sort"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -68,8 +69,19 @@ func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
 		return nil
 	}
 	keep := m.selectedName()
+	added := map[string]*cluster.Row{}
 	for _, ev := range msg.batch.Events {
-		m.apply(ev)
+		m.apply(ev, added)
+	}
+	if len(added) > 0 {
+		// One merge per batch: inserting rows one by one into a 100k-row directory under a
+		// burst of creations would move the whole slice per event.
+		rows := make([]cluster.Row, 0, len(added))
+		for _, r := range added {
+			rows = append(rows, *r)
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+		m.rows = cluster.MergeRows(m.rows, rows)
 	}
 	m.dropEmpty()
 	m.refilterKeep(keep)
@@ -93,8 +105,8 @@ func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
 	return tea.Batch(append(cmds, m.liveCmd())...)
 }
 
-// apply changes the row of one event's key.
-func (m *Model) apply(ev cluster.Event) {
+// apply changes the row of one event's key; rows new in this batch go to added.
+func (m *Model) apply(ev cluster.Event, added map[string]*cluster.Row) {
 	if len(ev.Key) < len(m.dir) || ev.Key[:len(m.dir)] != m.dir {
 		return
 	}
@@ -102,14 +114,17 @@ func (m *Model) apply(ev cluster.Event) {
 		return // beyond the loaded pages: the page that covers it will show it
 	}
 	name, dir := splitName(ev.Key[len(m.dir):], m.sep)
-	i, ok := cluster.FindRow(m.rows, name)
+	var r *cluster.Row
+	if i, ok := cluster.FindRow(m.rows, name); ok {
+		r = &m.rows[i]
+	} else if r = added[name]; r == nil && ev.Kind == cluster.EventPut {
+		r = &cluster.Row{Name: name, Count: -1, ValueSize: -1}
+		added[name] = r
+	}
+	if r == nil {
+		return
+	}
 	if ev.Kind == cluster.EventPut {
-		if !ok {
-			m.rows = append(m.rows, cluster.Row{})
-			copy(m.rows[i+1:], m.rows[i:])
-			m.rows[i] = cluster.Row{Name: name, Count: -1, ValueSize: -1}
-		}
-		r := &m.rows[i]
 		switch {
 		case !dir:
 			r.Leaf, r.ValueSize = true, int64(len(ev.Value))
@@ -120,10 +135,6 @@ func (m *Model) apply(ev cluster.Event) {
 		}
 		return
 	}
-	if !ok {
-		return
-	}
-	r := &m.rows[i]
 	switch {
 	case !dir:
 		r.Leaf, r.ValueSize = false, -1
