@@ -71,6 +71,7 @@ const (
 	StrategyWindows
 )
 
+// String names the strategy as the benchmarks report it.
 func (s Strategy) String() string {
 	switch s {
 	case StrategyStream:
