@@ -20,6 +20,7 @@ func runUI(s *session) error {
 		NoColor:         os.Getenv("NO_COLOR") != "",
 		WatchBufferSize: s.opts.WatchBufferSize,
 		BackupDir:       s.opts.BackupDir,
+		Sep:             s.opts.Sep,
 	}
 	if s.member != nil {
 		cfg.Member = s.member

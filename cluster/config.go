@@ -28,6 +28,7 @@ import (
 //	health-poll-interval: 5s       # Cluster view refresh
 //	watch-buffer-size: 10000       # events buffered per watch before it applies backpressure
 //	read-only: false               # refuse every write
+//	key-separator: /               # the byte keys are split on into directories
 //	keys:                          # key overrides: action name -> keys
 //	  global.quit: [q, ctrl+q]
 type File struct {
@@ -36,6 +37,7 @@ type File struct {
 	BackupDir          string              `yaml:"backup-dir"`
 	HealthPollInterval Duration            `yaml:"health-poll-interval"`
 	WatchBufferSize    int                 `yaml:"watch-buffer-size"`
+	KeySeparator       string              `yaml:"key-separator"`
 	ReadOnly           *bool               `yaml:"read-only"`
 	Keys               map[string][]string `yaml:"keys"`
 
@@ -134,6 +136,19 @@ func LoadFile(path string, optional bool) (*File, error) {
 	if f.WatchBufferSize < 0 {
 		return nil, fmt.Errorf("%s: watch-buffer-size must be positive", path)
 	}
+	if f.KeySeparator != "" {
+		if err := checkSep(f.KeySeparator); err != nil {
+			return nil, fmt.Errorf("%s: key-separator: %v", path, err)
+		}
+	}
 	f.Path = path
 	return &f, nil
+}
+
+// checkSep accepts one byte other than 0xff (which cannot end a prefix range).
+func checkSep(s string) error {
+	if len(s) != 1 || s[0] == 0xff {
+		return fmt.Errorf("%q must be one byte (not 0xff)", s)
+	}
+	return nil
 }

@@ -23,6 +23,8 @@ type Options struct {
 	BackupDir          string
 	HealthPollInterval time.Duration
 	WatchBufferSize    int
+	// Sep is the byte keys are split on into directories ('/' by default).
+	Sep byte
 	// Keys are the config file's key overrides, applied by keymap.
 	Keys       map[string][]string
 	ConfigPath string
@@ -44,6 +46,7 @@ type Flags struct {
 	config                string
 	readOnly              bool
 	backupDir             string
+	keySeparator          string
 }
 
 // Defaults of etcdctl, which etcdeck keeps.
@@ -76,6 +79,7 @@ func RegisterFlags(fs *pflag.FlagSet) *Flags {
 	fs.StringVar(&f.config, "config", "", "config file (default $XDG_CONFIG_HOME/etcdeck/config.yaml)")
 	fs.BoolVar(&f.readOnly, "read-only", false, "refuse every write (put, delete, restore, defrag)")
 	fs.StringVar(&f.backupDir, "backup-dir", "", "where snapshots are written (default $XDG_DATA_HOME/etcdeck/backups)")
+	fs.StringVar(&f.keySeparator, "key-separator", "/", "the byte keys are split on into directories")
 	return f
 }
 
@@ -106,6 +110,7 @@ func (f *Flags) Resolve(getenv func(string) string) (Options, error) {
 		BackupDir:          DefaultBackupDir(),
 		HealthPollInterval: DefaultHealthInterval,
 		WatchBufferSize:    DefaultWatchBufferSize,
+		Sep:                DefaultSep,
 		Keys:               file.Keys,
 		ConfigPath:         file.Path,
 	}
@@ -117,6 +122,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Options, error) {
 	}
 	if file.WatchBufferSize > 0 {
 		o.WatchBufferSize = file.WatchBufferSize
+	}
+	if file.KeySeparator != "" {
+		o.Sep = file.KeySeparator[0]
 	}
 	if file.ReadOnly != nil {
 		o.ReadOnly = *file.ReadOnly
@@ -137,6 +145,11 @@ func (f *Flags) Resolve(getenv func(string) string) (Options, error) {
 	}
 	if err := f.applyEnv(&o, getenv); err != nil {
 		return Options{}, err
+	}
+	if fs := f.fs; fs.Changed("key-separator") {
+		if err := checkSep(f.keySeparator); err != nil {
+			return Options{}, fmt.Errorf("--key-separator: %v", err)
+		}
 	}
 	f.applyFlags(&o)
 
@@ -232,6 +245,9 @@ func (f *Flags) applyFlags(o *Options) {
 	}
 	if fs.Changed("backup-dir") {
 		o.BackupDir = f.backupDir
+	}
+	if fs.Changed("key-separator") {
+		o.Sep = f.keySeparator[0]
 	}
 }
 

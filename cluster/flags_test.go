@@ -109,6 +109,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown field", "backup-dir: /x\nwatch-bufer: 3\n", ":2: field watch-bufer not found"},
 		{"bad duration", "health-poll-interval: soon\n", `:1: "soon" is not a duration`},
 		{"unknown default context", "default-context: nope\n", `default-context "nope" is not one of the contexts`},
+		{"long separator", "key-separator: ab\n", `key-separator: "ab" must be one byte`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,5 +143,22 @@ func TestInsecureWarning(t *testing.T) {
 		if got := tt.conf.Insecure(); got != tt.want {
 			t.Errorf("%v: Insecure() = %q, want %q", tt.conf.Endpoints, got, tt.want)
 		}
+	}
+}
+
+func TestKeySeparator(t *testing.T) {
+	o, err := resolve(t, nil, nil)
+	if err != nil || o.Sep != '/' {
+		t.Fatalf("default separator %q %v", o.Sep, err)
+	}
+	cfg := writeConfig(t, "key-separator: \":\"\n")
+	if o, err = resolve(t, []string{"--config", cfg}, nil); err != nil || o.Sep != ':' {
+		t.Fatalf("config separator %q %v", o.Sep, err)
+	}
+	if o, err = resolve(t, []string{"--config", cfg, "--key-separator", "."}, nil); err != nil || o.Sep != '.' {
+		t.Fatalf("flag separator %q %v", o.Sep, err)
+	}
+	if _, err = resolve(t, []string{"--key-separator", ""}, nil); err == nil || !strings.Contains(err.Error(), "--key-separator") {
+		t.Fatalf("empty separator: %v", err)
 	}
 }

@@ -28,6 +28,8 @@ const maxHistory = 50
 // cmdline is the ":" command line: goto, watch, help, quit, with tab completion from the verbs,
 // earlier lines and the children of the directory being typed.
 type cmdline struct {
+	// sep is the byte keys are split on; completion lists the directory before the last one.
+	sep     byte
 	prompt  common.Prompt
 	history []string
 
@@ -49,7 +51,7 @@ type completionsMsg struct {
 const maxCompletions = 50
 
 func newCmdline(st *common.Styles, client *cluster.Client) cmdline {
-	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit"), client: client}
+	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit"), client: client, sep: cluster.DefaultSep}
 	c.setSuggestions()
 	return c
 }
@@ -106,16 +108,16 @@ func (c *cmdline) complete(line string) tea.Cmd {
 	if !ok || c.client == nil {
 		return nil
 	}
-	i := strings.LastIndexByte(path, cluster.DefaultSep)
+	i := strings.LastIndexByte(path, c.sep)
 	dir, partial := path[:i+1], path[i+1:]
 	if dir+"\x00"+partial == c.lastDir {
 		return nil
 	}
 	c.lastDir = dir + "\x00" + partial
 	c.gen++
-	gen, client := c.gen, c.client
+	gen, client, sep := c.gen, c.client, c.sep
 	return func() tea.Msg {
-		l, err := client.ListDir(context.Background(), dir, cluster.ListOptions{NamePrefix: partial, Limit: maxCompletions})
+		l, err := client.ListDir(context.Background(), dir, cluster.ListOptions{Sep: sep, NamePrefix: partial, Limit: maxCompletions})
 		if err != nil {
 			return completionsMsg{gen: gen, err: err}
 		}
@@ -125,7 +127,7 @@ func (c *cmdline) complete(line string) tea.Cmd {
 				lines = append(lines, head+dir+r.Name)
 			}
 			if r.Dir {
-				lines = append(lines, head+dir+r.Name+string(cluster.DefaultSep))
+				lines = append(lines, head+dir+r.Name+string(sep))
 			}
 		}
 		return completionsMsg{gen: gen, lines: lines}

@@ -31,6 +31,8 @@ type Config struct {
 	NoColor         bool
 	WatchBufferSize int
 	BackupDir       string
+	// Sep is the byte keys are split on into directories; 0 means '/'.
+	Sep byte
 }
 
 // Member is the embedded member running in a child process: when it exits the console shows its

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -93,7 +94,10 @@ func newModel(cfg Config, makeViews func(common.Common) [numViews]common.Compone
 	st := common.NewStyles(cfg.NoColor)
 	c := common.Common{
 		Styles: st, Keys: km, Log: cfg.Log, Client: cfg.Client, ReadOnly: cfg.ReadOnly,
-		WatchBufferSize: cfg.WatchBufferSize, BackupDir: cfg.BackupDir,
+		WatchBufferSize: cfg.WatchBufferSize, BackupDir: cfg.BackupDir, Sep: cfg.Sep,
+	}
+	if c.Sep == 0 {
+		c.Sep = cluster.DefaultSep
 	}
 	label := cfg.EndpointLabel
 	if label == "" {
@@ -106,6 +110,7 @@ func newModel(cfg Config, makeViews func(common.Common) [numViews]common.Compone
 		cmd:    newCmdline(st, cfg.Client),
 		crash:  &crash{},
 	}
+	m.cmd.sep = c.Sep
 	m.help.Styles = st.Help
 	m.views = makeViews(c)
 	return m, nil

@@ -40,6 +40,8 @@ type Common struct {
 	WatchBufferSize int
 	// BackupDir is where snapshots are saved.
 	BackupDir string
+	// Sep is the byte keys are split on into directories; 0 means '/'.
+	Sep byte
 }
 
 // Component is the contract every view implements so the root can treat views alike.

@@ -60,7 +60,11 @@ var _ common.Component = (*Model)(nil)
 
 // New builds the Keys view at "/".
 func New(c common.Common) *Model {
-	return &Model{common: c, sep: cluster.DefaultSep, dir: "/", pending: map[string]bool{}, remaining: -1,
+	sep := c.Sep
+	if sep == 0 {
+		sep = cluster.DefaultSep
+	}
+	return &Model{common: c, sep: sep, dir: string(sep), pending: map[string]bool{}, remaining: -1,
 		filter: common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows")}
 }
 

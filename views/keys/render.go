@@ -38,7 +38,7 @@ func (m *Model) View() string {
 	end := min(len(m.visible), m.offset+h)
 	for i := m.offset; i < end; i++ {
 		r := m.rows[m.visible[i]]
-		line := pad(" "+rowName(r), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, rowDetail(r)+" ")
+		line := pad(" "+rowName(r, m.sep), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, rowDetail(r)+" ")
 		if i == m.cursor {
 			line = st.Selected.Render(line)
 		}
@@ -133,13 +133,14 @@ func plural(n int, what string) string {
 }
 
 // rowName shows a directory with the separator after it and an empty key name as "".
-func rowName(r cluster.Row) string {
+func rowName(r cluster.Row, sep byte) string {
 	name := cluster.EscapeKey(r.Name)
+	s := cluster.EscapeKey(string(sep))
 	switch {
 	case r.Dir && r.Leaf:
-		return name + "/  (and key " + quoteEmpty(name) + ")"
+		return name + s + "  (and key " + quoteEmpty(name) + ")"
 	case r.Dir:
-		return name + "/"
+		return name + s
 	default:
 		return quoteEmpty(name)
 	}
