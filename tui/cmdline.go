@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -47,8 +48,20 @@ type completionsMsg struct {
 	err   error
 }
 
-// maxCompletions bounds one completion listing: it runs on every key typed in a path.
+// maxCompletions bounds one completion listing.
 const maxCompletions = 50
+
+// completeDelay is how long typing must pause before the directory being typed is listed for
+// completion. Listing on every key sent a listing per character to the cluster: a pasted path of
+// 30 characters listed 30 directories (measured: 50 quick gotos on a 400k-key keyspace took the
+// console's RSS past 110 MB in garbage from listings already out of date).
+const completeDelay = 150 * time.Millisecond
+
+// completeDueMsg fires completeDelay after an edit; it is dropped when more typing followed.
+type completeDueMsg struct {
+	gen  int
+	line string
+}
 
 func newCmdline(st *common.Styles, client *cluster.Client) cmdline {
 	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit"), client: client, sep: cluster.DefaultSep}
@@ -73,7 +86,9 @@ func (c *cmdline) update(msg tea.Msg) tea.Cmd {
 	res, cmd := c.prompt.Update(msg)
 	if res == common.PromptEditing {
 		if v := c.prompt.Value(); v != before {
-			return tea.Batch(cmd, c.complete(v))
+			c.gen++
+			gen := c.gen
+			return tea.Batch(cmd, tea.Tick(completeDelay, func(time.Time) tea.Msg { return completeDueMsg{gen: gen, line: v} }))
 		}
 		return cmd
 	}
@@ -99,6 +114,14 @@ func (c *cmdline) remember(line string) {
 		c.history = c.history[:maxHistory]
 	}
 	c.setSuggestions()
+}
+
+// completeDue lists the typed directory once typing paused on the same text.
+func (c *cmdline) completeDue(msg completeDueMsg) tea.Cmd {
+	if msg.gen != c.gen || !c.prompt.Active() {
+		return nil
+	}
+	return c.complete(msg.line)
 }
 
 // complete lists the directory of the path being typed (its children whose names start with

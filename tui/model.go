@@ -184,6 +184,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case common.WatchMsg:
 		m.active = viewWatch
 		return m.forward(viewWatch, msg)
+	case completeDueMsg:
+		return m.cmd.completeDue(msg)
 	case completionsMsg:
 		m.cmd.completed(msg)
 		return nil
