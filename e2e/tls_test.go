@@ -1,0 +1,42 @@
+package e2e
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+// TestConsoleTLS: the etcdctl command line from the issue works as is against a member that
+// requires client certificates: --cacert, --cert, --key and an https endpoint.
+func TestConsoleTLS(t *testing.T) {
+	bin := buildEtcdeck(t)
+	certs := nodetest.NewCerts(t)
+	cfg := nodetest.Config(t, "tls")
+	cfg.ListenClientURLs[0] = strings.Replace(cfg.ListenClientURLs[0], "http://", "https://", 1)
+	cfg.CertFile, cfg.KeyFile, cfg.TrustedCAFile, cfg.ClientCertAuth = certs.ServerCert, certs.ServerKey, certs.CA, true
+	m := nodetest.StartConfig(t, cfg)
+
+	home := t.TempDir()
+	env := []string{"HOME=" + home, "XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "TERM=xterm-256color", "ETCDCTL_ENDPOINTS="}
+	s := Start(t, 100, 30, env, home, bin, "--cacert="+certs.CA, "--cert="+certs.ClientCert,
+		"--key="+certs.ClientKey, "--endpoints="+m.ClientURLs[0])
+	s.WaitFor(strings.TrimPrefix(m.ClientURLs[0], "https://"), startupTimeout)
+	s.WaitFor("leader tls", 15*time.Second)
+	if strings.Contains(s.Screen(), "TLS verification off") {
+		t.Fatalf("verified TLS must not warn:\n%s", s.Screen())
+	}
+	s.SendKeys("q")
+	s.WaitFor("[exited 0]", 10*time.Second)
+
+	other := nodetest.NewCerts(t)
+	bad := Start(t, 100, 30, env, home, bin, "--cacert="+other.CA, "--cert="+certs.ClientCert,
+		"--key="+certs.ClientKey, "--endpoints="+m.ClientURLs[0])
+	screen := bad.WaitFor("[exited 1]", startupTimeout)
+	if !strings.Contains(screen, "certificate signed by unknown authority at") || !strings.Contains(screen, "check --cacert") {
+		t.Fatalf("wrong CA:\n%s", screen)
+	}
+}
