@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,8 +34,7 @@ func TestPasswordPrompt(t *testing.T) {
 	c.Close()
 
 	home := t.TempDir()
-	env := []string{"HOME=" + home, "XDG_STATE_HOME=" + filepath.Join(home, "state"),
-		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "TERM=xterm-256color", "ETCDCTL_ENDPOINTS=", "ETCDCTL_USER="}
+	env := isolatedEnv(home)
 	ep := m.Endpoints()[0]
 
 	s := Start(t, 100, 30, env, home, bin, "--endpoints", ep, "--user", "root")

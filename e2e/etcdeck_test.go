@@ -44,15 +44,7 @@ func startConsole(t *testing.T, bin string, width, height int, extra ...string) 
 	home := t.TempDir()
 	client := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
 	peer := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
-	env := []string{
-		"HOME=" + home,
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
-		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
-		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"TERM=xterm-256color",
-		// Whatever the developer's shell points etcdctl at must not leak in.
-		"ETCDCTL_ENDPOINTS=", "ETCDCTL_API=",
-	}
+	env := isolatedEnv(home)
 	argv := append([]string{bin,
 		"--data-dir", filepath.Join(home, "member.etcd"),
 		"--listen-client-urls", "http://" + client,
@@ -66,6 +58,19 @@ func startConsole(t *testing.T, bin string, width, height int, extra ...string) 
 		t.Skip("main.go does not run the TUI yet (runUI is a stub)")
 	}
 	return &console{Session: s, endpoint: client, home: home}
+}
+
+// isolatedEnv keeps etcdeck's state, config and data under home, and whatever the developer's
+// shell points etcdctl at out.
+func isolatedEnv(home string) []string {
+	return []string{
+		"HOME=" + home,
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"TERM=xterm-256color",
+		"ETCDCTL_ENDPOINTS=", "ETCDCTL_API=", "ETCDCTL_USER=", "ETCDCTL_PASSWORD=",
+	}
 }
 
 var statusRE = regexp.MustCompile(`leader \S+ · rev \d+`)

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,9 +36,7 @@ func TestKeysBrowse(t *testing.T) {
 		}
 	}
 	home := t.TempDir()
-	env := []string{"HOME=" + home, "XDG_STATE_HOME=" + filepath.Join(home, "state"),
-		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"TERM=xterm-256color", "ETCDCTL_ENDPOINTS=", "ETCDCTL_API="}
+	env := isolatedEnv(home)
 	s := Start(t, 100, 30, env, home, bin, "--endpoints", m.Endpoints()[0])
 	s.WaitFor("registry/", startupTimeout)
 	s.WaitFor("3,000 keys", 10*time.Second)

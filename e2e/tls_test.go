@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +19,7 @@ func TestConsoleTLS(t *testing.T) {
 	m := nodetest.StartConfig(t, cfg)
 
 	home := t.TempDir()
-	env := []string{"HOME=" + home, "XDG_STATE_HOME=" + filepath.Join(home, "state"),
-		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "TERM=xterm-256color", "ETCDCTL_ENDPOINTS="}
+	env := isolatedEnv(home)
 	s := Start(t, 100, 30, env, home, bin, "--cacert="+certs.CA, "--cert="+certs.ClientCert,
 		"--key="+certs.ClientKey, "--endpoints="+m.ClientURLs[0])
 	s.WaitFor(strings.TrimPrefix(m.ClientURLs[0], "https://"), startupTimeout)
