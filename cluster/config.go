@@ -74,34 +74,28 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// DefaultConfigPath is $XDG_CONFIG_HOME/etcdeck/config.yaml (~/.config when unset).
-func DefaultConfigPath() string {
-	base := os.Getenv("XDG_CONFIG_HOME")
+// XDGDir is the etcdeck folder under an XDG base directory: $env/etcdeck, or
+// ~/<fallback>/etcdeck when the variable is unset (e.g. XDGDir("XDG_DATA_HOME", ".local/share")).
+func XDGDir(env, fallback string) string {
+	base := os.Getenv(env)
 	if base == "" {
 		home, _ := os.UserHomeDir()
-		base = filepath.Join(home, ".config")
-	}
-	return filepath.Join(base, "etcdeck", "config.yaml")
-}
-
-// StateDir is $XDG_STATE_HOME/etcdeck (~/.local/state when unset): logs live there.
-func StateDir() string {
-	base := os.Getenv("XDG_STATE_HOME")
-	if base == "" {
-		home, _ := os.UserHomeDir()
-		base = filepath.Join(home, ".local", "state")
+		base = filepath.Join(home, fallback)
 	}
 	return filepath.Join(base, "etcdeck")
 }
 
-// DefaultBackupDir is $XDG_DATA_HOME/etcdeck/backups.
+// DefaultConfigPath is $XDG_CONFIG_HOME/etcdeck/config.yaml (~/.config when unset).
+func DefaultConfigPath() string {
+	return filepath.Join(XDGDir("XDG_CONFIG_HOME", ".config"), "config.yaml")
+}
+
+// StateDir is $XDG_STATE_HOME/etcdeck (~/.local/state when unset): logs live there.
+func StateDir() string { return XDGDir("XDG_STATE_HOME", ".local/state") }
+
+// DefaultBackupDir is $XDG_DATA_HOME/etcdeck/backups (~/.local/share when unset).
 func DefaultBackupDir() string {
-	base := os.Getenv("XDG_DATA_HOME")
-	if base == "" {
-		home, _ := os.UserHomeDir()
-		base = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(base, "etcdeck", "backups")
+	return filepath.Join(XDGDir("XDG_DATA_HOME", ".local/share"), "backups")
 }
 
 // yamlLine finds the line number in yaml.v3's errors: "yaml: line 3: ...", or "line 3: ..." from
