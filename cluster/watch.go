@@ -32,6 +32,8 @@ type Event struct {
 	Key  string
 	// Value is the new value of a put; nil for a delete and when WatchOptions.KeysOnly is set.
 	Value []byte
+	// ValueSize is the new value's length in bytes, set with KeysOnly too (0 for a delete).
+	ValueSize int64
 	// Rev is the revision of the change (the key's mod revision). Events of one transaction share it.
 	Rev       int64
 	CreateRev int64 // the key's create revision (0 for a delete)

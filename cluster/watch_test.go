@@ -53,9 +53,9 @@ func TestWatchEventsInOrderAndBatches(t *testing.T) {
 	}
 	got := append(b.Events, rest.Events...)
 	want := []Event{
-		{Kind: EventPut, Key: "/a/1", Value: []byte("one"), Rev: start, CreateRev: start, Version: 1},
-		{Kind: EventPut, Key: "/a/2", Value: []byte("two"), Rev: start + 1, CreateRev: start + 1, Version: 1},
-		{Kind: EventPut, Key: "/a/1", Value: []byte("uno"), Rev: start + 2, CreateRev: start, Version: 2, HasPrev: true, PrevValue: []byte("one")},
+		{Kind: EventPut, Key: "/a/1", Value: []byte("one"), ValueSize: 3, Rev: start, CreateRev: start, Version: 1},
+		{Kind: EventPut, Key: "/a/2", Value: []byte("two"), ValueSize: 3, Rev: start + 1, CreateRev: start + 1, Version: 1},
+		{Kind: EventPut, Key: "/a/1", Value: []byte("uno"), ValueSize: 3, Rev: start + 2, CreateRev: start, Version: 2, HasPrev: true, PrevValue: []byte("one")},
 		{Kind: EventDelete, Key: "/a/2", Rev: start + 2, HasPrev: true, PrevValue: []byte("two")},
 		{Kind: EventDelete, Key: "/a/1", Rev: start + 4, HasPrev: true, PrevValue: []byte("uno")},
 	}
@@ -82,8 +82,8 @@ func TestWatchEventsInOrderAndBatches(t *testing.T) {
 			t.Fatalf("Next = %+v, %v; want two events", b, err)
 		}
 		e := b.Events[1]
-		if e.Key != "/a/1" || e.Value != nil || e.Rev != now || !e.HasPrev || e.PrevValue != nil {
-			t.Errorf("event = %+v, want a put of /a/1 at %d with a previous key but no values", e, now)
+		if e.Key != "/a/1" || e.Value != nil || e.ValueSize != int64(len("secret too")) || e.Rev != now || !e.HasPrev || e.PrevValue != nil {
+			t.Errorf("event = %+v, want a put of /a/1 at %d with a previous key, the value's size but no values", e, now)
 		}
 		if w.LastRev() != now {
 			t.Errorf("LastRev = %d, want %d", w.LastRev(), now)

@@ -181,9 +181,10 @@ func (r *watchRun) event(ev *clientv3.Event) Event {
 		Version:   ev.Kv.Version,
 		Lease:     ev.Kv.Lease,
 		HasPrev:   ev.PrevKv != nil,
+		ValueSize: int64(len(ev.Kv.Value)),
 	}
 	if ev.Type == mvccpb.DELETE {
-		e.Kind = EventDelete
+		e.Kind, e.ValueSize = EventDelete, 0
 	}
 	if !r.w.opts.KeysOnly {
 		if e.Kind == EventPut {

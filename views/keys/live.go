@@ -27,7 +27,8 @@ type liveMsg struct {
 	err   error
 }
 
-// liveBuffer is the directory watch's channel size. The channel is allocated whole (~140 bytes an
+// liveBuffer is the directory watch's channel size; the watch is keys-only (values of up to
+// 1.5 MiB are dropped before buffering, only their size is kept). The channel is allocated whole (~140 bytes an
 // event), and every directory opened starts a watch: with the Watch view's 10,000 (the config's
 // watch-buffer-size) browsing 50 namespaces quickly churned 70 MB and took the console's RSS past
 // 110 MB. A full buffer only pauses the server stream (backpressure), it loses nothing, and the
@@ -43,7 +44,7 @@ func (m *Model) startLive() tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w := c.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.rev + 1,
-		Buffer: liveBuffer})
+		Buffer: liveBuffer, KeysOnly: true})
 	m.live = &liveWatch{w: w, cancel: cancel}
 	return m.liveCmd()
 }
@@ -134,7 +135,7 @@ func (m *Model) apply(ev cluster.Event, added map[string]*cluster.Row) {
 	if ev.Kind == cluster.EventPut {
 		switch {
 		case !dir:
-			r.Leaf, r.ValueSize = true, int64(len(ev.Value))
+			r.Leaf, r.ValueSize = true, ev.ValueSize
 		case !r.Dir:
 			r.Dir, r.Count = true, 1 // nothing was under it: this is its first key
 		case ev.Version == 1 && r.Count >= 0:
