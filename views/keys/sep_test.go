@@ -33,3 +33,22 @@ func TestOtherSeparator(t *testing.T) {
 		t.Fatalf(":app: should list db: and name:\n%s", m.View())
 	}
 }
+
+// TestLargeValues: a directory of values at etcd's 1.5 MiB request limit lists with their sizes
+// (fetched a few per transaction) and a live put of another one shows its size too.
+func TestLargeValues(t *testing.T) {
+	m, c := testView(t, 80, 24)
+	big := strings.Repeat("x", 1536*1024-512)
+	for _, k := range []string{"/big/a", "/big/b", "/big/c", "/big/d", "/big/e", "/big/f"} {
+		if _, err := c.Etcd().Put(context.Background(), k, big); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := newDriver(t, m)
+	d.send(common.GotoMsg{Path: "/big/"})
+	d.until("six sizes", func() bool { return strings.Count(m.View(), "1.5 MiB") == 6 })
+	if _, err := c.Etcd().Put(context.Background(), "/big/g", big); err != nil {
+		t.Fatal(err)
+	}
+	d.until("the live put", func() bool { return strings.Count(m.View(), "1.5 MiB") == 7 })
+}
