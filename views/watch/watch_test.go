@@ -1,0 +1,374 @@
+package watch
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// testView starts a fresh member and a Watch view on it, sized w×h, with a watch buffer of
+// buffer events.
+func testView(t *testing.T, w, h, buffer int) (*Model, *cluster.Client) {
+	t.Helper()
+	mem := nodetest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Client: c,
+		WatchBufferSize: buffer})
+	t.Cleanup(func() {
+		if cmd := v.stop(); cmd != nil {
+			cmd() // waits for the watch goroutine
+		}
+	})
+	v.SetSize(w, h)
+	return v, c
+}
+
+// driver runs the view's commands in goroutines and feeds their messages back, as Bubble Tea
+// does; tests wait for a condition instead of sleeping.
+type driver struct {
+	t    *testing.T
+	m    *Model
+	msgs chan tea.Msg
+}
+
+func newDriver(t *testing.T, m *Model) *driver {
+	return &driver{t: t, m: m, msgs: make(chan tea.Msg, 1024)}
+}
+
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		if msg := cmd(); msg != nil {
+			d.msgs <- msg
+		}
+	}()
+}
+
+// send delivers msg to the view and runs what it returns.
+func (d *driver) send(msg tea.Msg) {
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			d.run(c)
+		}
+		return
+	}
+	_, cmd := d.m.Update(msg)
+	d.run(cmd)
+}
+
+// until processes messages until cond holds.
+func (d *driver) until(what string, cond func() bool) {
+	d.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-time.After(10 * time.Millisecond): // cond may read state no message brings
+		case <-deadline:
+			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(d.m.View()))
+		}
+	}
+}
+
+// settle processes messages for a while, for tests that check nothing changes.
+func (d *driver) settle(dur time.Duration) {
+	deadline := time.After(dur)
+	for {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// watch starts watching prefix and waits until the server has registered the watch, so every
+// write after it is delivered.
+func (d *driver) watch(prefix string) {
+	d.t.Helper()
+	d.send(common.WatchMsg{Prefix: prefix})
+	w := d.m.w
+	d.until("the watch to be registered", func() bool { return w.LastRev() > 0 })
+}
+
+func (d *driver) press(keys ...string) {
+	for _, k := range keys {
+		d.send(pressMsg(k))
+	}
+}
+
+func pressMsg(s string) tea.KeyPressMsg {
+	if s == "space" {
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func (d *driver) screen() string {
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.Ascii}
+	w.WriteString(d.m.View())
+	return buf.String()
+}
+
+func (d *driver) contains(s string) func() bool {
+	return func() bool { return strings.Contains(ansi.Strip(d.m.View()), s) }
+}
+
+func (d *driver) rowCount(n int) func() bool { return func() bool { return d.m.rows.len() == n } }
+
+// rowsText lists the rows the view holds as "rev PUT key size", oldest first.
+func (m *Model) rowsText() []string {
+	var out []string
+	for i := 0; i < m.rows.len(); i++ {
+		r := m.rows.at(i)
+		out = append(out, fmt.Sprintf("%d %s %s %d", r.rev, r.kind, r.key, r.size))
+	}
+	return out
+}
+
+func put(t *testing.T, c *cluster.Client, k, v string) int64 {
+	t.Helper()
+	resp, err := c.Etcd().Put(context.Background(), k, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Header.Revision
+}
+
+// TestEventsInOrder: puts and deletes under the prefix arrive in order with their revisions
+// and sizes; writes elsewhere do not.
+func TestEventsInOrder(t *testing.T) {
+	m, c := testView(t, 80, 24, 0)
+	d := newDriver(t, m)
+	d.watch("/a/")
+	r1 := put(t, c, "/a/one", "12345")
+	put(t, c, "/b/other", "x")
+	r3 := put(t, c, "/a/two\x01", strings.Repeat("y", 2048))
+	resp, err := c.Etcd().Delete(context.Background(), "/a/one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.until("three events", d.rowCount(3))
+	want := []string{
+		fmt.Sprintf("%d put /a/one 5", r1),
+		fmt.Sprintf("%d put /a/two\x01 2048", r3),
+		fmt.Sprintf("%d delete /a/one 0", resp.Header.Revision),
+	}
+	if got := m.rowsText(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	s := ansi.Strip(m.View())
+	for _, w := range []string{"watching /a/", `/a/two\x01`, "2.0 KiB", "DEL", "3 events", "following"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("screen lacks %q:\n%s", w, s)
+		}
+	}
+	if strings.Contains(s, "/b/other") {
+		t.Errorf("a write outside the prefix is shown:\n%s", s)
+	}
+}
+
+// TestReplace: a new WatchMsg closes the old watch (its goroutine ends), empties the list and
+// shows only events under the new prefix.
+func TestReplace(t *testing.T) {
+	m, c := testView(t, 80, 24, 0)
+	d := newDriver(t, m)
+	d.watch("/a/")
+	put(t, c, "/a/old", "1")
+	d.until("the first event", d.rowCount(1))
+	old := m.w
+	d.watch("/b/")
+	closed := make(chan struct{})
+	go func() { old.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the replaced watch's goroutine is still running")
+	}
+	if m.rows.len() != 0 || !strings.Contains(ansi.Strip(m.View()), "watching /b/") {
+		t.Fatalf("after the new watch:\n%s", ansi.Strip(m.View()))
+	}
+	put(t, c, "/a/ignored", "1")
+	put(t, c, "/b/new", "22")
+	d.until("the new prefix's event", d.rowCount(1))
+	d.settle(200 * time.Millisecond)
+	if got := m.rowsText(); len(got) != 1 || !strings.HasSuffix(got[0], "put /b/new 2") {
+		t.Fatalf("rows after the replacement: %q", got)
+	}
+}
+
+// TestPauseResume: while paused the list does not change and the watch (with a buffer far
+// smaller than the writes) holds everything; after resuming every event arrives, in order.
+func TestPauseResume(t *testing.T) {
+	m, c := testView(t, 80, 24, 16)
+	d := newDriver(t, m)
+	d.watch("/p/")
+	d.press("space")
+	first := put(t, c, "/p/k000", "v")
+	for i := 1; i < 200; i++ {
+		put(t, c, fmt.Sprintf("/p/k%03d", i), "v")
+	}
+	d.settle(300 * time.Millisecond)
+	if m.rows.len() != 0 || !d.contains("PAUSED")() {
+		t.Fatalf("while paused the list changed (%d rows):\n%s", m.rows.len(), ansi.Strip(m.View()))
+	}
+	d.press("space")
+	d.until("every event", d.rowCount(200))
+	for i, r := range m.rowsText() {
+		if want := fmt.Sprintf("%d put /p/k%03d 1", first+int64(i), i); r != want {
+			t.Fatalf("row %d is %q, want %q", i, r, want)
+		}
+	}
+	if d.contains("PAUSED")() || m.state != nil {
+		t.Fatalf("after resuming:\n%s", ansi.Strip(m.View()))
+	}
+}
+
+// TestCompactedWhilePaused: revisions compacted while the paused watch waited end it with a
+// message saying how to start again, after the events it did hold.
+func TestCompactedWhilePaused(t *testing.T) {
+	m, c := testView(t, 80, 24, 16)
+	d := newDriver(t, m)
+	d.watch("/p/")
+	d.press("space")
+	var last int64
+	for i := 0; i < 100; i++ {
+		last = put(t, c, fmt.Sprintf("/p/k%03d", i), "v")
+	}
+	if _, err := c.Etcd().Compact(context.Background(), last); err != nil {
+		t.Fatal(err)
+	}
+	d.press("space")
+	d.until("the compacted state", d.contains("were compacted"))
+	if m.w != nil || m.rows.len() == 0 || m.rows.len() >= 100 || !d.contains("stopped")() {
+		t.Fatalf("after compaction: %d rows, watch %v:\n%s", m.rows.len(), m.w, ansi.Strip(m.View()))
+	}
+}
+
+// TestClearFollowAndLimit: clear empties the list; moving up leaves follow mode and the cursor
+// stays on its event while new ones arrive; G follows again; the list keeps only the newest.
+func TestClearFollowAndLimit(t *testing.T) {
+	m, c := testView(t, 80, 24, 0)
+	d := newDriver(t, m)
+	d.watch("/c/")
+	put(t, c, "/c/a", "1")
+	d.until("an event", d.rowCount(1))
+	d.press("c")
+	if m.rows.len() != 0 || !d.contains("0 events")() {
+		t.Fatalf("after clear:\n%s", ansi.Strip(m.View()))
+	}
+	m.rows = newRing(30)
+	for i := 0; i < 25; i++ {
+		put(t, c, fmt.Sprintf("/c/k%02d", i), "v")
+	}
+	d.until("25 events", d.rowCount(25))
+	if m.cursor != 24 || m.offset != 25-m.listHeight() {
+		t.Fatalf("following: cursor %d offset %d", m.cursor, m.offset)
+	}
+	d.press("k", "k")
+	if m.follow || m.rows.at(m.cursor).key != "/c/k22" {
+		t.Fatalf("after k k: follow %v, cursor on %q", m.follow, m.rows.at(m.cursor).key)
+	}
+	for i := 25; i < 40; i++ {
+		put(t, c, fmt.Sprintf("/c/k%02d", i), "v")
+	}
+	d.until("the newest event", func() bool { return m.rows.len() == 30 && m.rows.at(29).key == "/c/k39" })
+	if got := m.rows.at(m.cursor).key; got != "/c/k22" {
+		t.Fatalf("the cursor moved to %q while scrolled, want /c/k22", got)
+	}
+	if !d.contains("10 older left the list")() {
+		t.Fatalf("the status line does not count the dropped events:\n%s", ansi.Strip(m.View()))
+	}
+	d.press("g")
+	if m.cursor != 0 || m.offset != 0 {
+		t.Fatalf("g: cursor %d offset %d", m.cursor, m.offset)
+	}
+	d.press("G")
+	if !m.follow || m.cursor != 29 {
+		t.Fatalf("G: follow %v cursor %d", m.follow, m.cursor)
+	}
+}
+
+// TestNotWatching: before any WatchMsg the view says how to start one and offers no keys; help
+// never offers the filter, which the view does not have.
+func TestNotWatching(t *testing.T) {
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+	m.SetSize(80, 24)
+	if s := ansi.Strip(m.View()); !strings.Contains(s, "press w in the Keys view or type :watch <prefix>") {
+		t.Fatalf("empty view:\n%s", s)
+	}
+	if len(m.ShortHelp()) != 0 || len(m.FullHelp()) != 0 {
+		t.Fatal("help offers keys before anything is watched")
+	}
+	m.Update(common.WatchMsg{Prefix: "/x/"})
+	for _, g := range append(m.FullHelp(), m.ShortHelp()) {
+		for _, b := range g {
+			if b.Help().Key == "/" {
+				t.Fatal("help offers the filter")
+			}
+		}
+	}
+	if s := ansi.Strip(m.View()); !strings.Contains(s, "not connected") {
+		t.Fatalf("without a client:\n%s", s)
+	}
+}
+
+// TestGoldenWatch renders the view at 80x24 and 120x40: nothing watched, events after known
+// writes on a fresh member (so the revisions are the same on every run), and scrolled and paused.
+func TestGoldenWatch(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		m, c := testView(t, size[0], size[1], 0)
+		d := newDriver(t, m)
+		for _, sc := range []struct {
+			name string
+			do   func()
+			want func() bool
+		}{
+			{"nothing", func() {}, d.contains("nothing watched yet")},
+			{"waiting", func() { d.watch("/registry/") }, d.contains("waiting for changes")},
+			{"events", func() {
+				for i := 0; i < 3; i++ {
+					put(t, c, fmt.Sprintf("/registry/pods/default/web-%d", i), strings.Repeat("x", 1000+i*300))
+				}
+				put(t, c, "/registry/configmaps/kube-system/cm", "small")
+				put(t, c, "/outside", "x")
+				put(t, c, "/registry/bad\xffname", "1")
+				put(t, c, "/registry/events/default/"+strings.Repeat("a-very-long-event-name-", 5), "e")
+				c.Etcd().Delete(context.Background(), "/registry/pods/default/web-1")
+				put(t, c, "/registry/pods/default/web-1", strings.Repeat("y", 1200*1024))
+			}, d.rowCount(8)},
+			{"scrolled_paused", func() { d.press("k", "k", "space") }, d.contains("PAUSED")},
+		} {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				sc.do()
+				d.until(sc.name, sc.want)
+				golden.RequireEqual(t, []byte(d.screen()))
+			})
+		}
+	}
+}
