@@ -130,7 +130,7 @@ func (m *Model) statusLine() string {
 		parts = append(parts, style.Render(s))
 	}
 	if m.paused {
-		parts = append(parts, st.Warning.Render("PAUSED: new events wait in the watch, none is lost; space resumes"))
+		parts = append(parts, st.Warning.Render("PAUSED: the watch holds new events until space resumes"))
 	}
 	n := plural(m.rows.len(), "event")
 	if m.dropped > 0 {

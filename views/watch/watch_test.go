@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
@@ -45,9 +45,10 @@ func testView(t *testing.T, w, h, buffer int) (*Model, *cluster.Client) {
 // driver runs the view's commands in goroutines and feeds their messages back, as Bubble Tea
 // does; tests wait for a condition instead of sleeping.
 type driver struct {
-	t    *testing.T
-	m    *Model
-	msgs chan tea.Msg
+	t       *testing.T
+	m       *Model
+	msgs    chan tea.Msg
+	batches int // watch batches delivered
 }
 
 func newDriver(t *testing.T, m *Model) *driver {
@@ -72,6 +73,9 @@ func (d *driver) send(msg tea.Msg) {
 			d.run(c)
 		}
 		return
+	}
+	if _, ok := msg.(watchBatchMsg); ok {
+		d.batches++
 	}
 	_, cmd := d.m.Update(msg)
 	d.run(cmd)
@@ -338,37 +342,39 @@ func TestNotWatching(t *testing.T) {
 	}
 }
 
-// TestGoldenWatch renders the view at 80x24 and 120x40: nothing watched, events after known
-// writes on a fresh member (so the revisions are the same on every run), and scrolled and paused.
-func TestGoldenWatch(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		m, c := testView(t, size[0], size[1], 0)
-		d := newDriver(t, m)
-		for _, sc := range []struct {
-			name string
-			do   func()
-			want func() bool
-		}{
-			{"nothing", func() {}, d.contains("nothing watched yet")},
-			{"waiting", func() { d.watch("/registry/") }, d.contains("waiting for changes")},
-			{"events", func() {
-				for i := 0; i < 3; i++ {
-					put(t, c, fmt.Sprintf("/registry/pods/default/web-%d", i), strings.Repeat("x", 1000+i*300))
-				}
-				put(t, c, "/registry/configmaps/kube-system/cm", "small")
-				put(t, c, "/outside", "x")
-				put(t, c, "/registry/bad\xffname", "1")
-				put(t, c, "/registry/events/default/"+strings.Repeat("a-very-long-event-name-", 5), "e")
-				c.Etcd().Delete(context.Background(), "/registry/pods/default/web-1")
-				put(t, c, "/registry/pods/default/web-1", strings.Repeat("y", 1200*1024))
-			}, d.rowCount(8)},
-			{"scrolled_paused", func() { d.press("k", "k", "space") }, d.contains("PAUSED")},
-		} {
-			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
-				sc.do()
-				d.until(sc.name, sc.want)
-				golden.RequireEqual(t, []byte(d.screen()))
-			})
+// TestBurst: 12,000 events written in transactions of 128 reach the view in a few messages
+// (never one per event), in order; the list keeps the newest 10,000 and counts the rest.
+func TestBurst(t *testing.T) {
+	m, c := testView(t, 80, 24, 0)
+	d := newDriver(t, m)
+	d.watch("/burst/")
+	const total = 12000
+	start := time.Now()
+	var ops []clientv3.Op
+	for i := 0; i < total; i++ {
+		ops = append(ops, clientv3.OpPut(fmt.Sprintf("/burst/k%05d", i), "v"))
+		if len(ops) == 128 || i == total-1 {
+			if _, err := c.Etcd().Txn(context.Background()).Then(ops...).Commit(); err != nil {
+				t.Fatal(err)
+			}
+			ops = ops[:0]
 		}
+	}
+	d.until("every event", func() bool { return m.dropped+m.rows.len() == total })
+	took := time.Since(start)
+	if m.rows.len() != maxRows || m.dropped != total-maxRows {
+		t.Fatalf("the list holds %d events and dropped %d, want %d and %d", m.rows.len(), m.dropped, maxRows, total-maxRows)
+	}
+	for i := 0; i < m.rows.len(); i++ {
+		if want := fmt.Sprintf("/burst/k%05d", total-maxRows+i); m.rows.at(i).key != want {
+			t.Fatalf("row %d is %q, want %q", i, m.rows.at(i).key, want)
+		}
+	}
+	if d.batches > total/50 {
+		t.Errorf("%d events came in %d messages, want batches", total, d.batches)
+	}
+	t.Logf("%d events written and shown in %v, in %d messages", total, took, d.batches)
+	if !d.contains("2,000 older left the list")() {
+		t.Errorf("the status line does not count the dropped events:\n%s", ansi.Strip(m.View()))
 	}
 }
