@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -120,15 +122,32 @@ func startMember(cfg embednode.Config, log *os.File) (*embednode.Child, error) {
 	return embednode.Spawn(ctx, exe, cfg, log)
 }
 
-// askPassword reads the password from the terminal without echo, as etcdctl does.
+// askPassword reads the password from the terminal without echo, as etcdctl does. ctrl+c at the
+// prompt must not leave the user's shell without echo: the signal restores the terminal first.
 func askPassword(user string) (string, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
 		return "", fmt.Errorf("--user %s has no password and there is no terminal to ask for it: use --password or ETCDCTL_PASSWORD", user)
 	}
 	defer tty.Close()
+	fd := int(tty.Fd())
+	if state, err := term.GetState(fd); err == nil {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		done := make(chan struct{})
+		defer func() { signal.Stop(sigs); close(done) }()
+		go func() {
+			select {
+			case <-sigs:
+				term.Restore(fd, state)
+				fmt.Fprintln(tty)
+				os.Exit(130) // the member child follows through Pdeathsig
+			case <-done:
+			}
+		}()
+	}
 	fmt.Fprintf(tty, "Password for %s: ", user)
-	pw, err := term.ReadPassword(int(tty.Fd()))
+	pw, err := term.ReadPassword(fd)
 	fmt.Fprintln(tty)
 	if err != nil {
 		return "", fmt.Errorf("reading the password: %w", err)

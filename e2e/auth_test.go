@@ -58,4 +58,13 @@ func TestPasswordPrompt(t *testing.T) {
 		strings.Contains(screen, "not-the-password") || !strings.Contains(screen, "icanon echo") {
 		t.Fatalf("wrong password screen:\n%s", screen)
 	}
+
+	// ctrl+c at the prompt leaves the terminal echoing, as it was.
+	interrupted := Start(t, 100, 30, env, home, bin, "--endpoints", ep, "--user", "root")
+	interrupted.WaitFor("Password for root:", startupTimeout)
+	interrupted.SendKeys("C-c")
+	screen = interrupted.WaitFor("[exited 130]", 15*time.Second)
+	if !strings.Contains(screen, "icanon echo") {
+		t.Fatalf("ctrl+c at the password prompt left the terminal changed:\n%s", screen)
+	}
 }

@@ -58,7 +58,9 @@ func Start(t testing.TB, width, height int, env []string, dir string, argv ...st
 	}
 	// stty reports the terminal mode after the program: "icanon echo" means it was restored.
 	// One echo prints both, so a test that sees "[exited" sees the mode too.
-	script := strings.Join(quoted, " ") +
+	// "trap : INT" keeps the wrapper alive when ctrl+c reaches the whole process group (at a
+	// prompt, before the UI takes the terminal); the program itself gets the default action.
+	script := "trap : INT; " + strings.Join(quoted, " ") +
 		`; rc=$?; mode=$(stty -a | tr ' ;' '\n\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\n' ' ')` +
 		`; echo "[exited $rc] $mode"; exec sleep 3600`
 	args := []string{"-f", "/dev/null", "new-session", "-d", "-s", s.name,
