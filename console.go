@@ -78,7 +78,11 @@ func runConsole(args []string) int {
 				fmt.Fprintln(os.Stderr, "etcdeck:", err)
 			}
 		}()
-		opts.Conn.Endpoints = s.member.Endpoints()
+		// The member is local plaintext without auth: TLS files or a user from ETCDCTL_* or a
+		// context are for other clusters and would only make the dial fail or ask a password.
+		opts.Conn = cluster.ConnConfig{Endpoints: s.member.Endpoints(), InsecureTransport: true,
+			DialTimeout: opts.Conn.DialTimeout, CommandTimeout: opts.Conn.CommandTimeout,
+			KeepaliveTime: opts.Conn.KeepaliveTime, KeepaliveTimeout: opts.Conn.KeepaliveTimeout}
 		s.label = "embedded " + strings.Join(trimSchemes(opts.Conn.Endpoints), ",")
 	} else {
 		s.label = strings.Join(trimSchemes(opts.Conn.Endpoints), ",")

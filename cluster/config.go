@@ -16,7 +16,7 @@ import (
 
 // File is the shape of $XDG_CONFIG_HOME/etcdeck/config.yaml. Every field is optional.
 //
-//	default-context: prod          # used when neither flags nor ETCDCTL_* name endpoints
+//	default-context: prod          # used when neither --context, flags nor ETCDCTL_ENDPOINTS name a cluster
 //	contexts:
 //	  prod:
 //	    endpoints: [https://10.0.0.1:2379, https://10.0.0.2:2379]

@@ -130,8 +130,11 @@ func (f *Flags) Resolve(getenv func(string) string) (Options, error) {
 		o.ReadOnly = *file.ReadOnly
 	}
 
-	// Lowest first: each layer overrides what it sets.
-	if file.DefaultContext != "" {
+	// Lowest first: each layer overrides what it sets. A context is one unit: the default one is
+	// used only when nothing else names a cluster, so its credentials never go to endpoints named
+	// by flags or ETCDCTL_ENDPOINTS, nor mix with another context's.
+	namedElsewhere := f.fs.Changed("endpoints") || getenv(envName("endpoints")) != ""
+	if file.DefaultContext != "" && f.context == "" && !namedElsewhere {
 		o.Context = file.DefaultContext
 		o.applyContext(file.Contexts[file.DefaultContext], "default context "+file.DefaultContext)
 	}

@@ -60,7 +60,9 @@ func TestPrecedence(t *testing.T) {
 	}{
 		{name: "nothing: embedded member", args: nil, embedded: true, source: "embedded"},
 		{name: "config default context", args: []string{"--config", cfg}, endpoints: []string{"dev:2379"}, source: "default context dev", user: "devuser"},
-		{name: "--context beats default context", args: []string{"--config", cfg, "--context", "prod"}, endpoints: []string{"https://prod1:2379", "https://prod2:2379"}, source: "context prod", user: "devuser"},
+		{name: "--context replaces the default context whole", args: []string{"--config", cfg, "--context", "prod"}, endpoints: []string{"https://prod1:2379", "https://prod2:2379"}, source: "context prod", user: ""},
+		{name: "endpoints from ETCDCTL_ get nothing of the default context", args: []string{"--config", cfg}, env: map[string]string{"ETCDCTL_ENDPOINTS": "other:2379"}, endpoints: []string{"other:2379"}, source: "ETCDCTL_ENDPOINTS", user: ""},
+		{name: "endpoints from flags get nothing of the default context", args: []string{"--config", cfg, "--endpoints", "other:2379"}, endpoints: []string{"other:2379"}, source: "--endpoints", user: ""},
 		{name: "ETCDCTL_ beats --context", args: []string{"--config", cfg, "--context", "prod"}, env: map[string]string{"ETCDCTL_ENDPOINTS": "env1:2379,env2:2379", "ETCDCTL_USER": "envuser"}, endpoints: []string{"env1:2379", "env2:2379"}, source: "ETCDCTL_ENDPOINTS", user: "envuser"},
 		{name: "flags beat ETCDCTL_", args: []string{"--config", cfg, "--endpoints=flag:2379", "--user", "flaguser"}, env: map[string]string{"ETCDCTL_ENDPOINTS": "env:2379", "ETCDCTL_USER": "envuser"}, endpoints: []string{"flag:2379"}, source: "--endpoints", user: "flaguser"},
 		{name: "env alone", env: map[string]string{"ETCDCTL_ENDPOINTS": "https://127.0.0.1:2379"}, endpoints: []string{"https://127.0.0.1:2379"}, source: "ETCDCTL_ENDPOINTS"},

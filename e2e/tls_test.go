@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,4 +39,29 @@ func TestConsoleTLS(t *testing.T) {
 	if !strings.Contains(screen, "certificate signed by unknown authority at") || !strings.Contains(screen, "check --cacert") {
 		t.Fatalf("wrong CA:\n%s", screen)
 	}
+}
+
+// TestEmbeddedIgnoresRemoteSettings: an operator's ETCDCTL_* TLS files and user are for their
+// clusters; --embed still dials its own plaintext member without asking a password.
+func TestEmbeddedIgnoresRemoteSettings(t *testing.T) {
+	bin := buildEtcdeck(t)
+	home := t.TempDir()
+	var env []string
+	for _, kv := range isolatedEnv(home) {
+		if !strings.HasPrefix(kv, "ETCDCTL_USER=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "ETCDCTL_CACERT=/nonexistent/ca.pem", "ETCDCTL_USER=root", "ETCDCTL_ENDPOINTS=")
+	client := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
+	s := Start(t, 100, 30, env, home, bin, "--embed", "--data-dir", filepath.Join(home, "m.etcd"),
+		"--listen-client-urls", "http://"+client,
+		"--listen-peer-urls", fmt.Sprintf("http://127.0.0.1:%d", nodetest.FreePort(t)))
+	s.WaitFor("embedded "+client, startupTimeout)
+	s.WaitFor("leader default", 15*time.Second)
+	if strings.Contains(s.Screen(), "Password") {
+		t.Fatalf("asked a password for the embedded member:\n%s", s.Screen())
+	}
+	s.SendKeys("q")
+	s.WaitFor("[exited 0]", 10*time.Second)
 }
