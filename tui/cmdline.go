@@ -131,8 +131,15 @@ func (c *cmdline) complete(line string) tea.Cmd {
 	if !ok || c.client == nil {
 		return nil
 	}
+	// The line holds escaped text (as keys are shown); etcd wants the raw bytes, and the
+	// suggestions go back to the line escaped again.
 	i := strings.LastIndexByte(path, c.sep)
-	dir, partial := path[:i+1], path[i+1:]
+	typedDir := path[:i+1]
+	dir, err1 := cluster.UnescapeKey(typedDir)
+	partial, err2 := cluster.UnescapeKey(path[i+1:])
+	if err1 != nil || err2 != nil {
+		return nil
+	}
 	if dir+"\x00"+partial == c.lastDir {
 		return nil
 	}
@@ -146,11 +153,12 @@ func (c *cmdline) complete(line string) tea.Cmd {
 		}
 		lines := make([]string, 0, len(l.Rows))
 		for _, r := range l.Rows {
+			name := cluster.EscapeKey(r.Name)
 			if r.Leaf {
-				lines = append(lines, head+dir+r.Name)
+				lines = append(lines, head+typedDir+name)
 			}
 			if r.Dir {
-				lines = append(lines, head+dir+r.Name+string(sep))
+				lines = append(lines, head+typedDir+name+cluster.EscapeKey(string(sep)))
 			}
 		}
 		return completionsMsg{gen: gen, lines: lines}
@@ -200,7 +208,11 @@ func parseCommand(line string) (tea.Msg, error) {
 		if arg == "" {
 			return nil, errors.New("watch needs a prefix, e.g. watch /registry/ (or / for everything)")
 		}
-		return common.WatchMsg{Prefix: arg}, nil
+		prefix, err := cluster.UnescapeKey(arg)
+		if err != nil {
+			return nil, fmt.Errorf("watch %s: %v", arg, err)
+		}
+		return common.WatchMsg{Prefix: prefix}, nil
 	case "help", "h":
 		return openHelpMsg{}, nil
 	case "quit", "q":

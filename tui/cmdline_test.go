@@ -23,6 +23,7 @@ func TestParseCommand(t *testing.T) {
 		{line: "g foo", want: common.GotoMsg{Path: "foo"}},
 		{line: "watch /registry/", want: common.WatchMsg{Prefix: "/registry/"}},
 		{line: "w /", want: common.WatchMsg{Prefix: "/"}},
+		{line: `watch /bin/\x01\xff`, want: common.WatchMsg{Prefix: "/bin/\x01\xff"}}, // escaped as shown
 		{line: "help", want: openHelpMsg{}},
 		{line: "quit", want: quitRequestMsg{}},
 		{line: "q", want: quitRequestMsg{}},

@@ -84,7 +84,7 @@ func TestCommandLineCompletesPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	for _, k := range []string{"/registry/pods/default/a", "/registry/services/specs/default/b", "/registry/secrets"} {
+	for _, k := range []string{"/registry/pods/default/a", "/registry/services/specs/default/b", "/registry/secrets", "/odd/bad\xffname"} {
 		if _, err := c.Etcd().Put(ctx, k, "v"); err != nil {
 			t.Fatal(err)
 		}
@@ -109,5 +109,13 @@ func TestCommandLineCompletesPaths(t *testing.T) {
 	f.waitText("/registry/secrets")
 	f.keys("tab")
 	f.waitFor("completed key", func(s snapshot) bool { return s.cmdValue == "/registry/secrets" })
+	f.keys("esc")
+
+	// Odd bytes are offered escaped, as the Keys view shows them, and the typed escapes list.
+	f.keys(":")
+	f.typeText("/odd/ba")
+	f.waitText(`/odd/bad\xffname`)
+	f.keys("tab")
+	f.waitFor("completed odd key", func(s snapshot) bool { return s.cmdValue == `/odd/bad\xffname` })
 	f.quit()
 }
