@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
@@ -27,7 +28,7 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.titleLine() + "\n")
 	if !m.watched {
-		b.WriteString("\n " + st.Muted.Render("nothing watched yet: press w in the Keys view or type :watch <prefix>"))
+		b.WriteString("\n " + st.Muted.Render(m.startHint()))
 		return common.Fit(b.String(), m.width, m.height)
 	}
 	revW := m.revWidth()
@@ -42,7 +43,7 @@ func (m *Model) View() string {
 	end := min(m.rows.len(), m.offset+h)
 	for i := m.offset; i < end; i++ {
 		r := m.rows.at(i)
-		kind, size := "PUT", formatSize(int64(r.size))
+		kind, size := "PUT", formatSize(r.size)
 		if r.kind == cluster.EventDelete {
 			kind, size = "DEL", ""
 		}
@@ -94,7 +95,11 @@ func (m *Model) titleLine() string {
 	case m.follow:
 		right = st.Muted.Render("live · following")
 	default:
-		right = st.Muted.Render("live · G follows")
+		right = "live · scrolled"
+		if k := keyName(m.common.Keys.Watch.Bottom); k != "" {
+			right = "live · " + k + " follows"
+		}
+		right = st.Muted.Render(right)
 	}
 	if m.rev > 0 {
 		right = st.Muted.Render("rev "+strconv.FormatInt(m.rev, 10)+" · ") + right
@@ -106,6 +111,24 @@ func (m *Model) titleLine() string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
+// startHint says how to start a watch, naming the Keys view's watch key as configured.
+func (m *Model) startHint() string {
+	if k := keyName(m.common.Keys.Keys.Watch); k != "" {
+		return "nothing watched yet: press " + k + " in the Keys view or type :watch <prefix>"
+	}
+	return "nothing watched yet: type :watch <prefix>"
+}
+
+// keyName is the binding's keys as help shows them ("space", "p/ctrl+p" after an override),
+// or "" when the binding is unbound or disabled, so hints never name a key that does nothing.
+func keyName(b key.Binding) string {
+	if !b.Enabled() {
+		return ""
+	}
+	return b.Help().Key
+}
+
+// emptyText is what the list shows before the first event.
 func (m *Model) emptyText() string {
 	switch {
 	case m.common.Client == nil:
@@ -130,7 +153,11 @@ func (m *Model) statusLine() string {
 		parts = append(parts, style.Render(s))
 	}
 	if m.paused {
-		parts = append(parts, st.Warning.Render("PAUSED: the watch holds new events until space resumes"))
+		p := "PAUSED: the watch holds new events"
+		if k := keyName(m.common.Keys.Watch.Pause); k != "" {
+			p += " until " + k + " resumes"
+		}
+		parts = append(parts, st.Warning.Render(p))
 	}
 	n := plural(m.rows.len(), "event")
 	if m.dropped > 0 {

@@ -8,7 +8,7 @@ type row struct {
 	rev  int64
 	kind cluster.EventKind
 	key  string
-	size int
+	size int64
 }
 
 // ring holds the newest rows up to limit, oldest first; pushing onto a full ring overwrites

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -57,8 +58,11 @@ type watchBatchMsg struct {
 	err   error
 }
 
-// New builds the Watch view with nothing watched.
+// New builds the Watch view with nothing watched. Without a keymap in c it uses the default one.
 func New(c common.Common) *Model {
+	if c.Keys == nil {
+		c.Keys = keymap.DefaultKeyMap() // the view's hints and keys read it
+	}
 	return &Model{common: c, rows: newRing(maxRows), follow: true}
 }
 
@@ -118,7 +122,10 @@ func (m *Model) start(prefix string) tea.Cmd {
 		return closeOld
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
-	m.w = c.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, Buffer: m.common.WatchBufferSize})
+	// KeysOnly: the view shows only sizes, and a paused watch fills its buffer on purpose; with
+	// values that would be up to watch-buffer-size values of up to 1.5 MiB each held in memory.
+	m.w = c.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, Buffer: m.common.WatchBufferSize,
+		KeysOnly: true})
 	return tea.Batch(closeOld, m.next())
 }
 
@@ -160,7 +167,7 @@ func nextCmd(ctx context.Context, w *cluster.Watch, gen int) tea.Cmd {
 // the watch has ended.
 func (m *Model) apply(msg watchBatchMsg) tea.Cmd {
 	for _, ev := range msg.batch.Events {
-		if m.rows.push(row{rev: ev.Rev, kind: ev.Kind, key: ev.Key, size: len(ev.Value)}) {
+		if m.rows.push(row{rev: ev.Rev, kind: ev.Kind, key: ev.Key, size: ev.ValueSize}) {
 			m.dropped++
 			// The oldest row left: indices move down by one under a scrolled cursor.
 			if !m.follow {

@@ -49,6 +49,7 @@ type driver struct {
 	m       *Model
 	msgs    chan tea.Msg
 	batches int // watch batches delivered
+	values  int // events delivered with their value bytes (the view asks for none)
 }
 
 func newDriver(t *testing.T, m *Model) *driver {
@@ -74,8 +75,13 @@ func (d *driver) send(msg tea.Msg) {
 		}
 		return
 	}
-	if _, ok := msg.(watchBatchMsg); ok {
+	if b, ok := msg.(watchBatchMsg); ok {
 		d.batches++
+		for _, ev := range b.batch.Events {
+			if ev.Value != nil {
+				d.values++
+			}
+		}
 	}
 	_, cmd := d.m.Update(msg)
 	d.run(cmd)
