@@ -2,9 +2,11 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
 )
 
 // maxTxnOps is etcd's default --max-txn-ops: the most operations one transaction may hold.
@@ -199,6 +201,17 @@ func (c *Client) txnBatches(ctx context.Context, ops []clientv3.Op) ([]*clientv3
 		go func(start, stop int) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			defer func() {
+				// Outside a tea command a panic would leave the terminal raw: report it instead.
+				if p := recover(); p != nil {
+					c.log.Error("transaction batch panicked", zap.Any("panic", p), zap.Stack("stack"))
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("internal error reading the listing (logged): %v", p)
+					}
+					mu.Unlock()
+				}
+			}()
 			resp, err := c.c.Txn(ctx).Then(ops[start:stop]...).Commit()
 			if err != nil {
 				mu.Lock()

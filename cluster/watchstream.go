@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/grpc/codes"
+	"go.uber.org/zap"
 	"google.golang.org/grpc/status"
 )
 
@@ -42,6 +44,14 @@ func (r *watchRun) run() {
 	w := r.w
 	defer close(w.done)
 	defer close(w.out)
+	// A panic here would kill the console without restoring the terminal (only tea commands are
+	// guarded): end this watch with a failure instead, and log the trace.
+	defer func() {
+		if p := recover(); p != nil {
+			w.c.log.Error("watch goroutine panicked", zap.Any("panic", p), zap.Stack("stack"))
+			r.put(item{state: &State{Kind: StateFailed, Err: fmt.Errorf("internal error in the watch (logged): %v", p)}}, nil)
+		}
+	}()
 	for {
 		end := r.stream()
 		switch {
