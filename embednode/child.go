@@ -118,7 +118,7 @@ func (c *Child) start(ctx context.Context) error {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
-			tail.add(humanLine(sc.Text()))
+			tail.add(printable(humanLine(sc.Text())))
 			if c.log != nil {
 				fmt.Fprintln(c.log, sc.Text())
 			}
@@ -291,6 +291,20 @@ func humanLine(s string) string {
 		out += " (" + l.Error + ")"
 	}
 	return out
+}
+
+// printable replaces control characters (which a decoded JSON log line may hold) so the lines can
+// be drawn on the console's screen without driving the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' {
+			return ' '
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // lineRing keeps the last lines written, for "the member exited; its last words were...".

@@ -216,3 +216,10 @@ func TestHumanLine(t *testing.T) {
 		t.Fatalf("plain lines pass unchanged, got %q", got)
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	line := embednode.HumanLine(`{"level":"error","msg":"bad key \u001b[2J\u0007","error":"x\ty"}`)
+	if got := embednode.Printable(line); strings.ContainsAny(got, "\x1b\x07\t") || !strings.Contains(got, "bad key ?[2J?") {
+		t.Fatalf("Printable(%q) = %q", line, got)
+	}
+}
