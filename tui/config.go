@@ -5,6 +5,7 @@ package tui
 
 import (
 	"context"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -33,6 +34,8 @@ type Config struct {
 	BackupDir       string
 	// Sep is the byte keys are split on into directories; 0 means '/'.
 	Sep byte
+	// HealthPollInterval is the config's health-poll-interval, for the Cluster view.
+	HealthPollInterval time.Duration
 }
 
 // Member is the embedded member running in a child process: when it exits the console shows its

@@ -95,6 +95,7 @@ func newModel(cfg Config, makeViews func(common.Common) [numViews]common.Compone
 	c := common.Common{
 		Styles: st, Keys: km, Log: cfg.Log, Client: cfg.Client, ReadOnly: cfg.ReadOnly,
 		WatchBufferSize: cfg.WatchBufferSize, BackupDir: cfg.BackupDir, Sep: cfg.Sep,
+		HealthPollInterval: cfg.HealthPollInterval,
 	}
 	if c.Sep == 0 {
 		c.Sep = cluster.DefaultSep

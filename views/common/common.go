@@ -17,6 +17,8 @@
 package common
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/zap"
@@ -42,6 +44,9 @@ type Common struct {
 	BackupDir string
 	// Sep is the byte keys are split on into directories; 0 means '/'.
 	Sep byte
+	// HealthPollInterval is how often the Cluster view polls member health (config
+	// health-poll-interval); the status bar keeps its own 2 s poll of the revision.
+	HealthPollInterval time.Duration
 }
 
 // Component is the contract every view implements so the root can treat views alike.
