@@ -58,6 +58,8 @@ type Client struct {
 	conf ConnConfig
 	tls  *tls.Config
 	log  *zap.Logger
+	// members caches member names for Overview.
+	members memberNames
 }
 
 // Connect dials the cluster and checks it answers, so a wrong endpoint, certificate or password
