@@ -261,6 +261,9 @@ func (c *Client) streamOnce(ctx context.Context, l *Listing, b *builder, st *sca
 		}
 		for _, kv := range r.Kvs {
 			k := string(kv.Key)
+			if !strings.HasPrefix(k, b.prefix) {
+				continue // not ours: a server bug or a wrong range; never trust it (nor slice it)
+			}
 			if limit > 0 && len(b.rows) >= limit && b.newRow(k) {
 				return k, "", nil
 			}
@@ -329,8 +332,12 @@ func (b *builder) split(key string) (name string, dir bool) {
 	return rest, false
 }
 
-// newRow reports whether key would start a row not listed yet (a page may only end there).
+// newRow reports whether key would start a row not listed yet (a page may only end there). A
+// key not under the prefix starts no row.
 func (b *builder) newRow(key string) bool {
+	if !strings.HasPrefix(key, b.prefix) {
+		return false
+	}
 	name, _ := b.split(key)
 	_, ok := b.find(name)
 	return !ok

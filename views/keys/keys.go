@@ -44,7 +44,17 @@ type Model struct {
 
 	cursor, offset int
 	selectName     string // row to select once the listing arrives
-	pending        map[string]bool
+	// pending holds the rows whose details are being fetched, each with the change to its key
+	// count from events applied since the fetch's revision.
+	pending map[string]int64
+
+	// appliedRev is the revision up to which the view has applied every change (the listing's,
+	// then the watch's); details are read there so events are never counted twice or missed.
+	appliedRev int64
+	midRev     bool            // the last batch ended inside a revision: details wait for the rest
+	held       []cluster.Event // changes beyond the loaded pages, see held.go
+	heldLost   bool            // held overflowed: the next page lists again at a fresh revision
+	holdMax    int
 
 	filter       common.Prompt
 	filterText   string // raw bytes: names must start with it
@@ -64,8 +74,9 @@ func New(c common.Common) *Model {
 	if sep == 0 {
 		sep = cluster.DefaultSep
 	}
-	return &Model{common: c, sep: sep, dir: string(sep), pending: map[string]bool{}, remaining: -1,
-		filter: common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows")}
+	return &Model{common: c, sep: sep, dir: string(sep), pending: map[string]int64{}, remaining: -1,
+		holdMax: defaultHoldMax,
+		filter:  common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows")}
 }
 
 // Path is the directory the view shows.
@@ -90,7 +101,8 @@ func (m *Model) listHeight() int { return max(1, m.height-3) }
 // Update handles keys, the mouse wheel, navigation requests and the view's own results.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	if m.filter.Active() {
-		if _, ok := msg.(tea.KeyPressMsg); ok {
+		switch msg.(type) {
+		case tea.KeyPressMsg, tea.PasteMsg:
 			return m, m.updateFilter(msg)
 		}
 	}
@@ -147,7 +159,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return common.Cmd(common.WatchMsg{Prefix: m.dir})
 	case key.Matches(msg, km.Filter):
 		return m.filter.Open(cluster.EscapeKey(m.filterText))
-	case msg.String() == "esc" && (m.filterText != "" || m.substring):
+	case key.Matches(msg, m.common.Keys.Global.Back) && (m.filterText != "" || m.substring):
 		m.filterText, m.substring = "", false
 		if m.needsRelist() {
 			return m.relist()

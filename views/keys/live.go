@@ -3,6 +3,7 @@ package keys
 import (
 	"context"
 	"sort"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -24,7 +25,10 @@ type liveWatch struct {
 type liveMsg struct {
 	gen   int
 	batch cluster.Batch
-	err   error
+	// rev is the watch's LastRev right after this batch: every change up to it has been
+	// delivered (read in the goroutine that called Next, so it matches the batch).
+	rev int64
+	err error
 }
 
 // liveBuffer is the directory watch's channel size; the watch is keys-only (values of up to
@@ -57,7 +61,7 @@ func (m *Model) liveCmd() tea.Cmd {
 	w, gen := m.live.w, m.gen
 	return func() tea.Msg {
 		b, err := w.Next(context.Background(), liveBatchSize)
-		return liveMsg{gen: gen, batch: b, err: err}
+		return liveMsg{gen: gen, batch: b, rev: w.LastRev(), err: err}
 	}
 }
 
@@ -77,8 +81,38 @@ func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
 		return nil
 	}
 	keep := m.selectedName()
+	evs := msg.batch.Events
+	m.applyEvents(evs)
+	m.appliedRev = max(m.appliedRev, msg.rev)
+	// A batch can end inside a transaction's revision; details read at appliedRev would then
+	// miss the part already applied, so they wait for the rest of it.
+	m.midRev = len(evs) > 0 && evs[len(evs)-1].Rev > msg.rev
+	m.refilterKeep(keep)
+	cmds := []tea.Cmd{m.fetchDetails()}
+	if st := msg.batch.State; st != nil {
+		switch st.Kind {
+		case cluster.StateCompacted:
+			return tea.Batch(common.Flash(common.FlashWarn, st.String()), m.open(m.dir, keep))
+		case cluster.StateFailed:
+			m.stopLive()
+			return common.Flash(common.FlashError, st.String())
+		case cluster.StateClosed:
+			m.stopLive()
+			return nil
+		case cluster.StateReconnecting:
+			cmds = append(cmds, common.Flash(common.FlashWarn, st.String()))
+		case cluster.StateResumed:
+			cmds = append(cmds, common.Flash(common.FlashInfo, st.String()))
+		}
+	}
+	return tea.Batch(append(cmds, m.liveCmd())...)
+}
+
+// applyEvents applies changes in revision order; those beyond the loaded pages are held until
+// the page covering them is merged.
+func (m *Model) applyEvents(evs []cluster.Event) {
 	added := map[string]*cluster.Row{}
-	for _, ev := range msg.batch.Events {
+	for _, ev := range evs {
 		m.apply(ev, added)
 	}
 	if len(added) > 0 {
@@ -92,36 +126,18 @@ func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
 		m.rows = cluster.MergeRows(m.rows, rows)
 	}
 	m.dropEmpty()
-	m.refilterKeep(keep)
-	cmds := []tea.Cmd{m.fetchDetails()}
-	if st := msg.batch.State; st != nil {
-		switch st.Kind {
-		case cluster.StateCompacted:
-			return tea.Batch(common.Flash(common.FlashWarn, st.String()), m.open(m.dir, keep))
-		case cluster.StateFailed:
-			m.live = nil
-			return common.Flash(common.FlashError, st.String())
-		case cluster.StateClosed:
-			m.live = nil
-			return nil
-		case cluster.StateReconnecting:
-			cmds = append(cmds, common.Flash(common.FlashWarn, st.String()))
-		case cluster.StateResumed:
-			cmds = append(cmds, common.Flash(common.FlashInfo, st.String()))
-		}
-	}
-	return tea.Batch(append(cmds, m.liveCmd())...)
 }
 
 // apply changes the row of one event's key; rows new in this batch go to added.
 func (m *Model) apply(ev cluster.Event, added map[string]*cluster.Row) {
-	if len(ev.Key) < len(m.dir) || ev.Key[:len(m.dir)] != m.dir {
+	if !strings.HasPrefix(ev.Key, m.dir) {
 		return
 	}
-	if m.next != "" && ev.Key >= m.next {
-		return // beyond the loaded pages: the page that covers it will show it
-	}
 	name, dir := splitName(ev.Key[len(m.dir):], m.sep)
+	if m.beyondLoaded(ev.Key, name, dir) {
+		m.hold(ev)
+		return
+	}
 	var r *cluster.Row
 	if i, ok := cluster.FindRow(m.rows, name); ok {
 		r = &m.rows[i]
@@ -129,30 +145,47 @@ func (m *Model) apply(ev cluster.Event, added map[string]*cluster.Row) {
 		r = &cluster.Row{Name: name, Count: -1, ValueSize: -1}
 		added[name] = r
 	}
-	if r == nil {
-		return
-	}
-	if ev.Kind == cluster.EventPut {
-		switch {
-		case !dir:
-			r.Leaf, r.ValueSize = true, ev.ValueSize
-		case !r.Dir:
-			r.Dir, r.Count = true, 1 // nothing was under it: this is its first key
-		case ev.Version == 1 && r.Count >= 0:
-			r.Count++
-		}
-		return
-	}
 	switch {
+	case r == nil:
+	case !dir && ev.Kind == cluster.EventPut:
+		r.Leaf, r.ValueSize = true, ev.ValueSize
 	case !dir:
 		r.Leaf, r.ValueSize = false, -1
+	default:
+		m.applyDir(r, ev)
+	}
+}
+
+// applyDir counts a key created or deleted under the directory row r. Counts are exact: every
+// count comes from a read at a revision the view had fully applied, and events after it.
+func (m *Model) applyDir(r *cluster.Row, ev cluster.Event) {
+	put := ev.Kind == cluster.EventPut
+	switch {
+	case put && !r.Dir:
+		r.Dir, r.Count = true, 1 // nothing was under it: this is its first key
+	case r.Count < 0:
+		// Unknown; if a count is being fetched, the change is added to it when it lands.
+		if d, ok := m.pending[r.Name]; ok {
+			m.pending[r.Name] = d + countChange(ev)
+		}
+	case put:
+		r.Count += countChange(ev)
 	case r.Count > 1:
 		r.Count--
-	case r.Count == 1:
-		r.Dir, r.Count = false, 0
 	default:
-		r.Count = -1 // unknown: fetched again when on screen, and dropped if now empty
+		r.Dir, r.Count = false, 0 // its last key went; dropped unless it is a key too
 	}
+}
+
+// countChange is what ev does to the number of keys under its directory.
+func countChange(ev cluster.Event) int64 {
+	switch {
+	case ev.Kind == cluster.EventDelete:
+		return -1
+	case ev.Version == 1:
+		return 1
+	}
+	return 0
 }
 
 // splitName cuts the segment after a directory at the separator.

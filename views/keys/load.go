@@ -63,10 +63,23 @@ func (m *Model) open(dir, sel string) tea.Cmd {
 	m.rows, m.visible, m.next, m.rev = nil, nil, "", 0
 	m.cursor, m.offset = 0, 0
 	m.err, m.paging = nil, false
-	m.pending = map[string]bool{}
+	m.pending = map[string]int64{}
 	m.loading = true
 	m.remainingFor, m.remaining = "", -1
+	m.resetHeld()
 	return m.listCmd("", 0, firstPageRows)
+}
+
+// reload lists the open directory again at the current revision, as far as it is loaded plus
+// extra rows, keeping the rows on screen until the new listing replaces them (the cursor stays
+// on its row). It is how the view recovers when it can no longer keep the loaded rows exact.
+func (m *Model) reload(extra int) tea.Cmd {
+	m.stopLive()
+	m.gen++
+	m.loading, m.paging, m.err = true, false, nil
+	m.pending = map[string]int64{}
+	m.resetHeld()
+	return m.listCmd("", 0, max(firstPageRows, len(m.rows)+extra))
 }
 
 // listCmd lists a page of the open directory in a command; inputs are captured first.
@@ -98,6 +111,9 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 				m.open(m.dir, m.selectedName()))
 		}
 		m.err = msg.err
+		if msg.after == "" {
+			m.rows, m.visible, m.next = nil, nil, "" // rows kept through a reload are no longer live
+		}
 		return nil
 	}
 	l := msg.listing
@@ -105,13 +121,21 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	m.stats = fmt.Sprintf("%d round trips, %d keys read", l.Stats.RoundTrips, l.Stats.KeysRead)
 	keep := m.selectedName()
 	if msg.after == "" {
-		m.rows, m.rev = l.Rows, l.Rev
-		keep = m.selectName
+		m.rows, m.rev, m.appliedRev, m.midRev = l.Rows, l.Rev, l.Rev, false
+		m.resetHeld()
+		if m.selectName != "" {
+			keep = m.selectName
+		}
 		m.selectName = ""
+		m.next = l.Next
 	} else {
+		if m.heldLost {
+			return m.reload(pageRows) // changes to this page's rows were forgotten
+		}
 		m.rows = cluster.MergeRows(m.rows, l.Rows)
+		m.next = l.Next
+		m.replayHeld()
 	}
-	m.next = l.Next
 	m.refilterKeep(keep)
 	var cmds []tea.Cmd
 	if msg.after == "" {
@@ -132,31 +156,35 @@ func (m *Model) pageIfNear(moved bool) tea.Cmd {
 	if len(m.visible)-m.cursor > 2*m.listHeight() {
 		return nil
 	}
+	if m.heldLost {
+		return m.reload(pageRows)
+	}
 	m.paging = true
 	return m.listCmd(m.next, m.rev, pageRows)
 }
 
 // fetchDetails asks for the counts and sizes of on-screen rows that lack them, off the UI loop;
-// they are shown as they arrive. Details are read at the current revision: the view is live.
+// they are shown as they arrive. Details are read at appliedRev, the revision up to which the
+// view has applied every change; changes applied while they are read are added when they land.
 func (m *Model) fetchDetails() tea.Cmd {
 	c := m.common.Client
-	if c == nil {
+	if c == nil || m.loading || m.midRev || m.appliedRev == 0 {
 		return nil
 	}
 	var want []cluster.Row
 	for i := m.offset; i < min(len(m.visible), m.offset+m.listHeight()); i++ {
 		r := m.rows[m.visible[i]]
-		if ((r.Dir && r.Count < 0) || (r.Leaf && r.ValueSize < 0)) && !m.pending[r.Name] {
-			m.pending[r.Name] = true
+		if _, busy := m.pending[r.Name]; ((r.Dir && r.Count < 0) || (r.Leaf && r.ValueSize < 0)) && !busy {
+			m.pending[r.Name] = 0
 			want = append(want, r)
 		}
 	}
 	if len(want) == 0 {
 		return nil
 	}
-	gen, dir, sep := m.gen, m.dir, m.sep
+	gen, dir, sep, rev := m.gen, m.dir, m.sep, m.appliedRev
 	return func() tea.Msg {
-		err := c.FillDetails(context.Background(), dir, sep, 0, want)
+		err := c.FillDetails(context.Background(), dir, sep, rev, want)
 		return detailsMsg{gen: gen, rows: want, err: err}
 	}
 }
@@ -166,8 +194,13 @@ func (m *Model) detailed(msg detailsMsg) tea.Cmd {
 	if msg.gen != m.gen {
 		return nil
 	}
+	delta := make(map[string]int64, len(msg.rows))
 	for _, d := range msg.rows {
+		delta[d.Name] = m.pending[d.Name]
 		delete(m.pending, d.Name)
+	}
+	if cluster.IsCompacted(msg.err) {
+		return tea.Batch(common.Flash(common.FlashWarn, "the listing's revision was compacted: reloaded"), m.reload(0))
 	}
 	if msg.err != nil {
 		return common.Flash(common.FlashError, "counting keys: "+msg.err.Error())
@@ -179,14 +212,15 @@ func (m *Model) detailed(msg detailsMsg) tea.Cmd {
 		if !ok {
 			continue
 		}
+		// Only what is still unknown is filled: events since the read already set the rest.
 		r := &m.rows[i]
-		if r.Dir && d.Dir {
-			r.Count = d.Count
-			if d.Count == 0 { // emptied while we looked
-				r.Dir, changed = false, true
+		if r.Dir && d.Dir && r.Count < 0 {
+			r.Count = d.Count + delta[d.Name]
+			if r.Count <= 0 { // emptied while we looked
+				r.Dir, r.Count, changed = false, 0, true
 			}
 		}
-		if r.Leaf && d.Leaf {
+		if r.Leaf && d.Leaf && r.ValueSize < 0 {
 			r.ValueSize = d.ValueSize
 		}
 	}
@@ -194,7 +228,7 @@ func (m *Model) detailed(msg detailsMsg) tea.Cmd {
 		m.dropEmpty()
 		m.refilterKeep(keep)
 	}
-	return nil
+	return m.fetchDetails() // rows that became unknown while these were read
 }
 
 // dropEmpty removes rows that are neither a key nor a directory any more.
@@ -256,7 +290,8 @@ func (m *Model) relist() tea.Cmd {
 	m.stopLive()
 	m.gen++
 	m.rows, m.visible, m.next, m.rev = nil, nil, "", 0
-	m.pending = map[string]bool{}
+	m.pending = map[string]int64{}
+	m.resetHeld()
 	m.loading, m.selectName = true, sel
 	m.filteredList = m.serverFilter()
 	m.remainingFor, m.remaining = "", -1

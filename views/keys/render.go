@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
@@ -26,7 +27,8 @@ func (m *Model) View() string {
 	switch {
 	case m.err != nil:
 		b.WriteString(" " + st.Error.Render("✗ "+m.err.Error()) + "\n")
-		b.WriteString(" " + st.Muted.Render("r reload · h parent") + "\n")
+		km := m.common.Keys.Keys
+		b.WriteString(" " + st.Muted.Render(hints(bindingHint(km.Reload, "reload"), bindingHint(km.Parent, "parent"))) + "\n")
 		h -= 2
 	case m.loading && len(m.visible) == 0:
 		b.WriteString(" " + st.Muted.Render("listing "+m.dirLabel()+"…") + "\n")
@@ -88,7 +90,10 @@ func (m *Model) dirLabel() string {
 
 func (m *Model) emptyText() string {
 	if m.filterText != "" {
-		return "no name matches the filter (esc clears it)"
+		if h := bindingHint(m.common.Keys.Global.Back, "clears it"); h != "" {
+			return "no name matches the filter (" + h + ")"
+		}
+		return "no name matches the filter"
 	}
 	return "nothing under " + m.dirLabel()
 }
@@ -122,6 +127,26 @@ func (m *Model) statusLine() string {
 		parts = append(parts, "listed in "+m.stats)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// bindingHint is "key what" from the binding's current (possibly overridden) keys; "" when the
+// binding is off or has no keys, so a hint never names a key that does nothing.
+func bindingHint(b key.Binding, what string) string {
+	if !b.Enabled() || b.Help().Key == "" {
+		return ""
+	}
+	return b.Help().Key + " " + what
+}
+
+// hints joins the non-empty hints with " · ".
+func hints(hs ...string) string {
+	out := hs[:0]
+	for _, h := range hs {
+		if h != "" {
+			out = append(out, h)
+		}
+	}
+	return strings.Join(out, " · ")
 }
 
 // plural is "1 row", "2,000 rows".
