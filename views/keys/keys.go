@@ -216,7 +216,7 @@ func (m *Model) openSelected() tea.Cmd {
 	default:
 		size := "size unknown yet"
 		if r.ValueSize >= 0 {
-			size = formatSize(r.ValueSize)
+			size = common.FormatSize(r.ValueSize)
 		}
 		return common.Flash(common.FlashInfo, cluster.EscapeKey(m.dir+r.Name)+": "+size)
 	}

@@ -332,15 +332,3 @@ func (m *Model) matches(name string) bool {
 		return strings.HasPrefix(name, m.filterText)
 	}
 }
-
-// formatSize is a value size for the size column.
-func formatSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-	default:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1024*1024))
-	}
-}

@@ -22,7 +22,7 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.titleLine() + "\n")
 	detailW := 16
-	b.WriteString(st.Muted.Render(pad("  NAME", m.width-detailW-1)+" "+fmt.Sprintf("%*s", detailW, "KEYS / SIZE ")) + "\n")
+	b.WriteString(st.Muted.Render(common.Pad("  NAME", m.width-detailW-1)+" "+fmt.Sprintf("%*s", detailW, "KEYS / SIZE ")) + "\n")
 	h := m.listHeight()
 	switch {
 	case m.err != nil:
@@ -40,7 +40,7 @@ func (m *Model) View() string {
 	end := min(len(m.visible), m.offset+h)
 	for i := m.offset; i < end; i++ {
 		r := m.rows[m.visible[i]]
-		line := pad(" "+rowName(r, m.sep), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, rowDetail(r)+" ")
+		line := common.Pad(" "+rowName(r, m.sep), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, rowDetail(r)+" ")
 		if i == m.cursor {
 			line = st.Selected.Render(line)
 		}
@@ -101,13 +101,13 @@ func (m *Model) emptyText() string {
 // statusLine counts the rows, says what is not loaded yet, and names the filter.
 func (m *Model) statusLine() string {
 	parts := []string{}
-	n := " " + plural(len(m.rows), "row")
+	n := " " + common.Plural(len(m.rows), "row")
 	if len(m.visible) != len(m.rows) {
-		n = fmt.Sprintf(" %s of %s", thousands(int64(len(m.visible))), plural(len(m.rows), "row"))
+		n = fmt.Sprintf(" %s of %s", common.Thousands(int64(len(m.visible))), common.Plural(len(m.rows), "row"))
 	}
 	if m.next != "" {
 		if m.substring && m.remaining >= 0 {
-			n += ", " + plural(int(m.remaining), "key") + " not loaded yet (not searched)"
+			n += ", " + common.Plural(int(m.remaining), "key") + " not loaded yet (not searched)"
 		} else {
 			n += ", more not loaded yet"
 		}
@@ -149,14 +149,6 @@ func hints(hs ...string) string {
 	return strings.Join(out, " · ")
 }
 
-// plural is "1 row", "2,000 rows".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return thousands(int64(n)) + " " + what + "s"
-}
-
 // rowName shows a directory with the separator after it and an empty key name as "".
 func rowName(r cluster.Row, sep byte) string {
 	name := cluster.EscapeKey(r.Name)
@@ -187,30 +179,10 @@ func rowDetail(r cluster.Row) string {
 		if r.Count == 1 {
 			return "1 key"
 		}
-		return thousands(r.Count) + " keys"
+		return common.Thousands(r.Count) + " keys"
 	}
 	if r.ValueSize < 0 {
 		return "…"
 	}
-	return formatSize(r.ValueSize)
-}
-
-// thousands writes n with comma separators.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-// pad cuts or pads s to w cells.
-func pad(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if lipgloss.Width(s) > w {
-		return common.Fit(s, w, 1)
-	}
-	return s + strings.Repeat(" ", w-lipgloss.Width(s))
+	return common.FormatSize(r.ValueSize)
 }

@@ -34,7 +34,7 @@ func (m *Model) View() string {
 	revW := m.revWidth()
 	keyW := max(m.width-revW-kindW-sizeW-7, 1)
 	b.WriteString(st.Muted.Render(fmt.Sprintf(" %*s  %-*s  %s %*s ", revW, "REV", kindW, "OP",
-		pad("KEY", keyW), sizeW, "SIZE")) + "\n")
+		common.Pad("KEY", keyW), sizeW, "SIZE")) + "\n")
 	h := m.listHeight()
 	if m.rows.len() == 0 {
 		b.WriteString(" " + st.Muted.Render(m.emptyText()) + "\n")
@@ -43,12 +43,12 @@ func (m *Model) View() string {
 	end := min(m.rows.len(), m.offset+h)
 	for i := m.offset; i < end; i++ {
 		r := m.rows.at(i)
-		kind, size := "PUT", formatSize(r.size)
+		kind, size := "PUT", common.FormatSize(r.size)
 		if r.kind == cluster.EventDelete {
 			kind, size = "DEL", ""
 		}
 		line := fmt.Sprintf(" %*d  %-*s  %s %*s ", revW, r.rev, kindW, kind,
-			pad(cluster.EscapeKey(r.key), keyW), sizeW, size)
+			common.Pad(cluster.EscapeKey(r.key), keyW), sizeW, size)
 		if i == m.cursor && !m.follow {
 			line = st.Selected.Render(line)
 		}
@@ -159,10 +159,10 @@ func (m *Model) statusLine() string {
 		}
 		parts = append(parts, st.Warning.Render(p))
 	}
-	n := plural(m.rows.len(), "event")
+	n := common.Plural(m.rows.len(), "event")
 	if m.dropped > 0 {
-		n += fmt.Sprintf(" (%s older left the list, which keeps the newest %s)", thousands(int64(m.dropped)),
-			thousands(int64(m.rows.limit)))
+		n += fmt.Sprintf(" (%s older left the list, which keeps the newest %s)", common.Thousands(int64(m.dropped)),
+			common.Thousands(int64(m.rows.limit)))
 	}
 	parts = append(parts, st.Muted.Render(n))
 	return " " + strings.Join(parts, st.Muted.Render(" · "))
@@ -182,44 +182,4 @@ func (m *Model) stateText() string {
 		return "watch stopped; :watch <prefix> starts a new one"
 	}
 	return s.String()
-}
-
-// plural is "1 event", "2,000 events".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return thousands(int64(n)) + " " + what + "s"
-}
-
-// thousands writes n with comma separators.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-// formatSize is "12 B", "1.9 KiB", "3.0 MiB", as the Keys view shows sizes.
-func formatSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-	default:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1024*1024))
-	}
-}
-
-// pad cuts or pads s to w cells.
-func pad(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if lipgloss.Width(s) > w {
-		return common.Fit(s, w, 1)
-	}
-	return s + strings.Repeat(" ", w-lipgloss.Width(s))
 }
