@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // EventKind says whether a watched key was written or deleted.
@@ -180,8 +182,9 @@ func (c *Client) Watch(ctx context.Context, key string, opts WatchOptions) *Watc
 	return w
 }
 
-// Next blocks until at least one event or state change is available (or ctx ends), then
-// returns what is queued, at most max events (max <= 0 means the buffer size). It stops early
+// Next blocks until at least one event or state change is available, or LastRev moved without
+// one (a progress notification: the watch caught up with nothing to report), or ctx ends; then
+// it returns what is queued, at most max events (max <= 0 means the buffer size). It stops early
 // at a state change so the caller sees it after the events that preceded it. Once the watch
 // has ended it returns StateClosed at once. The error is ctx's when ctx ended first.
 func (w *Watch) Next(ctx context.Context, max int) (Batch, error) {
@@ -193,7 +196,8 @@ func (w *Watch) Next(ctx context.Context, max int) (Batch, error) {
 		b.State = &State{Kind: StateClosed}
 		return b, nil
 	}
-	for len(b.Events) == 0 && b.State == nil {
+	before := w.lastRev.Load()
+	for len(b.Events) == 0 && b.State == nil && w.lastRev.Load() == before {
 		select {
 		case it, ok := <-w.out:
 			if !ok {
@@ -239,6 +243,17 @@ func (w *Watch) take(b *Batch, it item) {
 // LastRev is the revision up to which Next has returned every change: a new watch started
 // from LastRev()+1 continues exactly where this one stopped.
 func (w *Watch) LastRev() int64 { return w.lastRev.Load() }
+
+// RequestProgress asks the server how far this watch is. Once the watch has caught up, etcd
+// answers with a progress notification, which moves LastRev to the current revision: a quiet
+// watch's LastRev would otherwise stay where its last event was and fall behind compaction.
+// Every watch sharing this watch's gRPC stream gets the notification too.
+func (w *Watch) RequestProgress() error {
+	// The stream is found by the context's metadata, so this must look like the watch's own.
+	ctx, cancel := context.WithTimeout(clientv3.WithRequireLeader(w.ctx), w.c.conf.CommandTimeout)
+	defer cancel()
+	return Explain(w.c.c.RequestProgress(ctx))
+}
 
 // Close stops the watch and waits for its goroutine to exit. It is safe to call twice.
 func (w *Watch) Close() {

@@ -348,3 +348,40 @@ func TestWatchPermissionDenied(t *testing.T) {
 		t.Fatalf("permitted watch: Next = %+v (state %v), %v; want the put of /pub/news", b, b.State, err)
 	}
 }
+
+// TestWatchRequestProgress: a quiet watch's LastRev stays at its start until asked; a progress
+// request moves it to the current revision and Next returns (with no events) to say so.
+func TestWatchRequestProgress(t *testing.T) {
+	m := nodetest.Start(t)
+	c := watchConnect(t, m.Endpoints())
+	ctx := context.Background()
+	start := watchRev(t, c) + 1
+	w := c.Watch(ctx, "/quiet/", WatchOptions{Prefix: true, StartRev: start, KeysOnly: true})
+	defer w.Close()
+	// One event first, so the watch is surely registered before the request.
+	if _, err := c.c.Put(ctx, "/quiet/a", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := w.Next(ctx, 10); err != nil || len(b.Events) != 1 {
+		t.Fatalf("first event: %+v %v", b, err)
+	}
+	var now int64
+	for i := 0; i < 5; i++ {
+		resp, err := c.c.Put(ctx, "/elsewhere", "v")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now = resp.Header.Revision
+	}
+	if err := w.RequestProgress(); err != nil {
+		t.Fatalf("RequestProgress: %v", err)
+	}
+	nctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for w.LastRev() < now {
+		b, err := w.Next(nctx, 10)
+		if err != nil || len(b.Events) != 0 || b.State != nil {
+			t.Fatalf("Next = %+v, %v; want an empty batch after the progress notification", b, err)
+		}
+	}
+}

@@ -163,3 +163,49 @@ func (d *driver) hold(want func(tea.Msg) bool) tea.Msg {
 		}
 	}
 }
+
+// TestCountsAfterCompactionAskProgress: in a quiet directory the applied revision stays at the
+// listing's; once the cluster compacts past it, reading details (here value sizes, which a
+// keys-only listing never has) asks the watch for a progress notification and reads at the
+// current revision, without reloading the listing.
+func TestCountsAfterCompactionAskProgress(t *testing.T) {
+	m, c := testView(t, 80, 24)
+	var keys []string
+	for i := 0; i < 60; i++ {
+		keys = append(keys, fmt.Sprintf("/quiet/k%02d", i))
+	}
+	putKeys(t, c, keys)
+	d := newDriver(t, m)
+	d.send(common.GotoMsg{Path: "/quiet/"})
+	d.until("the first screen's sizes", func() bool {
+		i, ok := cluster.FindRow(m.rows, "k00")
+		return ok && m.rows[i].ValueSize >= 0
+	})
+	if i, _ := cluster.FindRow(m.rows, "k59"); m.rows[i].ValueSize >= 0 {
+		t.Fatal("k59 is off screen: its size should not be known yet")
+	}
+	listingRev := m.rev
+	ctx := context.Background()
+	var rev int64
+	for i := 0; i < 20; i++ {
+		resp, err := c.Etcd().Put(ctx, fmt.Sprintf("/elsewhere/%d", i), "v")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rev = resp.Header.Revision
+	}
+	if _, err := c.Etcd().Compact(ctx, rev); err != nil {
+		t.Fatal(err)
+	}
+	d.press("G") // rows below the first screen need their sizes now
+	d.until("sizes below the first screen", func() bool {
+		i, ok := cluster.FindRow(m.rows, "k59")
+		return ok && m.rows[i].ValueSize >= 0
+	})
+	if m.rev != listingRev {
+		t.Fatalf("the listing was reloaded (rev %d -> %d); the watch's progress should have been enough", listingRev, m.rev)
+	}
+	if m.appliedRev < rev {
+		t.Fatalf("appliedRev %d did not move to the current revision %d (listing %d, m.rev %d, asked %v)", m.appliedRev, rev, listingRev, m.rev, m.progressAsked)
+	}
+}

@@ -83,7 +83,9 @@ func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
 	keep := m.selectedName()
 	evs := msg.batch.Events
 	m.applyEvents(evs)
-	m.appliedRev = max(m.appliedRev, msg.rev)
+	if msg.rev > m.appliedRev {
+		m.appliedRev, m.progressAsked = msg.rev, false
+	}
 	// A batch can end inside a transaction's revision; details read at appliedRev would then
 	// miss the part already applied, so they wait for the rest of it.
 	m.midRev = len(evs) > 0 && evs[len(evs)-1].Rev > msg.rev

@@ -121,7 +121,7 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	m.stats = fmt.Sprintf("%d round trips, %d keys read", l.Stats.RoundTrips, l.Stats.KeysRead)
 	keep := m.selectedName()
 	if msg.after == "" {
-		m.rows, m.rev, m.appliedRev, m.midRev = l.Rows, l.Rev, l.Rev, false
+		m.rows, m.rev, m.appliedRev, m.midRev, m.progressAsked = l.Rows, l.Rev, l.Rev, false, false
 		m.resetHeld()
 		if m.selectName != "" {
 			keep = m.selectName
@@ -200,6 +200,20 @@ func (m *Model) detailed(msg detailsMsg) tea.Cmd {
 		delete(m.pending, d.Name)
 	}
 	if cluster.IsCompacted(msg.err) {
+		// A quiet directory's applied revision fell behind the cluster's compaction (Kubernetes
+		// compacts every 5 minutes): the watch's progress notification moves it to the current
+		// revision, and the next live message counts again there. Only when that did not help
+		// is the listing reloaded.
+		if m.live != nil && !m.progressAsked {
+			m.progressAsked = true
+			w := m.live.w
+			return func() tea.Msg {
+				if err := w.RequestProgress(); err != nil {
+					return common.FlashMsg{Level: common.FlashWarn, Text: "counting keys: " + err.Error()}
+				}
+				return nil
+			}
+		}
 		return tea.Batch(common.Flash(common.FlashWarn, "the listing's revision was compacted: reloaded"), m.reload(0))
 	}
 	if msg.err != nil {
