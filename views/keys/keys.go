@@ -51,13 +51,13 @@ type Model struct {
 	// appliedRev is the revision up to which the view has applied every change (the listing's,
 	// then the watch's); details are read there so events are never counted twice or missed.
 	appliedRev int64
-	midRev     bool            // the last batch ended inside a revision: details wait for the rest
+	midRev     bool // the last batch ended inside a revision: details wait for the rest
 	// progressAsked: a count read found appliedRev compacted and the watch was asked for a
 	// progress notification; a second compacted read before appliedRev moves reloads instead.
 	progressAsked bool
-	held       []cluster.Event // changes beyond the loaded pages, see held.go
-	heldLost   bool            // held overflowed: the next page lists again at a fresh revision
-	holdMax    int
+	held          []cluster.Event // changes beyond the loaded pages, see held.go
+	heldLost      bool            // held overflowed: the next page lists again at a fresh revision
+	holdMax       int
 
 	filter       common.Prompt
 	filterText   string // raw bytes: names must start with it
