@@ -120,6 +120,8 @@ type WatchOptions struct {
 type Batch struct {
 	Events []Event
 	State  *State
+	// Progress: the server's progress notification moved LastRev (the batch may hold no event).
+	Progress bool
 }
 
 // item is one entry of a watch's channel: an event, a state change, or a progress mark saying
@@ -131,6 +133,8 @@ type item struct {
 	// then seen every change up to it.
 	revDone  int64
 	progress bool
+	// notify marks a progress notification from the server (not the watch's creation mark).
+	notify bool
 }
 
 // Watch is a resumable watch: a goroutine feeds a bounded channel that Next drains in batches.
@@ -182,8 +186,9 @@ func (c *Client) Watch(ctx context.Context, key string, opts WatchOptions) *Watc
 	return w
 }
 
-// Next blocks until at least one event or state change is available, or LastRev moved without
-// one (a progress notification: the watch caught up with nothing to report), or ctx ends; then
+// Next blocks until at least one event or state change is available, or a progress
+// notification from the server moved LastRev (the watch caught up with nothing to report; see
+// RequestProgress), or ctx ends; then
 // it returns what is queued, at most max events (max <= 0 means the buffer size). It stops early
 // at a state change so the caller sees it after the events that preceded it. Once the watch
 // has ended it returns StateClosed at once. The error is ctx's when ctx ended first.
@@ -196,8 +201,7 @@ func (w *Watch) Next(ctx context.Context, max int) (Batch, error) {
 		b.State = &State{Kind: StateClosed}
 		return b, nil
 	}
-	before := w.lastRev.Load()
-	for len(b.Events) == 0 && b.State == nil && w.lastRev.Load() == before {
+	for len(b.Events) == 0 && b.State == nil && !b.Progress {
 		select {
 		case it, ok := <-w.out:
 			if !ok {
@@ -234,6 +238,8 @@ func (w *Watch) take(b *Batch, it item) {
 		b.State = it.state
 	case !it.progress:
 		b.Events = append(b.Events, it.ev)
+	case it.notify && it.revDone > w.lastRev.Load():
+		b.Progress = true
 	}
 	if it.revDone > w.lastRev.Load() {
 		w.lastRev.Store(it.revDone)

@@ -145,7 +145,7 @@ func (r *watchRun) stream() streamEnd {
 		case resp.IsProgressNotify():
 			if rev := resp.Header.Revision; rev >= r.next {
 				r.next = rev + 1
-				if !r.put(item{progress: true, revDone: rev}, nil) {
+				if !r.put(item{progress: true, notify: true, revDone: rev}, nil) {
 					return streamEnd{}
 				}
 			}
