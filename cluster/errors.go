@@ -16,6 +16,13 @@ import (
 	"google.golang.org/grpc/status"
 )
 
+// IsCompacted reports whether err means a revision was compacted away (a listing or a count read
+// at it): the caller reloads. It matches Explain's sentence too.
+func IsCompacted(err error) bool {
+	return err != nil && (errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted) ||
+		strings.Contains(err.Error(), "compacted"))
+}
+
 func isPermissionDenied(err error) bool {
 	return err != nil && errors.Is(rpctypes.Error(err), rpctypes.ErrPermissionDenied)
 }

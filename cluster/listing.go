@@ -200,12 +200,6 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 	return l, nil
 }
 
-// IsCompacted reports whether err means the listing's revision was compacted away: reload.
-func IsCompacted(err error) bool {
-	return err != nil && (errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted) ||
-		strings.Contains(err.Error(), "compacted"))
-}
-
 // firstKey is the smallest key of the directory: etcd keys cannot be empty.
 func firstKey(prefix string) string {
 	if prefix == "" {
