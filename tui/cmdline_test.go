@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -64,17 +65,17 @@ func TestCommandHistoryCompletes(t *testing.T) {
 	for _, line := range []string{"goto /registry/pods/", "goto /registry/services/"} {
 		c.open()
 		for _, r := range line {
-			c.update(press(string(r)))
+			c.update(viewtest.Key(string(r)))
 		}
-		if cmd := c.update(press("enter")); cmd == nil {
+		if cmd := c.update(viewtest.Key("enter")); cmd == nil {
 			t.Fatalf("%q gave no command", line)
 		}
 	}
 	c.open()
 	for _, r := range "goto /registry/p" {
-		c.update(press(string(r)))
+		c.update(viewtest.Key(string(r)))
 	}
-	c.update(press("tab"))
+	c.update(viewtest.Key("tab"))
 	if got := c.prompt.Value(); got != "goto /registry/pods/" {
 		t.Errorf("completion = %q, want goto /registry/pods/", got)
 	}
@@ -94,16 +95,16 @@ func TestKeyOverrideApplies(t *testing.T) {
 	cfg.KeyOverrides = map[string][]string{"global.quit": {"x"}, "global.view-watch": {"W", "2"}}
 	m := newTestModel(t, cfg)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	if _, cmd := m.Update(press("q")); cmd != nil {
+	if _, cmd := m.Update(viewtest.Key("q")); cmd != nil {
 		if _, isQuit := cmd().(tea.QuitMsg); isQuit {
 			t.Fatal("q still quits after rebinding quit to x")
 		}
 	}
-	m.Update(press("W"))
+	m.Update(viewtest.Key("W"))
 	if m.active != viewWatch {
 		t.Errorf("W did not switch to Watch")
 	}
-	_, cmd := m.Update(press("x"))
+	_, cmd := m.Update(viewtest.Key("x"))
 	if cmd == nil {
 		t.Fatal("x gave no command")
 	}

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // panicView is a view with a bug: it panics in View or in a command it starts.
@@ -115,7 +116,7 @@ func TestGuardWrapsBatches(t *testing.T) {
 func TestUpdatePanicQuits(t *testing.T) {
 	m := newTestModel(t, testConfig())
 	m.views[viewKeys] = nil // any use of the active view now panics
-	_, cmd := m.Update(press("j"))
+	_, cmd := m.Update(viewtest.Key("j"))
 	if cmd == nil {
 		t.Fatal("no command after a panic")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // TestGoldenScreens renders the final frame of each screen at 80x24 and 120x40 with the ASCII
@@ -22,11 +23,11 @@ func TestGoldenScreens(t *testing.T) {
 		steps []tea.Msg
 	}{
 		{name: "keys"},
-		{name: "watch", steps: []tea.Msg{press("2")}},
-		{name: "cluster", steps: []tea.Msg{press("3")}},
-		{name: "snapshots", steps: []tea.Msg{press("4")}},
-		{name: "help", steps: []tea.Msg{press("?")}},
-		{name: "help_watch", steps: []tea.Msg{press("2"), press("?")}},
+		{name: "watch", steps: []tea.Msg{viewtest.Key("2")}},
+		{name: "cluster", steps: []tea.Msg{viewtest.Key("3")}},
+		{name: "snapshots", steps: []tea.Msg{viewtest.Key("4")}},
+		{name: "help", steps: []tea.Msg{viewtest.Key("?")}},
+		{name: "help_watch", steps: []tea.Msg{viewtest.Key("2"), viewtest.Key("?")}},
 		{name: "command_line", steps: keySeq(":", "g", "o", "t", "o", " ", "/", "r", "e", "g", "/", "4", "0", "0", "6")},
 		{name: "keys_filter", steps: keySeq("/", "p", "o", "d", "s")},
 		{name: "goto", steps: []tea.Msg{common.GotoMsg{Path: "/registry/services/specs/default/kubernetes"}}},
@@ -44,13 +45,13 @@ func TestGoldenScreens(t *testing.T) {
 			common.TaskDoneMsg{ID: "t", Err: errors.New("etcdserver: request timed out")},
 		}},
 		{name: "quit_confirm", steps: []tea.Msg{
-			common.TaskStartMsg{ID: "r", Label: "restore of snap-4006.db", Critical: true}, press("q"),
+			common.TaskStartMsg{ID: "r", Label: "restore of snap-4006.db", Critical: true}, viewtest.Key("q"),
 		}},
 		{name: "member_exited", steps: []tea.Msg{memberExitedMsg{lines: []string{
 			`{"level":"fatal","msg":"failed to open backend","error":"disk full"}`,
 			"exit status 1",
 		}}}},
-		{name: "no_color_help", cfg: func(c *Config) { c.NoColor = true; c.ReadOnly = true }, steps: []tea.Msg{press("?")}},
+		{name: "no_color_help", cfg: func(c *Config) { c.NoColor = true; c.ReadOnly = true }, steps: []tea.Msg{viewtest.Key("?")}},
 		{name: "unreachable", steps: []tea.Msg{overviewMsg{err: errors.New("cannot reach 127.0.0.1:2379: connection refused")}}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -75,7 +76,7 @@ func TestGoldenScreens(t *testing.T) {
 func keySeq(ks ...string) []tea.Msg {
 	out := make([]tea.Msg, len(ks))
 	for i, k := range ks {
-		out[i] = press(k)
+		out[i] = viewtest.Key(k)
 	}
 	return out
 }
@@ -102,7 +103,7 @@ func TestFrameFillsTerminal(t *testing.T) {
 	for _, size := range [][2]int{{60, 15}, {80, 24}, {200, 60}} {
 		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		for _, k := range []string{"1", "2", "3", "4", "?", "?"} {
-			m.Update(press(k))
+			m.Update(viewtest.Key(k))
 			lines := splitLines(m.render())
 			if len(lines) != size[1] {
 				t.Fatalf("%dx%d after %q: %d lines", size[0], size[1], k, len(lines))

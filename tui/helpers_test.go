@@ -13,28 +13,8 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
-
-// press builds the key message a terminal sends for s ("tab", "ctrl+c", "q", …).
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	}
-	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok {
-		return tea.KeyPressMsg{Code: []rune(rest)[0], Mod: tea.ModCtrl}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
 
 func testConfig() Config {
 	return Config{
@@ -116,7 +96,7 @@ func startFlow(t *testing.T, m *Model, w, h int) *flow {
 
 func (f *flow) keys(ks ...string) {
 	for _, k := range ks {
-		f.tm.Send(press(k))
+		f.tm.Send(viewtest.Key(k))
 	}
 }
 

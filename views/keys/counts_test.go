@@ -32,7 +32,7 @@ func TestCountsExactUnderWrites(t *testing.T) {
 	}
 	putKeys(t, c, keys)
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/cnt/"})
+	d.Send(common.GotoMsg{Path: "/cnt/"})
 	d.until("the listing", func() bool { return len(m.rows) == len(sizes) })
 
 	ctx, stop := context.WithCancel(context.Background())
@@ -65,7 +65,7 @@ func TestCountsExactUnderWrites(t *testing.T) {
 		}()
 	}
 	for i := 0; i < 12; i++ {
-		d.press("r") // each reload fetches the unknown counts again while keys change
+		d.Press("r") // each reload fetches the unknown counts again while keys change
 		d.until("the reload", func() bool { return m.live != nil && len(m.rows) > 0 })
 	}
 	stop()
@@ -111,21 +111,21 @@ func TestCountsWhenEventsAndDetailsCross(t *testing.T) {
 			}
 			putKeys(t, c, keys)
 			d := newDriver(t, m)
-			d.send(common.GotoMsg{Path: "/cnt/"})
+			d.Send(common.GotoMsg{Path: "/cnt/"})
 			listed := d.hold(func(msg tea.Msg) bool { _, ok := msg.(listedMsg); return ok })
 			if _, err := c.Etcd().Txn(context.Background()).Then(clientv3.OpPut("/cnt/d0/new", "v"),
 				clientv3.OpPut("/cnt/d1/new", "v"), clientv3.OpDelete("/cnt/d0/a0000")).Commit(); err != nil {
 				t.Fatal(err)
 			}
-			d.send(listed)
+			d.Send(listed)
 			details := d.hold(func(msg tea.Msg) bool { _, ok := msg.(detailsMsg); return ok })
 			live := d.hold(func(msg tea.Msg) bool { _, ok := msg.(liveMsg); return ok })
 			if detailsFirst {
-				d.send(details)
-				d.send(live)
+				d.Send(details)
+				d.Send(live)
 			} else {
-				d.send(live)
-				d.send(details)
+				d.Send(live)
+				d.Send(details)
 			}
 			d.until("every count", func() bool {
 				i, ok := cluster.FindRow(m.rows, "d1")
@@ -142,13 +142,13 @@ func (d *driver) hold(want func(tea.Msg) bool) tea.Msg {
 	var held []tea.Msg
 	defer func() {
 		for _, msg := range held { // put back what was not processed, in order
-			d.msgs <- msg
+			d.Msgs <- msg
 		}
 	}()
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
-		case msg := <-d.msgs:
+		case msg := <-d.Msgs:
 			switch msg.(type) {
 			case listedMsg, detailsMsg, liveMsg:
 				if want(msg) {
@@ -156,7 +156,7 @@ func (d *driver) hold(want func(tea.Msg) bool) tea.Msg {
 				}
 				held = append(held, msg) // another awaited result: keep it for its own hold
 			default:
-				d.send(msg)
+				d.Send(msg)
 			}
 		case <-deadline:
 			d.t.Fatal("timed out waiting for a message")
@@ -176,7 +176,7 @@ func TestCountsAfterCompactionAskProgress(t *testing.T) {
 	}
 	putKeys(t, c, keys)
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/quiet/"})
+	d.Send(common.GotoMsg{Path: "/quiet/"})
 	d.until("the first screen's sizes", func() bool {
 		i, ok := cluster.FindRow(m.rows, "k00")
 		return ok && m.rows[i].ValueSize >= 0
@@ -197,7 +197,7 @@ func TestCountsAfterCompactionAskProgress(t *testing.T) {
 	if _, err := c.Etcd().Compact(ctx, rev); err != nil {
 		t.Fatal(err)
 	}
-	d.press("G") // rows below the first screen need their sizes now
+	d.Press("G") // rows below the first screen need their sizes now
 	d.until("sizes below the first screen", func() bool {
 		i, ok := cluster.FindRow(m.rows, "k59")
 		return ok && m.rows[i].ValueSize >= 0

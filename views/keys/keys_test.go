@@ -18,6 +18,7 @@ import (
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // fixture is a small Kubernetes-shaped keyspace with odd keys, written in a fixed order so the
@@ -68,36 +69,13 @@ func testView(t *testing.T, w, h int) (*Model, *cluster.Client) {
 // driver runs the view's commands in goroutines and feeds their messages back, as Bubble Tea
 // does; tests wait for a condition instead of sleeping.
 type driver struct {
-	t    *testing.T
-	m    *Model
-	msgs chan tea.Msg
+	*viewtest.Driver
+	t *testing.T
+	m *Model
 }
 
 func newDriver(t *testing.T, m *Model) *driver {
-	return &driver{t: t, m: m, msgs: make(chan tea.Msg, 1024)}
-}
-
-func (d *driver) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	go func() {
-		if msg := cmd(); msg != nil {
-			d.msgs <- msg
-		}
-	}()
-}
-
-// send delivers msg to the view and runs what it returns.
-func (d *driver) send(msg tea.Msg) {
-	if b, ok := msg.(tea.BatchMsg); ok {
-		for _, c := range b {
-			d.run(c)
-		}
-		return
-	}
-	_, cmd := d.m.Update(msg)
-	d.run(cmd)
+	return &driver{Driver: viewtest.New(t, m), t: t, m: m}
 }
 
 // until processes messages until cond holds and the view is idle (nothing loading).
@@ -114,41 +92,20 @@ func (d *driver) until(what string, cond func() bool) {
 			}
 			// Let already-finished commands land so the screen is stable.
 			select {
-			case msg := <-d.msgs:
-				d.send(msg)
+			case msg := <-d.Msgs:
+				d.Send(msg)
 				continue
 			case <-time.After(50 * time.Millisecond):
 				return
 			}
 		}
 		select {
-		case msg := <-d.msgs:
-			d.send(msg)
+		case msg := <-d.Msgs:
+			d.Send(msg)
 		case <-deadline:
 			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(d.m.View()))
 		}
 	}
-}
-
-func (d *driver) press(keys ...string) {
-	for _, k := range keys {
-		d.send(pressMsg(k))
-	}
-}
-
-func pressMsg(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
 }
 
 // idle: nothing is being listed, paged or counted.
@@ -171,7 +128,7 @@ func TestGoldenKeys(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		m, _ := testView(t, size[0], size[1])
 		d := newDriver(t, m)
-		d.run(m.Init())
+		d.Run(m.Init())
 		d.until("the root listing", d.contains("registry/"))
 		for _, sc := range []struct {
 			name string
@@ -179,10 +136,10 @@ func TestGoldenKeys(t *testing.T) {
 			want string
 		}{
 			{"slash", func() {}, "registry/"},
-			{"registry", func() { d.press("enter") }, "15 keys"},
-			{"pods_default", func() { d.send(common.GotoMsg{Path: "/registry/pods/default/web-3"}) }, "1.9 KiB"},
-			{"root", func() { d.send(common.GotoMsg{Path: ""}) }, "config"},
-			{"registry_filter", func() { d.send(common.GotoMsg{Path: "/registry/"}); d.press("/", "p", "o") }, "(and key pods)"},
+			{"registry", func() { d.Press("enter") }, "15 keys"},
+			{"pods_default", func() { d.Send(common.GotoMsg{Path: "/registry/pods/default/web-3"}) }, "1.9 KiB"},
+			{"root", func() { d.Send(common.GotoMsg{Path: ""}) }, "config"},
+			{"registry_filter", func() { d.Send(common.GotoMsg{Path: "/registry/"}); d.Press("/", "p", "o") }, "(and key pods)"},
 		} {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				sc.do()
@@ -198,31 +155,31 @@ func TestGoldenKeys(t *testing.T) {
 func TestNavigation(t *testing.T) {
 	m, _ := testView(t, 80, 24)
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/registry/"})
+	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/", d.contains("configmaps/"))
-	d.press("j", "j") // "" (key and directory), bad\xffname, configmaps/ … in byte order
+	d.Press("j", "j") // "" (key and directory), bad\xffname, configmaps/ … in byte order
 	want := m.selectedName()
-	d.press("enter")
+	d.Press("enter")
 	d.until("the child directory", func() bool { return m.dir == "/registry/"+want+"/" })
-	d.press("h")
+	d.Press("h")
 	d.until("the parent", func() bool { return m.dir == "/registry/" })
 	if got := m.selectedName(); got != want {
 		t.Fatalf("after going up the cursor is on %q, want %q", got, want)
 	}
-	d.send(common.GotoMsg{Path: "/registry/pods/kube-system/web-2"})
+	d.Send(common.GotoMsg{Path: "/registry/pods/kube-system/web-2"})
 	d.until("goto", func() bool { return m.dir == "/registry/pods/kube-system/" })
 	if got := m.selectedName(); got != "web-2" {
 		t.Fatalf("goto selected %q, want web-2", got)
 	}
-	d.press("G")
+	d.Press("G")
 	if got := m.selectedName(); got != "web-4" {
 		t.Fatalf("G selected %q, want web-4", got)
 	}
-	d.press("g")
+	d.Press("g")
 	if got := m.selectedName(); got != "web-0" {
 		t.Fatalf("g selected %q, want web-0", got)
 	}
-	d.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	d.Send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 	if got := m.selectedName(); got != "web-3" {
 		t.Fatalf("the wheel moved the cursor to %q, want web-3", got)
 	}
@@ -233,7 +190,7 @@ func TestNavigation(t *testing.T) {
 func TestLiveUpdates(t *testing.T) {
 	m, c := testView(t, 80, 24)
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/registry/pods/default/web-3"})
+	d.Send(common.GotoMsg{Path: "/registry/pods/default/web-3"})
 	d.until("web-3 selected", func() bool { return m.selectedName() == "web-3" && m.live != nil })
 	ctx := context.Background()
 	start := time.Now()
@@ -294,22 +251,22 @@ func TestPaging(t *testing.T) {
 	c.Etcd().Txn(ctx).Then(ops...).Commit()
 	d := newDriver(t, m)
 	// A substring filter searches loaded rows and says how many keys it has not searched.
-	d.send(common.GotoMsg{Path: "/big/"})
+	d.Send(common.GotoMsg{Path: "/big/"})
 	d.until("the first page", func() bool { return len(m.rows) > 0 })
-	d.press("/", "*", "9", "9", "9", "enter")
+	d.Press("/", "*", "9", "9", "9", "enter")
 	d.until("the unsearched count", d.contains("0 of 200 rows, 1,200 keys not loaded yet"))
-	d.press("G")
+	d.Press("G")
 	d.until("the next page", d.contains("k00999"))
-	d.press("esc")
+	d.Press("esc")
 	d.until("no filter", func() bool { return m.filterText == "" })
 
-	d.send(common.GotoMsg{Path: "/big/"})
+	d.Send(common.GotoMsg{Path: "/big/"})
 	d.until("the first page", func() bool { return len(m.rows) > 0 })
 	if len(m.rows) != firstPageRows || m.next == "" {
 		t.Fatalf("first page holds %d rows (next %q), want %d and more", len(m.rows), m.next, firstPageRows)
 	}
 	// A prefix filter on a directory not fully loaded narrows server-side.
-	d.press("/", "k", "0", "1", "enter")
+	d.Press("/", "k", "0", "1", "enter")
 	d.until("the filter", d.contains("k01000"))
 	for _, i := range m.visible {
 		if !strings.HasPrefix(m.rows[i].Name, "k01") {
@@ -319,10 +276,10 @@ func TestPaging(t *testing.T) {
 	if m.filteredList != "k01" {
 		t.Fatalf("filter k01 was not sent to the server (listing narrowed to %q)", m.filteredList)
 	}
-	d.press("esc")
+	d.Press("esc")
 	d.until("the unfiltered listing", d.contains("k00000"))
 	for i := 0; i < 20 && m.next != ""; i++ {
-		d.press("G")
+		d.Press("G")
 		d.until("the next page", func() bool { return true })
 	}
 	if total := 2*firstPageRows + pageRows/2; len(m.rows) != total || m.next != "" {
@@ -332,7 +289,7 @@ func TestPaging(t *testing.T) {
 		t.Fatalf("a full screen shows %d rows, want %d:\n%s", n, m.listHeight(), ansi.Strip(m.View()))
 	}
 	// On a fully loaded directory the filter works in memory.
-	d.press("/", "k", "0", "0", "9", "enter")
+	d.Press("/", "k", "0", "0", "9", "enter")
 	d.until("the filter", d.contains("k00900"))
 	if len(m.visible) != 100 || m.filteredList != "" {
 		t.Fatalf("filter k009 shows %d rows (server filter %q), want 100 filtered in memory", len(m.visible), m.filteredList)
@@ -354,7 +311,7 @@ func TestCompactedWhilePaging(t *testing.T) {
 	}
 	c.Etcd().Txn(ctx).Then(ops...).Commit()
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/c/"})
+	d.Send(common.GotoMsg{Path: "/c/"})
 	d.until("the first page", func() bool { return len(m.rows) > 0 })
 	old := m.rev
 	resp, err := c.Etcd().Put(ctx, "/elsewhere", "x")
@@ -364,10 +321,10 @@ func TestCompactedWhilePaging(t *testing.T) {
 	if _, err := c.Etcd().Compact(ctx, resp.Header.Revision); err != nil {
 		t.Fatal(err)
 	}
-	d.press("G")
+	d.Press("G")
 	d.until("a reload at a fresh revision", func() bool { return m.rev > old && m.err == nil })
 	for i := 0; i < 5 && m.next != ""; i++ {
-		d.press("G")
+		d.Press("G")
 		d.until("the next page", func() bool { return true })
 	}
 	if len(m.rows) != firstPageRows+50 || m.err != nil {

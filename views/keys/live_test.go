@@ -40,7 +40,7 @@ func putKeys(t *testing.T, c *cluster.Client, keys []string) int64 {
 func (d *driver) pageAll() {
 	d.t.Helper()
 	for i := 0; i < 50 && (d.m.next != "" || d.m.loading); i++ {
-		d.press("G")
+		d.Press("G")
 		d.until("the next page", func() bool { return true })
 	}
 	if d.m.next != "" {
@@ -115,7 +115,7 @@ func liveFixture(t *testing.T, holdMax int) (*driver, *cluster.Client) {
 	}
 	putKeys(t, c, keys)
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/live/"})
+	d.Send(common.GotoMsg{Path: "/live/"})
 	d.until("the first page", func() bool { return len(m.rows) > 0 && m.live != nil })
 	if len(m.rows) != firstPageRows || m.next != "/live/m/b0" {
 		t.Fatalf("first page: %d rows, next %q; want %d rows and the next page inside m/", len(m.rows), m.next, firstPageRows)
@@ -171,11 +171,11 @@ func TestLiveBeyondLoadedPages(t *testing.T) {
 			t.Errorf("row %s listed: %v, want %v", name, ok, want)
 		}
 	}
-	d.send(common.GotoMsg{Path: "/live/m/"}) // counts of the rows on screen
+	d.Send(common.GotoMsg{Path: "/live/m/"}) // counts of the rows on screen
 	d.until("m/", d.contains("a0"))
-	d.send(common.GotoMsg{Path: "/live/zz/"})
+	d.Send(common.GotoMsg{Path: "/live/zz/"})
 	d.until("zz/", d.contains("x"))
-	d.send(common.GotoMsg{Path: "/live/"})
+	d.Send(common.GotoMsg{Path: "/live/"})
 	d.until("the first page again", func() bool { return len(m.rows) > 0 })
 	d.pageAll()
 	checkAgainstServer(t, m, c)
@@ -224,10 +224,10 @@ func TestHeldOverflowRelists(t *testing.T) {
 func TestFilterPaste(t *testing.T) {
 	m, _ := testView(t, 80, 24)
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/registry/"})
+	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/", d.contains("configmaps/"))
-	d.press("/")
-	d.send(tea.PasteMsg{Content: "po"})
+	d.Press("/")
+	d.Send(tea.PasteMsg{Content: "po"})
 	d.until("the pasted filter", d.contains("(and key pods)"))
 	if m.filterText != "po" || len(m.visible) != 1 {
 		t.Fatalf("after pasting \"po\" the filter is %q and shows %d rows, want 1", m.filterText, len(m.visible))
@@ -238,10 +238,10 @@ func TestFilterPaste(t *testing.T) {
 func TestWatchFailedStops(t *testing.T) {
 	m, _ := testView(t, 80, 24)
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/registry/"})
+	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/ live", func() bool { return m.live != nil })
 	w := m.live.w
-	d.send(liveMsg{gen: m.gen, rev: m.appliedRev,
+	d.Send(liveMsg{gen: m.gen, rev: m.appliedRev,
 		batch: cluster.Batch{State: &cluster.State{Kind: cluster.StateFailed, Err: errors.New("permission denied")}}})
 	if m.live != nil {
 		t.Fatal("the view still holds the failed watch")
@@ -266,15 +266,15 @@ func TestHintsFollowKeyOverrides(t *testing.T) {
 	}
 	m.common.Keys = km
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/registry/"})
+	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/", d.contains("configmaps/"))
-	d.press("/", "z", "z", "enter")
+	d.Press("/", "z", "z", "enter")
 	d.until("the empty filter", d.contains("no name matches the filter (x clears it)"))
-	d.press("esc")
+	d.Press("esc")
 	if m.filterText != "zz" {
 		t.Fatalf("esc cleared the filter although back is bound to x (filter %q)", m.filterText)
 	}
-	d.press("x")
+	d.Press("x")
 	d.until("the cleared filter", d.contains("configmaps/"))
 	if m.filterText != "" {
 		t.Fatalf("x (back) left the filter %q", m.filterText)

@@ -22,12 +22,12 @@ func TestOtherSeparator(t *testing.T) {
 	t.Cleanup(m.stopLive)
 	m.SetSize(80, 24)
 	d := newDriver(t, m)
-	d.run(m.Init())
+	d.Run(m.Init())
 	d.until("the root of ':'", d.contains("app:"))
 	if m.dir != ":" {
 		t.Fatalf("opened at %q, want \":\"", m.dir)
 	}
-	d.press("enter")
+	d.Press("enter")
 	d.until(":app:", func() bool { return m.dir == ":app:" && strings.Contains(m.View(), "db:") })
 	if !strings.Contains(m.View(), "name") {
 		t.Fatalf(":app: should list db: and name:\n%s", m.View())
@@ -45,7 +45,7 @@ func TestLargeValues(t *testing.T) {
 		}
 	}
 	d := newDriver(t, m)
-	d.send(common.GotoMsg{Path: "/big/"})
+	d.Send(common.GotoMsg{Path: "/big/"})
 	d.until("six sizes", func() bool { return strings.Count(m.View(), "1.5 MiB") == 6 })
 	if _, err := c.Etcd().Put(context.Background(), "/big/g", big); err != nil {
 		t.Fatal(err)

@@ -68,7 +68,7 @@ func TestGoldenWatch(t *testing.T) {
 				c.Etcd().Delete(context.Background(), "/registry/pods/default/web-1")
 				put(t, c, "/registry/pods/default/web-1", strings.Repeat("y", 1200*1024))
 			}, d.rowCount(8)},
-			{"scrolled_paused", func() { d.press("k", "k", "space") }, d.contains("PAUSED")},
+			{"scrolled_paused", func() { d.Press("k", "k", "space") }, d.contains("PAUSED")},
 		} {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				sc.do()
@@ -120,15 +120,15 @@ func TestHintsFollowKeymap(t *testing.T) {
 	put(t, c, "/h/a", "1")
 	put(t, c, "/h/b", "2")
 	d.until("two events", d.rowCount(2))
-	d.press("k")
+	d.Press("k")
 	if s := ansi.Strip(m.View()); !strings.Contains(s, "live · b follows") || strings.Contains(s, "G follows") {
 		t.Errorf("scrolled, the title does not name the configured bottom key b:\n%s", s)
 	}
-	d.press("space") // the default pause key, now unbound: nothing happens
+	d.Press("space") // the default pause key, now unbound: nothing happens
 	if m.paused {
 		t.Fatal("space still pauses after watch.pause was rebound to p")
 	}
-	d.press("p")
+	d.Press("p")
 	s := ansi.Strip(m.View())
 	if !m.paused || !strings.Contains(s, "PAUSED: the watch holds new events until p resumes") || strings.Contains(s, "space") {
 		t.Errorf("after p: paused %v, the status line does not name p:\n%s", m.paused, s)

@@ -17,6 +17,7 @@ import (
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // testView starts a fresh member and a Watch view on it, sized w×h, with a watch buffer of
@@ -45,46 +46,26 @@ func testView(t *testing.T, w, h, buffer int) (*Model, *cluster.Client) {
 // driver runs the view's commands in goroutines and feeds their messages back, as Bubble Tea
 // does; tests wait for a condition instead of sleeping.
 type driver struct {
+	*viewtest.Driver
 	t       *testing.T
 	m       *Model
-	msgs    chan tea.Msg
 	batches int // watch batches delivered
 	values  int // events delivered with their value bytes (the view asks for none)
 }
 
 func newDriver(t *testing.T, m *Model) *driver {
-	return &driver{t: t, m: m, msgs: make(chan tea.Msg, 1024)}
-}
-
-func (d *driver) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	go func() {
-		if msg := cmd(); msg != nil {
-			d.msgs <- msg
-		}
-	}()
-}
-
-// send delivers msg to the view and runs what it returns.
-func (d *driver) send(msg tea.Msg) {
-	if b, ok := msg.(tea.BatchMsg); ok {
-		for _, c := range b {
-			d.run(c)
-		}
-		return
-	}
-	if b, ok := msg.(watchBatchMsg); ok {
-		d.batches++
-		for _, ev := range b.batch.Events {
-			if ev.Value != nil {
-				d.values++
+	d := &driver{Driver: viewtest.New(t, m), t: t, m: m}
+	d.Seen = func(msg tea.Msg) {
+		if b, ok := msg.(watchBatchMsg); ok {
+			d.batches++
+			for _, ev := range b.batch.Events {
+				if ev.Value != nil {
+					d.values++
+				}
 			}
 		}
 	}
-	_, cmd := d.m.Update(msg)
-	d.run(cmd)
+	return d
 }
 
 // until processes messages until cond holds.
@@ -93,24 +74,11 @@ func (d *driver) until(what string, cond func() bool) {
 	deadline := time.After(10 * time.Second)
 	for !cond() {
 		select {
-		case msg := <-d.msgs:
-			d.send(msg)
+		case msg := <-d.Msgs:
+			d.Send(msg)
 		case <-time.After(10 * time.Millisecond): // cond may read state no message brings
 		case <-deadline:
 			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, ansi.Strip(d.m.View()))
-		}
-	}
-}
-
-// settle processes messages for a while, for tests that check nothing changes.
-func (d *driver) settle(dur time.Duration) {
-	deadline := time.After(dur)
-	for {
-		select {
-		case msg := <-d.msgs:
-			d.send(msg)
-		case <-deadline:
-			return
 		}
 	}
 }
@@ -119,23 +87,9 @@ func (d *driver) settle(dur time.Duration) {
 // write after it is delivered.
 func (d *driver) watch(prefix string) {
 	d.t.Helper()
-	d.send(common.WatchMsg{Prefix: prefix})
+	d.Send(common.WatchMsg{Prefix: prefix})
 	w := d.m.w
 	d.until("the watch to be registered", func() bool { return w.LastRev() > 0 })
-}
-
-func (d *driver) press(keys ...string) {
-	for _, k := range keys {
-		d.send(pressMsg(k))
-	}
-}
-
-func pressMsg(s string) tea.KeyPressMsg {
-	if s == "space" {
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
 }
 
 func (d *driver) screen() string {
@@ -226,7 +180,7 @@ func TestReplace(t *testing.T) {
 	put(t, c, "/a/ignored", "1")
 	put(t, c, "/b/new", "22")
 	d.until("the new prefix's event", d.rowCount(1))
-	d.settle(200 * time.Millisecond)
+	d.Settle(200 * time.Millisecond)
 	if got := m.rowsText(); len(got) != 1 || !strings.HasSuffix(got[0], "put /b/new 2") {
 		t.Fatalf("rows after the replacement: %q", got)
 	}
@@ -238,16 +192,16 @@ func TestPauseResume(t *testing.T) {
 	m, c := testView(t, 80, 24, 16)
 	d := newDriver(t, m)
 	d.watch("/p/")
-	d.press("space")
+	d.Press("space")
 	first := put(t, c, "/p/k000", "v")
 	for i := 1; i < 200; i++ {
 		put(t, c, fmt.Sprintf("/p/k%03d", i), "v")
 	}
-	d.settle(300 * time.Millisecond)
+	d.Settle(300 * time.Millisecond)
 	if m.rows.len() != 0 || !d.contains("PAUSED")() {
 		t.Fatalf("while paused the list changed (%d rows):\n%s", m.rows.len(), ansi.Strip(m.View()))
 	}
-	d.press("space")
+	d.Press("space")
 	d.until("every event", d.rowCount(200))
 	for i, r := range m.rowsText() {
 		if want := fmt.Sprintf("%d put /p/k%03d 1", first+int64(i), i); r != want {
@@ -265,7 +219,7 @@ func TestCompactedWhilePaused(t *testing.T) {
 	m, c := testView(t, 80, 24, 16)
 	d := newDriver(t, m)
 	d.watch("/p/")
-	d.press("space")
+	d.Press("space")
 	var last int64
 	for i := 0; i < 100; i++ {
 		last = put(t, c, fmt.Sprintf("/p/k%03d", i), "v")
@@ -273,7 +227,7 @@ func TestCompactedWhilePaused(t *testing.T) {
 	if _, err := c.Etcd().Compact(context.Background(), last); err != nil {
 		t.Fatal(err)
 	}
-	d.press("space")
+	d.Press("space")
 	d.until("the compacted state", d.contains("were compacted"))
 	if m.w != nil || m.rows.len() == 0 || m.rows.len() >= 100 || !d.contains("stopped")() {
 		t.Fatalf("after compaction: %d rows, watch %v:\n%s", m.rows.len(), m.w, ansi.Strip(m.View()))
@@ -288,7 +242,7 @@ func TestClearFollowAndLimit(t *testing.T) {
 	d.watch("/c/")
 	put(t, c, "/c/a", "1")
 	d.until("an event", d.rowCount(1))
-	d.press("c")
+	d.Press("c")
 	if m.rows.len() != 0 || !d.contains("0 events")() {
 		t.Fatalf("after clear:\n%s", ansi.Strip(m.View()))
 	}
@@ -300,7 +254,7 @@ func TestClearFollowAndLimit(t *testing.T) {
 	if m.cursor != 24 || m.offset != 25-m.listHeight() {
 		t.Fatalf("following: cursor %d offset %d", m.cursor, m.offset)
 	}
-	d.press("k", "k")
+	d.Press("k", "k")
 	if m.follow || m.rows.at(m.cursor).key != "/c/k22" {
 		t.Fatalf("after k k: follow %v, cursor on %q", m.follow, m.rows.at(m.cursor).key)
 	}
@@ -314,11 +268,11 @@ func TestClearFollowAndLimit(t *testing.T) {
 	if !d.contains("10 older left the list")() {
 		t.Fatalf("the status line does not count the dropped events:\n%s", ansi.Strip(m.View()))
 	}
-	d.press("g")
+	d.Press("g")
 	if m.cursor != 0 || m.offset != 0 {
 		t.Fatalf("g: cursor %d offset %d", m.cursor, m.offset)
 	}
-	d.press("G")
+	d.Press("G")
 	if !m.follow || m.cursor != 29 {
 		t.Fatalf("G: follow %v cursor %d", m.follow, m.cursor)
 	}
