@@ -118,9 +118,6 @@ func startMember(cfg embednode.Config, log *os.File) (*embednode.Child, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot find etcdeck's own binary to start the member: %w", err)
 	}
-	if err := embednode.CheckPorts(cfg); err != nil {
-		return nil, err
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	return embednode.Spawn(ctx, exe, cfg, log)

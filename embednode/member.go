@@ -110,9 +110,9 @@ func parseURLs(flag string, list []string) (listen, advertised []url.URL, err er
 	return listen, advertised, nil
 }
 
-// CheckPorts fails with one clear message when a listen address is already taken, naming the flag
+// checkPorts fails with one clear message when a listen address is already taken, naming the flag
 // that changes it; etcd's own error would be a bind failure deep in its logs.
-func CheckPorts(cfg Config) error {
+func checkPorts(cfg Config) error {
 	check := func(flag string, list []string) error {
 		for _, s := range list {
 			u, err := url.Parse(s)
@@ -145,7 +145,7 @@ func Start(ctx context.Context, cfg Config) (*Member, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("--data-dir is empty")
 	}
-	if err := CheckPorts(cfg); err != nil {
+	if err := checkPorts(cfg); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
