@@ -30,12 +30,13 @@ func (k Keys) FullHelp() [][]key.Binding {
 
 // ShortHelp lists the Watch view's most used bindings.
 func (w Watch) ShortHelp() []key.Binding {
-	return []key.Binding{w.Pause, w.Clear, w.Filter}
+	return []key.Binding{w.Pause, w.Filter, w.Detail, w.Export}
 }
 
 // FullHelp groups the Watch view's bindings for the help overlay.
 func (w Watch) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{w.Up, w.Down, w.Top, w.Bottom}, {w.Pause, w.Clear, w.Filter}}
+	return [][]key.Binding{{w.Up, w.Down, w.Top, w.Bottom, w.Detail}, {w.Pause, w.Clear, w.Export, w.Alert},
+		{w.Filter, w.Values, w.Regexp, w.Puts, w.Deletes}}
 }
 
 // ShortHelp lists the Cluster view's most used bindings.

@@ -62,6 +62,16 @@ type Watch struct {
 	Pause  key.Binding
 	Clear  key.Binding
 	Filter key.Binding
+	// Detail opens or closes the selected event's value and diff under the list.
+	Detail key.Binding
+	// Values, Regexp, Puts and Deletes toggle how the filter matches: on values too, as a
+	// regular expression, and which kinds of event show.
+	Values  key.Binding
+	Regexp  key.Binding
+	Puts    key.Binding
+	Deletes key.Binding
+	Export  key.Binding
+	Alert   key.Binding
 }
 
 // Cluster are the Cluster view's bindings (members, health, alarms, maintenance).
@@ -117,13 +127,20 @@ func DefaultKeyMap() *KeyMap {
 			Filter:   bind("/", "filter", "/"),
 		},
 		Watch: Watch{
-			Up:     bind("↑/k", "up", "up", "k"),
-			Down:   bind("↓/j", "down", "down", "j"),
-			Top:    bind("g", "top", "g", "home"),
-			Bottom: bind("G", "bottom/follow", "G", "end"),
-			Pause:  bind("space", "pause", "space"),
-			Clear:  bind("c", "clear", "c"),
-			Filter: bind("/", "filter", "/"),
+			Up:      bind("↑/k", "up", "up", "k"),
+			Down:    bind("↓/j", "down", "down", "j"),
+			Top:     bind("g", "top", "g", "home"),
+			Bottom:  bind("G", "bottom/follow", "G", "end"),
+			Pause:   bind("space", "pause", "space"),
+			Clear:   bind("c", "clear", "c"),
+			Filter:  bind("/", "filter", "/"),
+			Detail:  bind("enter", "value/diff", "enter"),
+			Values:  bind("V", "filter values", "V"),
+			Regexp:  bind("R", "filter regexp", "R"),
+			Puts:    bind("P", "show PUT", "P"),
+			Deletes: bind("D", "show DEL", "D"),
+			Export:  bind("x", "export JSONL", "x"),
+			Alert:   bind("!", "alert on filter", "!"),
 		},
 		Cluster: Cluster{
 			Up:      bind("↑/k", "up", "up", "k"),
@@ -171,13 +188,20 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"keys.watch":     &ks.Watch,
 		"keys.filter":    &ks.Filter,
 
-		"watch.up":     &w.Up,
-		"watch.down":   &w.Down,
-		"watch.top":    &w.Top,
-		"watch.bottom": &w.Bottom,
-		"watch.pause":  &w.Pause,
-		"watch.clear":  &w.Clear,
-		"watch.filter": &w.Filter,
+		"watch.up":      &w.Up,
+		"watch.down":    &w.Down,
+		"watch.top":     &w.Top,
+		"watch.bottom":  &w.Bottom,
+		"watch.pause":   &w.Pause,
+		"watch.clear":   &w.Clear,
+		"watch.filter":  &w.Filter,
+		"watch.detail":  &w.Detail,
+		"watch.values":  &w.Values,
+		"watch.regexp":  &w.Regexp,
+		"watch.puts":    &w.Puts,
+		"watch.deletes": &w.Deletes,
+		"watch.export":  &w.Export,
+		"watch.alert":   &w.Alert,
 
 		"cluster.up":      &c.Up,
 		"cluster.down":    &c.Down,

@@ -40,6 +40,8 @@ type Common struct {
 	ReadOnly bool
 	// WatchBufferSize is how many events one watch buffers before applying backpressure.
 	WatchBufferSize int
+	// WatchBufferBytes bounds the Watch view's buffer in bytes (config watch-buffer-bytes).
+	WatchBufferBytes int64
 	// BackupDir is where snapshots are saved.
 	BackupDir string
 	// Sep is the byte keys are split on into directories; 0 means '/'.
