@@ -141,7 +141,8 @@ type WatchOptions struct {
 	ContinueAfterCompaction bool
 	// IdleProgress: after this long without a response from the server, ask it how far the
 	// watch is (RequestProgress), so a quiet watch's LastRev follows the store's revision and
-	// Next reports it with Batch.Progress. 0 never asks.
+	// Next reports it with Batch.Progress (also when the watch starts, and when the revision
+	// did not move: the watch is alive and caught up). 0 never asks.
 	IdleProgress time.Duration
 }
 
@@ -277,7 +278,7 @@ func (w *Watch) take(b *Batch, it item) {
 		b.State = it.state
 	case !it.progress:
 		b.Events = append(b.Events, it.ev)
-	case it.notify && it.revDone > w.lastRev.Load():
+	case it.notify && it.revDone >= w.lastRev.Load():
 		b.Progress = true
 	}
 	if it.revDone > w.lastRev.Load() {

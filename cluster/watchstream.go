@@ -170,7 +170,9 @@ func (r *watchRun) stream() streamEnd {
 			if r.next == 0 {
 				// A watch from "now" starts after the revision the server registered it at.
 				r.next = resp.Header.Revision + 1
-				if !r.put(item{progress: true, revDone: resp.Header.Revision}, nil) {
+				// With IdleProgress the consumer wants to know the watch is live from the start.
+				mark := item{progress: true, revDone: resp.Header.Revision, notify: w.opts.IdleProgress > 0}
+				if !r.put(mark, nil) {
 					return streamEnd{}
 				}
 			}
@@ -182,8 +184,10 @@ func (r *watchRun) stream() streamEnd {
 				r.attempt, r.backoff = 0, watchMinBackoff
 			}
 		case resp.IsProgressNotify():
-			if rev := resp.Header.Revision; rev >= r.next {
-				r.next = rev + 1
+			// A notification at the last revision delivered moves nothing but still says the
+			// watch is alive and caught up, which a quiet watch's consumer wants to show.
+			if rev := resp.Header.Revision; rev >= r.next-1 {
+				r.next = max(r.next, rev+1)
 				if !r.put(item{progress: true, notify: true, revDone: rev}, nil) {
 					return streamEnd{}
 				}
