@@ -67,7 +67,7 @@ func TestFilterAlertExport(t *testing.T) {
 	}
 	d.until("five alerts", func() bool { return m.alert.count == 5 })
 	d.Settle(100 * time.Millisecond) // the bell and the status bar's count are messages too
-	if d.bells < 1 || d.bells > 2 { // the five writes take well under two seconds
+	if d.bells < 1 || d.bells > 2 {  // the five writes take well under two seconds
 		t.Errorf("%d bells for 5 matches in a burst, want one (at most one a second)", d.bells)
 	}
 	if last := d.alerts[len(d.alerts)-1]; last.Count != 5 || !strings.Contains(last.Rule, "alarm") {
