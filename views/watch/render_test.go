@@ -76,7 +76,7 @@ func TestGoldenWatch(t *testing.T) {
 			want func() bool
 		}{
 			{"nothing", func() {}, d.contains("nothing watched yet")},
-			{"waiting", func() { d.watch("/registry/", 0) }, d.contains("waiting for changes")},
+			{"waiting", func() { d.watch("/registry/", 0) }, d.contains("live at rev 1 ")},
 			{"events", func() {
 				for i := range 3 {
 					put(t, c, fmt.Sprintf("/registry/pods/default/web-%d", i), fmt.Sprintf(`{"kind":"Pod","name":"web-%d"}`, i)+strings.Repeat(" ", 1000+i*300))

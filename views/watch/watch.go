@@ -30,7 +30,7 @@ const batchSize = 1000
 const watchChannel = 4096
 
 // idleProgress is how long a quiet watch waits before asking the server how far it is.
-const idleProgress = 2 * time.Second
+const idleProgress = 3 * time.Second
 
 // Model is the Watch view.
 type Model struct {
@@ -123,6 +123,11 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, nil
 		}
 		m.ticking = false
+		if m.rate.rate(m.now()) == 0 && m.rate.cur == 0 {
+			// The title already says 0/s and nothing is arriving: an idle view does no work.
+			// The next batch re-arms the tick.
+			return m, nil
+		}
 		return m, m.tick()
 	case exportedMsg:
 		if msg.err != nil {
@@ -231,6 +236,9 @@ func (m *Model) apply(msg watchBatchMsg) tea.Cmd {
 	}
 	if bell {
 		cmds = append(cmds, tea.Raw("\a"))
+	}
+	if len(msg.batch.Events) > 0 {
+		cmds = append(cmds, m.tick())
 	}
 	st := msg.batch.State
 	if st == nil && msg.err != nil {
