@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/tui"
 )
@@ -22,7 +23,7 @@ import (
 // session is what the console runs with once connected.
 type session struct {
 	client  *cluster.Client
-	opts    cluster.Options
+	opts    config.Settings
 	member  *embednode.Child // nil when connected to a remote cluster
 	label   string           // "embedded 127.0.0.1:2379" or the endpoints
 	log     *zap.Logger
@@ -35,9 +36,8 @@ func runConsole(args []string) int {
 	fs.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: etcdeck [flags]\n       etcdeck member [flags]\n\nA terminal console for etcd. With no endpoints (flags, ETCDCTL_ENDPOINTS or a config\ncontext) it starts a local embedded member.\n\n%s", fs.FlagUsages())
 	}
-	flags := cluster.RegisterFlags(fs)
-	mcfg := memberFlags(fs)
-	embed := fs.Bool("embed", false, "start the embedded member even if endpoints are configured")
+	flags := config.RegisterFlags(fs)
+	flags.EmbedFlags()
 	showVersion := fs.Bool("version", false, "print the version of etcdeck and of the etcd modules")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -59,8 +59,8 @@ func runConsole(args []string) int {
 		fmt.Fprintln(os.Stderr, "etcdeck:", err)
 		return 2
 	}
-	logPath := cluster.LogPath()
-	log, logFile, err := cluster.OpenLog(logPath)
+	logPath := opts.LogPath
+	log, logFile, err := config.OpenLog(logPath)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "etcdeck:", err)
 		return 1
@@ -68,8 +68,8 @@ func runConsole(args []string) int {
 	defer logFile.Close()
 
 	s := &session{opts: opts, log: log, logPath: logPath}
-	if opts.Embedded || *embed {
-		if s.member, err = startMember(*mcfg, logFile); err != nil {
+	if opts.Embedded || opts.Embed {
+		if s.member, err = startMember(opts.Member, logFile); err != nil {
 			fmt.Fprintln(os.Stderr, "etcdeck:", err)
 			return 1
 		}

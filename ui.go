@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"github.com/etcdeck/etcdeck/tui"
 )
@@ -17,7 +16,7 @@ func runUI(s *session) error {
 		KeyOverrides:       s.opts.Keys,
 		Log:                s.log,
 		LogPath:            s.logPath,
-		NoColor:            os.Getenv("NO_COLOR") != "",
+		NoColor:            s.opts.NoColor,
 		WatchBufferSize:    s.opts.WatchBufferSize,
 		BackupDir:          s.opts.BackupDir,
 		Sep:                s.opts.Sep,
