@@ -17,9 +17,7 @@ import (
 func consoleFlags() (*pflag.FlagSet, *config.Flags, *bool) {
 	fs := pflag.NewFlagSet("etcdeck", pflag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck [flags]\n       etcdeck member [flags]\n\nA terminal console for etcd. With no endpoints (flags, ETCDCTL_ENDPOINTS or a config\ncontext) it starts a local embedded member.\n\n%s", fs.FlagUsages())
-	}
+	fs.Usage = func() {} // help and usage errors are printed by run and runHelp
 	flags := config.RegisterFlags(fs)
 	flags.EmbedFlags()
 	showVersion := fs.Bool("version", false, "print the version of etcdeck and of the etcd modules")
@@ -31,18 +29,17 @@ func runConsole(args []string) int {
 	fs, flags, showVersion := consoleFlags()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Print(helpText())
 			return 0
 		}
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
-		return 2
+		return usageError(err)
 	}
 	if *showVersion {
 		fmt.Print(versionText())
 		return 0
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "etcdeck: unknown command %q (commands: member)\n", fs.Arg(0))
-		return 2
+		return usageError(fmt.Errorf("unknown command %q", fs.Arg(0)))
 	}
 	settings, err := flags.Resolve(os.Getenv)
 	if err != nil {
