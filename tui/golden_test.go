@@ -19,7 +19,7 @@ import (
 func TestGoldenScreens(t *testing.T) {
 	screens := []struct {
 		name  string
-		cfg   func(*Config)
+		cfg   func(*testEnv)
 		steps []tea.Msg
 	}{
 		{name: "keys"},
@@ -33,10 +33,10 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "goto", steps: []tea.Msg{common.GotoMsg{Path: "/registry/services/specs/default/kubernetes"}}},
 		{
 			name: "read_only_insecure_task",
-			cfg: func(c *Config) {
-				c.ReadOnly = true
-				c.EndpointLabel = ""
-				c.Conn = cluster.ConnConfig{Endpoints: []string{"10.0.0.5:2379", "10.0.0.6:2379"}, InsecureTransport: true}
+			cfg: func(c *testEnv) {
+				c.settings.ReadOnly = true
+				c.label = ""
+				c.settings.Conn = cluster.ConnConfig{Endpoints: []string{"10.0.0.5:2379", "10.0.0.6:2379"}, InsecureTransport: true}
 			},
 			steps: []tea.Msg{common.TaskStartMsg{ID: "t", Label: "saving snapshot"}},
 		},
@@ -51,7 +51,7 @@ func TestGoldenScreens(t *testing.T) {
 			`{"level":"fatal","msg":"failed to open backend","error":"disk full"}`,
 			"exit status 1",
 		}}}},
-		{name: "no_color_help", cfg: func(c *Config) { c.NoColor = true; c.ReadOnly = true }, steps: []tea.Msg{viewtest.Key("?")}},
+		{name: "no_color_help", cfg: func(c *testEnv) { c.settings.NoColor = true; c.settings.ReadOnly = true }, steps: []tea.Msg{viewtest.Key("?")}},
 		{name: "unreachable", steps: []tea.Msg{overviewMsg{err: errors.New("cannot reach 127.0.0.1:2379: connection refused")}}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {

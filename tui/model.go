@@ -1,3 +1,6 @@
+// Package tui is the console's root model: it routes each message to the view that owns it,
+// draws the status bar, the tabs, the help line, the help overlay and the command line, and runs
+// the Bubble Tea program with panic recovery.
 package tui
 
 import (
@@ -8,8 +11,10 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+	"go.uber.org/zap"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -50,8 +55,9 @@ type memberRestartedMsg struct{ err error }
 // Model is the root model: it owns the views, the status bar and the overlays and routes every
 // message to its owner.
 type Model struct {
-	cfg    Config
+	// common holds the settings and the session the views share; the root reads them there too.
 	common common.Common
+	member cluster.Member // the session's member; nil when there is none
 	keys   *keymap.KeyMap
 	views  [numViews]common.Component
 	active int
@@ -72,9 +78,11 @@ type Model struct {
 	crash *crash
 }
 
-// New builds the root model; it fails only when cfg.KeyOverrides names unknown actions or bad
-// keys.
-func New(cfg Config) (*Model, error) { return newModel(cfg, defaultViews) }
+// New builds the root model over settings and a session (nil only in rendering tests); it fails
+// only when settings.Keys names unknown actions or bad keys. log may be nil.
+func New(settings *config.Settings, session *cluster.Session, log *zap.Logger) (*Model, error) {
+	return newModel(settings, session, log, defaultViews)
+}
 
 // defaultViews builds the four views in tab order.
 func defaultViews(c common.Common) [numViews]common.Component {
@@ -83,35 +91,44 @@ func defaultViews(c common.Common) [numViews]common.Component {
 
 // newModel builds the root model around the views makeViews returns (tests of the shell give
 // it views with fixed content).
-func newModel(cfg Config, makeViews func(common.Common) [numViews]common.Component) (*Model, error) {
-	if isNilPointer(cfg.Member) {
-		cfg.Member = nil // a nil *Child in the interface: there is no member
+func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logger,
+	makeViews func(common.Common) [numViews]common.Component) (*Model, error) {
+	if settings == nil {
+		settings = config.Defaults()
 	}
 	km := keymap.DefaultKeyMap()
-	if err := km.Apply(cfg.KeyOverrides); err != nil {
+	if err := km.Apply(settings.Keys); err != nil {
 		return nil, err
 	}
-	st := common.NewStyles(cfg.NoColor)
-	c := common.Common{
-		Styles: st, Keys: km, Log: cfg.Log, Client: cfg.Client, ReadOnly: cfg.ReadOnly,
-		WatchBufferSize: cfg.WatchBufferSize, BackupDir: cfg.BackupDir, Sep: cfg.Sep,
-		HealthPollInterval: cfg.HealthPollInterval,
+	st := common.NewStyles(settings.NoColor)
+	c := common.Common{Settings: settings, Session: session, Styles: st, Keys: km, Log: log}
+	sep := settings.Sep
+	if sep == 0 {
+		sep = cluster.DefaultSep
 	}
-	if c.Sep == 0 {
-		c.Sep = cluster.DefaultSep
+	// The status bar names what the session is connected to; without one (rendering tests),
+	// what the settings name.
+	conn, label := settings.Conn, ""
+	var member cluster.Member
+	if session != nil {
+		label = session.Label
+		if session.Client != nil {
+			conn = session.Client.Config()
+		}
+		if !isNilPointer(session.Member) {
+			member = session.Member // a nil *Child in the interface means there is no member
+		}
 	}
-	label := cfg.EndpointLabel
 	if label == "" {
-		label = strings.Join(cfg.Conn.Endpoints, ",")
+		label = strings.Join(conn.Endpoints, ",")
 	}
 	m := &Model{
-		cfg: cfg, common: c, keys: km,
-		status: newStatus(st, label, cfg.Conn.Insecure(), cfg.ReadOnly),
+		common: c, member: member, keys: km,
+		status: newStatus(st, label, conn.Insecure(), settings.ReadOnly),
 		help:   help.New(),
-		cmd:    newCmdline(st, cfg.Client),
+		cmd:    newCmdline(st, session, sep),
 		crash:  &crash{},
 	}
-	m.cmd.sep = c.Sep
 	m.help.Styles = st.Help
 	m.views = makeViews(c)
 	return m, nil
@@ -120,7 +137,7 @@ func newModel(cfg Config, makeViews func(common.Common) [numViews]common.Compone
 // Init starts the status poll, the member watch and every view's first command.
 func (m *Model) Init() (cmd tea.Cmd) {
 	defer m.recoverInto(&cmd)
-	cmds := []tea.Cmd{m.status.restartPolling(m.cfg.Client), m.waitMember()}
+	cmds := []tea.Cmd{m.status.restartPolling(m.common.Session), m.waitMember()}
 	for _, v := range m.views {
 		cmds = append(cmds, v.Init())
 	}
@@ -128,10 +145,10 @@ func (m *Model) Init() (cmd tea.Cmd) {
 }
 
 func (m *Model) waitMember() tea.Cmd {
-	if m.cfg.Member == nil {
+	if m.member == nil {
 		return nil
 	}
-	ch, mem := m.cfg.Member.Exited(), m.cfg.Member
+	ch, mem := m.member.Exited(), m.member
 	return func() tea.Msg {
 		<-ch
 		return memberExitedMsg{lines: mem.LastLines(memberLines)}
@@ -143,11 +160,12 @@ func (m *Model) restartMember() tea.Cmd {
 		return nil // one restart at a time; the status bar shows it running
 	}
 	m.restarting = true
-	mem := m.cfg.Member
+	mem, parent := m.member, m.common.Context()
 	return tea.Batch(
 		common.StartTask("tui.restart-member", "restarting the embedded member", false),
 		func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			// Quitting ends the session and so abandons the restart.
+			ctx, cancel := context.WithTimeout(parent, time.Minute)
 			defer cancel()
 			return memberRestartedMsg{err: mem.Restart(ctx)}
 		})
@@ -160,7 +178,7 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
-	if cmd, ok := m.status.update(msg, m.cfg.Client); ok {
+	if cmd, ok := m.status.update(msg, m.common.Session); ok {
 		return cmd
 	}
 	switch msg := msg.(type) {
@@ -211,7 +229,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.memberDown, m.memberPanel = nil, false
 		m.keys.Global.RestartMember.SetEnabled(false)
 		return tea.Batch(common.EndTask("tui.restart-member", "member running again", nil),
-			m.waitMember(), m.status.restartPolling(m.cfg.Client))
+			m.waitMember(), m.status.restartPolling(m.common.Session))
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.

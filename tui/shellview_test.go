@@ -6,6 +6,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -37,7 +39,9 @@ func shellViews(c common.Common) [numViews]common.Component {
 }
 
 // newShellModel is the root model around shellViews.
-func newShellModel(cfg Config) (*Model, error) { return newModel(cfg, shellViews) }
+func newShellModel(settings *config.Settings, session *cluster.Session) (*Model, error) {
+	return newModel(settings, session, nil, shellViews)
+}
 
 func (v *shellView) Path() string              { return v.path }
 func (v *shellView) Init() tea.Cmd             { return nil }

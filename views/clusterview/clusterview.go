@@ -18,7 +18,7 @@ type Model struct {
 var _ common.Component = (*Model)(nil)
 
 // New builds the Cluster view.
-func New(c common.Common) *Model { return &Model{common: c} }
+func New(c common.Common) *Model { return &Model{common: c.Defaults()} }
 
 // Init has nothing to load yet.
 func (m *Model) Init() tea.Cmd { return nil }

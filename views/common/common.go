@@ -17,36 +17,61 @@
 package common
 
 import (
-	"time"
+	"context"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/zap"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
 )
 
-// Common is the one value every view constructor takes: shared styles, bindings, logger and the
-// cluster connection. Views keep it by value and never change the pointed-to values.
+// Common is the one value every view constructor takes: the resolved settings, the session
+// (client, label, member, context), styles, bindings and logger. Views keep it by value and
+// never change the pointed-to values.
 type Common struct {
-	Styles *Styles
-	Keys   *keymap.KeyMap
-	Log    *zap.Logger
-	// Client is nil when there is no connection (rendering tests); views then show what they
-	// would hold without asking etcd.
-	Client *cluster.Client
-	// ReadOnly refuses every write; views say so instead of doing it.
-	ReadOnly bool
-	// WatchBufferSize is how many events one watch buffers before applying backpressure.
-	WatchBufferSize int
-	// BackupDir is where snapshots are saved.
-	BackupDir string
-	// Sep is the byte keys are split on into directories; 0 means '/'.
-	Sep byte
-	// HealthPollInterval is how often the Cluster view polls member health (config
-	// health-poll-interval); the status bar keeps its own 2 s poll of the revision.
-	HealthPollInterval time.Duration
+	// Settings are what flags, variables and the config file say; never nil once Defaults ran.
+	Settings *config.Settings
+	// Session is the connection; nil when there is none (rendering tests): views then show what
+	// they would hold without asking etcd.
+	Session *cluster.Session
+	Styles  *Styles
+	Keys    *keymap.KeyMap
+	Log     *zap.Logger
+}
+
+// Defaults fills what a test may leave out (settings, keymap), so views can read them.
+func (c Common) Defaults() Common {
+	if c.Settings == nil {
+		c.Settings = config.Defaults()
+	}
+	if c.Keys == nil {
+		c.Keys = keymap.DefaultKeyMap()
+	}
+	if c.Styles == nil {
+		c.Styles = NewStyles(c.Settings.NoColor)
+	}
+	return c
+}
+
+// SessionID is the session's ID, 0 when there is none: results carry it and views drop those
+// whose ID is not the current one, so an ended session's results never land.
+func (c Common) SessionID() uint64 {
+	if c.Session == nil {
+		return 0
+	}
+	return c.Session.ID
+}
+
+// Context is the session's context, which every RPC's context derives from; with no session
+// (rendering tests) a context that is never cancelled.
+func (c Common) Context() context.Context {
+	if c.Session == nil {
+		return context.Background()
+	}
+	return c.Session.Context()
 }
 
 // Component is the contract every view implements so the root can treat views alike.

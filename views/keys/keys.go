@@ -73,7 +73,8 @@ var _ common.Component = (*Model)(nil)
 
 // New builds the Keys view at "/".
 func New(c common.Common) *Model {
-	sep := c.Sep
+	c = c.Defaults()
+	sep := c.Settings.Sep
 	if sep == 0 {
 		sep = cluster.DefaultSep
 	}
@@ -108,6 +109,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		case tea.KeyPressMsg, tea.PasteMsg:
 			return m, m.updateFilter(msg)
 		}
+	}
+	if r, ok := msg.(result); ok && r.session() != m.common.SessionID() {
+		return m, nil // a result of an ended session: never applied to the current one
 	}
 	switch msg := msg.(type) {
 	case common.GotoMsg:

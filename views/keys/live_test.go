@@ -241,7 +241,7 @@ func TestWatchFailedStops(t *testing.T) {
 	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/ live", func() bool { return m.live != nil })
 	w := m.live.w
-	d.Send(liveMsg{gen: m.gen, rev: m.appliedRev,
+	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, rev: m.appliedRev,
 		batch: cluster.Batch{State: &cluster.State{Kind: cluster.StateFailed, Err: errors.New("permission denied")}}})
 	if m.live != nil {
 		t.Fatal("the view still holds the failed watch")

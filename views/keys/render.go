@@ -64,7 +64,7 @@ func (m *Model) titleLine() string {
 	left := " " + st.Title.Render("Keys") + "  " + m.dirLabel()
 	var right string
 	switch {
-	case m.common.Client == nil:
+	case m.common.Session == nil:
 		right = "not connected"
 	case m.loading:
 		right = "loading…"

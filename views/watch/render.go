@@ -86,7 +86,7 @@ func (m *Model) titleLine() string {
 	left += "  watching " + m.label()
 	var right string
 	switch {
-	case m.common.Client == nil:
+	case m.common.Session == nil:
 		right = st.Muted.Render("not connected")
 	case m.paused:
 		right = st.Warning.Render("PAUSED")
@@ -131,7 +131,7 @@ func keyName(b key.Binding) string {
 // emptyText is what the list shows before the first event.
 func (m *Model) emptyText() string {
 	switch {
-	case m.common.Client == nil:
+	case m.common.Session == nil:
 		return "not connected: nothing to watch"
 	case m.w == nil:
 		return "the watch has stopped"
