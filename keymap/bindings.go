@@ -47,7 +47,6 @@ type Watch struct {
 	Bottom key.Binding
 	Pause  key.Binding
 	Clear  key.Binding
-	Filter key.Binding
 }
 
 // Cluster are the Cluster view's bindings (members, health, alarms, maintenance). Empty until
@@ -113,10 +112,9 @@ var bindings = []decl{
 	{"watch.up", func(k *KeyMap) *key.Binding { return &k.Watch.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"watch.down", func(k *KeyMap) *key.Binding { return &k.Watch.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
 	{"watch.top", func(k *KeyMap) *key.Binding { return &k.Watch.Top }, []string{"g", "home"}, "g", "top", 0, 0},
-	{"watch.bottom", func(k *KeyMap) *key.Binding { return &k.Watch.Bottom }, []string{"G", "end"}, "G", "bottom/follow", 0, 0},
+	{"watch.bottom", func(k *KeyMap) *key.Binding { return &k.Watch.Bottom }, []string{"G", "end"}, "G", "bottom/follow", 0, short},
 	{"watch.pause", func(k *KeyMap) *key.Binding { return &k.Watch.Pause }, []string{"space"}, "space", "pause", 1, short},
 	{"watch.clear", func(k *KeyMap) *key.Binding { return &k.Watch.Clear }, []string{"c"}, "c", "clear", 1, short},
-	{"watch.filter", func(k *KeyMap) *key.Binding { return &k.Watch.Filter }, []string{"/"}, "/", "filter", 1, short},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.

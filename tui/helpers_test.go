@@ -34,6 +34,17 @@ func newTestModel(t *testing.T, cfg Config) *Model {
 	return m
 }
 
+// newRealModel is the root model around the real views with no connection: they render what
+// they hold without etcd, and the help is theirs.
+func newRealModel(t *testing.T, cfg Config) *Model {
+	t.Helper()
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // asciiScreen renders the frame with the ASCII colour profile: colours dropped, attributes
 // (bold, reverse) kept, so goldens are stable across terminals.
 func asciiScreen(t *testing.T, m *Model) string {
