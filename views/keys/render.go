@@ -55,7 +55,7 @@ func (m *Model) View() string {
 	return common.Fit(b.String(), m.width, m.height)
 }
 
-// titleLine is " Keys  <dir>" with the revision and liveness on the right.
+// titleLine is " Keys  <dir>" with the revision applied and liveness on the right.
 func (m *Model) titleLine() string {
 	st := m.common.Styles
 	var right string
@@ -65,15 +65,20 @@ func (m *Model) titleLine() string {
 	case m.loading:
 		right = "loading…"
 	case m.live != nil:
-		right = "rev " + strconv.FormatInt(m.rev, 10) + " · live"
+		right = "rev " + strconv.FormatInt(m.shownRev(), 10) + " · live"
 	case m.rev > 0:
-		right = "rev " + strconv.FormatInt(m.rev, 10)
+		right = "rev " + strconv.FormatInt(m.shownRev(), 10)
 	}
 	if right != "" {
 		right = st.Muted.Render(right)
 	}
 	return st.TitleLine(m.width, "Keys", m.dirLabel(), right)
 }
+
+// shownRev is the revision the rows on screen are current to: the listing's, moved on by every
+// change the live watch has applied since (not the listing's alone, which would say "rev 1"
+// of a directory already showing rev 7's keys).
+func (m *Model) shownRev() int64 { return max(m.appliedRev, m.rev) }
 
 // dirLabel is the open directory as shown: escaped, and "(root)" for the empty prefix.
 func (m *Model) dirLabel() string {
