@@ -3,9 +3,11 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/etcdeck/etcdeck/cluster"
@@ -155,5 +157,24 @@ func TestFocusFollowsActiveView(t *testing.T) {
 	m.Update(viewtest.Key("1"))
 	if got := m.views[viewKeys].(*shellView).focuses; got != n {
 		t.Errorf("pressing 1 on the Keys view focused it again (%d -> %d)", n, got)
+	}
+}
+
+// TestHelpNamesActions: the help names each binding's action for the config's keys: section,
+// and a narrow terminal, where they would not fit, says so instead.
+func TestHelpNamesActions(t *testing.T) {
+	m := newRealModel(t, testConfig())
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(viewtest.Key("?"))
+	s := ansi.Strip(m.render())
+	for _, want := range []string{"as keys.<action>", "page-down", "as global.<action>", "view-snapshots", "interrupt"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("help at 80 columns lacks %q:\n%s", want, s)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 64, Height: 24})
+	s = ansi.Strip(m.render())
+	if strings.Contains(s, "view-snapshots") || !strings.Contains(s, "A wider terminal shows the action names") {
+		t.Errorf("help at 64 columns:\n%s", s)
 	}
 }
