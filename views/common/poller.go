@@ -13,18 +13,23 @@ const DefaultPollTimeout = 5 * time.Second
 
 // Poller polls on behalf of one view: one poll at a time, the next armed only after the
 // previous result arrived (so a slow cluster is never asked twice at once), backing off on
-// errors, and paused while its view is hidden. The view keeps it in its model and feeds it every
-// message:
+// errors, and paused while its view is hidden. The view keeps it in its model, passes it every
+// message first, and hands it Focus and Blur:
 //
-//	case ...: // in Update, before the view's own messages
-//	if res, mine, cmd := m.health.Update(msg); mine {
-//		if res != nil { m.apply(res.Value, res.Err) }
-//		return m, cmd
+//	func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+//		if res, mine, cmd := m.health.Update(msg); mine {
+//			if res != nil {
+//				m.applyHealth(res.Value, res.Err)
+//			}
+//			return m, cmd
+//		}
+//		…
 //	}
+//	func (m *Model) Focus() tea.Cmd { return m.health.Focus() }
+//	func (m *Model) Blur()          { m.health.Blur() }
 //
-// and calls Focus and Blur from its own. Results and ticks carry the poller's ID and generation:
-// those of another poller or of an older generation (before a Blur, Refresh or SetContext) are
-// dropped.
+// Results and ticks carry the poller's ID and generation: those of another poller, or of an
+// older generation (before a Blur, Refresh or SetContext), are dropped.
 type Poller[T any] struct {
 	id         string
 	interval   time.Duration
@@ -90,7 +95,8 @@ func PollContext(ctx context.Context) PollerOption { return func(o *pollerOpts) 
 
 // NewPoller returns a stopped poller that calls poll every interval once focused, backing off
 // (doubling from interval up to maxBackoff) while poll fails. id tells its messages apart from
-// other pollers' (e.g. "cluster.health"); it must be unique among the pollers alive at once.
+// other pollers' (e.g. "cluster.health"); it must be unique among the pollers alive at once. A
+// non-positive interval means one second.
 func NewPoller[T any](id string, interval, maxBackoff time.Duration, poll func(ctx context.Context) (T, error), opts ...PollerOption) *Poller[T] {
 	o := pollerOpts{timeout: DefaultPollTimeout, ctx: context.Background()}
 	for _, f := range opts {
