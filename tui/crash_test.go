@@ -39,6 +39,8 @@ func (p *panicView) View() string {
 }
 func (p *panicView) SetSize(int, int)          {}
 func (p *panicView) InputFocused() bool        { return false }
+func (p *panicView) Focus() tea.Cmd            { return nil }
+func (p *panicView) Blur()                     {}
 func (p *panicView) ShortHelp() []key.Binding  { return nil }
 func (p *panicView) FullHelp() [][]key.Binding { return nil }
 

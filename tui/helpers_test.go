@@ -65,6 +65,23 @@ func testSession(t *testing.T, endpoints []string) *cluster.Session {
 	return s
 }
 
+// newRealModel is the root model around the real views with no connection: they render what
+// they hold without etcd, and the help is theirs.
+func newRealModel(t *testing.T, env testEnv) *Model {
+	t.Helper()
+	m, err := New(env.settings, env.session, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.session == nil && env.label != "" {
+		m.status.label = env.label
+	}
+	if env.member != nil {
+		m.member = env.member
+	}
+	return m
+}
+
 // asciiScreen renders the frame with the ASCII colour profile: colours dropped, attributes
 // (bold, reverse) kept, so goldens are stable across terminals.
 func asciiScreen(t *testing.T, m *Model) string {

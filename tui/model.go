@@ -68,8 +68,8 @@ type Model struct {
 	help     help.Model
 	showHelp bool
 	cmd      cmdline
-	// confirmQuit names the critical work a quit would interrupt while the question is shown.
-	confirmQuit []string
+	// confirm asks before quitting while critical work runs.
+	confirm common.Confirm
 	// memberDown holds the exited member's last log lines; memberPanel shows them.
 	memberDown  []string
 	memberPanel bool
@@ -124,24 +124,41 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 	}
 	m := &Model{
 		common: c, member: member, keys: km,
-		status: newStatus(st, label, conn.Insecure(), settings.ReadOnly),
-		help:   help.New(),
-		cmd:    newCmdline(st, session, sep),
-		crash:  &crash{},
+		status:  newStatus(st, label, conn.Insecure(), settings.ReadOnly),
+		help:    help.New(),
+		cmd:     newCmdline(st, session, sep),
+		confirm: common.NewConfirm(st),
+		crash:   &crash{},
 	}
 	m.help.Styles = st.Help
 	m.views = makeViews(c)
 	return m, nil
 }
 
-// Init starts the status poll, the member watch and every view's first command.
+// quitConfirmID is the ID of quit's question in ConfirmMsg.
+const quitConfirmID = "tui.quit"
+
+// Init starts the status poll, the member watch, every view's first command, and focuses the
+// first view.
 func (m *Model) Init() (cmd tea.Cmd) {
 	defer m.recoverInto(&cmd)
 	cmds := []tea.Cmd{m.status.restartPolling(m.common.Session), m.waitMember()}
 	for _, v := range m.views {
 		cmds = append(cmds, v.Init())
 	}
+	cmds = append(cmds, m.views[m.active].Focus())
 	return m.crash.guard(tea.Batch(cmds...))
+}
+
+// show makes view i the one on screen: the view left is blurred (it stops polling) and the one
+// shown focused (it resumes at once).
+func (m *Model) show(i int) tea.Cmd {
+	if i == m.active {
+		return nil
+	}
+	m.views[m.active].Blur()
+	m.active = i
+	return m.views[i].Focus()
 }
 
 func (m *Model) waitMember() tea.Cmd {
@@ -193,16 +210,24 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.forward(m.active, msg)
 	case tea.PasteMsg:
 		// Pasted text is typing: it goes where keys would, never to every view.
+		if m.confirm.Active() {
+			return m.confirm.Update(msg)
+		}
 		if m.cmd.prompt.Active() {
 			return m.cmd.update(msg)
 		}
 		return m.forward(m.active, msg)
 	case common.GotoMsg:
-		m.active = viewKeys
-		return m.forward(viewKeys, msg)
+		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.WatchMsg:
-		m.active = viewWatch
-		return m.forward(viewWatch, msg)
+		return tea.Batch(m.show(viewWatch), m.forward(viewWatch, msg))
+	case common.ConfirmMsg:
+		if msg.ID == quitConfirmID {
+			if msg.Yes {
+				return tea.Quit
+			}
+			return nil
+		}
 	case completeDueMsg:
 		return m.cmd.completeDue(msg)
 	case completionsMsg:
@@ -250,6 +275,7 @@ func (m *Model) setSize(w, h int) {
 	m.width, m.height = w, h
 	m.help.SetWidth(w - 1)
 	m.cmd.prompt.SetWidth(w)
+	m.confirm.SetWidth(w)
 	ch := max(0, h-chromeHeight)
 	for _, v := range m.views {
 		v.SetSize(w, ch)
@@ -260,7 +286,7 @@ func (m *Model) setSize(w, h int) {
 // asks, naming it.
 func (m *Model) requestQuit() tea.Cmd {
 	if crit := m.status.critical(); len(crit) > 0 {
-		m.confirmQuit = crit
+		m.confirm.Ask(quitConfirmID, strings.Join(crit, ", ")+" is running. Quit and interrupt it?")
 		return nil
 	}
 	return tea.Quit

@@ -11,8 +11,9 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// shellView stands in for a real view in tests of the shell: fixed content, so the goldens and
-// flows here test routing, the status bar and overlays, not what the views' own issues render.
+// shellView stands in for a real view in the flow tests of the shell: fixed content, so they
+// test routing, the status bar and overlays, not what the views render (the goldens use the
+// real views).
 // It implements the same contract, with the real keymap's bindings and a filter field.
 type shellView struct {
 	c             common.Common
@@ -22,6 +23,9 @@ type shellView struct {
 	width, height int
 	path, prefix  string
 	filter        common.Prompt
+	// focused follows Focus and Blur; focuses counts the Focus calls.
+	focused bool
+	focuses int
 }
 
 func shellViews(c common.Common) [numViews]common.Component {
@@ -33,8 +37,8 @@ func shellViews(c common.Common) [numViews]common.Component {
 	return [numViews]common.Component{
 		mk("Keys", k.Keys.ShortHelp(), k.Keys.FullHelp()),
 		mk("Watch", k.Watch.ShortHelp(), k.Watch.FullHelp()),
-		mk("Cluster", k.Cluster.ShortHelp(), k.Cluster.FullHelp()),
-		mk("Snapshots", k.Snapshots.ShortHelp(), k.Snapshots.FullHelp()),
+		mk("Cluster", nil, nil), // no bindings until the views do something
+		mk("Snapshots", nil, nil),
 	}
 }
 
@@ -47,6 +51,8 @@ func (v *shellView) Path() string              { return v.path }
 func (v *shellView) Init() tea.Cmd             { return nil }
 func (v *shellView) SetSize(w, h int)          { v.width, v.height = w, h; v.filter.SetWidth(w) }
 func (v *shellView) InputFocused() bool        { return v.filter.Active() }
+func (v *shellView) Focus() tea.Cmd            { v.focused = true; v.focuses++; return nil }
+func (v *shellView) Blur()                     { v.focused = false }
 func (v *shellView) ShortHelp() []key.Binding  { return v.short }
 func (v *shellView) FullHelp() [][]key.Binding { return v.full }
 

@@ -12,6 +12,10 @@
 //     result, err) when its result arrives; the status bar shows a spinner, then ✓ or ✗. Mark
 //     restores and defrags critical so quitting asks first.
 //   - GotoMsg and WatchMsg switch to the Keys and Watch views; Flash shows a short message.
+//   - Only the view on screen is focused: the root calls Blur on the view it leaves and Focus
+//     on the one it shows, so hidden views stop polling (Poller) and resume at once when shown.
+//   - Destructive actions ask with Confirm (typed confirmation for the worst), naming what
+//     will happen; the title line and key hints come from TitleLine, BindingHint and Hints.
 //   - View must fill exactly the size given to SetSize (Fit does it) and take its styles from
 //     Styles; bindings come from Common.Keys, and help is generated from them.
 package common
@@ -89,6 +93,11 @@ type Component interface {
 	// InputFocused is true while a text field of the view (filter, prompt) has focus: the root
 	// then sends it every key except ctrl+c, so typing never switches views or quits.
 	InputFocused() bool
+	// Focus tells the view it is now on screen (at start for the first view, then on every
+	// switch to it); it returns what to resume at once, e.g. a Poller's poll, or nil.
+	Focus() tea.Cmd
+	// Blur tells the view it left the screen: it stops polling (Poller.Blur) until Focus.
+	Blur()
 }
 
 // Logger returns c.Log, or a no-op logger when it is nil, so views can log unconditionally.

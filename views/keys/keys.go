@@ -99,6 +99,13 @@ func (m *Model) SetSize(width, height int) {
 // InputFocused is true while the filter field is open.
 func (m *Model) InputFocused() bool { return m.filter.Active() }
 
+// Focus has nothing to resume: the view polls nothing, and its live watch keeps the directory
+// current while hidden so it is right when shown again.
+func (m *Model) Focus() tea.Cmd { return nil }
+
+// Blur leaves the live watch running, for the same reason.
+func (m *Model) Blur() {}
+
 // listHeight is the number of rows on screen: the title, column header and status line take 3.
 func (m *Model) listHeight() int { return max(1, m.height-3) }
 

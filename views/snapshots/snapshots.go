@@ -29,6 +29,12 @@ func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
 // InputFocused is false: the placeholder has no text field.
 func (m *Model) InputFocused() bool { return false }
 
+// Focus has nothing to resume: the placeholder polls nothing.
+func (m *Model) Focus() tea.Cmd { return nil }
+
+// Blur has nothing to pause.
+func (m *Model) Blur() {}
+
 // Update ignores everything for now.
 func (m *Model) Update(tea.Msg) (common.Component, tea.Cmd) { return m, nil }
 

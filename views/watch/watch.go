@@ -79,6 +79,13 @@ func (m *Model) SetSize(width, height int) {
 // InputFocused is false: the view has no text field.
 func (m *Model) InputFocused() bool { return false }
 
+// Focus has nothing to resume: the view polls nothing, and the watch keeps streaming while the
+// view is hidden (pausing is the user's choice, with its own key).
+func (m *Model) Focus() tea.Cmd { return nil }
+
+// Blur leaves the watch running, for the same reason.
+func (m *Model) Blur() {}
+
 // Update starts watches, applies their batches and handles the view's keys. It never blocks:
 // waiting for events happens in nextCmd.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
@@ -271,8 +278,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if !m.watched {
 		return nil
 	}
-	k := m.common.Keys.Watch
-	return []key.Binding{k.Pause, k.Clear, k.Bottom}
+	return m.common.Keys.Watch.ShortHelp()
 }
 
 // FullHelp groups the bindings that work now for the help overlay.
@@ -280,6 +286,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if !m.watched {
 		return nil
 	}
-	k := m.common.Keys.Watch
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Pause, k.Clear}}
+	return m.common.Keys.Watch.FullHelp()
 }
