@@ -54,8 +54,11 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	writes := map[string]func() error{
-		"put":           func() error { _, err := c.Put(ctx, "/k", []byte("v"), cluster.PutOptions{}); return err },
-		"create":        func() error { _, err := c.Put(ctx, "/k", []byte("v"), cluster.PutOptions{CreateOnly: true}); return err },
+		"put": func() error { _, err := c.Put(ctx, "/k", []byte("v"), cluster.PutOptions{}); return err },
+		"create": func() error {
+			_, err := c.Put(ctx, "/k", []byte("v"), cluster.PutOptions{CreateOnly: true})
+			return err
+		},
 		"delete":        func() error { _, err := c.Delete(ctx, "/k", 7); return err },
 		"delete-prefix": func() error { _, _, err := c.DeletePrefix(ctx, "/k/"); return err },
 		"lease-grant":   func() error { _, err := c.GrantLease(ctx, time.Minute); return err },
