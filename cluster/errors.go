@@ -188,7 +188,7 @@ func tlsCause(addr string, err error) string {
 	var verr *tls.CertificateVerificationError
 	msg := err.Error()
 	switch {
-	case errors.As(err, &unknown) || strings.Contains(msg, "unknown authority"):
+	case errors.As(err, &unknown):
 		return fmt.Sprintf("certificate signed by unknown authority at %s: check --cacert", addr)
 	case errors.As(err, &host):
 		return fmt.Sprintf("the certificate of %s is not valid for that name: %v", addr, host.Error())
@@ -198,6 +198,7 @@ func tlsCause(addr string, err error) string {
 		return fmt.Sprintf("cannot verify the certificate of %s: %v", addr, verr.Err)
 	case errors.As(err, &rec):
 		return addr + " does not speak TLS: use an http:// endpoint and drop the TLS flags"
+	// The server's TLS alert reaches a client only as text: crypto/tls's alert type is unexported.
 	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate"):
 		return fmt.Sprintf("%s rejected our client certificate (or none was sent): check --cert and --key", addr)
 	}
