@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.etcd.io/etcd/api/v3/mvccpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 )
@@ -22,7 +23,7 @@ var ErrReadOnly = errors.New("read-only session: writes are disabled (started wi
 var ErrExists = errors.New("the key already exists")
 
 // ErrNotFound is returned when the key (or lease) asked for is not there.
-var ErrNotFound = errors.New("no such key")
+var ErrNotFound = errors.New("not found")
 
 // Option configures a Client at Connect.
 type Option func(*Client)
@@ -122,7 +123,11 @@ func (c *Client) Put(ctx context.Context, key string, value []byte, opts PutOpti
 			}
 			return resp.Header.GetRevision(), nil
 		}
-		resp, err := c.c.Txn(ctx).If(cmp).Then(put).Else(clientv3.OpGet(key)).Commit()
+		txn := c.c.Txn(ctx).If(cmp).Then(put)
+		if !opts.CreateOnly {
+			txn = txn.Else(clientv3.OpGet(key)) // the conflict shows what the key became
+		}
+		resp, err := txn.Commit()
 		if err != nil {
 			return 0, Explain(err)
 		}
@@ -211,6 +216,21 @@ func (c *Client) RevokeLease(ctx context.Context, id int64) (int64, error) {
 		}
 		return resp.Header.GetRevision(), nil
 	})
+}
+
+// LeaseTTL returns the time left on lease id (a read: allowed in read-only mode), or ErrNotFound
+// when it expired or was revoked.
+func (c *Client) LeaseTTL(ctx context.Context, id int64) (time.Duration, error) {
+	ctx, cancel := c.ctx(ctx)
+	defer cancel()
+	resp, err := c.c.TimeToLive(ctx, clientv3.LeaseID(id))
+	if errors.Is(err, rpctypes.ErrLeaseNotFound) || err == nil && resp.TTL < 0 {
+		return 0, fmt.Errorf("%s: %w", leaseTarget(id), ErrNotFound)
+	}
+	if err != nil {
+		return 0, Explain(err)
+	}
+	return time.Duration(resp.TTL) * time.Second, nil
 }
 
 // write is the one gate of every write: the read-only refusal before any RPC, the command timeout

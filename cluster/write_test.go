@@ -109,7 +109,7 @@ func TestDeleteCompareAndSwapAndPrefix(t *testing.T) {
 func TestLeaseGrantKeepAndRevoke(t *testing.T) {
 	c, _ := writeClient(t)
 	ctx := context.Background()
-	id, err := c.GrantLease(ctx, 1500*time.Millisecond)
+	id, err := c.GrantLease(ctx, 59500*time.Millisecond)
 	if err != nil || id == 0 {
 		t.Fatalf("grant = %x, %v", id, err)
 	}
@@ -123,6 +123,9 @@ func TestLeaseGrantKeepAndRevoke(t *testing.T) {
 	if kv, err := c.Get(ctx, "/l", 0); err != nil || kv.Lease != id || string(kv.Value) != "v2" {
 		t.Fatalf("after a keep-lease edit: %+v, %v; want lease %x", kv, err, id)
 	}
+	if left, err := c.LeaseTTL(ctx, id); err != nil || left < 50*time.Second || left > 60*time.Second {
+		t.Fatalf("lease TTL = %v, %v; want 60s rounded up from 59.5s, less the time passed", left, err)
+	}
 	if _, err := c.Put(ctx, "/l", []byte("v3"), cluster.PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +138,9 @@ func TestLeaseGrantKeepAndRevoke(t *testing.T) {
 	}
 	if _, err := c.Get(ctx, "/l2", 0); !errors.Is(err, cluster.ErrNotFound) {
 		t.Fatalf("key of a revoked lease: err = %v, want ErrNotFound", err)
+	}
+	if _, err := c.LeaseTTL(ctx, id); !errors.Is(err, cluster.ErrNotFound) {
+		t.Fatalf("TTL of a revoked lease: err = %v, want ErrNotFound", err)
 	}
 	if _, err := c.Put(ctx, "/nokey", []byte("x"), cluster.PutOptions{KeepLease: true}); err == nil {
 		t.Fatal("keep-lease on a missing key succeeded")
