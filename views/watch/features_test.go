@@ -26,7 +26,7 @@ func TestFilterAlertExport(t *testing.T) {
 	put(t, c, "/f/app/a", "hello")
 	put(t, c, "/f/db/b", "needle in value")
 	put(t, c, "/f/app/c", "x")
-	if _, err := c.Etcd().Delete(context.Background(), "/f/app/a"); err != nil {
+	if _, err := etcd(t, c).Delete(context.Background(), "/f/app/a"); err != nil {
 		t.Fatal(err)
 	}
 	d.until("four events", d.rowCount(4))

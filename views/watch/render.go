@@ -153,7 +153,7 @@ func (m *Model) titleLine() string {
 func (m *Model) stateLabel() string {
 	st := m.common.Styles
 	switch {
-	case m.common.Client == nil:
+	case m.common.Session == nil:
 		return st.Muted.Render("not connected")
 	case m.w == nil:
 		return st.Error.Render("stopped")
@@ -187,7 +187,7 @@ func keyName(b key.Binding) string {
 // emptyText is what the list shows when no row does.
 func (m *Model) emptyText() string {
 	switch {
-	case m.common.Client == nil:
+	case m.common.Session == nil:
 		return "not connected: nothing to watch"
 	case m.w == nil && m.buf.total == 0:
 		return "the watch has stopped"

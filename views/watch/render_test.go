@@ -85,7 +85,7 @@ func TestGoldenWatch(t *testing.T) {
 				put(t, c, "/outside", "x")
 				put(t, c, "/registry/bad\xffname", "\x00\x01\x02binary")
 				put(t, c, "/registry/events/default/"+strings.Repeat("a-very-long-event-name-", 5), "e")
-				c.Etcd().Delete(context.Background(), "/registry/pods/default/web-1")
+				etcd(t, c).Delete(context.Background(), "/registry/pods/default/web-1")
 				put(t, c, "/registry/configmaps/kube-system/cm", "line one\nline two changed\nline three")
 			}, d.rowCount(8)},
 			{"scrolled_paused", func() { d.Press("k", "k", "space") }, d.contains("paused with 0 waiting")},

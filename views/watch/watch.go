@@ -18,7 +18,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
-	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -68,8 +67,10 @@ type Model struct {
 
 var _ common.Component = (*Model)(nil)
 
-// watchBatchMsg carries what one Next call returned for the watch of generation gen.
+// watchBatchMsg carries what one Next call returned for the watch of generation gen in the
+// session sid.
 type watchBatchMsg struct {
+	sid     uint64
 	gen     int
 	batch   cluster.Batch
 	lastRev int64
@@ -79,13 +80,11 @@ type watchBatchMsg struct {
 // tickMsg refreshes the events/s figure once a second while a watch runs.
 type tickMsg struct{ gen int }
 
-// New builds the Watch view with nothing watched. Without a keymap in c it uses the default one.
+// New builds the Watch view with nothing watched; opening it so watches every key (Focus).
 func New(c common.Common) *Model {
-	if c.Keys == nil {
-		c.Keys = keymap.DefaultKeyMap() // the view's hints and keys read it
-	}
+	c = c.Defaults() // the view's hints and keys read the keymap even in tests without one
 	m := &Model{common: c, now: time.Now, flt: allEvents(), list: list{follow: true}}
-	m.buf = newBuffer(c.WatchBufferSize, c.WatchBufferBytes)
+	m.buf = m.newBuffer()
 	m.prompt = common.NewPrompt(c.Styles, "/", "substring of the key (R: regular expression, V: values too)")
 	return m
 }
@@ -106,6 +105,24 @@ func (m *Model) SetSize(width, height int) {
 // InputFocused is true while the filter is being typed.
 func (m *Model) InputFocused() bool { return m.prompt.Active() }
 
+// Focus starts watching every key when the view is opened with nothing chosen; otherwise there
+// is nothing to resume: the watch keeps streaming while the view is hidden (pausing is the
+// user's choice, with its own key), so the totals stay exact.
+func (m *Model) Focus() tea.Cmd {
+	if m.watched || m.common.Session == nil {
+		return nil
+	}
+	return m.start("", 0)
+}
+
+// Blur leaves the watch running, for the same reason.
+func (m *Model) Blur() {}
+
+// newBuffer is an empty buffer with the configured bounds.
+func (m *Model) newBuffer() *buffer {
+	return newBuffer(m.common.Settings.WatchBufferSize, m.common.Settings.WatchBufferBytes)
+}
+
 // Update starts watches, applies their batches and handles the view's keys. It never blocks:
 // waiting for events happens in nextCmd.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
@@ -113,8 +130,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case common.WatchMsg:
 		return m, m.start(msg.Prefix, msg.Rev)
 	case watchBatchMsg:
-		if msg.gen != m.gen || m.w == nil {
-			return m, nil // a replaced watch's last batch
+		if msg.sid != m.common.SessionID() || msg.gen != m.gen || m.w == nil {
+			return m, nil // a replaced watch's (or an ended session's) last batch
 		}
 		m.pulling = false
 		return m, m.apply(msg)
@@ -155,19 +172,19 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 func (m *Model) start(prefix string, rev int64) tea.Cmd {
 	closeOld := m.stop()
 	m.prefix, m.startRev, m.watched = prefix, rev, true
-	m.buf = newBuffer(m.common.WatchBufferSize, m.common.WatchBufferBytes)
+	m.buf = m.newBuffer()
 	m.vis = visible{}
 	m.list = list{follow: true}
 	m.paused, m.state, m.liveRev, m.rate = false, nil, 0, meter{}
-	c := m.common.Client
-	if c == nil {
+	s := m.common.Session
+	if s == nil {
 		return closeOld
 	}
-	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.ctx, m.cancel = context.WithCancel(s.Context())
 	// Values and previous values are kept (within the buffer's byte budget) for the preview, the
 	// selected row's value and diff, and the export; the channel stays small since the view
 	// drains it all the time.
-	m.w = c.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, StartRev: rev, Buffer: watchChannel,
+	m.w = s.Client.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, StartRev: rev, Buffer: watchChannel,
 		PrevKV: true, ContinueAfterCompaction: true, IdleProgress: idleProgress})
 	return tea.Batch(closeOld, m.next(), m.tick())
 }
@@ -194,15 +211,15 @@ func (m *Model) next() tea.Cmd {
 		return nil
 	}
 	m.pulling = true
-	return nextCmd(m.ctx, m.w, m.gen)
+	return nextCmd(m.ctx, m.w, m.common.SessionID(), m.gen)
 }
 
 // nextCmd takes its inputs as arguments: the command runs in its own goroutine and must not
 // read the model.
-func nextCmd(ctx context.Context, w *cluster.Watch, gen int) tea.Cmd {
+func nextCmd(ctx context.Context, w *cluster.Watch, sid uint64, gen int) tea.Cmd {
 	return func() tea.Msg {
 		b, err := w.Next(ctx, batchSize)
-		return watchBatchMsg{gen: gen, batch: b, lastRev: w.LastRev(), err: err}
+		return watchBatchMsg{sid: sid, gen: gen, batch: b, lastRev: w.LastRev(), err: err}
 	}
 }
 

@@ -12,8 +12,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -35,8 +37,13 @@ func testView(t *testing.T, w, h, count int) (*Model, *cluster.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Client: c,
-		WatchBufferSize: count})
+	st := config.Defaults()
+	if count > 0 {
+		st.WatchBufferSize = count
+	}
+	s := cluster.NewSession(context.Background(), c, "test", nil)
+	t.Cleanup(s.End)
+	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st})
 	v.now = func() time.Time { return testClock }
 	v.exportDir = t.TempDir()
 	t.Cleanup(func() {
@@ -136,7 +143,7 @@ func (m *Model) rowsText() []string {
 
 func put(t *testing.T, c *cluster.Client, k, v string) int64 {
 	t.Helper()
-	resp, err := c.Etcd().Put(context.Background(), k, v)
+	resp, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), k, v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +159,7 @@ func TestEventsInOrder(t *testing.T) {
 	r1 := put(t, c, "/a/one", "12345")
 	put(t, c, "/b/other", "x")
 	r3 := put(t, c, "/a/two\x01", strings.Repeat("y", 2048))
-	resp, err := c.Etcd().Delete(context.Background(), "/a/one")
+	resp, err := etcd(t, c).Delete(context.Background(), "/a/one")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +260,7 @@ func TestCompactionPastStart(t *testing.T) {
 		put(t, c, fmt.Sprintf("/cp/k%02d", i), "v")
 	}
 	compactAt := start + 6
-	if _, err := c.Etcd().Compact(context.Background(), compactAt); err != nil {
+	if _, err := etcd(t, c).Compact(context.Background(), compactAt); err != nil {
 		t.Fatal(err)
 	}
 	d.watch("/cp/", start)
@@ -332,3 +339,6 @@ func TestNotWatching(t *testing.T) {
 		t.Fatalf("without a client:\n%s", s)
 	}
 }
+
+// etcd is a clientv3 client of the member c talks to, for writing as another client would.
+func etcd(t *testing.T, c *cluster.Client) *clientv3.Client { return nodetest.Client(t, c.Endpoints()) }
