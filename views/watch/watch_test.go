@@ -342,3 +342,17 @@ func TestNotWatching(t *testing.T) {
 
 // etcd is a clientv3 client of the member c talks to, for writing as another client would.
 func etcd(t *testing.T, c *cluster.Client) *clientv3.Client { return nodetest.Client(t, c.Endpoints()) }
+
+// TestFocusWatchesEveryKey: opening the view with nothing chosen watches the whole keyspace.
+func TestFocusWatchesEveryKey(t *testing.T) {
+	m, c := testView(t, 80, 24, 0)
+	d := newDriver(t, m)
+	d.Run(m.Focus())
+	d.until("the watch", func() bool { return m.w != nil && m.w.LastRev() > 0 })
+	put(t, c, "/one", "1")
+	put(t, c, "other", "2")
+	d.until("two events", d.rowCount(2))
+	if !d.contains("Watch  every key")() || m.Focus() != nil {
+		t.Fatalf("after Focus:\n%s", ansi.Strip(m.View()))
+	}
+}
