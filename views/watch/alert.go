@@ -1,6 +1,12 @@
 package watch
 
-import "time"
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/views/common"
+)
 
 // bellInterval is the least time between two bells of one alert.
 const bellInterval = time.Second
@@ -24,4 +30,22 @@ func (a *alert) observe(e *entry, now time.Time) (ring bool) {
 		return true
 	}
 	return false
+}
+
+// toggleAlert sets an alert from the current filter, or clears the one set.
+func (m *Model) toggleAlert() tea.Cmd {
+	if m.alert != nil {
+		m.alert = nil
+		return tea.Batch(common.Cmd(common.AlertMsg{}), common.Flash(common.FlashInfo, "alert cleared"))
+	}
+	if !m.flt.active() {
+		return common.Flash(common.FlashWarn, "set a filter first (/): the alert rings for the events it matches")
+	}
+	m.alert = &alert{f: m.flt}
+	return tea.Batch(m.alertCmd(), common.Flash(common.FlashInfo, "alert set: "+m.flt.String()))
+}
+
+// alertCmd tells the root the alert's count for the status bar.
+func (m *Model) alertCmd() tea.Cmd {
+	return common.Cmd(common.AlertMsg{Count: m.alert.count, Rule: m.alert.f.String()})
 }

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/common"
 )
 
 // exportedMsg reports an export: the file written and how many events it holds.
@@ -60,4 +61,18 @@ func writeExport(dir string, evs []cluster.Event, now time.Time) (string, error)
 		}
 		return path, nil
 	}
+}
+
+// export writes the rows shown (every event when no filter is set) to a file.
+func (m *Model) export() tea.Cmd {
+	var evs []cluster.Event
+	for i := range m.rows() {
+		if e := m.buf.bySeq(m.vis.at(i)); e != nil && !e.isNote() {
+			evs = append(evs, e.ev)
+		}
+	}
+	if len(evs) == 0 {
+		return common.Flash(common.FlashWarn, "nothing to export: no event shown")
+	}
+	return exportCmd(m.exportDir, evs, m.now())
 }
