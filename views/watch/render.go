@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
@@ -126,37 +125,42 @@ func (m *Model) label() string {
 }
 
 // titleLine is " Watch  <prefix>" on the left; the exact total, the rate, the dropped count
-// and the watch's state on the right (the right side wins when space is short).
+// and the watch's state on the right. On a narrow terminal the rate goes and the state is
+// shortened, so the total always shows.
 func (m *Model) titleLine() string {
 	st := m.common.Styles
-	left := " " + st.Title.Render("Watch")
 	if !m.watched {
-		return left
+		return st.TitleLine(m.width, "Watch", "", "")
 	}
-	left += "  " + m.label()
+	subject := m.label()
 	if m.startRev > 0 {
-		left += " from rev " + strconv.FormatInt(m.startRev, 10)
+		subject += " from rev " + strconv.FormatInt(m.startRev, 10)
 	}
-	right := fmt.Sprintf("%s · %s/s · %s dropped · ", common.Plural(int(m.buf.total), "event"),
-		common.Thousands(m.rate.rate(m.now())), common.Thousands(m.buf.dropped))
-	right = st.Muted.Render(right) + m.stateLabel() + " "
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		left = common.Pad(left, max(m.width-lipgloss.Width(right)-1, 0))
-		gap = 1
+	total := common.Plural(int(m.buf.total), "event")
+	dropped := common.Thousands(m.buf.dropped) + " dropped"
+	right := st.Muted.Render(fmt.Sprintf("%s · %s/s · %s · ", total, common.Thousands(m.rate.rate(m.now())), dropped)) +
+		m.stateLabel(false)
+	if lipgloss.Width(right) > m.width-minTitleSubject {
+		right = st.Muted.Render(total+" · "+dropped+" · ") + m.stateLabel(true)
 	}
-	return left + strings.Repeat(" ", gap) + right
+	return st.TitleLine(m.width, "Watch", subject, right)
 }
 
+// minTitleSubject is the room the title keeps for " Watch  <prefix>" before it shortens the
+// right part.
+const minTitleSubject = 20
+
 // stateLabel is the watch's state for the title: live at rev N, reconnecting, paused with M
-// waiting, stopped.
-func (m *Model) stateLabel() string {
+// waiting, stopped; short drops the words that are not numbers.
+func (m *Model) stateLabel(short bool) string {
 	st := m.common.Styles
 	switch {
 	case m.common.Session == nil:
 		return st.Muted.Render("not connected")
 	case m.w == nil:
 		return st.Error.Render("stopped")
+	case m.paused && short:
+		return st.Warning.Render("paused +" + common.Thousands(m.waiting()))
 	case m.paused:
 		return st.Warning.Render("paused with " + common.Thousands(m.waiting()) + " waiting")
 	case m.state != nil && m.state.Kind == cluster.StateReconnecting:
@@ -164,24 +168,18 @@ func (m *Model) stateLabel() string {
 	case m.liveRev == 0:
 		return st.Muted.Render("starting")
 	}
+	if short {
+		return st.Muted.Render("rev " + strconv.FormatInt(m.liveRev, 10))
+	}
 	return st.Muted.Render("live at rev " + strconv.FormatInt(m.liveRev, 10))
 }
 
 // startHint says how to start a watch, naming the Keys view's watch key as configured.
 func (m *Model) startHint() string {
-	if k := keyName(m.common.Keys.Keys.Watch); k != "" {
+	if k := common.KeyName(m.common.Keys.Keys.Watch); k != "" {
 		return "nothing watched yet: press " + k + " in the Keys view or type :watch <prefix> [--rev N]"
 	}
 	return "nothing watched yet: type :watch <prefix> [--rev N]"
-}
-
-// keyName is the binding's keys as help shows them, or "" when unbound or disabled, so hints
-// never name a key that does nothing.
-func keyName(b key.Binding) string {
-	if !b.Enabled() {
-		return ""
-	}
-	return b.Help().Key
 }
 
 // emptyText is what the list shows when no row does.
@@ -211,14 +209,14 @@ func (m *Model) statusLine() string {
 	}
 	if m.paused {
 		p := "PAUSED: events keep arriving into the buffer"
-		if k := keyName(m.common.Keys.Watch.Pause); k != "" {
+		if k := common.KeyName(m.common.Keys.Watch.Pause); k != "" {
 			p += "; " + k + " resumes"
 		}
 		parts = append(parts, st.Warning.Render(p))
 	}
 	if !m.list.follow && m.rows() > 0 {
 		p := "scrolled"
-		if k := keyName(m.common.Keys.Watch.Bottom); k != "" {
+		if k := common.KeyName(m.common.Keys.Watch.Bottom); k != "" {
 			p += ": " + k + " follows the newest"
 		}
 		parts = append(parts, p)

@@ -106,3 +106,28 @@ func TestGoldenWatch(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleKeepsTotal: at 80 columns with large figures the title shortens its state but
+// always shows the exact total, which end-to-end tests read.
+func TestTitleKeepsTotal(t *testing.T) {
+	// A session without a client: the title only asks whether there is one.
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(),
+		Session: cluster.NewSession(context.Background(), nil, "test", nil)})
+	m.SetSize(80, 24)
+	m.watched, m.prefix = true, "/registry/pods/"
+	m.buf.total, m.buf.dropped, m.liveRev = 612345, 512345, 60001
+	m.w = &cluster.Watch{} // running, as far as the title is concerned
+	defer func() { m.w = nil }()
+	m.paused, m.pauseTotal = true, 612345-123456
+	title := ansi.Strip(m.titleLine())
+	for _, w := range []string{"Watch", "612,345 events", "512,345 dropped", "paused +123,456"} {
+		if !strings.Contains(title, w) {
+			t.Errorf("title %q lacks %q", title, w)
+		}
+	}
+	m.paused = false
+	m.SetSize(120, 24)
+	if title := ansi.Strip(m.titleLine()); !strings.Contains(title, "612,345 events · 0/s · 512,345 dropped · live at rev 60001") {
+		t.Errorf("wide title %q", title)
+	}
+}
