@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -29,7 +30,7 @@ func BenchmarkApplyAndRender(b *testing.B) {
 				ValueSize: 100, Rev: rev, HasPrev: true, PrevValue: value}
 		}
 	}
-	for range DefaultBufferCount / batchSize { // start full
+	for range config.DefaultWatchBufferSize / batchSize { // start full
 		fill()
 		m.apply(watchBatchMsg{gen: m.gen, batch: cluster.Batch{Events: batch}, lastRev: rev})
 	}
@@ -41,7 +42,7 @@ func BenchmarkApplyAndRender(b *testing.B) {
 		_ = m.View()
 	}
 	b.ReportMetric(float64(b.N*batchSize)/time.Since(start).Seconds(), "events/s")
-	if m.buf.len() != DefaultBufferCount {
+	if m.buf.len() != config.DefaultWatchBufferSize {
 		b.Fatalf("buffer holds %d", m.buf.len())
 	}
 }

@@ -5,12 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/etcdeck/etcdeck/cluster"
-)
-
-// Default bounds of the event buffer: the config file's watch-buffer-size and watch-buffer-bytes.
-const (
-	DefaultBufferCount       = 100_000
-	DefaultBufferBytes int64 = 256 << 20
+	"github.com/etcdeck/etcdeck/config"
 )
 
 // entry is one row of the log: an event, or a note about the watch itself (a reconnection, lost
@@ -52,10 +47,10 @@ type buffer struct {
 // newBuffer makes a buffer of at most maxCount entries and maxBytes bytes (defaults when <= 0).
 func newBuffer(maxCount int, maxBytes int64) *buffer {
 	if maxCount <= 0 {
-		maxCount = DefaultBufferCount
+		maxCount = config.DefaultWatchBufferSize
 	}
 	if maxBytes <= 0 {
-		maxBytes = DefaultBufferBytes
+		maxBytes = config.DefaultWatchBufferBytes
 	}
 	return &buffer{maxCount: maxCount, maxBytes: maxBytes}
 }
