@@ -6,11 +6,15 @@
 # timed until the screen shows it), etcdeck's CPU (busiest second and average), its peak RSS,
 # and its CPU while idle afterwards.
 #
-# Usage: scripts/watch-storm.sh [RATE [SECS]]     (defaults 10000 and 60)
-# Starts its own member (etcdeck member) on 127.0.0.1:24379 in a temporary data dir.
+# Usage: scripts/watch-storm.sh [RATE [SECS [VALUE_SIZE [BUFFER_BYTES]]]]
+#        (defaults 10000, 60, 100 and the default watch-buffer-bytes)
+# Starts its own member (etcdeck member) on 127.0.0.1:24379 in a temporary data dir; etcdeck runs
+# with its config, state and data under that dir, never yours.
 set -euo pipefail
 rate=${1:-10000}
 secs=${2:-60}
+vsize=${3:-100}
+budget=${4:-}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 go build -o "$tmp/etcdeck" .
@@ -19,6 +23,9 @@ ep=127.0.0.1:24379
 "$tmp/etcdeck" member --data-dir "$tmp/data" --listen-client-urls "http://$ep" \
   --listen-peer-urls http://127.0.0.1:24380 >"$tmp/member.log" 2>&1 &
 member=$!
+mkdir -p "$tmp/config/etcdeck"
+[ -n "$budget" ] && echo "watch-buffer-bytes: $budget" >"$tmp/config/etcdeck/config.yaml"
+env=(HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_DATA_HOME="$tmp/data" ${GOMEMLIMIT:+GOMEMLIMIT=$GOMEMLIMIT})
 sock="$tmp/tmux.sock"
 t() { tmux -S "$sock" "$@"; }
 cleanup() { t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
@@ -34,13 +41,13 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock t
 hz=$(getconf CLK_TCK)
 thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
-t new-session -d -s storm -x 120 -y 40 "$tmp/etcdeck --endpoints $ep; sleep 600"
+t new-session -d -s storm -x 120 -y 40 "env ${env[*]} $tmp/etcdeck --endpoints $ep; sleep 600"
 wait_for "leader" 30
 pid=$(pgrep -n -f "^$tmp/etcdeck --endpoints")
 t send-keys -t storm ":"; t send-keys -t storm -l "watch /storm/"; t send-keys -t storm Enter
 wait_for "live at rev" 10
 
-"$tmp/watchload" -endpoints "$ep" -prefix /storm/ -rate "$rate" -duration "${secs}s" >"$tmp/load.out" &
+"$tmp/watchload" -endpoints "$ep" -prefix /storm/ -rate "$rate" -duration "${secs}s" -value-size "$vsize" >"$tmp/load.out" &
 load=$!
 start=$(ms)
 c0=$(ticks "$pid")
