@@ -227,7 +227,7 @@ func (m *Model) statusLine() string {
 	if m.alert != nil {
 		parts = append(parts, st.Warning.Render(fmt.Sprintf("alert: %s matched", common.Thousands(m.alert.count))))
 	}
-	held := fmt.Sprintf("buffer %s of %s events, %s of %s", common.Thousands(int64(m.buf.len())),
+	held := fmt.Sprintf("buffer %s/%s rows, %s/%s", common.Thousands(int64(m.buf.len())),
 		common.Thousands(int64(m.buf.maxCount)), common.FormatSize(m.buf.bytes), common.FormatSize(m.buf.maxBytes))
 	parts = append(parts, st.Muted.Render(held))
 	return " " + strings.Join(parts, st.Muted.Render(" · "))

@@ -1,12 +1,14 @@
 package watch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -61,6 +63,10 @@ func TestNotes(t *testing.T) {
 	if got != want || m.state != nil || m.buf.total != 0 {
 		t.Fatalf("rows:\n%s\nwant:\n%s\n(state %v, %d events)", got, want, m.state, m.buf.total)
 	}
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.Ascii}
+	w.WriteString(m.View())
+	golden.RequireEqual(t, buf.Bytes())
 }
 
 // TestGoldenWatch renders the view at 80x24 and 120x40: nothing watched, events after known
