@@ -48,8 +48,11 @@ type Watch struct {
 	Pause  key.Binding
 	Clear  key.Binding
 	Filter key.Binding
-	// Detail opens or closes the selected event's value and diff under the list.
-	Detail key.Binding
+	// Detail opens or closes the selected event's value and diff under the list; ValueDown and
+	// ValueUp scroll it.
+	Detail    key.Binding
+	ValueDown key.Binding
+	ValueUp   key.Binding
 	// Values, Regexp, Puts and Deletes toggle how the filter matches: on values too, as a
 	// regular expression, and which kinds of event show.
 	Values  key.Binding
@@ -127,6 +130,8 @@ var bindings = []decl{
 	{"watch.pause", func(k *KeyMap) *key.Binding { return &k.Watch.Pause }, []string{"space"}, "space", "pause", 1, short},
 	{"watch.clear", func(k *KeyMap) *key.Binding { return &k.Watch.Clear }, []string{"c"}, "c", "clear", 1, 0},
 	{"watch.detail", func(k *KeyMap) *key.Binding { return &k.Watch.Detail }, []string{"enter"}, "enter", "value", 0, short},
+	{"watch.value-down", func(k *KeyMap) *key.Binding { return &k.Watch.ValueDown }, []string{"pgdown", "J"}, "pgdn/J", "scroll value", 0, 0},
+	{"watch.value-up", func(k *KeyMap) *key.Binding { return &k.Watch.ValueUp }, []string{"pgup", "K"}, "pgup/K", "scroll value back", 0, 0},
 	{"watch.export", func(k *KeyMap) *key.Binding { return &k.Watch.Export }, []string{"x"}, "x", "export", 1, short},
 	{"watch.alert", func(k *KeyMap) *key.Binding { return &k.Watch.Alert }, []string{"!"}, "!", "alert on filter", 1, 0},
 	{"watch.filter", func(k *KeyMap) *key.Binding { return &k.Watch.Filter }, []string{"/"}, "/", "filter", 2, short},

@@ -17,6 +17,34 @@ import (
 // value, and for a put over an existing key a diff against the previous value.
 type detail struct {
 	open bool
+	// scroll is the first line of the value shown (the event's two header lines stay put); the
+	// pane clamps it to what the value has.
+	scroll int
+}
+
+// detailHead is how many lines at the top of the pane name the event and never scroll.
+const detailHead = 2
+
+// view renders the pane's rows (height of them) for e: the header, then the value from the
+// scroll position, the last row saying how much is left below.
+func (d *detail) view(st *common.Styles, e *entry, width, height int, more string) []string {
+	lines := d.lines(st, e, width)
+	head := lines[:min(detailHead, len(lines))]
+	body := lines[len(head):]
+	rows := max(height-len(head), 0)
+	start := max(min(d.scroll, len(body)-rows), 0)
+	shown := body[start:min(start+rows, len(body))]
+	out := append([]string{}, head...)
+	if start > 0 && len(shown) > 0 {
+		// The first row says what is above, in place of a line of the value.
+		out = append(out, st.Muted.Render(fmt.Sprintf("… %d lines above", start+1)))
+		shown = shown[1:]
+	}
+	if left := len(body) - start - rows; left > 0 && len(shown) > 0 {
+		shown = shown[:len(shown)-1]
+		return append(append(out, shown...), st.Muted.Render(fmt.Sprintf("… %d more lines%s", left+1, more)))
+	}
+	return append(out, shown...)
 }
 
 // lines renders e for a pane width wide: every line, the caller cuts what does not fit.

@@ -21,11 +21,17 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.move(1)
 	case key.Matches(msg, k.Top):
 		m.list.top(n, h)
+		m.detail.scroll = 0
 	case key.Matches(msg, k.Bottom):
 		m.list.bottom(n, h)
+		m.detail.scroll = 0
 	case key.Matches(msg, k.Detail):
-		m.detail.open = !m.detail.open
+		m.detail.open, m.detail.scroll = !m.detail.open, 0
 		m.scroll()
+	case key.Matches(msg, k.ValueDown):
+		m.detail.scroll += max(m.detailHeight()/2, 1)
+	case key.Matches(msg, k.ValueUp):
+		m.detail.scroll = max(m.detail.scroll-max(m.detailHeight()/2, 1), 0)
 	case key.Matches(msg, k.Clear):
 		m.buf.clear()
 		m.vis = visible{}
@@ -62,7 +68,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // move moves the cursor by delta rows; moving up leaves follow mode.
-func (m *Model) move(delta int) { m.list.move(delta, m.rows(), m.listHeight()) }
+func (m *Model) move(delta int) {
+	m.list.move(delta, m.rows(), m.listHeight())
+	m.detail.scroll = 0 // another event: its value from the top
+}
 
 // scroll keeps the cursor on screen, and on the newest row while following.
 func (m *Model) scroll() { m.list.scroll(m.rows(), m.listHeight()) }

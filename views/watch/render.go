@@ -59,13 +59,13 @@ func (m *Model) View() string {
 	}
 	if dh := m.detailHeight(); dh > 0 {
 		b.WriteString(st.Muted.Render(strings.Repeat("─", m.width)) + "\n")
-		lines := m.detail.lines(st, m.selected(), m.width-1)
+		more := ""
+		if k := common.KeyName(m.common.Keys.Watch.ValueDown); k != "" {
+			more = " · " + k + " scrolls"
+		}
+		lines := m.detail.view(st, m.selected(), m.width-1, dh-1, more)
 		for i := range dh - 1 {
 			if i < len(lines) {
-				if i == dh-2 && len(lines) > dh-1 {
-					b.WriteString(" " + st.Muted.Render(fmt.Sprintf("… %d more lines", len(lines)-i)) + "\n")
-					continue
-				}
 				b.WriteString(" " + common.Pad(lines[i], m.width-1))
 			}
 			b.WriteString("\n")
