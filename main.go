@@ -21,6 +21,8 @@ func run(args []string) int {
 		switch args[0] {
 		case "member":
 			return runMember(args[1:])
+		case "snapshot":
+			return runSnapshot(args[1:])
 		}
 	}
 	return runConsole(args)
