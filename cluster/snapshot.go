@@ -228,33 +228,68 @@ func (c *Client) streamSnapshot(ctx context.Context, src snapshotSource, w io.Wr
 			progress(SaveProgress{Endpoint: src.endpoint, Bytes: n, Total: src.dbSize, Elapsed: time.Since(start)})
 		}
 	}
-	th := newTrailerHash()
-	var n int64
+	// Receiving, writing and hashing run in their own goroutines, so the network, the disk and
+	// the CPU overlap (the client library overlaps the first two through an io.Pipe). The
+	// channels bound what is held to 2 × 64 chunks of 32 KiB; chunks are never modified.
+	toWrite, toHash := make(chan []byte, 64), make(chan []byte, 64)
+	var recvErr error
 	var version string
-	for {
-		resp, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
+	go func() {
+		defer close(toWrite)
+		defer close(toHash)
+		for {
+			resp, err := stream.Recv()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					recvErr = err
+				}
+				return
+			}
+			version = resp.Version
+			for _, ch := range []chan []byte{toWrite, toHash} {
+				select {
+				case ch <- resp.Blob:
+				case <-sctx.Done():
+					return
+				}
+			}
 		}
-		if err != nil {
-			return n, version, saveError(ctx, err, timeout)
+	}()
+	hashOK := make(chan bool, 1)
+	go func() {
+		th := newTrailerHash()
+		for blob := range toHash {
+			th.Write(blob)
 		}
-		version = resp.Version
-		if _, err := w.Write(resp.Blob); err != nil {
+		hashOK <- th.ok()
+	}()
+	var n int64
+	for blob := range toWrite {
+		if _, err := w.Write(blob); err != nil {
+			cancel()
+			for range toWrite {
+			}
+			<-hashOK
 			return n, version, fmt.Errorf("write snapshot: %w", err)
 		}
-		th.Write(resp.Blob)
-		n += int64(len(resp.Blob))
+		n += int64(len(blob))
 		if t := time.Now(); t.Sub(lastReport) >= progressEvery {
 			lastReport = t
 			report(n)
 		}
 	}
+	hashGood := <-hashOK
+	if recvErr != nil {
+		return n, version, saveError(ctx, recvErr, timeout)
+	}
+	if ctx.Err() != nil {
+		return n, version, saveError(ctx, ctx.Err(), timeout)
+	}
 	report(n)
 	if !HasSHA256Trailer(n) {
 		return n, version, fmt.Errorf("the stream ended after %d bytes without etcd's sha256 checksum: incomplete snapshot", n)
 	}
-	if !th.ok() {
+	if !hashGood {
 		return n, version, errors.New("sha256 mismatch: the snapshot was damaged in transit")
 	}
 	return n, version, nil
