@@ -27,9 +27,12 @@ type cachedStatus struct {
 }
 
 // OpenStatusCache loads the cache kept in file; a missing or unreadable file is an empty cache
-// (it is only a cache).
+// (it is only a cache), and file "" keeps it in memory only.
 func OpenStatusCache(file string) *StatusCache {
 	c := &StatusCache{file: file, entries: map[string]cachedStatus{}}
+	if file == "" {
+		return c
+	}
 	if data, err := os.ReadFile(file); err == nil {
 		json.Unmarshal(data, &c.entries)
 	}
@@ -97,7 +100,7 @@ func (c *StatusCache) Save() error {
 			c.dirty = true
 		}
 	}
-	if !c.dirty {
+	if !c.dirty || c.file == "" {
 		return nil
 	}
 	data, err := json.Marshal(c.entries)
