@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
@@ -23,11 +21,7 @@ func TestSnapshotSaveHeadless(t *testing.T) {
 	m := nodetest.Start(t)
 	ep := m.Endpoints()[0]
 	dir := filepath.Join(t.TempDir(), "backups")
-	cli, err := clientv3.New(clientv3.Config{Endpoints: m.Endpoints(), DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := nodetest.Client(t, m.Endpoints())
 	for i := range 10 {
 		if _, err := cli.Put(context.Background(), fmt.Sprintf("/k/%d", i), "v"); err != nil {
 			t.Fatal(err)

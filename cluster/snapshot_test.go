@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -23,11 +21,7 @@ import (
 // seed writes n keys of size bytes under prefix straight through clientv3 (test set-up only).
 func seed(t testing.TB, endpoints []string, prefix string, n, size int) {
 	t.Helper()
-	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := nodetest.Client(t, endpoints)
 	val := strings.Repeat("v", size)
 	for i := 0; i < n; i++ {
 		if _, err := cli.Put(context.Background(), fmt.Sprintf("%s%06d", prefix, i), val); err != nil {
