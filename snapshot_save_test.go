@@ -151,7 +151,7 @@ func TestSnapshotSavePermissionDenied(t *testing.T) {
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(home, "state"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "ETCDCTL_ENDPOINTS=")
 	if os.Geteuid() == 0 {
 		// nobody must reach the binary and its state dir, and must not own the backup dir.
-		for _, d := range []string{filepath.Dir(bin), filepath.Dir(dir)} {
+		for _, d := range []string{filepath.Dir(bin), filepath.Dir(filepath.Dir(dir)), filepath.Dir(dir)} {
 			os.Chmod(d, 0o755)
 		}
 		os.Chmod(home, 0o777)
