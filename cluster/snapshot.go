@@ -101,7 +101,8 @@ func (c *Client) SaveSnapshot(ctx context.Context, opt SaveOptions) (res SaveRes
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return res, fmt.Errorf("create backup directory: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".etcdeck-partial-*.tmp")
+	removeStalePartials(dir, time.Now())
+	tmp, err := os.CreateTemp(dir, partialPattern)
 	if err != nil {
 		return res, fmt.Errorf("create snapshot file: %w", err)
 	}

@@ -107,6 +107,23 @@ func TestSaveSnapshot(t *testing.T) {
 		t.Errorf("backup dir holds %v after the refused save", names)
 	}
 
+	// A partial file left by a save that was killed is removed by the next save once stale; a
+	// fresh one (another save running) is left alone.
+	stale, fresh := filepath.Join(dir, ".etcdeck-partial-1.tmp"), filepath.Join(dir, ".etcdeck-partial-2.tmp")
+	os.WriteFile(stale, []byte("half"), 0o600)
+	os.WriteFile(fresh, []byte("half"), 0o600)
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	if _, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("a stale partial file was kept")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("a fresh partial file (a save running) was removed")
+	}
+
 	// --output writes exactly that file.
 	out := filepath.Join(t.TempDir(), "exact.db")
 	res2, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Output: out})
