@@ -43,6 +43,7 @@ type SaveOptions struct {
 // the save started (the stream is that plus a 32-byte checksum), 0 if unknown.
 type SaveProgress struct {
 	Endpoint string
+	Role     string // "follower", "leader" or "learner", as in SaveResult
 	Bytes    int64
 	Total    int64
 	Elapsed  time.Duration
@@ -227,7 +228,7 @@ func (c *Client) streamSnapshot(ctx context.Context, src snapshotSource, w io.Wr
 	var lastReport time.Time // the first chunk is reported at once
 	report := func(n int64) {
 		if progress != nil {
-			progress(SaveProgress{Endpoint: src.endpoint, Bytes: n, Total: src.dbSize, Elapsed: time.Since(start)})
+			progress(SaveProgress{Endpoint: src.endpoint, Role: src.role, Bytes: n, Total: src.dbSize, Elapsed: time.Since(start)})
 		}
 	}
 	// Receiving, writing and hashing run in their own goroutines, so the network, the disk and
