@@ -183,8 +183,12 @@ func TestSnapshotStatusChildCrash(t *testing.T) {
 		t.Errorf("crash: %+v %v", st, err)
 	}
 	st, err = embednode.SnapshotStatusInChild(context.Background(), garbage, file)
-	if err != nil || !strings.Contains(st.Error, "printed no status") {
+	if err == nil || !strings.Contains(err.Error(), "printed no status") || st.Error != "" {
 		t.Errorf("garbage: %+v %v", st, err)
+	}
+	// The child's own error is an error, not a verdict: a directory is not a snapshot file.
+	if st, err := embednode.SnapshotStatusInChild(context.Background(), etcdeckBin, dir); err == nil || !strings.Contains(err.Error(), "is not a file") || st.Error != "" {
+		t.Errorf("directory: %+v %v", st, err)
 	}
 	if _, err := embednode.SnapshotStatusInChild(context.Background(), filepath.Join(dir, "missing"), file); err == nil {
 		t.Error("a missing executable is not an error")
