@@ -239,3 +239,51 @@ func TestSaveSnapshotDiskFull(t *testing.T) {
 		t.Errorf("failed save left %v", names)
 	}
 }
+
+// TestSaveSnapshotTLSAndAuth: the one-endpoint connection of a save carries the client's TLS
+// settings and its auth token (Snapshot needs the root role when auth is on).
+func TestSaveSnapshotTLSAndAuth(t *testing.T) {
+	certs := nodetest.NewCerts(t)
+	cfg := nodetest.Config(t, "tls")
+	cfg.ListenClientURLs[0] = strings.Replace(cfg.ListenClientURLs[0], "http://", "https://", 1)
+	cfg.CertFile, cfg.KeyFile, cfg.TrustedCAFile, cfg.ClientCertAuth = certs.ServerCert, certs.ServerKey, certs.CA, true
+	m := nodetest.StartConfig(t, cfg)
+	conf := cluster.ConnConfig{Endpoints: m.Endpoints(), CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true}
+	admin, err := connect(t, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	e := admin.Etcd()
+	for _, step := range []func() error{
+		func() error { _, err := e.UserAdd(ctx, "root", "s3cret-pw"); return err },
+		func() error { _, err := e.UserGrantRole(ctx, "root", "root"); return err },
+		func() error { _, err := e.UserAdd(ctx, "reader", "reader-pw"); return err },
+		func() error { _, err := e.AuthEnable(ctx); return err },
+	} {
+		if err := step(); err != nil {
+			t.Fatalf("enable auth: %v", err)
+		}
+	}
+	conf.User, conf.Password = "reader", "reader-pw"
+	r, err := connect(t, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := r.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("a user without the root role: %v", err)
+	}
+	if names := dirEntries(t, dir); len(names) != 0 {
+		t.Errorf("refused save left %v", names)
+	}
+	conf.User, conf.Password = "root", "s3cret-pw"
+	c, err := connect(t, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: t.TempDir()})
+	if err != nil || !cluster.HasSHA256Trailer(res.Bytes) {
+		t.Fatalf("save over TLS with auth: %+v %v", res, err)
+	}
+}
