@@ -1,0 +1,227 @@
+package cluster
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
+)
+
+// Member is one entry of the cluster's member list.
+type Member struct {
+	ID         uint64   `json:"id"`
+	Name       string   `json:"name"`
+	ClientURLs []string `json:"client_urls"`
+	PeerURLs   []string `json:"peer_urls"`
+	Learner    bool     `json:"learner"`
+}
+
+// IDString is the member ID as etcdctl prints it (hex).
+func (m Member) IDString() string { return fmt.Sprintf("%x", m.ID) }
+
+// Label names the member for people: its name, or its ID when it has none yet (added, not started).
+func (m Member) Label() string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return m.IDString()
+}
+
+// Monitor watches every member of a cluster for the Cluster view and `etcdeck diagnose`: it keeps
+// one client per member open (a dial per poll would cost more than the poll), dialled with the
+// session's TLS and credentials, and polls them concurrently. Its methods are safe for concurrent
+// use; the pure bookkeeping of what the polls saw lives in Tracker.
+type Monitor struct {
+	base *Client
+	ctx  context.Context
+	stop context.CancelFunc
+	http *http.Client
+
+	mu       sync.Mutex
+	members  []Member
+	conns    map[uint64]*memberConn
+	inflight map[uint64]chan MemberHealth
+}
+
+// memberConn is the open client to one member, keyed by the URL it was dialled with so a member
+// whose URL changes is dialled again.
+type memberConn struct {
+	mu  sync.Mutex
+	url string
+	c   *clientv3.Client
+}
+
+// NewMonitor returns a monitor of the cluster c is connected to. Its probes run under ctx (the
+// session's context): cancelling it ends them. Close releases the member clients.
+func NewMonitor(ctx context.Context, c *Client) *Monitor {
+	mctx, stop := context.WithCancel(ctx)
+	tr := &http.Transport{MaxIdleConnsPerHost: 1, IdleConnTimeout: time.Minute}
+	if c.tls != nil {
+		tr.TLSClientConfig = c.tls.Clone()
+	}
+	return &Monitor{
+		base:     c,
+		ctx:      mctx,
+		stop:     stop,
+		http:     &http.Client{Transport: tr},
+		conns:    map[uint64]*memberConn{},
+		inflight: map[uint64]chan MemberHealth{},
+	}
+}
+
+// Close stops the probes still running and closes the member clients.
+func (m *Monitor) Close() {
+	m.stop()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, mc := range m.conns {
+		mc.close()
+		delete(m.conns, id)
+	}
+	m.http.CloseIdleConnections()
+}
+
+// Members returns the member list last seen (empty before the first poll).
+func (m *Monitor) Members() []Member {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Member(nil), m.members...)
+}
+
+// listMembers asks the session's client for the member list, to start from.
+func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]Member, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp, err := m.base.c.MemberList(ctx, clientv3.WithSerializable())
+	if err != nil {
+		return nil, Explain(err)
+	}
+	return membersOf(resp.Members), nil
+}
+
+func membersOf(list []*pb.Member) []Member {
+	out := make([]Member, 0, len(list))
+	for _, mm := range list {
+		out = append(out, Member{ID: mm.ID, Name: mm.Name, Learner: mm.IsLearner,
+			ClientURLs: append([]string(nil), mm.ClientURLs...), PeerURLs: append([]string(nil), mm.PeerURLs...)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// setMembers records the member list and closes the clients of members that left it.
+func (m *Monitor) setMembers(list []Member) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.members = list
+	keep := map[uint64]bool{}
+	for _, mm := range list {
+		keep[mm.ID] = true
+	}
+	for id, mc := range m.conns {
+		if !keep[id] {
+			mc.close()
+			delete(m.conns, id)
+		}
+	}
+}
+
+// conn returns the member's connection holder, created on first use.
+func (m *Monitor) conn(id uint64) *memberConn {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mc := m.conns[id]
+	if mc == nil {
+		mc = &memberConn{}
+		m.conns[id] = mc
+	}
+	return mc
+}
+
+// client returns an open client to url, dialling it (with the session's TLS and user) the first
+// time or when the member's URL changed.
+func (m *Monitor) client(mc *memberConn, url string) (*clientv3.Client, error) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.c != nil && mc.url == url {
+		return mc.c, nil
+	}
+	if mc.c != nil {
+		mc.c.Close()
+		mc.c = nil
+	}
+	c, err := m.base.dialOne(m.ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	mc.c, mc.url = c, url
+	return c, nil
+}
+
+func (mc *memberConn) close() {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.c != nil {
+		mc.c.Close()
+		mc.c = nil
+	}
+}
+
+// dialOne opens a client to one endpoint with the same TLS, credentials and timeouts as c, for
+// the per-member clients of a Monitor.
+func (c *Client) dialOne(ctx context.Context, endpoint string) (*clientv3.Client, error) {
+	cfg := clientv3.Config{
+		Endpoints:            []string{endpoint},
+		DialTimeout:          c.conf.DialTimeout,
+		DialKeepAliveTime:    c.conf.KeepaliveTime,
+		DialKeepAliveTimeout: c.conf.KeepaliveTimeout,
+		Username:             c.conf.User,
+		Password:             c.conf.Password,
+		Logger:               c.log,
+		Context:              ctx,
+		// gRPC's reconnect backoff grows to two minutes; a member back from an outage should be
+		// seen within a few polls.
+		DialOptions: []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
+			Backoff:           backoff.Config{BaseDelay: time.Second, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 5 * time.Second},
+			MinConnectTimeout: max(c.conf.DialTimeout, time.Second),
+		})},
+	}
+	if c.tls != nil {
+		cfg.TLS = c.tls.Clone()
+	}
+	cl, err := clientv3.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", endpoint, Explain(err))
+	}
+	return cl, nil
+}
+
+// endpointURL picks the URL to poll a member at: its first client URL, with a scheme (https
+// when the session uses TLS) so /metrics can be fetched from it too.
+func endpointURL(mm Member, t *tls.Config) string {
+	if len(mm.ClientURLs) == 0 {
+		return ""
+	}
+	u := mm.ClientURLs[0]
+	if !strings.Contains(u, "://") {
+		if t != nil {
+			return "https://" + u
+		}
+		return "http://" + u
+	}
+	return u
+}
