@@ -1,0 +1,202 @@
+package cluster_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+// monitor connects to the first of members only: the monitor must find the others itself.
+func monitor(t *testing.T, members ...*embednode.Member) *cluster.Monitor {
+	t.Helper()
+	c, err := connect(t, cluster.ConnConfig{Endpoints: members[0].Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cluster.NewMonitor(context.Background(), c)
+	t.Cleanup(m.Close)
+	return m
+}
+
+// pollUntil polls every 200 ms until ok holds, feeding the tracker, and fails after timeout.
+func pollUntil(t *testing.T, m *cluster.Monitor, tr *cluster.Tracker, timeout time.Duration, what string, ok func(cluster.Poll) bool) cluster.Poll {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var p cluster.Poll
+	for time.Now().Before(deadline) {
+		p = m.Poll(context.Background(), 2*time.Second)
+		tr.AddPoll(p)
+		if ok(p) {
+			return p
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("%s: not after %s; last poll %+v", what, timeout, p)
+	return p
+}
+
+func byName(p cluster.Poll, name string) cluster.MemberHealth {
+	for _, h := range p.Members {
+		if h.Member.Name == name {
+			return h
+		}
+	}
+	return cluster.MemberHealth{}
+}
+
+func allHealthy(p cluster.Poll) bool {
+	for _, h := range p.Members {
+		if h.State != cluster.StateHealthy {
+			return false
+		}
+	}
+	return len(p.Members) > 0
+}
+
+func TestMonitorThreeMembers(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	m := monitor(t, members[0])
+	tr := cluster.NewTracker(0)
+	p := pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
+	if len(p.Members) != 3 {
+		t.Fatalf("polled %d members, want 3 (the monitor finds them from the member list)", len(p.Members))
+	}
+	leaders := map[uint64]bool{}
+	var leaderName string
+	for _, h := range p.Members {
+		st := h.Status
+		if st == nil || st.Version == "" || st.DBSizeQuota <= 0 || st.RaftTerm == 0 || h.Linearizable <= 0 || h.Serializable <= 0 || h.StatusTook <= 0 {
+			t.Fatalf("member %s: incomplete probe %+v status %+v", h.Member.Name, h, st)
+		}
+		leaders[st.Leader] = true
+		if st.Leader == h.Member.ID {
+			leaderName = h.Member.Name
+		}
+		if len(h.MemberIDs) != 3 {
+			t.Fatalf("member %s lists %d members", h.Member.Name, len(h.MemberIDs))
+		}
+	}
+	if len(leaders) != 1 || leaderName == "" {
+		t.Fatalf("members disagree on the leader or none leads: %v", leaders)
+	}
+	if d := tr.Disagreements(); len(d) != 0 {
+		t.Fatalf("disagreements in a healthy cluster: %v", d)
+	}
+
+	// A follower stops: the next poll says so with the cause, the others keep answering.
+	var follower int
+	for i := range members {
+		if h := byName(p, fmt.Sprintf("m%d", i)); h.Status.Leader != h.Member.ID {
+			follower = i
+			break
+		}
+	}
+	members[follower].Close(10 * time.Second)
+	start := time.Now()
+	p = m.Poll(context.Background(), 2*time.Second)
+	took := time.Since(start)
+	tr.AddPoll(p)
+	dead := byName(p, fmt.Sprintf("m%d", follower))
+	if dead.State != cluster.StateUnreachable || !strings.Contains(dead.Err, "connection refused") {
+		t.Fatalf("stopped follower: %s %q, want unreachable with connection refused", dead.State, dead.Err)
+	}
+	if took > 2500*time.Millisecond {
+		t.Fatalf("the poll took %s with one member down", took)
+	}
+	for _, h := range p.Members {
+		if h.Member.Name != dead.Member.Name && (h.State != cluster.StateHealthy || h.Time.Before(start)) {
+			t.Fatalf("member %s: %s %q (probe at %v, poll at %v)", h.Member.Name, h.State, h.Err, h.Time, start)
+		}
+	}
+	found := false
+	for _, f := range tr.Findings() {
+		found = found || (f.Severity == "error" && strings.HasPrefix(f.Text, "member "+dead.Member.Name+" unreachable: connection refused"))
+	}
+	if !found {
+		t.Fatalf("no finding for the stopped member: %+v", tr.Findings())
+	}
+}
+
+func TestMonitorLeaderStopped(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	m := monitor(t, members...)
+	tr := cluster.NewTracker(0)
+	pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
+	oldLeader, oldTerm := tr.Leader()
+	for i, mm := range members {
+		if tr.Name(oldLeader) == fmt.Sprintf("m%d", i) {
+			mm.Close(10 * time.Second)
+		}
+	}
+	pollUntil(t, m, tr, 30*time.Second, "a new leader", func(cluster.Poll) bool {
+		id, _ := tr.Leader()
+		return id != 0 && id != oldLeader
+	})
+	ch := tr.LeaderChanges()
+	if len(ch) != 1 || ch[0].OldLeader != tr.Name(oldLeader) || ch[0].OldTerm != oldTerm || ch[0].NewTerm <= oldTerm {
+		t.Fatalf("leader changes = %+v (old leader %s at term %d)", ch, tr.Name(oldLeader), oldTerm)
+	}
+	p := tr.Last()
+	if h := byName(p, tr.Name(oldLeader)); h.State != cluster.StateUnreachable {
+		t.Fatalf("the old leader is %s, want unreachable", h.State)
+	}
+}
+
+func TestMonitorQuota(t *testing.T) {
+	cfg := nodetest.Config(t, "tiny")
+	cfg.QuotaBackendBytes = 1 << 20
+	mem := nodetest.StartConfig(t, cfg)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cluster.NewMonitor(context.Background(), c)
+	t.Cleanup(m.Close)
+	tr := cluster.NewTracker(0)
+	p := pollUntil(t, m, tr, 10*time.Second, "healthy", allHealthy)
+	if q := p.Members[0].Status.DBSizeQuota; q != 1<<20 {
+		t.Fatalf("quota %d, want %d", q, 1<<20)
+	}
+	// Fill the database until etcd raises NOSPACE.
+	cli, err := clientv3.New(clientv3.Config{Endpoints: mem.Endpoints(), DialTimeout: 2 * time.Second, Logger: zap.NewNop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	val := strings.Repeat("x", 64<<10)
+	for i := 0; i < 200; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err = cli.Put(ctx, fmt.Sprintf("/fill/%d", i), val)
+		cancel()
+		if err != nil {
+			break
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "database space exceeded") {
+		t.Fatalf("filling a 1 MiB quota: %v", err)
+	}
+	p = pollUntil(t, m, tr, 10*time.Second, "NOSPACE seen", func(p cluster.Poll) bool {
+		return p.Members[0].State == cluster.StateUnhealthy
+	})
+	h := p.Members[0]
+	if len(h.Alarms) != 1 || !strings.HasPrefix(h.Alarms[0], "NOSPACE on ") || !strings.Contains(h.Err, "NOSPACE") {
+		t.Fatalf("alarms %v, error %q", h.Alarms, h.Err)
+	}
+	var quota, alarm bool
+	for _, f := range tr.Findings() {
+		quota = quota || strings.HasPrefix(f.Text, "member tiny: DB at ") && strings.Contains(f.Text, "% of quota (")
+		alarm = alarm || strings.HasPrefix(f.Text, "alarm NOSPACE on ")
+	}
+	if !quota || !alarm {
+		t.Fatalf("findings lack the quota or the alarm: %+v", tr.Findings())
+	}
+}
