@@ -50,11 +50,11 @@ func (t *Tracker) Metrics(id uint64) *MetricsSummary {
 		return s
 	}
 	window := func(h Histogram, prev func(*Metrics) (Histogram, bool)) (Histogram, time.Duration) {
+		// With two scrapes the quantile covers the interval between them (nothing observed
+		// there gives 0): a lifetime figure would keep a slow start-up in view forever.
 		if mt.prev != nil {
 			if p, ok := prev(mt.prev); ok {
-				if d := h.Since(p); d.Count > 0 {
-					return d, cur.Time.Sub(mt.prev.Time)
-				}
+				return h.Since(p), cur.Time.Sub(mt.prev.Time)
 			}
 		}
 		return h, 0

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
+	neturl "net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -237,6 +239,11 @@ func (m *Monitor) scrapeOne(ctx context.Context, mm Member, timeout time.Duratio
 	}
 	resp, err := m.http.Do(req)
 	if err != nil {
+		// The URL is on the line already; url.Error would repeat it.
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		res.Err = "metrics not reachable: " + err.Error()
 		return res
 	}
