@@ -168,7 +168,7 @@ func (t *Tracker) Findings() []Finding {
 }
 
 // metricFindings adds what a member's metrics say: slow disks, slow peers, failing heartbeats.
-func (t *Tracker) metricFindings(mm Member, add func(sev, member, format string, args ...any)) {
+func (t *Tracker) metricFindings(mm MemberInfo, add func(sev, member, format string, args ...any)) {
 	name := mm.Label()
 	s := t.Metrics(mm.ID)
 	if s == nil {

@@ -44,7 +44,7 @@ type MemberStatus struct {
 // MemberHealth is one probe of one member: the health read as `etcdctl endpoint health` does it,
 // a serializable read beside it (the gap is the cost of consensus), and the member's status.
 type MemberHealth struct {
-	Member   Member      `json:"member"`
+	Member   MemberInfo  `json:"member"`
 	Endpoint string      `json:"endpoint"`
 	Time     time.Time   `json:"time"`
 	State    HealthState `json:"state"`
@@ -62,7 +62,7 @@ type MemberHealth struct {
 	// a later poll reports its result.
 	Pending bool `json:"pending,omitempty"`
 	// list is the member's own member list, the next poll's list when this member leads.
-	list []Member
+	list []MemberInfo
 }
 
 // Poll is one round over every member.
@@ -97,7 +97,7 @@ func (m *Monitor) Poll(ctx context.Context, wait time.Duration) Poll {
 		if ch == nil {
 			ch = make(chan MemberHealth, 1)
 			m.inflight[mm.ID] = ch
-			go func(mm Member, ch chan MemberHealth) { ch <- m.probe(mm) }(mm, ch)
+			go func(mm MemberInfo, ch chan MemberHealth) { ch <- m.probe(mm) }(mm, ch)
 		}
 		chans[i] = ch
 	}
@@ -134,8 +134,8 @@ func (m *Monitor) Poll(ctx context.Context, wait time.Duration) Poll {
 }
 
 // agreedList is the member list to poll next: the leader's own, else any healthy member's.
-func agreedList(hs []MemberHealth) []Member {
-	var any []Member
+func agreedList(hs []MemberHealth) []MemberInfo {
+	var any []MemberInfo
 	for _, h := range hs {
 		if h.State != StateHealthy || h.list == nil {
 			continue
@@ -150,7 +150,7 @@ func agreedList(hs []MemberHealth) []Member {
 	return any
 }
 
-func sameMembers(a, b []Member) bool {
+func sameMembers(a, b []MemberInfo) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -165,7 +165,7 @@ func sameMembers(a, b []Member) bool {
 }
 
 // collected clears the member's in-flight probe and returns its result under the current entry.
-func (m *Monitor) collected(mm Member, h MemberHealth) MemberHealth {
+func (m *Monitor) collected(mm MemberInfo, h MemberHealth) MemberHealth {
 	m.mu.Lock()
 	delete(m.inflight, mm.ID)
 	m.mu.Unlock()
@@ -175,7 +175,7 @@ func (m *Monitor) collected(mm Member, h MemberHealth) MemberHealth {
 
 // probe runs the checks on one member, in the order that tells the states apart: Status (is it
 // reachable, does it know a leader), then the reads, alarms and its own member list.
-func (m *Monitor) probe(mm Member) MemberHealth {
+func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 	url := endpointURL(mm, m.base.tls)
 	h := MemberHealth{Member: mm, Endpoint: url, Time: time.Now()}
 	if url == "" {

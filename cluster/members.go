@@ -16,8 +16,8 @@ import (
 	"google.golang.org/grpc/backoff"
 )
 
-// Member is one entry of the cluster's member list.
-type Member struct {
+// MemberInfo is one entry of the cluster's member list.
+type MemberInfo struct {
 	ID         uint64   `json:"id"`
 	Name       string   `json:"name"`
 	ClientURLs []string `json:"client_urls"`
@@ -26,10 +26,10 @@ type Member struct {
 }
 
 // IDString is the member ID as etcdctl prints it (hex).
-func (m Member) IDString() string { return fmt.Sprintf("%x", m.ID) }
+func (m MemberInfo) IDString() string { return fmt.Sprintf("%x", m.ID) }
 
 // Label names the member for people: its name, or its ID when it has none yet (added, not started).
-func (m Member) Label() string {
+func (m MemberInfo) Label() string {
 	if m.Name != "" {
 		return m.Name
 	}
@@ -47,7 +47,7 @@ type Monitor struct {
 	http *http.Client
 
 	mu       sync.Mutex
-	members  []Member
+	members  []MemberInfo
 	conns    map[uint64]*memberConn
 	inflight map[uint64]chan MemberHealth
 }
@@ -91,14 +91,14 @@ func (m *Monitor) Close() {
 }
 
 // Members returns the member list last seen (empty before the first poll).
-func (m *Monitor) Members() []Member {
+func (m *Monitor) Members() []MemberInfo {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]Member(nil), m.members...)
+	return append([]MemberInfo(nil), m.members...)
 }
 
 // listMembers asks the session's client for the member list, to start from.
-func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]Member, error) {
+func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]MemberInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	resp, err := m.base.c.MemberList(ctx, clientv3.WithSerializable())
@@ -108,10 +108,10 @@ func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]Mem
 	return membersOf(resp.Members), nil
 }
 
-func membersOf(list []*pb.Member) []Member {
-	out := make([]Member, 0, len(list))
+func membersOf(list []*pb.Member) []MemberInfo {
+	out := make([]MemberInfo, 0, len(list))
 	for _, mm := range list {
-		out = append(out, Member{ID: mm.ID, Name: mm.Name, Learner: mm.IsLearner,
+		out = append(out, MemberInfo{ID: mm.ID, Name: mm.Name, Learner: mm.IsLearner,
 			ClientURLs: append([]string(nil), mm.ClientURLs...), PeerURLs: append([]string(nil), mm.PeerURLs...)})
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -124,7 +124,7 @@ func membersOf(list []*pb.Member) []Member {
 }
 
 // setMembers records the member list and closes the clients of members that left it.
-func (m *Monitor) setMembers(list []Member) {
+func (m *Monitor) setMembers(list []MemberInfo) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.members = list
@@ -212,7 +212,7 @@ func (c *Client) dialOne(ctx context.Context, endpoint string) (*clientv3.Client
 
 // endpointURL picks the URL to poll a member at: its first client URL, with a scheme (https
 // when the session uses TLS) so /metrics can be fetched from it too.
-func endpointURL(mm Member, t *tls.Config) string {
+func endpointURL(mm MemberInfo, t *tls.Config) string {
 	if len(mm.ClientURLs) == 0 {
 		return ""
 	}

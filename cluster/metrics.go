@@ -80,9 +80,9 @@ func (h Histogram) Quantile(q float64) (seconds float64, ok bool) {
 
 // Metrics is what one scrape of a member's /metrics held that the Cluster view shows.
 type Metrics struct {
-	Member Member    `json:"-"`
-	URL    string    `json:"url"`
-	Time   time.Time `json:"time"`
+	Member MemberInfo `json:"-"`
+	URL    string     `json:"url"`
+	Time   time.Time  `json:"time"`
 	// Err says why the page could not be read ("metrics not reachable: …"); the rest is empty.
 	Err string `json:"error,omitempty"`
 	// PeerRTT is etcd_network_peer_round_trip_time_seconds by peer member ID (hex).
@@ -223,7 +223,7 @@ func (m *Monitor) Scrape(ctx context.Context, timeout time.Duration) []Metrics {
 	return out
 }
 
-func (m *Monitor) scrapeOne(ctx context.Context, mm Member, timeout time.Duration) Metrics {
+func (m *Monitor) scrapeOne(ctx context.Context, mm MemberInfo, timeout time.Duration) Metrics {
 	url := endpointURL(mm, m.base.tls)
 	res := Metrics{Member: mm, URL: url, Time: time.Now()}
 	if url == "" {

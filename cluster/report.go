@@ -13,7 +13,7 @@ import (
 // MemberReport is everything known about one member: the last probe, latency over the tracked
 // window, and the metrics summary.
 type MemberReport struct {
-	Member        Member          `json:"member"`
+	Member        MemberInfo      `json:"member"`
 	Endpoint      string          `json:"endpoint"`
 	State         HealthState     `json:"state"`
 	Err           string          `json:"error,omitempty"`

@@ -12,7 +12,7 @@ import (
 // health builds one member's probe result: leader 0 means the member knows none; term 0 means
 // it was not reached.
 func health(id uint64, at time.Time, leader, term uint64) cluster.MemberHealth {
-	h := cluster.MemberHealth{Member: cluster.Member{ID: id, Name: "m" + string(rune('0'+id))}, Time: at}
+	h := cluster.MemberHealth{Member: cluster.MemberInfo{ID: id, Name: "m" + string(rune('0'+id))}, Time: at}
 	if term == 0 {
 		h.State, h.Err = cluster.StateUnreachable, "connection refused"
 		return h
