@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{"", "[flags]", "the console (starts an embedded member when no cluster is named)", runConsole},
 		{"member", "[flags]", "run an etcd member in the foreground", runMember},
+		{"diagnose", "[flags]", "sample every member's health, latency and metrics, and report what is wrong", runDiagnose},
 		{"help", "[command]", "list the commands and the console's flags, or one command's flags", runHelp},
 	}
 }

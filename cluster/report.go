@@ -65,25 +65,43 @@ func (t *Tracker) Report() Report {
 	return r
 }
 
-// Diagnose polls every member every interval for duration (at least once), scraping /metrics at
-// the start and the end so quantiles cover the sample, and returns the report.
-func Diagnose(ctx context.Context, c *Client, duration, interval time.Duration) Report {
+// DiagnoseOptions say how long `etcdeck diagnose` samples.
+type DiagnoseOptions struct {
+	// Duration is how long to sample; zero polls once.
+	Duration time.Duration
+	// Interval is the time between polls (one second when zero).
+	Interval time.Duration
+	// Stop, when closed, ends the sampling early (ctrl+c): the report covers what was seen.
+	Stop <-chan struct{}
+}
+
+// Diagnose polls every member every interval for the duration (at least once), scraping
+// /metrics at the start and the end so quantiles cover the sample, and returns the report. Its
+// RPCs derive from ctx (the session's).
+func Diagnose(ctx context.Context, c *Client, o DiagnoseOptions) Report {
+	if o.Interval <= 0 {
+		o.Interval = time.Second
+	}
 	m := NewMonitor(ctx, c)
 	defer m.Close()
-	tr := NewTracker(max(duration, time.Minute))
-	wait := min(interval, c.conf.CommandTimeout)
-	end := time.Now().Add(duration)
+	tr := NewTracker(max(o.Duration, DefaultWindow))
+	wait := min(o.Interval, c.conf.CommandTimeout)
+	end := time.Now().Add(o.Duration)
 	tr.AddPoll(m.Poll(ctx, wait))
 	tr.AddMetrics(m.Scrape(ctx, c.conf.CommandTimeout))
-	for time.Now().Before(end) && ctx.Err() == nil {
-		next := time.Now().Add(interval)
+	stopped := false
+	for !stopped && time.Now().Before(end) && ctx.Err() == nil {
+		next := time.Now().Add(o.Interval)
 		select {
 		case <-ctx.Done():
+			stopped = true
+		case <-o.Stop:
+			stopped = true
 		case <-time.After(time.Until(earlier(next, end))):
+			tr.AddPoll(m.Poll(ctx, wait))
 		}
-		tr.AddPoll(m.Poll(ctx, wait))
 	}
-	if duration > 0 {
+	if o.Duration > 0 && ctx.Err() == nil {
 		tr.AddMetrics(m.Scrape(ctx, c.conf.CommandTimeout))
 	}
 	return tr.Report()

@@ -17,7 +17,7 @@ func TestDiagnoseOneMemberStopped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	healthy := cluster.Diagnose(context.Background(), c, time.Second, 250*time.Millisecond)
+	healthy := cluster.Diagnose(context.Background(), c, cluster.DiagnoseOptions{Duration: time.Second, Interval: 250 * time.Millisecond})
 	if !healthy.Healthy || len(healthy.Members) != 3 || healthy.Leader == "" {
 		t.Fatalf("healthy cluster: %+v", healthy)
 	}
@@ -34,7 +34,7 @@ func TestDiagnoseOneMemberStopped(t *testing.T) {
 	}
 	// Stop a member the session is not connected through first.
 	members[2].Close(10 * time.Second)
-	r := cluster.Diagnose(context.Background(), c, time.Second, 250*time.Millisecond)
+	r := cluster.Diagnose(context.Background(), c, cluster.DiagnoseOptions{Duration: time.Second, Interval: 250 * time.Millisecond})
 	var text strings.Builder
 	if err := r.WriteText(&text); err != nil {
 		t.Fatal(err)
