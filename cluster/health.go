@@ -79,16 +79,11 @@ type Poll struct {
 // delays the others; the next poll picks up that probe's result.
 func (m *Monitor) Poll(ctx context.Context, wait time.Duration) Poll {
 	p := Poll{Time: time.Now()}
-	list := m.Members()
-	if len(list) == 0 {
-		// Afterwards the list comes with the probes (each member's own, serializable).
-		l, err := m.listMembers(ctx, wait)
-		if err != nil {
-			p.ListErr = err.Error()
-			return p
-		}
-		m.setMembers(l)
-		list = l
+	// After the first poll the list comes with the probes (each member's own, serializable).
+	list, err := m.knownMembers(ctx, wait)
+	if err != nil {
+		p.ListErr = err.Error()
+		return p
 	}
 	chans := make([]chan MemberHealth, len(list))
 	m.mu.Lock()

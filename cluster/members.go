@@ -68,7 +68,7 @@ func NewMonitor(ctx context.Context, c *Client) *Monitor {
 	if c.tls != nil {
 		tr.TLSClientConfig = c.tls.Clone()
 	}
-	return &Monitor{
+	m := &Monitor{
 		base:     c,
 		ctx:      mctx,
 		stop:     stop,
@@ -76,6 +76,9 @@ func NewMonitor(ctx context.Context, c *Client) *Monitor {
 		conns:    map[uint64]*memberConn{},
 		inflight: map[uint64]chan MemberHealth{},
 	}
+	// The session ending closes the member clients too, whoever forgets to call Close.
+	context.AfterFunc(mctx, m.Close)
+	return m
 }
 
 // Close stops the probes still running and closes the member clients.
@@ -88,6 +91,20 @@ func (m *Monitor) Close() {
 		delete(m.conns, id)
 	}
 	m.http.CloseIdleConnections()
+}
+
+// knownMembers is the member list last seen, read from the session's client when there is none
+// yet.
+func (m *Monitor) knownMembers(ctx context.Context, timeout time.Duration) ([]MemberInfo, error) {
+	if list := m.Members(); len(list) > 0 {
+		return list, nil
+	}
+	list, err := m.listMembers(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
+	m.setMembers(list)
+	return list, nil
 }
 
 // Members returns the member list last seen (empty before the first poll).

@@ -207,9 +207,13 @@ func sumValues(f *dto.MetricFamily) float64 {
 }
 
 // Scrape fetches /metrics from every member's client URL concurrently (over TLS with the
-// session's certificates when it uses TLS), each within timeout.
-func (m *Monitor) Scrape(ctx context.Context, timeout time.Duration) []Metrics {
-	list := m.Members()
+// session's certificates when it uses TLS), each within timeout. The error is for the member
+// list only; a member whose page cannot be read has Err set.
+func (m *Monitor) Scrape(ctx context.Context, timeout time.Duration) ([]Metrics, error) {
+	list, err := m.knownMembers(ctx, timeout)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Metrics, len(list))
 	var wg sync.WaitGroup
 	for i, mm := range list {
@@ -220,7 +224,7 @@ func (m *Monitor) Scrape(ctx context.Context, timeout time.Duration) []Metrics {
 		}()
 	}
 	wg.Wait()
-	return out
+	return out, nil
 }
 
 func (m *Monitor) scrapeOne(ctx context.Context, mm MemberInfo, timeout time.Duration) Metrics {

@@ -37,7 +37,7 @@ func TestScrapeMetricsOfThreeMembers(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	var ms []cluster.Metrics
 	for {
-		ms = m.Scrape(ctx, 5*time.Second)
+		ms, _ = m.Scrape(ctx, 5*time.Second)
 		ready := len(ms) == 3
 		for _, x := range ms {
 			ready = ready && x.Err == "" && len(x.PeerRTT) == 2 && x.PeerRTT[x.PeerIDs()[0]].Count > 0 && x.PeerRTT[x.PeerIDs()[1]].Count > 0
@@ -83,8 +83,8 @@ func TestScrapeMetricsNotServed(t *testing.T) {
 	m.Poll(context.Background(), 2*time.Second)
 	// A member gone between the member list and the scrape: one line says why.
 	mem.Close(10 * time.Second)
-	ms := m.Scrape(context.Background(), 2*time.Second)
-	if len(ms) != 1 || !strings.HasPrefix(ms[0].Err, "metrics not reachable: ") || !strings.Contains(ms[0].Err, "connection refused") {
+	ms, err := m.Scrape(context.Background(), 2*time.Second)
+	if err != nil || len(ms) != 1 || !strings.HasPrefix(ms[0].Err, "metrics not reachable: ") || !strings.Contains(ms[0].Err, "connection refused") {
 		t.Fatalf("scrape of a stopped member: %+v", ms)
 	}
 }

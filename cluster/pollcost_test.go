@@ -35,7 +35,8 @@ func TestPollCost(t *testing.T) {
 	tr := cluster.NewTracker(0)
 	// Warm up: dial every member, fill the first scrape.
 	pollUntil(t, m, tr, 20*time.Second, "five healthy members", func(p cluster.Poll) bool { return allHealthy(p) && len(p.Members) == 5 })
-	tr.AddMetrics(m.Scrape(ctx, 5*time.Second))
+	ms, _ := m.Scrape(ctx, 5*time.Second)
+	tr.AddMetrics(ms)
 
 	before, start := cpuTime(t), time.Now()
 	polls, scrapes := 0, 0
@@ -50,7 +51,8 @@ func TestPollCost(t *testing.T) {
 			t.Fatalf("poll saw %d members", len(p.Members))
 		}
 		if time.Now().After(nextScrape) {
-			tr.AddMetrics(m.Scrape(ctx, 5*time.Second))
+			ms, _ := m.Scrape(ctx, 5*time.Second)
+			tr.AddMetrics(ms)
 			scrapes++
 			nextScrape = nextScrape.Add(cluster.DefaultMetricsInterval)
 		}

@@ -88,7 +88,7 @@ func Diagnose(ctx context.Context, c *Client, o DiagnoseOptions) Report {
 	wait := min(o.Interval, c.conf.CommandTimeout)
 	end := time.Now().Add(o.Duration)
 	tr.AddPoll(m.Poll(ctx, wait))
-	tr.AddMetrics(m.Scrape(ctx, c.conf.CommandTimeout))
+	scrape(tr, m, ctx, c.conf.CommandTimeout)
 	stopped := false
 	for !stopped && time.Now().Before(end) && ctx.Err() == nil {
 		next := time.Now().Add(o.Interval)
@@ -102,9 +102,17 @@ func Diagnose(ctx context.Context, c *Client, o DiagnoseOptions) Report {
 		}
 	}
 	if o.Duration > 0 && ctx.Err() == nil {
-		tr.AddMetrics(m.Scrape(ctx, c.conf.CommandTimeout))
+		scrape(tr, m, ctx, c.conf.CommandTimeout)
 	}
 	return tr.Report()
+}
+
+// scrape feeds one scrape to the tracker; without a member list there is nothing to scrape and
+// the polls already say why.
+func scrape(tr *Tracker, m *Monitor, ctx context.Context, timeout time.Duration) {
+	if ms, err := m.Scrape(ctx, timeout); err == nil {
+		tr.AddMetrics(ms)
+	}
 }
 
 func earlier(a, b time.Time) time.Time {

@@ -26,7 +26,7 @@ import (
 //	    key: /etc/etcd/client-key.pem
 //	    user: root                 # the password is asked on the terminal
 //	backup-dir: ~/backups/etcd     # where snapshots go
-//	health-poll-interval: 5s       # Cluster view refresh
+//	health-poll-interval: 2s       # Cluster view refresh
 //	watch-buffer-size: 10000       # events buffered per watch before it applies backpressure
 //	read-only: false               # refuse every write
 //	key-separator: /               # the byte keys are split on into directories

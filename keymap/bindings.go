@@ -49,9 +49,13 @@ type Watch struct {
 	Clear  key.Binding
 }
 
-// Cluster are the Cluster view's bindings (members, health, alarms, maintenance). Empty until
-// the view does something: help must never offer a key that does nothing.
-type Cluster struct{}
+// Cluster are the Cluster view's bindings (members, their health and history).
+type Cluster struct {
+	Up      key.Binding
+	Down    key.Binding
+	Details key.Binding
+	Refresh key.Binding
+}
 
 // Snapshots are the Snapshots view's bindings (saving and restoring snapshots). Empty until the
 // view does something, as for Cluster.
@@ -115,6 +119,11 @@ var bindings = []decl{
 	{"watch.bottom", func(k *KeyMap) *key.Binding { return &k.Watch.Bottom }, []string{"G", "end"}, "G", "bottom/follow", 0, short},
 	{"watch.pause", func(k *KeyMap) *key.Binding { return &k.Watch.Pause }, []string{"space"}, "space", "pause", 1, short},
 	{"watch.clear", func(k *KeyMap) *key.Binding { return &k.Watch.Clear }, []string{"c"}, "c", "clear", 1, short},
+
+	{"cluster.up", func(k *KeyMap) *key.Binding { return &k.Cluster.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"cluster.down", func(k *KeyMap) *key.Binding { return &k.Cluster.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"cluster.details", func(k *KeyMap) *key.Binding { return &k.Cluster.Details }, []string{"enter"}, "enter", "member details", 1, short},
+	{"cluster.refresh", func(k *KeyMap) *key.Binding { return &k.Cluster.Refresh }, []string{"r"}, "r", "poll now", 1, short},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.
@@ -154,6 +163,12 @@ func (k Keys) ShortHelp() []key.Binding { return (&KeyMap{Keys: k}).shortHelp("k
 
 // FullHelp groups the Keys view's bindings for the help overlay.
 func (k Keys) FullHelp() [][]key.Binding { return (&KeyMap{Keys: k}).fullHelp("keys") }
+
+// ShortHelp lists the Cluster view's most used bindings.
+func (c Cluster) ShortHelp() []key.Binding { return (&KeyMap{Cluster: c}).shortHelp("cluster") }
+
+// FullHelp groups the Cluster view's bindings for the help overlay.
+func (c Cluster) FullHelp() [][]key.Binding { return (&KeyMap{Cluster: c}).fullHelp("cluster") }
 
 // ShortHelp lists the Watch view's most used bindings.
 func (w Watch) ShortHelp() []key.Binding { return (&KeyMap{Watch: w}).shortHelp("watch") }
