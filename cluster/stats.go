@@ -87,7 +87,8 @@ var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
 
 // Sparkline draws samples between from and to as width cells, one cell per equal slice of time,
 // each the slowest successful sample in its slice scaled against the slowest overall. A slice
-// holding only failures is "x"; a slice with no sample is a space.
+// holding only failures is "x"; a slice with no sample repeats the one before it, and is a space
+// before the first sample and after the last.
 func Sparkline(samples []Sample, from, to time.Time, width int) string {
 	if width <= 0 {
 		return ""
@@ -114,6 +115,20 @@ func Sparkline(samples []Sample, from, to time.Time, width int) string {
 		state[i] = 2
 		cells[i] = max(cells[i], s.Took)
 		top = max(top, s.Took)
+	}
+	// A cell without a sample between two with one repeats the one before (polls are further
+	// apart than cells are wide); only cells before the first sample and after the last stay
+	// blank.
+	last := -1
+	for i := range state {
+		if state[i] != 0 {
+			last = i
+		}
+	}
+	for i := 1; i < last; i++ {
+		if state[i] == 0 && state[i-1] != 0 {
+			state[i], cells[i] = state[i-1], cells[i-1]
+		}
 	}
 	var b strings.Builder
 	for i := range cells {

@@ -73,6 +73,11 @@ func TestSparkline(t *testing.T) {
 	if got := cluster.Sparkline(nil, t0, t0, 4); got != "    " {
 		t.Fatalf("no samples: %q", got)
 	}
+	// Samples further apart than cells: the cells between repeat the one before.
+	sparse := []cluster.Sample{{Time: t0, Took: 1, OK: true}, {Time: t0.Add(4 * time.Second), Took: 8, OK: true}}
+	if got := cluster.Sparkline(sparse, t0, t0.Add(8*time.Second), 8); got != "▁▁▁▁█   " {
+		t.Fatalf("sparse samples: %q", got)
+	}
 }
 
 func FuzzSparkline(f *testing.F) {
