@@ -251,6 +251,9 @@ func (m *Model) statusLine() string {
 		}
 		return " " + st.Error.Render(msg)
 	}
+	if m.health == nil && len(m.members()) == 0 {
+		return "" // not connected: nothing is polled
+	}
 	interval := m.common.Settings.HealthPollInterval
 	msg := "health every " + interval.String() + " · metrics every " + cluster.DefaultMetricsInterval.String()
 	if !m.scraped.IsZero() {
