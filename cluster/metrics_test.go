@@ -19,7 +19,7 @@ func TestScrapeMetricsOfThreeMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	raw := rawClient(t, children[0].Endpoints())
+	raw := nodetest.Client(t, children[0].Endpoints())
 	for i := 0; i < 50; i++ {
 		if _, err := raw.Put(ctx, "/metrics-test", strings.Repeat("v", i)); err != nil {
 			t.Fatal(err)

@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
-
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
@@ -167,7 +164,7 @@ func TestMonitorQuota(t *testing.T) {
 		t.Fatalf("quota %d, want %d", q, 1<<20)
 	}
 	// Fill the database until etcd raises NOSPACE.
-	cli := rawClient(t, mem.Endpoints())
+	cli := nodetest.Client(t, mem.Endpoints())
 	val := strings.Repeat("x", 64<<10)
 	for i := 0; i < 200; i++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -195,15 +192,4 @@ func TestMonitorQuota(t *testing.T) {
 	if !quota || !alarm {
 		t.Fatalf("findings lack the quota or the alarm: %+v", tr.Findings())
 	}
-}
-
-// rawClient writes test data: cluster's own write API is not what these tests are about.
-func rawClient(t testing.TB, endpoints []string) *clientv3.Client {
-	t.Helper()
-	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: 2 * time.Second, Logger: zap.NewNop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Close() })
-	return cli
 }
