@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -154,7 +155,14 @@ func (t *Tracker) Findings() []Finding {
 	}
 	sort.Strings(keys)
 	for _, a := range keys {
-		add("error", "", "alarm %s: NOSPACE refuses writes until space is freed and the alarm disarmed; CORRUPT needs the member replaced", a)
+		switch {
+		case strings.HasPrefix(a, "NOSPACE"):
+			add("error", "", "alarm %s: every write is refused until space is freed (compact, defragment) and the alarm is disarmed", a)
+		case strings.HasPrefix(a, "CORRUPT"):
+			add("error", "", "alarm %s: the member's data differs from the others': replace the member", a)
+		default:
+			add("error", "", "alarm %s", a)
+		}
 	}
 	for _, d := range t.Disagreements() {
 		add("warn", "", "%s", d)

@@ -219,7 +219,7 @@ func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 
 	if resp, err := maint.Alarm(ctx, &pb.AlarmRequest{Action: pb.AlarmRequest_GET}); err == nil {
 		for _, a := range resp.Alarms {
-			h.Alarms = append(h.Alarms, fmt.Sprintf("%s on %x", a.Alarm, a.MemberID))
+			h.Alarms = append(h.Alarms, fmt.Sprintf("%s on %s", a.Alarm, m.nameOf(a.MemberID)))
 		}
 	} else if linErr == nil {
 		linErr = fmt.Errorf("unable to fetch the alarm list: %w", Explain(err))

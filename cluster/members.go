@@ -107,6 +107,16 @@ func (m *Monitor) knownMembers(ctx context.Context, timeout time.Duration) ([]Me
 	return list, nil
 }
 
+// nameOf names a member of the last list seen, or gives its ID in hex.
+func (m *Monitor) nameOf(id uint64) string {
+	for _, mm := range m.Members() {
+		if mm.ID == id {
+			return mm.Label()
+		}
+	}
+	return fmt.Sprintf("%x", id)
+}
+
 // Members returns the member list last seen (empty before the first poll).
 func (m *Monitor) Members() []MemberInfo {
 	m.mu.Lock()

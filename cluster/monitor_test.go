@@ -181,7 +181,7 @@ func TestMonitorQuota(t *testing.T) {
 		return p.Members[0].State == cluster.StateUnhealthy
 	})
 	h := p.Members[0]
-	if len(h.Alarms) != 1 || !strings.HasPrefix(h.Alarms[0], "NOSPACE on ") || !strings.Contains(h.Err, "NOSPACE") {
+	if len(h.Alarms) != 1 || h.Alarms[0] != "NOSPACE on tiny" || !strings.Contains(h.Err, "NOSPACE") {
 		t.Fatalf("alarms %v, error %q", h.Alarms, h.Err)
 	}
 	var quota, alarm bool

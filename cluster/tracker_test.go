@@ -112,7 +112,7 @@ func TestFindings(t *testing.T) {
 		"warn: member m2: applied index 4999 entries behind the leader",
 		"error: member m3 unreachable: connection refused",
 		"info: member m3: metrics not reachable: connection refused",
-		"error: alarm NOSPACE on 1: NOSPACE refuses writes until space is freed and the alarm disarmed; CORRUPT needs the member replaced",
+		"error: alarm NOSPACE on 1: every write is refused until space is freed (compact, defragment) and the alarm is disarmed",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing finding %q in:\n%s", want, got)
