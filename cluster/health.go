@@ -174,7 +174,7 @@ func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 	url := endpointURL(mm, m.base.tls)
 	h := MemberHealth{Member: mm, Endpoint: url, Time: time.Now()}
 	if url == "" {
-		h.State, h.Err = StateNotStarted, "no client URL: the member was added but has not started"
+		h.State, h.Err = StateNotStarted, "added to the member list but never started (no client URL)"
 		return h
 	}
 	ctx, cancel := context.WithTimeout(m.ctx, m.base.conf.CommandTimeout)

@@ -3,7 +3,9 @@ package cluster_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -191,5 +193,98 @@ func TestMonitorQuota(t *testing.T) {
 	}
 	if !quota || !alarm {
 		t.Fatalf("findings lack the quota or the alarm: %+v", tr.Findings())
+	}
+}
+
+// TestMonitorFrozenMember: a member that accepts connections but never answers (stopped with
+// SIGSTOP) is reported unreachable when the poll's wait is over, without delaying the others;
+// its probe keeps running and a later poll reports how it ended.
+func TestMonitorFrozenMember(t *testing.T) {
+	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true, CommandTimeout: 2 * time.Second, DialTimeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cluster.NewMonitor(context.Background(), c)
+	t.Cleanup(m.Close)
+	tr := cluster.NewTracker(0)
+	pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
+	leader, _ := tr.Leader()
+	frozen := 1
+	if tr.Name(leader) == "m1" {
+		frozen = 2
+	}
+	pid := children[frozen].Pid()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
+	// kill returns before every thread has stopped: wait until the process is in state T.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err == nil && strings.Contains(string(st), ") T ") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("member %d not stopped: %s %v", pid, st, err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	name := fmt.Sprintf("m%d", frozen)
+
+	start := time.Now()
+	p := m.Poll(context.Background(), time.Second)
+	if took := time.Since(start); took > 1500*time.Millisecond {
+		t.Fatalf("the poll took %s with a frozen member", took)
+	}
+	h := byName(p, name)
+	if h.State != cluster.StateUnreachable || !h.Pending || h.Err != "no answer within 1s" {
+		t.Fatalf("frozen member: %s pending %v %q", h.State, h.Pending, h.Err)
+	}
+	for _, o := range p.Members {
+		if o.Member.Name != name && o.State != cluster.StateHealthy {
+			t.Fatalf("member %s: %s %q", o.Member.Name, o.State, o.Err)
+		}
+	}
+	// The probe ends at the command timeout (and a dial timeout looking for the cause); a poll
+	// after that reports its own words.
+	time.Sleep(2 * time.Second)
+	h = byName(m.Poll(context.Background(), time.Second), name)
+	if h.State != cluster.StateUnreachable || h.Pending || !strings.Contains(h.Err, "within 2s (--command-timeout)") {
+		t.Fatalf("frozen member after the timeout: %s pending %v %q", h.State, h.Pending, h.Err)
+	}
+}
+
+// TestMonitorUnstartedLearner: a learner added but never started is listed, marked learner, in
+// state "not started", and the cluster is otherwise healthy.
+func TestMonitorUnstartedLearner(t *testing.T) {
+	mem := nodetest.Start(t)
+	peer := fmt.Sprintf("http://127.0.0.1:%d", nodetest.FreePort(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := nodetest.Client(t, mem.Endpoints()).MemberAddAsLearner(ctx, []string{peer}); err != nil {
+		t.Fatal(err)
+	}
+	m := monitor(t, mem)
+	tr := cluster.NewTracker(0)
+	p := pollUntil(t, m, tr, 10*time.Second, "two members", func(p cluster.Poll) bool { return len(p.Members) == 2 })
+	var learner, voter cluster.MemberHealth
+	for _, h := range p.Members {
+		if h.Member.Learner {
+			learner = h
+		} else {
+			voter = h
+		}
+	}
+	if learner.State != cluster.StateNotStarted || learner.Member.Name != "" || voter.State != cluster.StateHealthy {
+		t.Fatalf("learner %+v, voter %s %q", learner, voter.State, voter.Err)
+	}
+	want := "member " + learner.Member.IDString() + " not started: added to the member list but never started (no client URL)"
+	found := false
+	for _, f := range tr.Findings() {
+		found = found || f.Text == want
+	}
+	if !found {
+		t.Fatalf("findings lack %q: %+v", want, tr.Findings())
 	}
 }
