@@ -186,6 +186,11 @@ func (t *Tracker) metricFindings(mm MemberInfo, add func(sev, member, format str
 		add("info", name, "member %s: %s", name, s.Err)
 		return
 	}
+	if s.Window == 0 {
+		// One scrape: its quantiles span the member's lifetime, start-up included; wait for the
+		// next one rather than blame the disk for how the member started.
+		return
+	}
 	if s.WALFsyncP99 > walFsyncLimit {
 		add("warn", name, "member %s: WAL fsync p99 %s — disk too slow for etcd (wants < 10 ms)", name, FormatDuration(s.WALFsyncP99))
 	}

@@ -99,6 +99,14 @@ func TestFindings(t *testing.T) {
 	tr.AddPoll(poll(t0, a, b, c))
 	slow := cluster.Metrics{Member: a.Member, Time: t0,
 		WALFsync: cluster.Histogram{Count: 100, Bounds: []float64{0.008, 0.064, math.Inf(1)}, Buckets: []uint64{10, 100, 100}}}
+	earlier := cluster.Metrics{Member: a.Member, Time: t0.Add(-15 * time.Second),
+		WALFsync: cluster.Histogram{Count: 50, Bounds: slow.WALFsync.Bounds, Buckets: []uint64{5, 50, 50}}}
+	tr.AddMetrics([]cluster.Metrics{earlier})
+	for _, f := range tr.Findings() {
+		if strings.Contains(f.Text, "WAL fsync") {
+			t.Fatalf("a single scrape (lifetime quantiles) gave a disk finding: %+v", f)
+		}
+	}
 	tr.AddMetrics([]cluster.Metrics{slow, {Member: c.Member, Time: t0, Err: "metrics not reachable: connection refused"}})
 	var texts []string
 	for _, f := range tr.Findings() {

@@ -268,7 +268,7 @@ func (m *Model) quotaBar(s *cluster.MemberStatus) (string, *lipgloss.Style) {
 		return "-", nil
 	}
 	pct := s.DBSize * 100 / s.DBSizeQuota
-	filled := int(min(int64(barWidth), (s.DBSize*barWidth+s.DBSizeQuota-1)/s.DBSizeQuota))
+	filled := int(min(int64(barWidth), (s.DBSize*barWidth*2+s.DBSizeQuota)/(2*s.DBSizeQuota)))
 	text := strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled) + fmt.Sprintf(" %3d%%", pct)
 	st := m.common.Styles
 	switch {

@@ -160,7 +160,7 @@ func TestTableContent(t *testing.T) {
 	}
 	m := fixtureView(80, 24)
 	viewtest.New(t, m).Press("j") // the selected row is drawn reversed, without its cells' styles
-	if !strings.Contains(m.View(), m.common.Styles.Caution.Render("██████  86%")) {
+	if !strings.Contains(m.View(), m.common.Styles.Caution.Render("█████░  86%")) {
 		t.Error("the quota bar at 86% is not drawn in the caution (amber) style")
 	}
 	s := ansi.Strip(m.View())
