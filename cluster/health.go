@@ -115,9 +115,7 @@ func (m *Monitor) Poll(ctx context.Context, wait time.Duration) Poll {
 			case h := <-chans[j]:
 				p.Members[j] = m.collected(list[j], h)
 			default:
-				p.Members[j] = MemberHealth{Member: list[j], Endpoint: endpointURL(list[j], m.base.tls),
-					Time: p.Time, State: StateUnreachable, Pending: true,
-					Err: fmt.Sprintf("no answer within %s", wait.Round(time.Millisecond))}
+				p.Members[j] = m.pending(list[j], p.Time, wait)
 			}
 		}
 		break
@@ -159,10 +157,33 @@ func sameMembers(a, b []MemberInfo) bool {
 	return true
 }
 
+// pending words a probe still running after wait: unreachable when even Status has not
+// answered; otherwise what Status said, and that the read is slow (a member without a leader
+// answers Status at once but its linearizable read waits for one).
+func (m *Monitor) pending(mm MemberInfo, at time.Time, wait time.Duration) MemberHealth {
+	w := wait.Round(time.Millisecond)
+	h := MemberHealth{Member: mm, Endpoint: endpointURL(mm, m.base.tls), Time: at, Pending: true,
+		State: StateUnreachable, Err: fmt.Sprintf("no answer within %s", w)}
+	m.mu.Lock()
+	st, took := m.partial[mm.ID].status, m.partial[mm.ID].took
+	m.mu.Unlock()
+	switch {
+	case st == nil:
+	case st.Leader == 0:
+		h.Status, h.StatusTook = st, took
+		h.State, h.Err = StateNoLeader, fmt.Sprintf("the member knows no leader (lost quorum?); its read has not answered within %s", w)
+	default:
+		h.Status, h.StatusTook = st, took
+		h.State, h.Err = StateUnhealthy, fmt.Sprintf("it answers Status but its linearizable read has not answered within %s", w)
+	}
+	return h
+}
+
 // collected clears the member's in-flight probe and returns its result under the current entry.
 func (m *Monitor) collected(mm MemberInfo, h MemberHealth) MemberHealth {
 	m.mu.Lock()
 	delete(m.inflight, mm.ID)
+	delete(m.partial, mm.ID)
 	m.mu.Unlock()
 	h.Member = mm
 	return h
@@ -197,6 +218,9 @@ func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 	}
 	h.StatusTook = time.Since(start)
 	h.Status = statusOf(st)
+	m.mu.Lock()
+	m.partial[mm.ID] = partialProbe{status: h.Status, took: h.StatusTook}
+	m.mu.Unlock()
 
 	var linErr error
 	var wg sync.WaitGroup

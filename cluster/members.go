@@ -50,6 +50,13 @@ type Monitor struct {
 	members  []MemberInfo
 	conns    map[uint64]*memberConn
 	inflight map[uint64]chan MemberHealth
+	partial  map[uint64]partialProbe // what a probe still running has learnt so far
+}
+
+// partialProbe is the Status a running probe already has, for a poll that cannot wait for it.
+type partialProbe struct {
+	status *MemberStatus
+	took   time.Duration
 }
 
 // memberConn is the open client to one member, keyed by the URL it was dialled with so a member
@@ -75,6 +82,7 @@ func NewMonitor(ctx context.Context, c *Client) *Monitor {
 		http:     &http.Client{Transport: tr},
 		conns:    map[uint64]*memberConn{},
 		inflight: map[uint64]chan MemberHealth{},
+		partial:  map[uint64]partialProbe{},
 	}
 	// The session ending closes the member clients too, whoever forgets to call Close.
 	context.AfterFunc(mctx, m.Close)

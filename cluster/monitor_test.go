@@ -288,3 +288,27 @@ func TestMonitorUnstartedLearner(t *testing.T) {
 		t.Fatalf("findings lack %q: %+v", want, tr.Findings())
 	}
 }
+
+// TestMonitorLostQuorum: with two of three members stopped, the last one answers Status but
+// knows no leader: its row says "no leader" (not unreachable) and the tracker sees no leader.
+func TestMonitorLostQuorum(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	m := monitor(t, members...)
+	tr := cluster.NewTracker(0)
+	pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
+	members[1].Close(10 * time.Second)
+	members[2].Close(10 * time.Second)
+	p := pollUntil(t, m, tr, 20*time.Second, "m0 without a leader", func(p cluster.Poll) bool {
+		return byName(p, "m0").State == cluster.StateNoLeader
+	})
+	h := byName(p, "m0")
+	if h.Status == nil || h.Status.Leader != 0 || !strings.HasPrefix(h.Err, "the member knows no leader (lost quorum?)") {
+		t.Fatalf("m0: %+v %q", h.Status, h.Err)
+	}
+	if tr.LeaderlessSince().IsZero() {
+		t.Fatal("the tracker does not see the cluster without a leader")
+	}
+	if r := tr.Report(); r.Healthy || r.Leader != "" {
+		t.Fatalf("report: healthy %v, leader %q", r.Healthy, r.Leader)
+	}
+}

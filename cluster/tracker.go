@@ -87,7 +87,7 @@ func (t *Tracker) observeLeader(p Poll) {
 	var leader, term uint64
 	reached := false
 	for _, h := range p.Members {
-		if h.Status == nil || h.Pending {
+		if h.Status == nil {
 			continue
 		}
 		reached = true
