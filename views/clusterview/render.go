@@ -234,7 +234,7 @@ func (m *Model) titleLine() string {
 	leader, term := m.tracker.Leader()
 	switch since := m.tracker.LeaderlessSince(); {
 	case !since.IsZero():
-		subject += " · " + st.Error.Render("NO LEADER for "+cluster.FormatDuration(p.Time.Sub(since)))
+		subject += " · " + st.Error.Render("NO LEADER since "+since.Format("15:04:05"))
 	case leader != 0:
 		subject += fmt.Sprintf(" · leader %s · term %d", m.tracker.Name(leader), term)
 	}
