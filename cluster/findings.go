@@ -169,8 +169,12 @@ func (t *Tracker) Findings() []Finding {
 	}
 	if n := len(t.changes); n > 0 {
 		last := t.changes[n-1]
-		add("warn", "", "%d leader change(s) seen; the last at %s from %s to %s (term %d)", n,
-			last.Time.Format("15:04:05"), last.OldLeader, last.NewLeader, last.NewTerm)
+		what := fmt.Sprintf("from %s to %s", last.OldLeader, last.NewLeader)
+		if last.OldLeader == last.NewLeader {
+			what = last.NewLeader + " re-elected"
+		}
+		add("warn", "", "%d leader change(s) seen; the last at %s: %s (term %d)", n,
+			last.Time.Format("15:04:05"), what, last.NewTerm)
 	}
 	return out
 }
