@@ -88,3 +88,25 @@ func TestScrapeMetricsNotServed(t *testing.T) {
 		t.Fatalf("scrape of a stopped member: %+v", ms)
 	}
 }
+
+// TestScrapeMetricsTLS: /metrics of a member that wants client certificates is read over https
+// with the session's CA and certificate, and the health probe works through the same TLS.
+func TestScrapeMetricsTLS(t *testing.T) {
+	certs := nodetest.NewCerts(t)
+	cfg := nodetest.Config(t, "tls")
+	cfg.ListenClientURLs[0] = strings.Replace(cfg.ListenClientURLs[0], "http://", "https://", 1)
+	cfg.CertFile, cfg.KeyFile, cfg.TrustedCAFile, cfg.ClientCertAuth = certs.ServerCert, certs.ServerKey, certs.CA, true
+	mem := nodetest.StartConfig(t, cfg)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: mem.ClientURLs, CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cluster.NewMonitor(context.Background(), c)
+	defer m.Close()
+	tr := cluster.NewTracker(0)
+	pollUntil(t, m, tr, 10*time.Second, "healthy over TLS", allHealthy)
+	ms, err := m.Scrape(context.Background(), 5*time.Second)
+	if err != nil || len(ms) != 1 || ms[0].Err != "" || !strings.HasPrefix(ms[0].URL, "https://") || ms[0].QuotaBytes <= 0 {
+		t.Fatalf("scrape over TLS: %v %+v", err, ms)
+	}
+}

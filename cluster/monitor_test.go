@@ -312,3 +312,33 @@ func TestMonitorLostQuorum(t *testing.T) {
 		t.Fatalf("report: healthy %v, leader %q", r.Healthy, r.Leader)
 	}
 }
+
+// TestMonitorAuth: the per-member clients log in as the session's user; a user allowed to read
+// nothing still counts as healthy (the denied read went through consensus), as etcdctl has it.
+func TestMonitorAuth(t *testing.T) {
+	mem := nodetest.Start(t)
+	e := nodetest.Client(t, mem.Endpoints())
+	ctx := context.Background()
+	for _, step := range []func() error{
+		func() error { _, err := e.UserAdd(ctx, "root", "s3cret-pw"); return err },
+		func() error { _, err := e.UserGrantRole(ctx, "root", "root"); return err },
+		func() error { _, err := e.UserAdd(ctx, "nobody", "n0body-pw"); return err },
+		func() error { _, err := e.AuthEnable(ctx); return err },
+	} {
+		if err := step(); err != nil {
+			t.Fatalf("enable auth: %v", err)
+		}
+	}
+	for _, user := range []struct{ name, pw string }{{"root", "s3cret-pw"}, {"nobody", "n0body-pw"}} {
+		c, err := connect(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), User: user.name, Password: user.pw, InsecureTransport: true})
+		if err != nil {
+			t.Fatalf("%s: %v", user.name, err)
+		}
+		m := cluster.NewMonitor(ctx, c)
+		p := m.Poll(ctx, 3*time.Second)
+		m.Close()
+		if len(p.Members) != 1 || p.Members[0].State != cluster.StateHealthy {
+			t.Fatalf("%s: %+v", user.name, p)
+		}
+	}
+}
