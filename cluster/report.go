@@ -135,7 +135,7 @@ func (r Report) WriteText(w io.Writer) error {
 		leader = "none"
 	}
 	p("cluster %s at %s: leader %s, raft term %d\n\n", verdict, r.Time.Format(time.RFC3339), leader, r.Term)
-	p("MEMBER\tID\tENDPOINT\tSTATE\tVERSION\tDB SIZE\tIN USE\tQUOTA\tTERM\tINDEX\tAPPLIED\tLAG\n")
+	p("MEMBER\tID\tENDPOINT\tSTATE\tVERSION\tDB SIZE\tIN USE\tQUOTA\tTERM\tINDEX\tAPPLIED\tLAG\tALARMS\n")
 	for _, m := range r.Members {
 		name := m.Member.Label()
 		if m.Leader {
@@ -146,10 +146,14 @@ func (r Report) WriteText(w io.Writer) error {
 		}
 		p("%s\t%s\t%s\t%s\t", name, m.Member.IDString(), m.Endpoint, m.State)
 		if s := m.Status; s != nil {
-			p("%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", s.Version, FormatBytes(s.DBSize), FormatBytes(s.DBSizeInUse),
-				quotaText(s), s.RaftTerm, s.RaftIndex, s.RaftAppliedIndex, m.AppliedLag)
+			alarms := "-"
+			if len(m.Alarms) > 0 {
+				alarms = strings.Join(m.Alarms, ", ")
+			}
+			p("%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.Version, FormatBytes(s.DBSize), FormatBytes(s.DBSizeInUse),
+				quotaText(s), s.RaftTerm, s.RaftIndex, s.RaftAppliedIndex, m.AppliedLag, alarms)
 		} else {
-			p("-\t-\t-\t-\t-\t-\t-\t-\n")
+			p("-\t-\t-\t-\t-\t-\t-\t-\t-\n")
 		}
 	}
 	p("\nMEMBER\tLINEARIZABLE p50/p99/max\tSERIALIZABLE p50/p99/max\tSTATUS p50/p99/max\tFAILED\n")
