@@ -342,3 +342,23 @@ func TestMonitorAuth(t *testing.T) {
 		}
 	}
 }
+
+// TestMonitorEtcd34: an etcd 3.4 member (no quota in its Status, no serializable member list) is
+// polled healthy and its /metrics read.
+func TestMonitorEtcd34(t *testing.T) {
+	ep := nodetest.StartEtcd34(t)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cluster.NewMonitor(context.Background(), c)
+	t.Cleanup(m.Close)
+	p := pollUntil(t, m, cluster.NewTracker(0), 10*time.Second, "healthy", allHealthy)
+	if st := p.Members[0].Status; st == nil || !strings.HasPrefix(st.Version, "3.4.") {
+		t.Fatalf("status %+v", st)
+	}
+	ms, err := m.Scrape(context.Background(), 5*time.Second)
+	if err != nil || len(ms) != 1 || ms[0].Err != "" || ms[0].WALFsync.Count == 0 {
+		t.Fatalf("scrape: %v %+v", err, ms)
+	}
+}
