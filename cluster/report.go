@@ -87,17 +87,18 @@ func Diagnose(ctx context.Context, c *Client, o DiagnoseOptions) Report {
 	tr := NewTracker(max(o.Duration, DefaultWindow))
 	wait := min(o.Interval, c.conf.CommandTimeout)
 	end := time.Now().Add(o.Duration)
+	polled := time.Now() // polls start every interval, however long each takes
 	tr.AddPoll(m.Poll(ctx, wait))
 	scrape(tr, m, ctx, c.conf.CommandTimeout)
 	stopped := false
 	for !stopped && time.Now().Before(end) && ctx.Err() == nil {
-		next := time.Now().Add(o.Interval)
 		select {
 		case <-ctx.Done():
 			stopped = true
 		case <-o.Stop:
 			stopped = true
-		case <-time.After(time.Until(earlier(next, end))):
+		case <-time.After(time.Until(earlier(polled.Add(o.Interval), end))):
+			polled = time.Now()
 			tr.AddPoll(m.Poll(ctx, wait))
 		}
 	}

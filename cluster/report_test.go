@@ -28,7 +28,7 @@ func TestDiagnoseOneMemberStopped(t *testing.T) {
 		}
 	}
 	for _, m := range healthy.Members {
-		if m.Linearizable.Count < 4 || m.Serializable.Count < 4 || m.Status == nil {
+		if m.Linearizable.Count < 3 || m.Serializable.Count < 3 || m.Status == nil {
 			t.Fatalf("member %s: %+v", m.Member.Name, m)
 		}
 	}
