@@ -54,6 +54,12 @@ func (m *Model) detailsView() string {
 	if len(h.Alarms) > 0 {
 		lines = append(lines, " "+st.Error.Render("alarms: "+strings.Join(h.Alarms, ", ")))
 	}
+	if s := h.Status; s != nil && len(s.Errors) > 0 {
+		lines = append(lines, " "+st.Error.Render("the member reports: "+strings.Join(s.Errors, "; ")))
+	}
+	if len(mm.PeerURLs) > 0 {
+		lines = append(lines, " "+st.Muted.Render("peers reach it at "+strings.Join(mm.PeerURLs, ", ")))
+	}
 	lines = append(lines, "")
 	lines = append(lines, m.latencyLines(h)...)
 	lines = append(lines, "")
