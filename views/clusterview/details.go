@@ -122,7 +122,7 @@ func (m *Model) metricsLines(mm cluster.MemberInfo) []string {
 		}
 		out = append(out, " peer round trip p99: "+strings.Join(peers, " · "))
 	}
-	out = append(out, fmt.Sprintf(" leader changes seen %s · heartbeat send failures %s · proposals pending %s, failed %s",
+	out = append(out, fmt.Sprintf(" leader changes seen %s · heartbeat failures %s · proposals pending %s, failed %s",
 		num(s.LeaderChanges), num(s.HeartbeatFails), num(s.ProposalsPending), num(s.ProposalsFailed)))
 	return out
 }
