@@ -53,7 +53,7 @@ func (h Histogram) Since(prev Histogram) Histogram {
 // does: linear interpolation inside the bucket holding the rank. ok is false with no
 // observations.
 func (h Histogram) Quantile(q float64) (seconds float64, ok bool) {
-	if h.Count == 0 || len(h.Buckets) == 0 {
+	if h.Count == 0 || len(h.Buckets) == 0 || len(h.Bounds) != len(h.Buckets) {
 		return 0, false
 	}
 	rank := q * float64(h.Count)
@@ -69,11 +69,10 @@ func (h Histogram) Quantile(q float64) (seconds float64, ok bool) {
 		if math.IsInf(upper, 1) {
 			return lower, true // Prometheus answers the highest finite bound
 		}
-		inBucket := float64(c - below)
-		if inBucket == 0 {
+		if c <= below { // empty, or a malformed page whose counts go down
 			return upper, true
 		}
-		return lower + (upper-lower)*(rank-float64(below))/inBucket, true
+		return lower + (upper-lower)*(rank-float64(below))/float64(c-below), true
 	}
 	return h.Bounds[len(h.Bounds)-1], true
 }
