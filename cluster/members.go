@@ -219,25 +219,13 @@ func (mc *memberConn) close() {
 // dialOne opens a client to one endpoint with the same TLS, credentials and timeouts as c, for
 // the per-member clients of a Monitor.
 func (c *Client) dialOne(ctx context.Context, endpoint string) (*clientv3.Client, error) {
-	cfg := clientv3.Config{
-		Endpoints:            []string{endpoint},
-		DialTimeout:          c.conf.DialTimeout,
-		DialKeepAliveTime:    c.conf.KeepaliveTime,
-		DialKeepAliveTimeout: c.conf.KeepaliveTimeout,
-		Username:             c.conf.User,
-		Password:             c.conf.Password,
-		Logger:               c.log,
-		Context:              ctx,
-		// gRPC's reconnect backoff grows to two minutes; a member back from an outage should be
-		// seen within a few polls.
-		DialOptions: []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
-			Backoff:           backoff.Config{BaseDelay: time.Second, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 5 * time.Second},
-			MinConnectTimeout: max(c.conf.DialTimeout, time.Second),
-		})},
-	}
-	if c.tls != nil {
-		cfg.TLS = c.tls.Clone()
-	}
+	cfg := c.etcdConfig(ctx, []string{endpoint})
+	// gRPC's reconnect backoff grows to two minutes; a member back from an outage should be
+	// seen within a few polls.
+	cfg.DialOptions = []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
+		Backoff:           backoff.Config{BaseDelay: time.Second, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 5 * time.Second},
+		MinConnectTimeout: max(c.conf.DialTimeout, time.Second),
+	})}
 	cl, err := clientv3.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", endpoint, Explain(err))
