@@ -362,3 +362,36 @@ func TestMonitorEtcd34(t *testing.T) {
 		t.Fatalf("scrape: %v %+v", err, ms)
 	}
 }
+
+// TestMonitorMemberRemoved: a member removed from the cluster leaves the polls (the list comes
+// from the leader's own member list), and its client is closed. The members run in child
+// processes: etcd 3.7.3 panics when a Status call races the removal of the member answering it
+// (etcd-io/etcd#21966), which in-process would take the test binary down.
+func TestMonitorMemberRemoved(t *testing.T) {
+	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cluster.NewMonitor(context.Background(), c)
+	t.Cleanup(m.Close)
+	tr := cluster.NewTracker(0)
+	p := pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
+	// etcd refuses to remove a member until every member has been up for a few seconds.
+	id := byName(p, "m2").Member.ID
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := nodetest.Client(t, children[0].Endpoints()).MemberRemove(ctx, id)
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("remove m2: %v", err)
+		}
+	}
+	pollUntil(t, m, tr, 15*time.Second, "two members", func(p cluster.Poll) bool { return len(p.Members) == 2 && allHealthy(p) })
+	if got := len(m.Members()); got != 2 {
+		t.Fatalf("the monitor still lists %d members", got)
+	}
+}
