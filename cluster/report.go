@@ -171,8 +171,8 @@ func (r Report) WriteText(w io.Writer) error {
 		case s.Err != "":
 			p("%s\t%s\n", m.Member.Label(), s.Err)
 		default:
-			p("%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f/%.0f\n", m.Member.Label(), FormatDuration(s.WALFsyncP99),
-				FormatDuration(s.BackendCommitP99), peersText(s.PeerRTTP99), s.LeaderChanges, s.HeartbeatFails,
+			p("%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f/%.0f\n", m.Member.Label(), quantileText(s.WALFsyncP99),
+				quantileText(s.BackendCommitP99), peersText(s.PeerRTTP99), s.LeaderChanges, s.HeartbeatFails,
 				s.ProposalsPending, s.ProposalsFailed)
 		}
 	}
@@ -223,7 +223,7 @@ func peersText(m map[string]time.Duration) string {
 	}
 	var parts []string
 	for _, name := range sortedKeys(m) {
-		parts = append(parts, name+" "+FormatDuration(m[name]))
+		parts = append(parts, name+" "+quantileText(m[name]))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -235,6 +235,14 @@ func sortedKeys(m map[string]time.Duration) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// quantileText is a quantile, or "-" when nothing was observed in the window.
+func quantileText(d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return FormatDuration(d)
 }
 
 func leaderlessText(d time.Duration) string {
