@@ -2,6 +2,7 @@ package clusterview
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -195,5 +196,23 @@ func TestSelectionAndDetails(t *testing.T) {
 	d.Press("esc")
 	if m.details || !strings.Contains(ansi.Strip(m.View()), "HEALTH") {
 		t.Fatalf("esc did not go back to the table:\n%s", ansi.Strip(m.View()))
+	}
+}
+
+// TestPollFailureAndNoLeader: a failed poll (no member list) says so with the retry in the status
+// line; a poll where no member knows a leader puts it in the title.
+func TestPollFailureAndNoLeader(t *testing.T) {
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+	m.SetSize(80, 24)
+	m.applyPoll(cluster.Poll{Time: t0, ListErr: "connection refused at 10.0.0.10:2379"}, errors.New("connection refused at 10.0.0.10:2379"), 2, 8*time.Second)
+	s := ansi.Strip(m.View())
+	if !strings.Contains(s, "health poll failed (2×): connection refused at 10.0.0.10:2379 · retrying in 8s") {
+		t.Errorf("status line:\n%s", s)
+	}
+	m = fixtureView(80, 24)
+	m.applyPoll(fixturePoll(10), nil, 0, 2*time.Second) // every member without a leader
+	s = ansi.Strip(m.View())
+	if !strings.Contains(s, "NO LEADER since 12:01:40") || !strings.Contains(s, "✗ no leader since 12:01:40") {
+		t.Errorf("no leader:\n%s", s)
 	}
 }
