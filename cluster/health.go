@@ -163,7 +163,7 @@ func sameMembers(a, b []MemberInfo) bool {
 // answers Status at once but its linearizable read waits for one).
 func (m *Monitor) pending(mm MemberInfo, at time.Time, wait time.Duration) MemberHealth {
 	w := wait.Round(time.Millisecond)
-	h := MemberHealth{Member: mm, Endpoint: endpointURL(mm, m.base.tls), Time: at, Pending: true,
+	h := MemberHealth{Member: mm, Endpoint: m.url(mm), Time: at, Pending: true,
 		State: StateUnreachable, Err: fmt.Sprintf("no answer within %s", w)}
 	m.mu.Lock()
 	st, took := m.partial[mm.ID].status, m.partial[mm.ID].took
@@ -193,7 +193,7 @@ func (m *Monitor) collected(mm MemberInfo, h MemberHealth) MemberHealth {
 // probe runs the checks on one member, in the order that tells the states apart: Status (is it
 // reachable, does it know a leader), then the reads, alarms and its own member list.
 func (m *Monitor) probe(mm MemberInfo) MemberHealth {
-	url := endpointURL(mm, m.base.tls)
+	url := m.url(mm)
 	h := MemberHealth{Member: mm, Endpoint: url, Time: time.Now()}
 	if url == "" {
 		h.State, h.Err = StateNotStarted, "added to the member list but never started (no client URL)"

@@ -51,6 +51,8 @@ type Monitor struct {
 	conns    map[uint64]*memberConn
 	inflight map[uint64]chan MemberHealth
 	partial  map[uint64]partialProbe // what a probe still running has learnt so far
+	// configured maps a member ID to the configured endpoint that answered as that member.
+	configured map[uint64]string
 }
 
 // partialProbe is the Status a running probe already has, for a poll that cannot wait for it.
@@ -111,6 +113,7 @@ func (m *Monitor) knownMembers(ctx context.Context, timeout time.Duration) ([]Me
 	if err != nil {
 		return nil, err
 	}
+	m.learnConfigured(ctx, timeout)
 	m.setMembers(list)
 	return list, nil
 }
@@ -233,18 +236,55 @@ func (c *Client) dialOne(ctx context.Context, endpoint string) (*clientv3.Client
 	return cl, nil
 }
 
-// endpointURL picks the URL to poll a member at: its first client URL, with a scheme (https
-// when the session uses TLS) so /metrics can be fetched from it too.
-func endpointURL(mm MemberInfo, t *tls.Config) string {
+// url is where to poll a member: the configured endpoint that answered as this member when
+// there is one (the user's way in, e.g. a port-forward, where the advertised URL may not be
+// reachable from here), else its first advertised client URL; "" when it has none.
+func (m *Monitor) url(mm MemberInfo) string {
+	m.mu.Lock()
+	ep, ok := m.configured[mm.ID]
+	m.mu.Unlock()
+	if ok {
+		return withScheme(ep, m.base.tls)
+	}
 	if len(mm.ClientURLs) == 0 {
 		return ""
 	}
-	u := mm.ClientURLs[0]
-	if !strings.Contains(u, "://") {
-		if t != nil {
-			return "https://" + u
-		}
-		return "http://" + u
+	return withScheme(mm.ClientURLs[0], m.base.tls)
+}
+
+// withScheme gives an endpoint written etcdctl's way ("10.0.0.1:2379") its scheme (https when
+// the session uses TLS), so /metrics can be fetched from it too.
+func withScheme(ep string, t *tls.Config) string {
+	if strings.Contains(ep, "://") {
+		return ep
 	}
-	return u
+	if t != nil {
+		return "https://" + ep
+	}
+	return "http://" + ep
+}
+
+// learnConfigured asks each configured endpoint which member answers there, once: polls then
+// go through the endpoints the user gave for those members.
+func (m *Monitor) learnConfigured(ctx context.Context, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	found := map[uint64]string{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, ep := range m.base.conf.Endpoints {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if st, err := m.base.c.Status(ctx, ep); err == nil && st.Header != nil {
+				mu.Lock()
+				found[st.Header.MemberId] = ep
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	m.mu.Lock()
+	m.configured = found
+	m.mu.Unlock()
 }

@@ -227,7 +227,7 @@ func (m *Monitor) Scrape(ctx context.Context, timeout time.Duration) ([]Metrics,
 }
 
 func (m *Monitor) scrapeOne(ctx context.Context, mm MemberInfo, timeout time.Duration) Metrics {
-	url := endpointURL(mm, m.base.tls)
+	url := m.url(mm)
 	res := Metrics{Member: mm, URL: url, Time: time.Now()}
 	if url == "" {
 		res.Err = "metrics not reachable: the member has no client URL"

@@ -3,6 +3,8 @@ package cluster_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"syscall"
@@ -393,5 +395,47 @@ func TestMonitorMemberRemoved(t *testing.T) {
 	pollUntil(t, m, tr, 15*time.Second, "two members", func(p cluster.Poll) bool { return len(p.Members) == 2 && allHealthy(p) })
 	if got := len(m.Members()); got != 2 {
 		t.Fatalf("the monitor still lists %d members", got)
+	}
+}
+
+// TestMonitorConfiguredEndpoint: the member the session reaches through a given endpoint (a
+// port-forward, a proxy) is polled there, not at the URL it advertises, which may not be
+// reachable from here.
+func TestMonitorConfiguredEndpoint(t *testing.T) {
+	mem := nodetest.Start(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	target := mem.Endpoints()[0]
+	go func() { // a TCP forwarder, like kubectl port-forward
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.Dial("tcp", target)
+			if err != nil {
+				in.Close()
+				continue
+			}
+			go func() { io.Copy(out, in); out.Close() }()
+			go func() { io.Copy(in, out); in.Close() }()
+		}
+	}()
+	c, err := connect(t, cluster.ConnConfig{Endpoints: []string{l.Addr().String()}, InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cluster.NewMonitor(context.Background(), c)
+	t.Cleanup(m.Close)
+	p := pollUntil(t, m, cluster.NewTracker(0), 10*time.Second, "healthy", allHealthy)
+	if got, want := p.Members[0].Endpoint, "http://"+l.Addr().String(); got != want {
+		t.Fatalf("polled at %s, want the configured endpoint %s", got, want)
+	}
+	ms, err := m.Scrape(context.Background(), 5*time.Second)
+	if err != nil || ms[0].Err != "" || ms[0].URL != "http://"+l.Addr().String() {
+		t.Fatalf("scrape: %v %+v", err, ms)
 	}
 }
