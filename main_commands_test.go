@@ -44,6 +44,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--no-such-flag"}, "etcdeck: unknown flag: --no-such-flag"},
 		{[]string{"--read-only", "bogus"}, `etcdeck: unknown command "bogus"`},
 		{[]string{"help", "bogus"}, `etcdeck: help: unknown command "bogus"`},
+		{[]string{"snapshot"}, "etcdeck: snapshot needs a subcommand: save, status"},
+		{[]string{"help", "snapshot"}, "etcdeck: help: snapshot needs a subcommand: save, status"},
+		{[]string{"snapshot", "bogus"}, `etcdeck: unknown command "snapshot bogus": snapshot takes save, status`},
 	}
 	for _, tt := range tests {
 		code, out, errText := etcdeck(t, tt.args...)
