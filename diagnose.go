@@ -42,20 +42,14 @@ func runDiagnose(args []string) int {
 	case *duration < 0:
 		return usageError(fmt.Errorf("diagnose: --duration %s is negative", *duration))
 	}
-	settings, err := flags.Resolve(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
-		return 2
-	}
-	log, logFile, err := config.OpenLog(settings.LogPath)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
-		return 1
+	settings, log, logFile, code := setUp("etcdeck diagnose", flags)
+	if code != 0 {
+		return code
 	}
 	defer logFile.Close()
 	sess, end, err := connect(context.Background(), &settings, false, log, nil)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
+		fmt.Fprintln(os.Stderr, "etcdeck diagnose:", err)
 		return 1
 	}
 	defer end()
@@ -72,7 +66,7 @@ func runDiagnose(args []string) int {
 		err = report.WriteText(os.Stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
+		fmt.Fprintln(os.Stderr, "etcdeck diagnose:", err)
 		return 1
 	}
 	if !report.Healthy {

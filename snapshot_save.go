@@ -50,23 +50,17 @@ func runSnapshotSave(args []string) int {
 	if fs.Changed("keep-days") && *keepDays < 0 {
 		return usageError(errors.New("snapshot save: --keep-days must not be negative"))
 	}
-	settings, err := flags.Resolve(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
-		return 2
+	settings, log, logFile, code := setUp("etcdeck snapshot save", flags)
+	if code != 0 {
+		return code
 	}
+	defer logFile.Close()
 	if fs.Changed("keep") {
 		settings.Retention.Keep = *keep
 	}
 	if fs.Changed("keep-days") {
 		settings.Retention.KeepDays = *keepDays
 	}
-	log, logFile, err := config.OpenLog(settings.LogPath)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
-		return 1
-	}
-	defer logFile.Close()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
