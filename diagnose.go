@@ -26,7 +26,7 @@ func runDiagnose(args []string) int {
 	duration := fs.Duration("duration", 10*time.Second, "how long to sample the members")
 	format := fs.StringP("write-out", "w", "table", "output format: table or json")
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck diagnose [flags]\n\nSamples every member for --duration (one poll a second, /metrics at both ends) and\nprints a report. Exit 0 when every member is healthy, 1 when one is not.\n\n%s", fs.FlagUsages())
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck diagnose [flags]\n\nSamples every member for --duration (one poll a second, /metrics at both ends) and\nprints a report. Exit 0 when every member is healthy, 1 when one is not.\n\n%s", fs.FlagUsages())
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {

@@ -33,6 +33,22 @@ func TestHelpListsCommands(t *testing.T) {
 	}
 }
 
+// TestCommandHelp: `etcdeck help <command>` and `etcdeck <command> --help` print the command's
+// usage and flags on stdout (so it pipes into a pager) and exit 0.
+func TestCommandHelp(t *testing.T) {
+	for _, c := range commands() {
+		if c.name == "" || c.name == "help" {
+			continue
+		}
+		for _, args := range [][]string{append([]string{"help"}, strings.Fields(c.name)...), append(strings.Fields(c.name), "--help")} {
+			code, out, errText := etcdeck(t, args...)
+			if code != 0 || errText != "" || !strings.HasPrefix(out, "Usage: etcdeck "+c.name) {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q; want 0 and the usage on stdout", args, code, out, errText)
+			}
+		}
+	}
+}
+
 // TestUsageErrors: an unknown command or flag exits 2 with the error and the usage line on
 // stderr and nothing on stdout.
 func TestUsageErrors(t *testing.T) {

@@ -23,7 +23,7 @@ import (
 func runSnapshotSave(args []string) int {
 	fs := pflag.NewFlagSet("etcdeck snapshot save", pflag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck snapshot save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]\n\n"+
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]\n\n"+
 			"Saves a snapshot of the cluster into the backup directory as\netcd-snapshot-<cluster-id>-<UTC time>-rev<revision>.db, then deletes that cluster's\n"+
 			"snapshots older than --keep-days beyond the newest --keep. Prints the saved path.\n\n%s", fs.FlagUsages())
 	}

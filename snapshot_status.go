@@ -22,7 +22,7 @@ import (
 func runSnapshotStatus(args []string) int {
 	fs := pflag.NewFlagSet("etcdeck snapshot status", pflag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck snapshot status FILE [-w table|json]\n\nChecks a snapshot file: etcd's sha256, revision, total keys, total size, storage version.\n\n%s", fs.FlagUsages())
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot status FILE [-w table|json]\n\nChecks a snapshot file: etcd's sha256, revision, total keys, total size, storage version.\n\n%s", fs.FlagUsages())
 	}
 	format := fs.StringP("write-out", "w", "table", "output format: table or json")
 	inProcess := fs.Bool("in-process", false, "read the file in this process (etcdeck runs itself this way)")
