@@ -46,6 +46,11 @@ func runConsole(args []string) int {
 		return code
 	}
 	defer logFile.Close()
+	if settings.Embedded || settings.Embed {
+		if err := settings.Member.CheckURLs(); err != nil {
+			return usageError(err) // before a child member is started only to fail
+		}
+	}
 
 	sess, end, err := connect(context.Background(), &settings, true, log, logFile)
 	if err != nil {

@@ -60,6 +60,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--no-such-flag"}, "etcdeck: unknown flag: --no-such-flag"},
 		{[]string{"--read-only", "bogus"}, `etcdeck: unknown command "bogus"`},
 		{[]string{"help", "bogus"}, `etcdeck: help: unknown command "bogus"`},
+		{[]string{"--listen-peer-urls", "http://x"}, `etcdeck: --listen-peer-urls: invalid URL "http://x": address x: missing port in address`},
 		{[]string{"snapshot"}, "etcdeck: snapshot needs a subcommand: save, status"},
 		{[]string{"help", "snapshot"}, "etcdeck: help: snapshot needs a subcommand: save, status"},
 		{[]string{"snapshot", "bogus"}, `etcdeck: unknown command "snapshot bogus": snapshot takes save, status`},
@@ -73,6 +74,10 @@ func TestUsageErrors(t *testing.T) {
 	code, _, errText := etcdeck(t, "member", "--bogus")
 	if code != 2 || !strings.Contains(errText, "unknown flag: --bogus") || !strings.Contains(errText, "Usage: etcdeck member") {
 		t.Errorf("member --bogus: exit %d, stderr %q", code, errText)
+	}
+	code, _, errText = etcdeck(t, "member", "--listen-client-urls", "bogus")
+	if code != 2 || !strings.Contains(errText, `--listen-client-urls: invalid URL "bogus"`) || !strings.Contains(errText, "Usage: etcdeck member") {
+		t.Errorf("member --listen-client-urls bogus: exit %d, stderr %q", code, errText)
 	}
 }
 

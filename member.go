@@ -45,6 +45,10 @@ func runMember(args []string) int {
 		fmt.Fprintf(os.Stderr, "etcdeck member: %v\nUsage: etcdeck member [flags] (etcdeck member --help lists them)\n", err)
 		return 2
 	}
+	if err := cfg.CheckURLs(); err != nil {
+		fmt.Fprintf(os.Stderr, "etcdeck member: %v\nUsage: etcdeck member [flags] (etcdeck member --help lists them)\n", err)
+		return 2
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *child {
