@@ -101,7 +101,12 @@ func usageError(err error) int {
 // command's own help.
 func runHelp(args []string) int {
 	if len(args) > 0 {
-		if cmd, _, ok := lookup(commands(), args); ok && cmd.name != "help" {
+		cmd, _, ok := lookup(commands(), args)
+		switch {
+		case ok && cmd.name == "help":
+			fmt.Print(helpText())
+			return 0
+		case ok:
 			return cmd.run([]string{"--help"})
 		}
 		return usageError(fmt.Errorf("help: %w", unknownCommand(commands(), args)))

@@ -9,7 +9,7 @@ import (
 // TestHelpListsCommands: `etcdeck help` and `etcdeck --help` list every command of the table
 // with its summary on one line, then the console's flags, on stdout.
 func TestHelpListsCommands(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"help", "help"}} {
 		code, out, errText := etcdeck(t, args...)
 		if code != 0 || errText != "" {
 			t.Fatalf("%v: exit %d, stderr %q", args, code, errText)
