@@ -23,6 +23,9 @@ func runDiagnose(args []string) int {
 	fs := pflag.NewFlagSet("etcdeck diagnose", pflag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	flags := config.RegisterFlags(fs)
+	// Accepted as everywhere, but nothing diagnose does depends on them: kept out of its help.
+	fs.MarkHidden("backup-dir")
+	fs.MarkHidden("key-separator")
 	duration := fs.Duration("duration", 10*time.Second, "how long to sample the members")
 	format := fs.StringP("write-out", "w", "table", "output format: table or json")
 	fs.Usage = func() {

@@ -28,6 +28,7 @@ func runSnapshotSave(args []string) int {
 			"snapshots older than --keep-days beyond the newest --keep. Prints the saved path.\n\n%s", fs.FlagUsages())
 	}
 	flags := config.RegisterFlags(fs)
+	fs.MarkHidden("key-separator") // accepted as everywhere; a snapshot holds every key whatever it is
 	output := fs.String("output", "", "write exactly this file instead (no naming, no retention)")
 	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else 10)")
 	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else 30)")
