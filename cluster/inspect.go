@@ -16,7 +16,7 @@ type KeyValue struct {
 	// Found is false when the key does not exist at Rev (the other fields are then zero).
 	Found bool
 	// Rev is the revision the read was made at (the header's revision for a current read).
-	Rev                       int64
+	Rev                        int64
 	CreateRev, ModRev, Version int64
 	// Lease is the lease ID attached to the key, 0 for none.
 	Lease int64
