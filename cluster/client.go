@@ -12,12 +12,20 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+)
+
+// Defaults of etcdctl, which etcdeck keeps.
+const (
+	DefaultDialTimeout      = 2 * time.Second
+	DefaultCommandTimeout   = 5 * time.Second
+	DefaultKeepaliveTime    = 2 * time.Second
+	DefaultKeepaliveTimeout = 6 * time.Second
+	DefaultWatchBufferSize  = 10000
 )
 
 // ConnConfig is how to reach a cluster; the fields are etcdctl's global flags.
@@ -221,13 +229,4 @@ func isLoopback(hostport string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func expandHome(p string) string {
-	if strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, p[2:])
-		}
-	}
-	return p
 }

@@ -15,6 +15,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -60,7 +61,8 @@ func testView(t *testing.T, w, h int) (*Model, *cluster.Client) {
 			t.Fatal(err)
 		}
 	}
-	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Client: c, WatchBufferSize: 1000})
+	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(),
+		Session: testSession(t, c), Settings: settings(func(s *config.Settings) { s.WatchBufferSize = 1000 })})
 	t.Cleanup(v.stopLive)
 	v.SetSize(w, h)
 	return v, c

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -18,7 +19,8 @@ func TestOtherSeparator(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Client: c, WatchBufferSize: 1000, Sep: ':'})
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: testSession(t, c),
+		Settings: settings(func(s *config.Settings) { s.WatchBufferSize, s.Sep = 1000, ':' })})
 	t.Cleanup(m.stopLive)
 	m.SetSize(80, 24)
 	d := newDriver(t, m)

@@ -14,6 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -32,8 +33,11 @@ func testView(t *testing.T, w, h, buffer int) (*Model, *cluster.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Client: c,
-		WatchBufferSize: buffer})
+	st := config.Defaults()
+	st.WatchBufferSize = buffer
+	s := cluster.NewSession(context.Background(), c, "test", nil)
+	t.Cleanup(s.End)
+	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st})
 	t.Cleanup(func() {
 		if cmd := v.stop(); cmd != nil {
 			cmd() // waits for the watch goroutine
