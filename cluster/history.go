@@ -96,14 +96,14 @@ func (c *Client) History(ctx context.Context, key string, limit int) (History, e
 }
 
 // getAt is GetKey at a past revision without the lease read (a past lease is long gone).
-func (c *Client) getAt(ctx context.Context, key string, rev int64) (KeyValue, error) {
+func (c *Client) getAt(ctx context.Context, key string, rev int64) (KeyInfo, error) {
 	cctx, cancel := c.ctx(ctx)
 	defer cancel()
 	resp, err := c.c.Get(cctx, key, clientv3.WithRev(rev))
 	if err != nil {
-		return KeyValue{Key: key}, revError(rev, err)
+		return KeyInfo{Key: key}, revError(rev, err)
 	}
-	kv := KeyValue{Key: key, Rev: rev, TTL: -1}
+	kv := KeyInfo{Key: key, Rev: rev, TTL: -1}
 	if len(resp.Kvs) > 0 {
 		k := resp.Kvs[0]
 		kv.Found, kv.Value = true, k.Value

@@ -130,8 +130,8 @@ func TestGetKeyLeaseAndCheckRev(t *testing.T) {
 	if _, err := c.c.Revoke(ctx, lease.ID); err != nil {
 		t.Fatal(err)
 	}
-	if ttl, gone, err := c.LeaseTTL(ctx, int64(lease.ID)); err != nil || !gone || ttl != -1 {
-		t.Errorf("LeaseTTL after revoke = %d, %v, %v", ttl, gone, err)
+	if ttl, gone, err := c.leaseTTL(ctx, int64(lease.ID)); err != nil || !gone || ttl != -1 {
+		t.Errorf("leaseTTL after revoke = %d, %v, %v", ttl, gone, err)
 	}
 	if missing, err := c.GetKey(ctx, "/l/k", 0); err != nil || missing.Found {
 		t.Errorf("the key went with its lease: %+v, %v", missing, err)

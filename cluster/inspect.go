@@ -9,8 +9,8 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// KeyValue is one key as read at one revision, with what the inspector shows about it.
-type KeyValue struct {
+// KeyInfo is one key as read at one revision, with what the inspector shows about it.
+type KeyInfo struct {
 	Key   string
 	Value []byte
 	// Found is false when the key does not exist at Rev (the other fields are then zero).
@@ -29,14 +29,14 @@ type KeyValue struct {
 // GetKey reads one key at rev (0: the current revision) with its revisions, version and lease,
 // and the lease's remaining TTL. A compacted or future rev is an error that errors.Is matches
 // against rpctypes.ErrCompacted or rpctypes.ErrFutureRev.
-func (c *Client) GetKey(ctx context.Context, key string, rev int64) (KeyValue, error) {
+func (c *Client) GetKey(ctx context.Context, key string, rev int64) (KeyInfo, error) {
 	ctx, cancel := c.ctx(ctx)
 	defer cancel()
 	resp, err := c.c.Get(ctx, key, clientv3.WithRev(rev))
 	if err != nil {
-		return KeyValue{Key: key}, revError(rev, err)
+		return KeyInfo{Key: key}, revError(rev, err)
 	}
-	kv := KeyValue{Key: key, Rev: resp.Header.Revision, TTL: -1}
+	kv := KeyInfo{Key: key, Rev: resp.Header.Revision, TTL: -1}
 	if rev > 0 {
 		kv.Rev = rev
 	}
@@ -55,14 +55,8 @@ func (c *Client) GetKey(ctx context.Context, key string, rev int64) (KeyValue, e
 	return kv, nil
 }
 
-// LeaseTTL is the remaining time to live of a lease in seconds; gone is true (and ttl -1) when
-// it has expired or been revoked. The inspector re-reads it when its countdown reaches 0.
-func (c *Client) LeaseTTL(ctx context.Context, lease int64) (ttl int64, gone bool, err error) {
-	ctx, cancel := c.ctx(ctx)
-	defer cancel()
-	return c.leaseTTL(ctx, lease)
-}
-
+// leaseTTL is the lease's remaining time to live in seconds; gone is true (and the TTL -1) when
+// it expired or was revoked. The inspector reads the key again when its countdown reaches 0.
 func (c *Client) leaseTTL(ctx context.Context, lease int64) (int64, bool, error) {
 	resp, err := c.c.TimeToLive(ctx, clientv3.LeaseID(lease))
 	if errors.Is(rpctypes.Error(err), rpctypes.ErrLeaseNotFound) {
