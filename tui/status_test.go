@@ -34,7 +34,7 @@ func TestStatusBarPollsRealMember(t *testing.T) {
 	}
 	before, _ := strconv.Atoi(revRE.FindStringSubmatch(s.screen)[1])
 
-	if _, err := c.Etcd().Put(ctx, "/etcdeck/test", "x"); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Put(ctx, "/etcdeck/test", "x"); err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("rev %d", before+1)
@@ -85,7 +85,7 @@ func TestCommandLineCompletesPaths(t *testing.T) {
 	sess := testSession(t, mem.Endpoints())
 	c := sess.Client
 	for _, k := range []string{"/registry/pods/default/a", "/registry/services/specs/default/b", "/registry/secrets", "/odd/bad\xffname"} {
-		if _, err := c.Etcd().Put(ctx, k, "v"); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Put(ctx, k, "v"); err != nil {
 			t.Fatal(err)
 		}
 	}

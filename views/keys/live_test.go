@@ -13,6 +13,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -27,7 +28,7 @@ func putKeys(t *testing.T, c *cluster.Client, keys []string) int64 {
 		for _, k := range keys[start:min(start+128, len(keys))] {
 			ops = append(ops, clientv3.OpPut(k, "v"))
 		}
-		resp, err := c.Etcd().Txn(ctx).Then(ops...).Commit()
+		resp, err := nodetest.Client(t, c.Endpoints()).Txn(ctx).Then(ops...).Commit()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +132,7 @@ func TestLiveBeyondLoadedPages(t *testing.T) {
 	ctx := context.Background()
 	var rev int64
 	do := func(op clientv3.Op) {
-		resp, err := c.Etcd().Do(ctx, op)
+		resp, err := nodetest.Client(t, c.Endpoints()).Do(ctx, op)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +206,7 @@ func TestHeldOverflowRelists(t *testing.T) {
 		keys = append(keys, fmt.Sprintf("/live/n%03d-new", i))
 	}
 	rev := putKeys(t, c, keys)
-	if _, err := c.Etcd().Delete(context.Background(), "/live/n299"); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Delete(context.Background(), "/live/n299"); err != nil {
 		t.Fatal(err)
 	}
 	d.until("the watch to catch up", func() bool { return m.appliedRev >= rev })

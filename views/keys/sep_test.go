@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/etcdeck/etcdeck/config"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -15,7 +16,7 @@ import (
 func TestOtherSeparator(t *testing.T) {
 	_, c := testView(t, 80, 24)
 	for _, k := range []string{":app:db:host", ":app:db:port", ":app:name", ":other"} {
-		if _, err := c.Etcd().Put(context.Background(), k, "v"); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), k, "v"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,14 +43,14 @@ func TestLargeValues(t *testing.T) {
 	m, c := testView(t, 80, 24)
 	big := strings.Repeat("x", 1536*1024-512)
 	for _, k := range []string{"/big/a", "/big/b", "/big/c", "/big/d", "/big/e", "/big/f"} {
-		if _, err := c.Etcd().Put(context.Background(), k, big); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), k, big); err != nil {
 			t.Fatal(err)
 		}
 	}
 	d := newDriver(t, m)
 	d.Send(common.GotoMsg{Path: "/big/"})
 	d.until("six sizes", func() bool { return strings.Count(m.View(), "1.5 MiB") == 6 })
-	if _, err := c.Etcd().Put(context.Background(), "/big/g", big); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), "/big/g", big); err != nil {
 		t.Fatal(err)
 	}
 	d.until("the live put", func() bool { return strings.Count(m.View(), "1.5 MiB") == 7 })

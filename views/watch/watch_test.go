@@ -121,7 +121,7 @@ func (m *Model) rowsText() []string {
 
 func put(t *testing.T, c *cluster.Client, k, v string) int64 {
 	t.Helper()
-	resp, err := c.Etcd().Put(context.Background(), k, v)
+	resp, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), k, v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestEventsInOrder(t *testing.T) {
 	r1 := put(t, c, "/a/one", "12345")
 	put(t, c, "/b/other", "x")
 	r3 := put(t, c, "/a/two\x01", strings.Repeat("y", 2048))
-	resp, err := c.Etcd().Delete(context.Background(), "/a/one")
+	resp, err := nodetest.Client(t, c.Endpoints()).Delete(context.Background(), "/a/one")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestCompactedWhilePaused(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		last = put(t, c, fmt.Sprintf("/p/k%03d", i), "v")
 	}
-	if _, err := c.Etcd().Compact(context.Background(), last); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Compact(context.Background(), last); err != nil {
 		t.Fatal(err)
 	}
 	d.Press("space")
@@ -318,7 +318,7 @@ func TestBurst(t *testing.T) {
 	for i := 0; i < total; i++ {
 		ops = append(ops, clientv3.OpPut(fmt.Sprintf("/burst/k%05d", i), "v"))
 		if len(ops) == 128 || i == total-1 {
-			if _, err := c.Etcd().Txn(context.Background()).Then(ops...).Commit(); err != nil {
+			if _, err := nodetest.Client(t, c.Endpoints()).Txn(context.Background()).Then(ops...).Commit(); err != nil {
 				t.Fatal(err)
 			}
 			ops = ops[:0]
