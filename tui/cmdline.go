@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,10 +12,11 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/keys"
 )
 
 // commands are the command line's verbs, offered first by tab completion.
-var commands = []string{"goto ", "watch ", "help", "quit"}
+var commands = []string{"goto ", "watch ", "rev ", "help", "quit"}
 
 // Messages the command line produces for the root itself.
 type (
@@ -64,7 +66,7 @@ type completeDueMsg struct {
 }
 
 func newCmdline(st *common.Styles, session *cluster.Session, sep byte) cmdline {
-	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit"), session: session, sep: sep}
+	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · rev [N] · help · quit"), session: session, sep: sep}
 	c.setSuggestions()
 	return c
 }
@@ -213,6 +215,15 @@ func parseCommand(line string) (tea.Msg, error) {
 			return nil, fmt.Errorf("watch %s: %v", arg, err)
 		}
 		return common.WatchMsg{Prefix: prefix}, nil
+	case "rev":
+		if arg == "" {
+			return keys.TimeTravelMsg{}, nil // back to live
+		}
+		n, err := strconv.ParseInt(arg, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("rev %s: give a revision number (rev 1234), or rev alone to return to live", arg)
+		}
+		return keys.TimeTravelMsg{Rev: n}, nil
 	case "help", "h":
 		return openHelpMsg{}, nil
 	case "quit", "q":
@@ -220,5 +231,5 @@ func parseCommand(line string) (tea.Msg, error) {
 	case "":
 		return nil, nil
 	}
-	return nil, fmt.Errorf("unknown command %q: try goto <path>, watch <prefix>, help or quit", verb)
+	return nil, fmt.Errorf("unknown command %q: try goto <path>, watch <prefix>, rev [N], help or quit", verb)
 }

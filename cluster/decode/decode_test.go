@@ -322,3 +322,24 @@ func TestDiff(t *testing.T) {
 		t.Errorf("binary diff is not of the hex dump:\n%s", bd)
 	}
 }
+
+func TestHexText(t *testing.T) {
+	v := []byte("k8s\x00 0123456789abcdefXYZ")
+	text := HexText(v)
+	if !strings.HasPrefix(text, "6b 38 73 00 20 30 31 32 33 34 35 36 37 38 39 61\n62 63") {
+		t.Errorf("HexText = %q", text)
+	}
+	back, err := ParseHex("  " + strings.ToUpper(text) + "\n")
+	if err != nil || !bytes.Equal(back, v) {
+		t.Errorf("ParseHex(HexText) = %q, %v", back, err)
+	}
+	if _, err := ParseHex("6b 3"); err == nil {
+		t.Error("odd digits accepted")
+	}
+	if _, err := ParseHex("6b\nzz"); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("bad digit: %v", err)
+	}
+	if b, err := ParseHex(HexText(nil)); err != nil || len(b) != 0 {
+		t.Errorf("empty: %q %v", b, err)
+	}
+}

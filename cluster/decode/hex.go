@@ -1,5 +1,10 @@
 package decode
 
+import (
+	"errors"
+	"fmt"
+)
+
 // newHexDoc is a hex dump of v, made line by line when drawn (a 1.5 MiB value is 98,304 lines).
 func newHexDoc(v []byte, notes []string) *Doc {
 	if v == nil {
@@ -45,4 +50,62 @@ func hexLine(v []byte, i int) Line {
 		{Text: " ", Kind: Plain},
 		{Text: string(ascii), Kind: Dim},
 	}
+}
+
+// HexText is v as hex for editing: 16 bytes a line, bytes separated by spaces. ParseHex reads
+// it back whatever the spacing.
+func HexText(v []byte) string {
+	b := make([]byte, 0, len(v)*3+len(v)/16+1)
+	for i, c := range v {
+		if i > 0 {
+			if i%16 == 0 {
+				b = append(b, '\n')
+			} else {
+				b = append(b, ' ')
+			}
+		}
+		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	if len(v) > 0 {
+		b = append(b, '\n')
+	}
+	return string(b)
+}
+
+// ParseHex reads hex digits in pairs, ignoring spaces, tabs and newlines; anything else is an
+// error naming where it is.
+func ParseHex(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s)/3+1)
+	var hi byte
+	half := false
+	line := 1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var n byte
+		switch {
+		case c == '\n':
+			line++
+			continue
+		case c == ' ' || c == '\t' || c == '\r':
+			continue
+		case c >= '0' && c <= '9':
+			n = c - '0'
+		case c >= 'a' && c <= 'f':
+			n = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			n = c - 'A' + 10
+		default:
+			return nil, fmt.Errorf("line %d: %q is not a hex digit", line, c)
+		}
+		if half {
+			out = append(out, hi<<4|n)
+		} else {
+			hi = n
+		}
+		half = !half
+	}
+	if half {
+		return nil, errors.New("an odd number of hex digits: the last byte is incomplete")
+	}
+	return out, nil
 }

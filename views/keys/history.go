@@ -1,0 +1,216 @@
+package keys
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/decode"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// historyPane lists a key's earlier revisions (newest first) and shows, under the list, the
+// unified diff of the selected one against the one before it.
+type historyPane struct {
+	c             common.Common
+	width, height int
+
+	open    bool
+	gen     int
+	key     string
+	loading bool
+	err     error
+	h       cluster.History
+	cursor  int
+	offset  int
+	diff    *decode.Doc
+	diffOff int
+}
+
+// historyMsg carries a key's history.
+type historyMsg struct {
+	sid uint64
+	gen int
+	h   cluster.History
+	err error
+}
+
+func (m historyMsg) session() uint64 { return m.sid }
+
+// historyLimit bounds the revisions read for one key (each is a Get of up to 1.5 MiB).
+const historyLimit = 200
+
+// show opens the pane on key and reads its history.
+func (hp *historyPane) show(key string) tea.Cmd {
+	hp.gen++
+	hp.open, hp.key, hp.loading, hp.err = true, key, true, nil
+	hp.h, hp.cursor, hp.offset, hp.diff, hp.diffOff = cluster.History{}, 0, 0, nil, 0
+	s := hp.c.Session
+	if s == nil {
+		hp.loading = false
+		return nil
+	}
+	gen := hp.gen
+	return func() tea.Msg {
+		h, err := s.Client.History(s.Context(), key, historyLimit)
+		return historyMsg{sid: s.ID, gen: gen, h: h, err: err}
+	}
+}
+
+func (hp *historyPane) close() { hp.open = false; hp.gen++ }
+
+func (hp *historyPane) loaded(msg historyMsg) {
+	if msg.gen != hp.gen || !hp.open {
+		return
+	}
+	hp.loading, hp.err, hp.h = false, msg.err, msg.h
+	hp.cursor = 0
+	hp.selectRev()
+}
+
+// selected is the revision under the cursor.
+func (hp *historyPane) selected() (cluster.Revision, bool) {
+	if hp.cursor < 0 || hp.cursor >= len(hp.h.Revs) {
+		return cluster.Revision{}, false
+	}
+	return hp.h.Revs[hp.cursor], true
+}
+
+// selectRev builds the diff of the selected revision against the one before it.
+func (hp *historyPane) selectRev() {
+	hp.diffOff = 0
+	r, ok := hp.selected()
+	if !ok {
+		hp.diff = nil
+		return
+	}
+	if hp.cursor+1 >= len(hp.h.Revs) {
+		hp.diff = decode.Diff("(nothing before)", revLabel(r), nil, r.Value)
+		return
+	}
+	prev := hp.h.Revs[hp.cursor+1]
+	switch {
+	case r.Deleted:
+		hp.diff = decode.Diff(revLabel(prev), revLabel(r), prev.Value, nil)
+	case prev.Deleted:
+		hp.diff = decode.Diff(revLabel(prev)+" (deleted)", revLabel(r), nil, r.Value)
+	default:
+		hp.diff = decode.Diff(revLabel(prev), revLabel(r), prev.Value, r.Value)
+	}
+}
+
+func revLabel(r cluster.Revision) string { return "rev " + strconv.FormatInt(r.Rev, 10) }
+
+// listHeight is how many revisions are listed; the diff takes the rest.
+func (hp *historyPane) listHeight() int { return max(3, min(len(hp.h.Revs)+1, (hp.height-2)/3)) }
+
+func (hp *historyPane) diffHeight() int { return max(1, hp.height-2-hp.listHeight()) }
+
+// handleKey moves through the revisions; pgup/pgdown scroll the diff. enter and u are the
+// parent's: they need the inspector and the write path.
+func (hp *historyPane) handleKey(msg tea.KeyPressMsg) bool {
+	km := hp.c.Keys.Keys
+	switch {
+	case key.Matches(msg, km.Up):
+		hp.cursor = max(0, hp.cursor-1)
+	case key.Matches(msg, km.Down):
+		hp.cursor = min(len(hp.h.Revs)-1, hp.cursor+1)
+	case key.Matches(msg, km.Top):
+		hp.cursor = 0
+	case key.Matches(msg, km.Bottom):
+		hp.cursor = len(hp.h.Revs) - 1
+	case key.Matches(msg, km.PageDown):
+		if hp.diff != nil {
+			hp.diffOff = max(0, min(hp.diffOff+hp.diffHeight(), hp.diff.Len()-hp.diffHeight()))
+		}
+		return true
+	case key.Matches(msg, km.PageUp):
+		hp.diffOff = max(0, hp.diffOff-hp.diffHeight())
+		return true
+	default:
+		return false
+	}
+	hp.cursor = max(0, hp.cursor)
+	h := hp.listHeight() - 1
+	if hp.cursor < hp.offset {
+		hp.offset = hp.cursor
+	}
+	if hp.cursor >= hp.offset+h {
+		hp.offset = hp.cursor - h + 1
+	}
+	hp.selectRev()
+	return true
+}
+
+// view draws the revision list, what etcd no longer has, and the diff.
+func (hp *historyPane) view() string {
+	st := hp.c.Styles
+	var b strings.Builder
+	right := ""
+	if !hp.loading && hp.err == nil {
+		right = common.Plural(len(hp.h.Revs), "revision")
+	}
+	b.WriteString(st.TitleLine(hp.width, "History", cluster.EscapeKey(hp.key), st.Muted.Render(right)) + "\n")
+	switch {
+	case hp.loading:
+		b.WriteString(" " + st.Muted.Render("reading the history of "+cluster.EscapeKey(hp.key)+"…"))
+		return common.Fit(b.String(), hp.width, hp.height)
+	case hp.err != nil:
+		b.WriteString(" " + st.Error.Render("✗ "+hp.err.Error()))
+		return common.Fit(b.String(), hp.width, hp.height)
+	}
+	b.WriteString(" " + st.Muted.Render(hp.footnote()) + "\n")
+	lh := hp.listHeight() - 1
+	for i := hp.offset; i < min(len(hp.h.Revs), hp.offset+lh); i++ {
+		line := " " + revRow(hp.h.Revs[i])
+		if i == hp.cursor {
+			line = st.Selected.Render(common.Pad(line, hp.width))
+		}
+		b.WriteString(line + "\n")
+	}
+	for i := len(hp.h.Revs) - hp.offset; i < lh; i++ {
+		b.WriteString("\n")
+	}
+	if hp.diff != nil {
+		b.WriteString(st.Muted.Render(common.Pad(" ─ "+strings.Join(hp.diff.Notes, " "), hp.width)) + "\n")
+		end := min(hp.diff.Len(), hp.diffOff+hp.diffHeight()-1)
+		for i := hp.diffOff; i < end; i++ {
+			b.WriteString(" " + styleLine(st, hp.diff.Line(i)) + "\n")
+		}
+	}
+	return common.Fit(b.String(), hp.width, hp.height)
+}
+
+// footnote says how far back the history goes and that times are unknown.
+func (hp *historyPane) footnote() string {
+	var parts []string
+	switch {
+	case hp.h.Truncated:
+		parts = append(parts, fmt.Sprintf("the newest %d revisions", len(hp.h.Revs)))
+	case hp.h.CompactedAt > 0:
+		parts = append(parts, "older revisions compacted at rev "+strconv.FormatInt(hp.h.CompactedAt, 10))
+	default:
+		parts = append(parts, "complete history")
+	}
+	if hp.h.EarlierErr != "" {
+		parts = append(parts, hp.h.EarlierErr)
+	}
+	parts = append(parts, "times unknown (etcd records none)")
+	return strings.Join(parts, " · ")
+}
+
+// revRow is one revision: its number, what happened, version and size.
+func revRow(r cluster.Revision) string {
+	if r.Deleted {
+		return fmt.Sprintf("rev %-8d deleted       (last value %s)", r.Rev, common.FormatSize(int64(len(r.Value))))
+	}
+	what := "updated"
+	if r.Version == 1 {
+		what = "created"
+	}
+	return fmt.Sprintf("rev %-8d %-8s v%-4d %s", r.Rev, what, r.Version, common.FormatSize(int64(len(r.Value))))
+}

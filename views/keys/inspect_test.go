@@ -1,0 +1,224 @@
+package keys
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// podValue is a Pod as the apiserver stores it (protobuf with the k8s\x00 prefix).
+func podValue(t *testing.T) []byte {
+	t.Helper()
+	s := runtime.NewScheme()
+	if err := corev1.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	pod := &corev1.Pod{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: metav1.ObjectMeta{Name: "web-0", Namespace: "default", UID: "6f1c2a9e-0000-4000-8000-000000000001", Labels: map[string]string{"app": "web"}},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "nginx", Image: "nginx:1.27",
+			Ports: []corev1.ContainerPort{{ContainerPort: 80}}}}},
+	}
+	var b bytes.Buffer
+	if err := protobuf.NewSerializer(s, s).Encode(pod, &b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// editFixture is a member with a JSON value edited twice, a Pod, a text value and a few keys,
+// and a Keys view on it (read-only when asked). Writes go in a fixed order so revisions match.
+type editFixture struct {
+	m     *Model
+	d     *driver
+	etcd  *clientv3.Client
+	flash []string
+}
+
+func newEditFixture(t *testing.T, w, h int, readOnly bool) *editFixture {
+	t.Helper()
+	member := nodetest.Start(t)
+	etcd := nodetest.Client(t, member.Endpoints())
+	ctx := context.Background()
+	for _, kv := range [][2]string{
+		{"/app/config", `{"name":"shop","replicas":2,"debug":false,"tags":["a","b"]}`},
+		{"/app/notes", "remember the milk\nand the eggs"},
+		{"/app/config", `{"name":"shop","replicas":3,"debug":false,"tags":["a","b"]}`},
+		{"/registry/pods/default/web-0", string(podValue(t))},
+		{"/registry/pods/default/web-1", "x"},
+		{"/app/config", `{"name":"shop","replicas":3,"debug":true,"tags":["a","b","c"]}`},
+	} {
+		if _, err := etcd.Put(ctx, kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := cluster.Connect(cctx, cluster.ConnConfig{Endpoints: member.Endpoints(), InsecureTransport: true}, nil,
+		cluster.WithReadOnly(readOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: testSession(t, c)})
+	t.Cleanup(v.stopLive)
+	v.SetSize(w, h)
+	f := &editFixture{m: v, etcd: etcd}
+	f.d = newDriver(t, v)
+	f.d.Seen = func(msg tea.Msg) {
+		if fm, ok := msg.(common.FlashMsg); ok {
+			f.flash = append(f.flash, fm.Text)
+		}
+	}
+	return f
+}
+
+// flashed waits until a flash containing s was shown.
+func (f *editFixture) flashed(s string) {
+	f.d.t.Helper()
+	f.d.until("a flash saying "+s, func() bool {
+		for _, fl := range f.flash {
+			if strings.Contains(fl, s) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// inspect opens the inspector on key.
+func (f *editFixture) inspect(key string) {
+	f.d.t.Helper()
+	f.d.Send(common.GotoMsg{Path: key})
+	_, name := splitPath(key, '/')
+	f.d.until("the key selected", func() bool { return f.m.selectedName() == name })
+	f.d.Press("enter")
+	f.d.until("the value", func() bool { return f.m.insp.doc != nil && !f.m.insp.loading && f.m.insp.key == key })
+}
+
+func (f *editFixture) get(t *testing.T, key string) *clientv3.GetResponse {
+	t.Helper()
+	resp, err := f.etcd.Get(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// TestGoldenInspector: the inspector on JSON and on a decoded Pod, and the history with a diff,
+// at 80x24 (below the list) and 120x40 (beside it).
+func TestGoldenInspector(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		f := newEditFixture(t, size[0], size[1], false)
+		d := f.d
+		for _, sc := range []struct {
+			name string
+			do   func()
+			want string
+		}{
+			{"inspector_json", func() { f.inspect("/app/config") }, `"replicas": 3`},
+			{"inspector_pod", func() { d.Press("esc"); f.inspect("/registry/pods/default/web-0") }, "image: nginx:1.27"},
+			{"history_diff", func() { d.Press("esc"); f.inspect("/app/config"); d.Press("H") }, `+  "debug": true`},
+		} {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				sc.do()
+				d.until(sc.want, d.contains(sc.want))
+				golden.RequireEqual(t, []byte(d.screen()))
+			})
+		}
+	}
+}
+
+// TestInspector: renderings cycle with v, the lease's TTL is shown, and enter on a history
+// revision shows that value.
+func TestInspector(t *testing.T) {
+	f := newEditFixture(t, 120, 40, false)
+	d, m := f.d, f.m
+	f.inspect("/app/config")
+	if m.insp.doc.Rendering.String() != "json" {
+		t.Fatalf("JSON value rendered as %v", m.insp.doc.Rendering)
+	}
+	d.Press("v")
+	d.until("yaml", func() bool { return m.insp.doc.Rendering.String() == "yaml" })
+	if !strings.Contains(ansi.Strip(m.View()), "replicas: 3") {
+		t.Fatalf("yaml rendering:\n%s", ansi.Strip(m.View()))
+	}
+	d.Press("H")
+	d.until("the history", func() bool { return !m.hist.loading && len(m.hist.h.Revs) == 3 })
+	if !strings.Contains(ansi.Strip(m.View()), "complete history") {
+		t.Errorf("history footnote:\n%s", ansi.Strip(m.View()))
+	}
+	d.Press("G", "enter")
+	d.until("the first revision's value", d.contains(`"replicas": 2`))
+	d.Press("esc")
+	d.until("back to the history", func() bool { return m.pane == paneHistory })
+
+	// A key with a lease shows its TTL, counting down.
+	lease, err := f.etcd.Grant(context.Background(), 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.etcd.Put(context.Background(), "/app/session", "s", clientv3.WithLease(lease.ID))
+	d.Press("esc")
+	f.inspect("/app/session")
+	want := fmt.Sprintf("lease %x · ttl ", int64(lease.ID))
+	d.until("the TTL", d.contains(want))
+	first := m.insp.ttlLeft
+	d.until("a tick", func() bool { return m.insp.ttlLeft < first })
+}
+
+// TestTimeTravel: `:rev N` shows the tree at N (a key deleted since is there, one created since
+// is not), titled "not live", with edits refused; `:rev` returns to live; a future or compacted
+// revision is one message.
+func TestTimeTravel(t *testing.T) {
+	f := newEditFixture(t, 80, 24, false)
+	d, m := f.d, f.m
+	ctx := context.Background()
+	n := f.get(t, "/app/config").Header.Revision
+	f.etcd.Delete(ctx, "/app/notes")
+	f.etcd.Put(ctx, "/app/later", "new")
+	d.Send(common.GotoMsg{Path: "/app/"})
+	d.until("the live listing", d.contains("later"))
+	d.Send(TimeTravelMsg{Rev: n})
+	d.until("the past", d.contains(fmt.Sprintf("at rev %d · not live", n)))
+	d.until("the past listing", func() bool {
+		return strings.Contains(ansi.Strip(m.View()), "notes") && !strings.Contains(ansi.Strip(m.View()), "later")
+	})
+	if m.live != nil {
+		t.Error("a pinned view runs a live watch")
+	}
+	f.inspect("/app/notes")
+	d.until("the deleted key's value at N", d.contains("remember the milk"))
+	d.Press("e")
+	f.flashed("edits are disabled")
+	d.Press("esc")
+	d.Send(TimeTravelMsg{})
+	d.until("live again", d.contains("· live"))
+	d.until("the live listing", func() bool { return !strings.Contains(ansi.Strip(m.View()), "notes") })
+	d.Send(TimeTravelMsg{Rev: n + 1000})
+	f.flashed("in the future")
+	if _, err := f.etcd.Compact(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	d.Send(TimeTravelMsg{Rev: n - 1})
+	f.flashed(fmt.Sprintf("is compacted: the oldest kept is %d", n))
+	if m.pinRev != 0 {
+		t.Errorf("a refused :rev pinned the view to %d", m.pinRev)
+	}
+}
