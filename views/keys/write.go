@@ -183,7 +183,7 @@ func (m *Model) askUndelete(key string, r cluster.Revision) tea.Cmd {
 		return common.Flash(common.FlashError, "etcd no longer holds the deleted value (compacted): nothing to put back")
 	}
 	m.edit.key, m.edit.undo = key, r.Value
-	m.edit.confirm.Ask("keys.undelete", fmt.Sprintf("put %s back with its value of rev %d? Create-only: a key recreated since is not overwritten; its lease is not restored.",
+	m.edit.confirm.Ask("keys.undelete", fmt.Sprintf("put %s back (value of rev %d; lease not restored; create-only)?",
 		cluster.EscapeKey(key), r.Rev))
 	return nil
 }
