@@ -65,10 +65,23 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 	if log == nil {
 		log = zap.NewNop()
 	}
+	// Every write of this session is refused in read-only mode and recorded in the audit log,
+	// by cluster's write path: the TUI and the headless commands cannot disagree.
+	stateDir := s.StateDir
+	if stateDir == "" {
+		stateDir = config.StateDir()
+	}
+	audit, err := cluster.OpenAudit(cluster.AuditPath(stateDir))
+	if err != nil {
+		stopMember()
+		return nil, nil, fmt.Errorf("audit log: %w", err)
+	}
 	dctx, cancel := context.WithTimeout(ctx, conn.DialTimeout+conn.CommandTimeout+time.Second)
-	client, err := cluster.Connect(dctx, conn, log.Named("client"))
+	client, err := cluster.Connect(dctx, conn, log.Named("client"),
+		cluster.WithReadOnly(s.ReadOnly), cluster.WithAudit(audit))
 	cancel()
 	if err != nil {
+		audit.Close()
 		stopMember()
 		return nil, nil, err
 	}
@@ -78,7 +91,7 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 	}
 	sess = cluster.NewSession(ctx, client, label, m)
 	sess.ReadOnly = s.ReadOnly
-	return sess, func() { sess.End(); stopMember() }, nil
+	return sess, func() { sess.End(); audit.Close(); stopMember() }, nil
 }
 
 // startMember runs the embedded member as a child process of this very binary.
