@@ -163,6 +163,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	m.syncBindings()
 	if cmd, ok := m.handlePaneKey(msg); ok {
 		return cmd
 	}
@@ -285,7 +286,7 @@ func splitPath(p string, sep byte) (dir, name string) {
 }
 
 // ShortHelp lists the view's main bindings.
-func (m *Model) ShortHelp() []key.Binding { return m.common.Keys.Keys.ShortHelp() }
+func (m *Model) ShortHelp() []key.Binding { m.syncBindings(); return m.common.Keys.Keys.ShortHelp() }
 
 // FullHelp lists all the view's bindings.
-func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Keys.FullHelp() }
+func (m *Model) FullHelp() [][]key.Binding { m.syncBindings(); return m.common.Keys.Keys.FullHelp() }

@@ -216,3 +216,29 @@ func at(lines []string, i int) string {
 	}
 	return ""
 }
+
+// syncBindings enables the bindings that apply now and disables the rest, so help shows only
+// what a key would do here: the list's keys with the key or directory actions of the selected
+// row, the inspector's, or the history's. Edits stay enabled under --read-only and at :rev N,
+// where pressing them says why they are refused.
+func (m *Model) syncBindings() {
+	km := &m.common.Keys.Keys
+	r, sel := m.selected()
+	list, insp, hist := m.pane == paneNone, m.pane == paneInspector, m.pane == paneHistory
+	for _, b := range []struct {
+		b  *key.Binding
+		on bool
+	}{
+		{&km.Open, list || hist},
+		{&km.Reload, list}, {&km.Filter, list}, {&km.Watch, list}, {&km.New, list},
+		{&km.DeleteDir, list && sel && r.Dir},
+		{&km.History, list && sel && r.Leaf || insp},
+		{&km.Edit, list && sel && r.Leaf || insp},
+		{&km.Delete, list && sel && r.Leaf || insp},
+		{&km.CopyKey, list && sel || insp},
+		{&km.Render, insp}, {&km.CopyValue, insp},
+		{&km.Undelete, insp || hist},
+	} {
+		b.b.SetEnabled(b.on)
+	}
+}
