@@ -164,6 +164,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.syncBindings()
+	defer m.syncBindings() // the key may open or close a pane, or move to another row
 	if cmd, ok := m.handlePaneKey(msg); ok {
 		return cmd
 	}
