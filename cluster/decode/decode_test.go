@@ -314,7 +314,7 @@ func TestDiff(t *testing.T) {
 	p2.Spec.Containers[0].Image = "nginx:1.28"
 	pod2 := encodeK8s(t, p2, corev1.AddToScheme)
 	kd := docText(Diff("old", "new", pod, pod2))
-	if !strings.Contains(kd, "-  - image: nginx:1.27\n+  - image: nginx:1.28\n") {
+	if !strings.Contains(kd, "-    image: nginx:1.27\n+    image: nginx:1.28\n") {
 		t.Errorf("Kubernetes diff is not of the YAML:\n%s", kd)
 	}
 	bd := docText(Diff("old", "new", []byte{0, 1, 2}, []byte{0, 1, 3}))

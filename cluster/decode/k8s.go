@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer/json"
 	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
-	"sigs.k8s.io/yaml"
 )
 
 // k8sProtoPrefix starts every object the apiserver stores as protobuf (apimachinery's
@@ -29,13 +28,13 @@ var codecs = sync.OnceValues(func() (*codecSet, error) {
 	}
 	return &codecSet{
 		proto: protobuf.NewSerializer(s, s),
-		yaml:  json.NewSerializerWithOptions(json.DefaultMetaFactory, s, s, json.SerializerOptions{Yaml: true}),
+		json:  json.NewSerializerWithOptions(json.DefaultMetaFactory, s, s, json.SerializerOptions{}),
 	}, nil
 })
 
 type codecSet struct {
 	proto runtime.Decoder
-	yaml  runtime.Encoder
+	json  runtime.Encoder
 }
 
 // K8sObject decodes a Kubernetes protobuf value (starting "k8s\x00") to YAML, the way the
@@ -62,11 +61,16 @@ func K8sObject(v []byte) (yamlText []byte, typeMeta string, err error) {
 		return nil, typeMeta, fmt.Errorf("decoding %s: %w", typeMeta, err)
 	}
 	obj.GetObjectKind().SetGroupVersionKind(*gvk)
+	// JSON first, then YAML in field order (apiVersion, kind, metadata, spec, status), streamed.
 	var out bytes.Buffer
-	if err := cs.yaml.Encode(obj, &out); err != nil {
+	if err := cs.json.Encode(obj, &out); err != nil {
+		return nil, typeMeta, fmt.Errorf("encoding %s: %w", typeMeta, err)
+	}
+	y, err := jsonToYAML(out.Bytes())
+	if err != nil {
 		return nil, typeMeta, fmt.Errorf("encoding %s as YAML: %w", typeMeta, err)
 	}
-	return out.Bytes(), typeMeta, nil
+	return y, typeMeta, nil
 }
 
 // renderKubernetes shows a protobuf object as YAML; one that does not decode (an unknown kind, a
@@ -86,7 +90,7 @@ func renderKubernetes(v []byte) *Doc {
 // renderYAML shows YAML text as it is, and JSON converted to YAML.
 func renderYAML(v []byte) *Doc {
 	if isJSON(v) {
-		y, err := yaml.JSONToYAML(v)
+		y, err := jsonToYAML(v)
 		if err == nil {
 			return newTextDoc(YAML, y, tokYAML, []string{"JSON shown as YAML"})
 		}

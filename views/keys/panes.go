@@ -35,7 +35,8 @@ func (m *Model) layout() {
 	}
 	pw, ph := w, h
 	if w >= sideBySide {
-		m.width = max(30, w*2/5)
+		// The pane gets 80 columns when it can: a hex dump line is 79 wide.
+		m.width = max(30, min(w*2/5, w-81))
 		pw = w - m.width - 1
 	} else {
 		m.height = max(5, h/3)
