@@ -39,7 +39,12 @@ type History struct {
 	EarlierErr string
 }
 
-// History reads the key's past, newest first, up to limit entries (0: 1,000): the current
+// historyBytes bounds the values one History holds: 200 versions of a 1.5 MiB value would be
+// 300 MB in the console. The newest versions within it are kept.
+const historyBytes = 32 << 20
+
+// History reads the key's past, newest first, up to limit entries (0: 1,000) and 32 MiB of
+// values: the current
 // generation by walking back through mod revisions with one exact Get each, then the earlier
 // generations (a key deleted and recreated) and deletions with a watch replayed from the oldest
 // revision kept, which etcd answers from its history without touching the live keyspace.
@@ -54,10 +59,11 @@ func (c *Client) History(ctx context.Context, key string, limit int) (History, e
 	}
 	h.ReadRev = cur.Rev
 	end := cur.Rev // where the search for earlier generations stops
+	size := 0
 	for kv := cur; kv.Found; {
 		h.Revs = append(h.Revs, Revision{Rev: kv.ModRev, Value: kv.Value, CreateRev: kv.CreateRev, Version: kv.Version, Lease: kv.Lease})
 		end = kv.CreateRev - 1
-		if len(h.Revs) >= limit {
+		if size += len(kv.Value); len(h.Revs) >= limit || size >= historyBytes {
 			h.Truncated = true
 			return h, nil
 		}
@@ -82,7 +88,7 @@ func (c *Client) History(ctx context.Context, key string, limit int) (History, e
 	if end < h.CompactedAt {
 		return h, nil
 	}
-	earlier, compacted, err := c.keyEvents(ctx, key, max(1, h.CompactedAt), end)
+	earlier, compacted, dropped, err := c.keyEvents(ctx, key, max(1, h.CompactedAt), end, historyBytes-size)
 	h.CompactedAt = max(h.CompactedAt, compacted)
 	if err != nil {
 		h.EarlierErr = "earlier generations not searched: " + err.Error()
@@ -91,7 +97,7 @@ func (c *Client) History(ctx context.Context, key string, limit int) (History, e
 	for i := len(earlier) - 1; i >= 0 && len(h.Revs) < limit; i-- {
 		h.Revs = append(h.Revs, earlier[i])
 	}
-	h.Truncated = len(h.Revs) >= limit && len(earlier) > 0
+	h.Truncated = dropped || len(h.Revs) >= limit && len(earlier) > 0
 	return h, nil
 }
 
@@ -153,17 +159,17 @@ func (c *Client) CompactedAt(ctx context.Context) (int64, error) {
 	return hi, nil
 }
 
-// keyEvents replays the key's events in [from, to] with a watch, oldest first. A compaction
-// racing the replay restarts it at the compaction revision, which it returns. The replay ends
-// when an event past to arrives or a progress notification says the watch has passed to.
-func (c *Client) keyEvents(ctx context.Context, key string, from, to int64) ([]Revision, int64, error) {
+// keyEvents replays the key's events in [from, to] with a watch, oldest first, keeping the
+// newest within budget bytes of values (dropped says older ones went). A compaction racing the
+// replay restarts it at the compaction revision, which it returns. The replay ends when an
+// event past to arrives or a progress notification says the watch has passed to.
+func (c *Client) keyEvents(ctx context.Context, key string, from, to int64, budget int) (out []Revision, compacted int64, dropped bool, err error) {
 	w := clientv3.NewWatcher(c.c)
 	defer w.Close()
 	wctx, cancel := context.WithTimeout(ctx, 2*c.conf.CommandTimeout)
 	defer cancel()
 	wctx = clientv3.WithRequireLeader(wctx)
-	var out []Revision
-	compacted := int64(0)
+	size := 0
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 restart:
@@ -176,20 +182,20 @@ restart:
 		case resp, ok := <-ch:
 			if !ok {
 				if err := wctx.Err(); err != nil {
-					return out, compacted, fmt.Errorf("replaying the key's history: %w", Explain(err))
+					return out, compacted, dropped, fmt.Errorf("replaying the key's history: %w", Explain(err))
 				}
-				return out, compacted, errors.New("the watch replaying the key's history closed")
+				return out, compacted, dropped, errors.New("the watch replaying the key's history closed")
 			}
 			if resp.CompactRevision != 0 {
-				compacted, from, out = resp.CompactRevision, resp.CompactRevision, nil
+				compacted, from, out, size, dropped = resp.CompactRevision, resp.CompactRevision, nil, 0, false
 				goto restart
 			}
 			if err := resp.Err(); err != nil {
-				return out, compacted, explainWrap(err)
+				return out, compacted, dropped, explainWrap(err)
 			}
 			for _, ev := range resp.Events {
 				if ev.Kv.ModRevision > to {
-					return out, compacted, nil
+					return out, compacted, dropped, nil
 				}
 				r := Revision{Rev: ev.Kv.ModRevision, Value: ev.Kv.Value, CreateRev: ev.Kv.CreateRevision,
 					Version: ev.Kv.Version, Lease: ev.Kv.Lease}
@@ -200,12 +206,16 @@ restart:
 					}
 				}
 				out = append(out, r)
+				for size += len(r.Value); size > budget && len(out) > 0; out = out[1:] {
+					size -= len(out[0].Value)
+					dropped = true
+				}
 				if r.Rev == to {
-					return out, compacted, nil
+					return out, compacted, dropped, nil
 				}
 			}
 			if resp.IsProgressNotify() && resp.Header.Revision >= to {
-				return out, compacted, nil
+				return out, compacted, dropped, nil
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -341,5 +342,32 @@ func TestHexText(t *testing.T) {
 	}
 	if b, err := ParseHex(HexText(nil)); err != nil || len(b) != 0 {
 		t.Errorf("empty: %q %v", b, err)
+	}
+}
+
+// BenchmarkDiff1_5MiB: two 1.5 MiB JSON values are not diffed (the place they differ is said);
+// two of MaxDiff bytes differing in one field are, as the history does for a large value edited once.
+func BenchmarkDiff1_5MiB(b *testing.B) {
+	var a strings.Builder
+	a.WriteString(`{"items":[`)
+	for i := 0; a.Len() < 1536*1024-200; i++ {
+		if i > 0 {
+			a.WriteByte(',')
+		}
+		fmt.Fprintf(&a, `{"name":"item-%d","n":12345}`, i)
+	}
+	a.WriteString(`],"v":1}`)
+	old := []byte(a.String())
+	new := bytes.Replace(old, []byte(`"item-500"`), []byte(`"item-five-hundred"`), 1)
+	new = bytes.Replace(new, []byte(`"v":1}`), []byte(`"v":2}`), 1)
+	if d := docText(Diff("old", "new", old, new)); !strings.Contains(d, "too large to diff") {
+		b.Fatalf("a 1.5 MiB diff: %s", d)
+	}
+	old, new = old[:MaxDiff], new[:MaxDiff]
+	for b.Loop() {
+		d := Diff("old", "new", old, new)
+		if d.Len() < 8 {
+			b.Fatalf("diff of %d lines", d.Len())
+		}
 	}
 }

@@ -40,6 +40,8 @@ type editState struct {
 	hex    bool
 	mine   []byte // the edited value, kept for a re-apply after a conflict
 	isNew  bool   // the editor holds a new key's value (n), not an edit
+	// whenShown: e was pressed on the list; the edit starts once the inspector has the value.
+	whenShown bool
 	newTTL int64  // seconds, for n
 
 	prefix string   // D: the directory prefix to delete
@@ -75,13 +77,15 @@ type (
 		path string
 		err  error
 	}
-	// writtenMsg: a write finished (what says which, for the status bar).
+	// writtenMsg: a write finished (what says which, for the status bar). A compare-and-swap
+	// conflict carries the diff of the value shown against the value now, made off the UI loop.
 	writtenMsg struct {
 		sid  uint64
 		what string
 		key  string
 		rev  int64
 		err  error
+		diff *decode.Doc
 	}
 )
 
@@ -132,6 +136,10 @@ func (m *Model) startEdit() tea.Cmd {
 	return m.launchEditor(false)
 }
 
+// maxInline is the largest text the inline editor takes: bubbles' textarea redraws the whole
+// value on each key.
+const maxInline = 64 << 10
+
 // launchEditor opens the value in $EDITOR through tea.ExecProcess (the terminal is handed over
 // and restored), or in the inline editor when $EDITOR is unset.
 func (m *Model) launchEditor(hex bool) tea.Cmd {
@@ -142,6 +150,10 @@ func (m *Model) launchEditor(hex bool) tea.Cmd {
 		text = decode.HexText(e.orig)
 	}
 	if os.Getenv("EDITOR") == "" {
+		if len(text) > maxInline {
+			return common.Flash(common.FlashError, fmt.Sprintf("the value is %s: set $EDITOR to edit values over %s (the inline editor is for small ones)",
+				common.FormatSize(int64(len(text))), common.FormatSize(maxInline)))
+		}
 		e.areaOpen = true
 		e.area.SetWidth(max(10, m.insp.width-2))
 		e.area.SetHeight(max(3, m.insp.height-3))
@@ -202,10 +214,20 @@ func (m *Model) edited(text string) tea.Cmd {
 
 // putCAS writes v at key only if its mod revision is still modRev, keeping its lease.
 func (m *Model) putCAS(key string, v []byte, modRev, lease int64) tea.Cmd {
-	s := m.common.Session
+	s, orig := m.common.Session, m.edit.orig
 	return func() tea.Msg {
 		rev, err := s.Client.Put(s.Context(), key, v, cluster.PutOptions{ModRev: modRev, KeepLease: lease != 0})
-		return writtenMsg{sid: s.ID, what: "saved", key: key, rev: rev, err: err}
+		msg := writtenMsg{sid: s.ID, what: "saved", key: key, rev: rev, err: err}
+		var ce *cluster.ConflictError
+		if errors.As(err, &ce) {
+			shown := "shown (rev " + strconv.FormatInt(ce.Expected, 10) + ")"
+			if ce.Current == nil {
+				msg.diff = decode.Diff(shown, "now (deleted)", orig, nil)
+			} else {
+				msg.diff = decode.Diff(shown, "now (rev "+strconv.FormatInt(ce.Current.ModRevision, 10)+")", orig, ce.Current.Value)
+			}
+		}
+		return msg
 	}
 }
 
@@ -215,7 +237,7 @@ func (m *Model) written(msg writtenMsg) tea.Cmd {
 	var ce *cluster.ConflictError
 	switch {
 	case errors.As(msg.err, &ce) && msg.what == "saved":
-		return m.conflict(ce)
+		return m.conflict(ce, msg.diff)
 	case errors.Is(msg.err, cluster.ErrExists) && msg.what == "restored":
 		return common.Flash(common.FlashError, cluster.EscapeKey(msg.key)+" exists again (recreated since): not overwritten")
 	case errors.Is(msg.err, cluster.ErrExists):
@@ -239,17 +261,15 @@ func (m *Model) written(msg writtenMsg) tea.Cmd {
 
 // conflict shows the value as it was shown against the value now, and asks whether to put the
 // edit onto the new version.
-func (m *Model) conflict(ce *cluster.ConflictError) tea.Cmd {
+func (m *Model) conflict(ce *cluster.ConflictError, diff *decode.Doc) tea.Cmd {
 	e := &m.edit
 	m.setPane(paneInspector)
-	shown := "shown (rev " + strconv.FormatInt(ce.Expected, 10) + ")"
 	if ce.Current == nil {
-		m.insp.showDoc(e.key, "conflict: deleted since", decode.Diff(shown, "now (deleted)", e.orig, nil))
+		m.insp.showDoc(e.key, "conflict: deleted since", diff)
 		e.confirm.Ask("keys.recreate", cluster.EscapeKey(e.key)+" was deleted since you opened it: nothing written. Create it again with your edit (create-only)?")
 		return nil
 	}
-	now := "now (rev " + strconv.FormatInt(ce.Current.ModRevision, 10) + ")"
-	m.insp.showDoc(e.key, "conflict: changed since", decode.Diff(shown, now, e.orig, ce.Current.Value))
+	m.insp.showDoc(e.key, "conflict: changed since", diff)
 	e.orig, e.modRev, e.lease = ce.Current.Value, ce.Current.ModRevision, ce.Current.Lease
 	e.confirm.Ask("keys.reapply", fmt.Sprintf("%s changed since you opened it (rev %d → %d): nothing written. Re-apply your edit onto rev %d (n drops it)?",
 		cluster.EscapeKey(e.key), ce.Expected, ce.Current.ModRevision, ce.Current.ModRevision))

@@ -243,3 +243,23 @@ func TestReadOnlyRefusesEdits(t *testing.T) {
 }
 
 func gotoDir(p string) common.GotoMsg { return common.GotoMsg{Path: p} }
+
+// TestEditFromList: e on a key in the list opens it and edits the value it shows.
+func TestEditFromList(t *testing.T) {
+	t.Setenv("EDITOR", "")
+	f := newEditFixture(t, 80, 24, false)
+	d, m := f.d, f.m
+	d.Send(gotoDir("/app/notes"))
+	d.until("the key selected", func() bool { return m.selectedName() == "notes" })
+	d.Press("e")
+	d.until("the inline editor", func() bool { return m.edit.areaOpen })
+	if got := m.edit.area.Value(); got != "remember the milk\nand the eggs" {
+		t.Fatalf("editing %q", got)
+	}
+	f.typeText("!")
+	d.Press("ctrl+s")
+	f.flashed("saved /app/notes")
+	if got := string(f.get(t, "/app/notes").Kvs[0].Value); got != "remember the milk\nand the eggs!" {
+		t.Fatalf("saved %q", got)
+	}
+}

@@ -39,7 +39,17 @@ type historyMsg struct {
 	err error
 }
 
+// diffMsg carries the diff of revision rev against the one before it, computed off the UI loop
+// (two 512 KiB values take tens of milliseconds).
+type diffMsg struct {
+	sid uint64
+	gen int
+	rev int64
+	doc *decode.Doc
+}
+
 func (m historyMsg) session() uint64 { return m.sid }
+func (m diffMsg) session() uint64    { return m.sid }
 
 // historyLimit bounds the revisions read for one key (each is a Get of up to 1.5 MiB).
 const historyLimit = 200
@@ -63,13 +73,20 @@ func (hp *historyPane) show(key string) tea.Cmd {
 
 func (hp *historyPane) close() { hp.open = false; hp.gen++ }
 
-func (hp *historyPane) loaded(msg historyMsg) {
+func (hp *historyPane) loaded(msg historyMsg) tea.Cmd {
 	if msg.gen != hp.gen || !hp.open {
-		return
+		return nil
 	}
 	hp.loading, hp.err, hp.h = false, msg.err, msg.h
 	hp.cursor = 0
-	hp.selectRev()
+	return hp.selectRev()
+}
+
+// diffed shows a diff if it is still the selected revision's.
+func (hp *historyPane) diffed(msg diffMsg) {
+	if r, ok := hp.selected(); ok && msg.gen == hp.gen && msg.rev == r.Rev {
+		hp.diff, hp.diffOff = msg.doc, 0
+	}
 }
 
 // selected is the revision under the cursor.
@@ -80,26 +97,27 @@ func (hp *historyPane) selected() (cluster.Revision, bool) {
 	return hp.h.Revs[hp.cursor], true
 }
 
-// selectRev builds the diff of the selected revision against the one before it.
-func (hp *historyPane) selectRev() {
-	hp.diffOff = 0
+// selectRev diffs the selected revision against the one before it, in a command.
+func (hp *historyPane) selectRev() tea.Cmd {
+	hp.diffOff, hp.diff = 0, nil
 	r, ok := hp.selected()
 	if !ok {
-		hp.diff = nil
-		return
+		return nil
 	}
-	if hp.cursor+1 >= len(hp.h.Revs) {
-		hp.diff = decode.Diff("(nothing before)", revLabel(r), nil, r.Value)
-		return
+	oldLabel, oldValue, newValue := "(nothing before)", []byte(nil), r.Value
+	if hp.cursor+1 < len(hp.h.Revs) {
+		prev := hp.h.Revs[hp.cursor+1]
+		oldLabel, oldValue = revLabel(prev), prev.Value
+		if prev.Deleted {
+			oldLabel, oldValue = revLabel(prev)+" (deleted)", nil
+		}
 	}
-	prev := hp.h.Revs[hp.cursor+1]
-	switch {
-	case r.Deleted:
-		hp.diff = decode.Diff(revLabel(prev), revLabel(r), prev.Value, nil)
-	case prev.Deleted:
-		hp.diff = decode.Diff(revLabel(prev)+" (deleted)", revLabel(r), nil, r.Value)
-	default:
-		hp.diff = decode.Diff(revLabel(prev), revLabel(r), prev.Value, r.Value)
+	if r.Deleted {
+		newValue = nil
+	}
+	gen, sid, label := hp.gen, hp.c.SessionID(), revLabel(r)
+	return func() tea.Msg {
+		return diffMsg{sid: sid, gen: gen, rev: r.Rev, doc: decode.Diff(oldLabel, label, oldValue, newValue)}
 	}
 }
 
@@ -112,7 +130,7 @@ func (hp *historyPane) diffHeight() int { return max(1, hp.height-2-hp.listHeigh
 
 // handleKey moves through the revisions; pgup/pgdown scroll the diff. enter and u are the
 // parent's: they need the inspector and the write path.
-func (hp *historyPane) handleKey(msg tea.KeyPressMsg) bool {
+func (hp *historyPane) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := hp.c.Keys.Keys
 	switch {
 	case key.Matches(msg, km.Up):
@@ -127,12 +145,12 @@ func (hp *historyPane) handleKey(msg tea.KeyPressMsg) bool {
 		if hp.diff != nil {
 			hp.diffOff = max(0, min(hp.diffOff+hp.diffHeight(), hp.diff.Len()-hp.diffHeight()))
 		}
-		return true
+		return nil, true
 	case key.Matches(msg, km.PageUp):
 		hp.diffOff = max(0, hp.diffOff-hp.diffHeight())
-		return true
+		return nil, true
 	default:
-		return false
+		return nil, false
 	}
 	hp.cursor = max(0, hp.cursor)
 	h := hp.listHeight() - 1
@@ -142,8 +160,7 @@ func (hp *historyPane) handleKey(msg tea.KeyPressMsg) bool {
 	if hp.cursor >= hp.offset+h {
 		hp.offset = hp.cursor - h + 1
 	}
-	hp.selectRev()
-	return true
+	return hp.selectRev(), true
 }
 
 // view draws the revision list, what etcd no longer has, and the diff.

@@ -49,6 +49,7 @@ func (m *Model) layout() {
 
 // setPane opens or closes a pane and lays the view out again.
 func (m *Model) setPane(p pane) {
+	m.edit.whenShown = false
 	if p != paneInspector && m.pane == paneInspector {
 		m.insp.close()
 	}
@@ -63,10 +64,20 @@ func (m *Model) setPane(p pane) {
 // updateParts gives the parts their own results; ok is false for messages they do not own.
 func (m *Model) updateParts(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case inspectedMsg, renderedMsg, ttlTickMsg:
+	case inspectedMsg:
+		current := msg.gen == m.insp.gen
+		cmd := m.insp.update(msg)
+		if m.edit.whenShown && current {
+			m.edit.whenShown = false
+			return tea.Batch(cmd, m.startEdit()), true
+		}
+		return cmd, true
+	case renderedMsg, ttlTickMsg:
 		return m.insp.update(msg), true
 	case historyMsg:
-		m.hist.loaded(msg)
+		return m.hist.loaded(msg), true
+	case diffMsg:
+		m.hist.diffed(msg)
 		return nil, true
 	case TimeTravelMsg:
 		return m.timeTravel(msg.Rev), true
@@ -110,8 +121,8 @@ func (m *Model) handlePaneKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			}
 			return m.askUndelete(m.hist.key, r), true
 		}
-		if m.hist.handleKey(msg) {
-			return nil, true
+		if cmd, ok := m.hist.handleKey(msg); ok {
+			return cmd, true
 		}
 	case paneInspector:
 		if key.Matches(msg, km.History) {
@@ -148,8 +159,12 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, km.DeleteDir):
 		return m.askDeleteDir(), true
 	case key.Matches(msg, km.Edit) && leaf:
-		m.openInspector(r)
-		return m.startEdit(), true
+		if r := m.refusal(); r != "" {
+			return common.Flash(common.FlashError, r), true
+		}
+		cmd := m.openInspector(r)
+		m.edit.whenShown = true // the edit starts from the value the inspector is about to show
+		return cmd, true
 	case key.Matches(msg, km.Delete) && leaf:
 		return m.askDeleteSelected(), true
 	}
