@@ -42,7 +42,7 @@ type editState struct {
 	isNew  bool   // the editor holds a new key's value (n), not an edit
 	// whenShown: e was pressed on the list; the edit starts once the inspector has the value.
 	whenShown bool
-	newTTL int64  // seconds, for n
+	newTTL    int64 // seconds, for n
 
 	prefix string   // D: the directory prefix to delete
 	undo   []byte   // u: the value to put back
