@@ -53,10 +53,50 @@ func (w *yamlWriter) value(tok json.Token, indent int, lead string) error {
 			return w.object(indent)
 		}
 		return w.array(indent)
+	case string:
+		if literalOK(t) {
+			w.literal(lead, t, indent)
+			return nil
+		}
+		w.line(lead, scalar(tok))
 	default:
 		w.line(lead, scalar(tok))
 	}
 	return nil
+}
+
+// literalOK: a multi-line string reads best as a literal block ("|"), as kubectl shows a
+// ConfigMap's files; strings a block would not give back exactly stay quoted.
+func literalOK(s string) bool {
+	if !strings.Contains(strings.TrimSuffix(s, "\n"), "\n") || strings.HasSuffix(s, "\n\n") ||
+		s[0] == ' ' || s[0] == '\t' || s[0] == '\n' {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r == '\u2028' || r == '\u2029' || r == 0xfeff || r == 0x85 {
+			return false
+		}
+	}
+	return true
+}
+
+// literal writes s as a literal block under lead, its lines indented by indent.
+func (w *yamlWriter) literal(lead, s string, indent int) {
+	chomp := "-"
+	if strings.HasSuffix(s, "\n") {
+		chomp, s = "", s[:len(s)-1]
+	}
+	if lead != "" {
+		w.out.WriteString(lead + " ")
+	}
+	w.out.WriteString("|" + chomp + "\n")
+	pad := strings.Repeat(" ", indent)
+	for l := range strings.SplitSeq(s, "\n") {
+		if l != "" {
+			w.out.WriteString(pad)
+		}
+		w.out.WriteString(l + "\n")
+	}
 }
 
 func (w *yamlWriter) line(lead, s string) {

@@ -69,3 +69,20 @@ func FuzzJSONToYAML(f *testing.F) {
 		sameAsJSON(t, in)
 	})
 }
+
+func TestJSONToYAMLLiteral(t *testing.T) {
+	in := `{"data":{"app.conf":"a=1\nb=2\n","script":"#!/bin/sh\n\n  echo hi","one":"x\n"},"list":["l1\nl2"]}`
+	sameAsJSON(t, []byte(in))
+	y, _ := jsonToYAML([]byte(in))
+	want := "data:\n  app.conf: |\n    a=1\n    b=2\n  script: |-\n    #!/bin/sh\n\n      echo hi\n  one: \"x\\n\"\nlist:\n- |-\n  l1\n  l2\n"
+	if string(y) != want {
+		t.Errorf("literal blocks:\n%s\nwant\n%s", y, want)
+	}
+}
+
+func TestJSONToYAMLLiteralEdges(t *testing.T) {
+	for _, s := range []string{"a\n  ", "a\n \nb", "a\n\tb", "a\nb\n", "a\n#b", "a\n- b", "a\n---\nb", "a\n...\nb", "é\n✓", "a\r\nb"} {
+		in, _ := json.Marshal(map[string]any{"k": s, "l": []string{s}})
+		sameAsJSON(t, in)
+	}
+}
