@@ -239,7 +239,7 @@ func (m *Model) written(msg writtenMsg) tea.Cmd {
 	case errors.As(msg.err, &ce) && msg.what == "saved":
 		return m.conflict(ce, msg.diff)
 	case errors.Is(msg.err, cluster.ErrExists) && msg.what == "restored":
-		return common.Flash(common.FlashError, cluster.EscapeKey(msg.key)+" exists again (recreated since): not overwritten")
+		return common.Flash(common.FlashError, cluster.EscapeKey(msg.key)+" exists now (recreated since?): not overwritten — undelete only puts back a deleted key")
 	case errors.Is(msg.err, cluster.ErrExists):
 		return common.Flash(common.FlashError, cluster.EscapeKey(msg.key)+" already exists: nothing written ("+
 			common.BindingHint(m.common.Keys.Keys.Edit, "edits it")+")")

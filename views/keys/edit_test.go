@@ -195,7 +195,7 @@ func TestUndelete(t *testing.T) {
 	d.until("the question", d.contains("lease not restored; create-only"))
 	f.etcd.Put(ctx, "/app/notes", "recreated") // meanwhile
 	d.Press("y")
-	f.flashed("exists again (recreated since): not overwritten")
+	f.flashed("exists now (recreated since?): not overwritten")
 	if got := string(f.get(t, "/app/notes").Kvs[0].Value); got != "recreated" {
 		t.Fatalf("undelete overwrote a recreated key: %q", got)
 	}
