@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,33 @@ func TestInspector(t *testing.T) {
 	d.until("the TTL", d.contains(want))
 	first := m.insp.ttlLeft
 	d.until("a tick", func() bool { return m.insp.ttlLeft < first })
+
+	// y and Y copy through OSC 52 (tea.SetClipboard) and say so.
+	var copied []string
+	d.Seen = func(msg tea.Msg) {
+		if fm, ok := msg.(common.FlashMsg); ok {
+			f.flash = append(f.flash, fm.Text)
+		} else if s := fmt.Sprintf("%T", msg); strings.Contains(s, "setClipboardMsg") {
+			copied = append(copied, fmt.Sprint(msg))
+		}
+	}
+	d.Press("y", "Y")
+	f.flashed("copied value as text (1 B) via OSC 52: the terminal must allow OSC 52")
+	d.until("both copies", func() bool { return len(copied) == 2 })
+	slices.Sort(copied) // the two commands run concurrently
+	if copied[0] != "/app/session" || copied[1] != "s" {
+		t.Errorf("copied %q, want the key and the value", copied)
+	}
+
+	// When the TTL runs out the key is read again: gone with its lease.
+	short, err := f.etcd.Grant(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.etcd.Put(context.Background(), "/app/ephemeral", "e", clientv3.WithLease(short.ID))
+	d.Press("esc")
+	f.inspect("/app/ephemeral")
+	d.until("the key gone with its lease", d.contains("the key does not exist now"))
 }
 
 // TestTimeTravel: `:rev N` shows the tree at N (a key deleted since is there, one created since
