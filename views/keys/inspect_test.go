@@ -155,13 +155,18 @@ func TestInspector(t *testing.T) {
 	if m.insp.doc.Rendering.String() != "json" {
 		t.Fatalf("JSON value rendered as %v", m.insp.doc.Rendering)
 	}
+	// A change by someone else shows in the open inspector (the directory's watch sees it).
+	f.etcd.Put(context.Background(), "/app/config", `{"name":"shop","replicas":4}`)
+	d.until("the new value", d.contains(`"replicas": 4`))
+	f.etcd.Put(context.Background(), "/app/config", `{"name":"shop","replicas":3,"debug":true,"tags":["a","b","c"]}`)
+	d.until("the value back", d.contains(`"replicas": 3`))
 	d.Press("v")
 	d.until("yaml", func() bool { return m.insp.doc.Rendering.String() == "yaml" })
 	if !strings.Contains(ansi.Strip(m.View()), "replicas: 3") {
 		t.Fatalf("yaml rendering:\n%s", ansi.Strip(m.View()))
 	}
 	d.Press("H")
-	d.until("the history", func() bool { return !m.hist.loading && len(m.hist.h.Revs) == 3 })
+	d.until("the history", func() bool { return !m.hist.loading && len(m.hist.h.Revs) == 5 })
 	if !strings.Contains(ansi.Strip(m.View()), "complete history") {
 		t.Errorf("history footnote:\n%s", ansi.Strip(m.View()))
 	}

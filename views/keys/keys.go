@@ -148,7 +148,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		return m, nil
 	case liveMsg:
-		return m, m.liveBatch(msg)
+		return m, tea.Batch(m.liveBatch(msg), m.inspectedChanged(msg))
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:

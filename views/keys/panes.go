@@ -258,3 +258,19 @@ func (m *Model) syncBindings() {
 		b.b.SetEnabled(b.on)
 	}
 }
+
+// inspectedChanged reads the inspected key again when the directory's live watch saw it change,
+// so the inspector shows the current value and mod revision (an edit already started keeps the
+// revision it was opened at: it stays compare-and-swap on what the user saw).
+func (m *Model) inspectedChanged(msg liveMsg) tea.Cmd {
+	in := &m.insp
+	if msg.gen != m.gen || m.pane != paneInspector || !in.open || in.rev != 0 || in.label != "" || in.loading {
+		return nil
+	}
+	for _, ev := range msg.batch.Events {
+		if ev.Key == in.key && ev.Rev > in.info.ModRev {
+			return in.fetch()
+		}
+	}
+	return nil
+}
