@@ -68,8 +68,10 @@ func (m ttlTickMsg) session() uint64   { return m.sid }
 
 // show opens the inspector on key read at rev (0: current) and fetches it.
 func (in *inspector) show(key string, rev int64) tea.Cmd {
+	if key != in.key || rev != in.rev || in.label != "" {
+		in.offset, in.choice, in.choices, in.doc = 0, 0, nil, nil // another value: start at its top
+	}
 	in.open, in.key, in.rev, in.label = true, key, rev, ""
-	in.offset = 0
 	return in.fetch()
 }
 
