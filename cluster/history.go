@@ -131,7 +131,7 @@ func (c *Client) CompactedAt(ctx context.Context) (int64, error) {
 			return false, 0, nil
 		}
 		if err != nil {
-			return false, 0, explainWrap(err)
+			return false, 0, Explain(err)
 		}
 		return true, resp.Header.Revision, nil
 	}
@@ -191,7 +191,7 @@ restart:
 				goto restart
 			}
 			if err := resp.Err(); err != nil {
-				return out, compacted, dropped, explainWrap(err)
+				return out, compacted, dropped, Explain(err)
 			}
 			for _, ev := range resp.Events {
 				if ev.Kv.ModRevision > to {

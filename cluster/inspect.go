@@ -63,7 +63,7 @@ func (c *Client) leaseTTL(ctx context.Context, lease int64) (int64, bool, error)
 		return -1, true, nil
 	}
 	if err != nil {
-		return -1, false, fmt.Errorf("reading lease %x: %w", lease, explainWrap(err))
+		return -1, false, fmt.Errorf("reading lease %x: %w", lease, Explain(err))
 	}
 	if resp.TTL < 0 {
 		return -1, true, nil
@@ -102,22 +102,5 @@ func revError(rev int64, err error) error {
 	case errors.Is(ev, rpctypes.ErrFutureRev):
 		return fmt.Errorf("revision %d is in the future: %w", rev, rpctypes.ErrFutureRev)
 	}
-	return explainWrap(err)
+	return Explain(err)
 }
-
-// explainWrap is Explain's sentence with the cause kept for errors.Is.
-func explainWrap(err error) error {
-	if err == nil {
-		return nil
-	}
-	return wordedErr{msg: Explain(err).Error(), cause: rpctypes.Error(err)}
-}
-
-// wordedErr shows a sentence for an operator and unwraps to etcd's error.
-type wordedErr struct {
-	msg   string
-	cause error
-}
-
-func (e wordedErr) Error() string { return e.msg }
-func (e wordedErr) Unwrap() error { return e.cause }
