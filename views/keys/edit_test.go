@@ -2,6 +2,9 @@ package keys
 
 import (
 	"context"
+	"errors"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -72,6 +75,14 @@ func TestEditConflict(t *testing.T) {
 	f.flashed("edit dropped")
 	if got := string(f.get(t, "/app/flag").Kvs[0].Value); got != "theirs" {
 		t.Fatalf("a dropped edit wrote %q", got)
+	}
+	// Each attempt is in the audit log, conflicts included, and no value is.
+	want := [][3]string{{"put", "/app/flag", "conflict"}, {"put", "/app/flag", "ok"}, {"put", "/app/flag", "ok"}, {"put", "/app/flag", "conflict"}}
+	if got := f.auditLines(t); !reflect.DeepEqual(got, want) {
+		t.Errorf("audit log %q, want %q", got, want)
+	}
+	if data, _ := os.ReadFile(f.audit); strings.Contains(string(data), "onX") {
+		t.Error("the audit log holds a value")
 	}
 }
 
@@ -239,6 +250,11 @@ func TestReadOnlyRefusesEdits(t *testing.T) {
 	}
 	if rev := f.get(t, "/app/config").Header.Revision; rev != before {
 		t.Fatalf("read-only session wrote: revision %d → %d", before, rev)
+	}
+	// The view refuses before asking anything; the write path would refuse and log it too.
+	s := f.m.common.Session
+	if _, err := s.Client.Put(context.Background(), "/app/x", []byte("v"), cluster.PutOptions{CreateOnly: true}); !errors.Is(err, cluster.ErrReadOnly) {
+		t.Errorf("write API under --read-only: %v", err)
 	}
 }
 

@@ -3,7 +3,10 @@ package keys
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -47,6 +50,7 @@ func podValue(t *testing.T) []byte {
 // editFixture is a member with a JSON value edited twice, a Pod, a text value and a few keys,
 // and a Keys view on it (read-only when asked). Writes go in a fixed order so revisions match.
 type editFixture struct {
+	audit string // the audit log's path
 	m     *Model
 	d     *driver
 	etcd  *clientv3.Client
@@ -72,15 +76,21 @@ func newEditFixture(t *testing.T, w, h int, readOnly bool) *editFixture {
 	}
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	auditPath := filepath.Join(t.TempDir(), "audit.log")
+	audit, err := cluster.OpenAudit(auditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { audit.Close() })
 	c, err := cluster.Connect(cctx, cluster.ConnConfig{Endpoints: member.Endpoints(), InsecureTransport: true}, nil,
-		cluster.WithReadOnly(readOnly))
+		cluster.WithReadOnly(readOnly), cluster.WithAudit(audit))
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: testSession(t, c)})
 	t.Cleanup(v.stopLive)
 	v.SetSize(w, h)
-	f := &editFixture{m: v, etcd: etcd}
+	f := &editFixture{m: v, etcd: etcd, audit: auditPath}
 	f.d = newDriver(t, v)
 	f.d.Seen = func(msg tea.Msg) {
 		if fm, ok := msg.(common.FlashMsg); ok {
@@ -111,6 +121,27 @@ func (f *editFixture) inspect(key string) {
 	f.d.until("the key selected", func() bool { return f.m.selectedName() == name })
 	f.d.Press("enter")
 	f.d.until("the value", func() bool { return f.m.insp.doc != nil && !f.m.insp.loading && f.m.insp.key == key })
+}
+
+// auditLines are the audit log's lines as (action, key, result) triples.
+func (f *editFixture) auditLines(t *testing.T) [][3]string {
+	t.Helper()
+	data, err := os.ReadFile(f.audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][3]string
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var e cluster.AuditEntry
+		if l == "" {
+			continue
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("audit line %q: %v", l, err)
+		}
+		out = append(out, [3]string{e.Action, e.Key, e.Result})
+	}
+	return out
 }
 
 func (f *editFixture) get(t *testing.T, key string) *clientv3.GetResponse {
