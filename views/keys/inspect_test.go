@@ -236,6 +236,15 @@ func TestInspector(t *testing.T) {
 		t.Errorf("copied %q, want the key and the value", copied)
 	}
 
+	// A long line wraps: its end is on screen, and G shows the value's last line.
+	long := strings.Repeat("0123456789", 30) + "THE-END"
+	f.etcd.Put(context.Background(), "/app/long", long+"\nsecond line")
+	d.Press("esc")
+	f.inspect("/app/long")
+	d.until("the wrapped end", d.contains("89THE-END"))
+	d.Press("G")
+	d.until("the last line", d.contains("second line"))
+
 	// When the TTL runs out the key is read again: gone with its lease.
 	short, err := f.etcd.Grant(context.Background(), 2)
 	if err != nil {

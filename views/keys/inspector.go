@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/decode"
@@ -200,28 +201,29 @@ func (in *inspector) clamp() {
 		in.offset = 0
 		return
 	}
-	in.offset = max(0, min(in.offset, in.doc.Len()-in.bodyHeight()))
+	in.offset = max(0, min(in.offset, in.bottom()))
 }
 
 // handleKey scrolls, cycles renderings and copies; it reports whether it used the key.
 func (in *inspector) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := in.c.Keys.Keys
-	page := in.bodyHeight()
+	if in.doc == nil && !key.Matches(msg, km.CopyKey) {
+		// Nothing to scroll yet; the keys are the inspector's all the same.
+		return nil, key.Matches(msg, km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom, km.Render, km.CopyValue)
+	}
 	switch {
 	case key.Matches(msg, km.Up):
 		in.offset--
 	case key.Matches(msg, km.Down):
 		in.offset++
 	case key.Matches(msg, km.PageUp):
-		in.offset -= page
+		in.offset -= in.bodyHeight()
 	case key.Matches(msg, km.PageDown):
-		in.offset += page
+		in.offset += max(1, in.fits(in.offset))
 	case key.Matches(msg, km.Top):
 		in.offset = 0
 	case key.Matches(msg, km.Bottom):
-		if in.doc != nil {
-			in.offset = in.doc.Len()
-		}
+		in.offset = in.bottom()
 	case key.Matches(msg, km.Render):
 		if len(in.choices) < 2 {
 			return common.Flash(common.FlashInfo, "this value has one rendering"), true
@@ -283,9 +285,14 @@ func (in *inspector) view() string {
 	for _, n := range in.doc.Notes {
 		b.WriteString(" " + st.Warning.Render(n) + "\n")
 	}
-	end := min(in.doc.Len(), in.offset+in.bodyHeight())
-	for i := in.offset; i < end; i++ {
-		b.WriteString(" " + styleLine(st, in.doc.Line(i)) + "\n")
+	// Long lines wrap: only the lines on screen are rendered, each into the rows it takes.
+	for i, rows := in.offset, 0; i < in.doc.Len() && rows < in.bodyHeight(); i++ {
+		for _, r := range in.wrapped(i) {
+			if rows++; rows > in.bodyHeight() {
+				break
+			}
+			b.WriteString(" " + styleLine(st, r) + "\n")
+		}
 	}
 	return common.Fit(b.String(), in.width, in.height)
 }
@@ -322,6 +329,58 @@ func (in *inspector) metaLines() []string {
 		return []string{strings.Join(parts, " · ")}
 	}
 	return []string{strings.Join(parts, " · "), lease}
+}
+
+// wrapped is doc line i cut into rows of the pane's width (in cells), tokens kept.
+func (in *inspector) wrapped(i int) []decode.Line {
+	w := max(8, in.width-2)
+	l := in.doc.Line(i)
+	var rows []decode.Line
+	var row decode.Line
+	cells := 0
+	for _, t := range l {
+		start := 0
+		for j, r := range t.Text {
+			rw := ansi.StringWidth(string(r))
+			if cells+rw > w {
+				if j > start {
+					row = append(row, decode.Token{Text: t.Text[start:j], Kind: t.Kind})
+				}
+				rows, row, cells, start = append(rows, row), nil, 0, j
+			}
+			cells += rw
+		}
+		if start < len(t.Text) {
+			row = append(row, decode.Token{Text: t.Text[start:], Kind: t.Kind})
+		}
+	}
+	return append(rows, row)
+}
+
+// fits is how many doc lines from line from fill the body once wrapped (at least one).
+func (in *inspector) fits(from int) int {
+	n, rows := 0, 0
+	for i := from; i < in.doc.Len(); i++ {
+		if rows += len(in.wrapped(i)); rows > in.bodyHeight() && n > 0 {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// bottom is the offset that shows the last lines of the value, wrapped, at the bottom.
+func (in *inspector) bottom() int {
+	if in.doc == nil {
+		return 0
+	}
+	i, rows := in.doc.Len()-1, 0
+	for ; i >= 0; i-- {
+		if rows += len(in.wrapped(i)); rows > in.bodyHeight() {
+			break
+		}
+	}
+	return min(i+1, max(0, in.doc.Len()-1))
 }
 
 // styleLine colours a rendered line's tokens.
