@@ -121,6 +121,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	if file.WatchBufferSize > 0 {
 		o.WatchBufferSize = file.WatchBufferSize
 	}
+	if file.WatchBufferBytes > 0 {
+		o.WatchBufferBytes = int64(file.WatchBufferBytes)
+	}
 	if file.KeySeparator != "" {
 		o.Sep = file.KeySeparator[0]
 	}

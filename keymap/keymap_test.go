@@ -121,7 +121,7 @@ func TestApplyRejectsConflicts(t *testing.T) {
 		t.Error("a rejected override changed the keymap")
 	}
 	// The same key in two different views is fine: only one view is active.
-	if err := km.Apply(map[string][]string{"watch.clear": {"x"}, "keys.reload": {"x"}}); err != nil {
+	if err := km.Apply(map[string][]string{"watch.clear": {"Z"}, "keys.reload": {"Z"}}); err != nil {
 		t.Errorf("same key in two views rejected: %v", err)
 	}
 	// Moving a key away and reusing it in one go is fine.
