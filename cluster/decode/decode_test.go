@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -368,6 +369,30 @@ func BenchmarkDiff1_5MiB(b *testing.B) {
 		d := Diff("old", "new", old, new)
 		if d.Len() < 8 {
 			b.Fatalf("diff of %d lines", d.Len())
+		}
+	}
+}
+
+func TestObjectTime(t *testing.T) {
+	created := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	updated := metav1.NewTime(created.Add(90 * time.Minute))
+	pod := testPod()
+	pod.CreationTimestamp = metav1.NewTime(created)
+	if got, ok := ObjectTime(encodeK8s(t, pod, corev1.AddToScheme)); !ok || !got.Equal(created) {
+		t.Errorf("a created pod: %v %v, want its creationTimestamp", got, ok)
+	}
+	earlier := metav1.NewTime(created.Add(time.Minute))
+	pod.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "kubelet", Time: &updated}, {Manager: "kubectl", Time: &earlier}}
+	if got, ok := ObjectTime(encodeK8s(t, pod, corev1.AddToScheme)); !ok || !got.Equal(updated.Time) {
+		t.Errorf("an updated pod: %v %v, want the latest managedFields time", got, ok)
+	}
+	crd := []byte(`{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","creationTimestamp":"2026-11-30T09:00:00Z"}}`)
+	if got, ok := ObjectTime(crd); !ok || !got.Equal(created) {
+		t.Errorf("a custom resource: %v %v", got, ok)
+	}
+	for _, v := range []string{"plain text", `{"a":1}`, "k8s\x00garbage", `{"apiVersion":"v1","kind":"X","metadata":{}}`} {
+		if got, ok := ObjectTime([]byte(v)); ok {
+			t.Errorf("ObjectTime(%q) = %v", v, got)
 		}
 	}
 }

@@ -2,12 +2,16 @@ package decode
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/serializer/json"
+	k8sjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
 	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
 )
 
@@ -28,7 +32,7 @@ var codecs = sync.OnceValues(func() (*codecSet, error) {
 	}
 	return &codecSet{
 		proto: protobuf.NewSerializer(s, s),
-		json:  json.NewSerializerWithOptions(json.DefaultMetaFactory, s, s, json.SerializerOptions{}),
+		json:  k8sjson.NewSerializerWithOptions(k8sjson.DefaultMetaFactory, s, s, k8sjson.SerializerOptions{}),
 	}, nil
 })
 
@@ -144,4 +148,45 @@ func renderEncrypted(v []byte) *Doc {
 	d := newHexDoc(e.Ciphertext, notes)
 	d.Rendering = Encrypted
 	return d
+}
+
+// ObjectTime is when a Kubernetes object (protobuf or JSON) was last written, as far as it says
+// itself: the latest managedFields time, else its creationTimestamp. etcd keeps no timestamps,
+// so for a Kubernetes value this is the only time a revision has. ok is false for other values
+// and for objects that carry no time.
+func ObjectTime(v []byte) (t time.Time, ok bool) {
+	var m metav1.Object
+	switch {
+	case bytes.HasPrefix(v, k8sProtoPrefix):
+		cs, err := codecs()
+		if err != nil {
+			return t, false
+		}
+		obj, _, err := cs.proto.Decode(v, nil, nil)
+		if err != nil {
+			return t, false
+		}
+		if m, err = meta.Accessor(obj); err != nil {
+			return t, false
+		}
+	case jsonTypeMeta(v) != "":
+		var u struct {
+			Metadata metav1.ObjectMeta `json:"metadata"`
+		}
+		if json.Unmarshal(v, &u) != nil {
+			return t, false
+		}
+		m = &u.Metadata
+	default:
+		return t, false
+	}
+	for _, f := range m.GetManagedFields() {
+		if f.Time != nil && f.Time.After(t) {
+			t = f.Time.Time
+		}
+	}
+	if t.IsZero() {
+		t = m.GetCreationTimestamp().Time
+	}
+	return t, !t.IsZero()
 }

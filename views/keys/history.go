@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -25,19 +26,25 @@ type historyPane struct {
 	loading bool
 	err     error
 	h       cluster.History
+	times   []time.Time // when each revision was written, from the object itself; zero: unknown
 	cursor  int
 	offset  int
 	diff    *decode.Doc
 	diffOff int
 }
 
-// historyMsg carries a key's history.
+// historyMsg carries a key's history and the times its Kubernetes objects say they were written.
 type historyMsg struct {
-	sid uint64
-	gen int
-	h   cluster.History
-	err error
+	sid   uint64
+	gen   int
+	h     cluster.History
+	times []time.Time
+	err   error
 }
+
+// timedBytes bounds the values decoded for their time: decoding is ~0.1 ms for a typical
+// object, 40 ms for one of 1.5 MiB.
+const timedBytes = 256 << 10
 
 // diffMsg carries the diff of revision rev against the one before it, computed off the UI loop
 // (two 512 KiB values take tens of milliseconds).
@@ -67,7 +74,13 @@ func (hp *historyPane) show(key string) tea.Cmd {
 	gen := hp.gen
 	return func() tea.Msg {
 		h, err := s.Client.History(s.Context(), key, historyLimit)
-		return historyMsg{sid: s.ID, gen: gen, h: h, err: err}
+		times := make([]time.Time, len(h.Revs))
+		for i, r := range h.Revs {
+			if !r.Deleted && len(r.Value) <= timedBytes {
+				times[i], _ = decode.ObjectTime(r.Value)
+			}
+		}
+		return historyMsg{sid: s.ID, gen: gen, h: h, times: times, err: err}
 	}
 }
 
@@ -77,7 +90,7 @@ func (hp *historyPane) loaded(msg historyMsg) tea.Cmd {
 	if msg.gen != hp.gen || !hp.open {
 		return nil
 	}
-	hp.loading, hp.err, hp.h = false, msg.err, msg.h
+	hp.loading, hp.err, hp.h, hp.times = false, msg.err, msg.h, msg.times
 	hp.cursor = 0
 	return hp.selectRev()
 }
@@ -183,7 +196,7 @@ func (hp *historyPane) view() string {
 	b.WriteString(" " + st.Muted.Render(hp.footnote()) + "\n")
 	lh := hp.listHeight() - 1
 	for i := hp.offset; i < min(len(hp.h.Revs), hp.offset+lh); i++ {
-		line := " " + revRow(hp.h.Revs[i])
+		line := " " + revRow(hp.h.Revs[i], hp.timeOf(i))
 		if i == hp.cursor {
 			line = st.Selected.Render(common.Pad(line, hp.width))
 		}
@@ -216,12 +229,32 @@ func (hp *historyPane) footnote() string {
 	if hp.h.EarlierErr != "" {
 		parts = append(parts, hp.h.EarlierErr)
 	}
-	parts = append(parts, "times unknown (etcd records none)")
+	known := false
+	for i := range hp.h.Revs {
+		known = known || !hp.timeOf(i).IsZero()
+	}
+	if known {
+		parts = append(parts, "times from the objects' managedFields (etcd records none)")
+	} else {
+		parts = append(parts, "times unknown (etcd records none)")
+	}
 	return strings.Join(parts, " · ")
 }
 
-// revRow is one revision: its number, what happened, version and size.
-func revRow(r cluster.Revision) string {
+func (hp *historyPane) timeOf(i int) time.Time {
+	if i < len(hp.times) {
+		return hp.times[i]
+	}
+	return time.Time{}
+}
+
+// revRow is one revision: its number, what happened, version, size and, when the object says,
+// when it was written (UTC).
+func revRow(r cluster.Revision, at time.Time) string {
+	when := ""
+	if !at.IsZero() {
+		when = "  " + at.UTC().Format("2006-01-02 15:04:05")
+	}
 	if r.Deleted {
 		return fmt.Sprintf("rev %-8d deleted       (last value %s)", r.Rev, common.FormatSize(int64(len(r.Value))))
 	}
@@ -229,5 +262,5 @@ func revRow(r cluster.Revision) string {
 	if r.Version == 1 {
 		what = "created"
 	}
-	return fmt.Sprintf("rev %-8d %-8s v%-4d %s", r.Rev, what, r.Version, common.FormatSize(int64(len(r.Value))))
+	return fmt.Sprintf("rev %-8d %-8s v%-4d %8s%s", r.Rev, what, r.Version, common.FormatSize(int64(len(r.Value))), when)
 }

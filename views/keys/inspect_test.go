@@ -295,3 +295,28 @@ func TestTimeTravel(t *testing.T) {
 		t.Errorf("a refused :rev pinned the view to %d", m.pinRev)
 	}
 }
+
+// TestHistoryTimes: revisions of a Kubernetes object show when it says it was written; others
+// say times are unknown.
+func TestHistoryTimes(t *testing.T) {
+	f := newEditFixture(t, 120, 40, false)
+	d, m := f.d, f.m
+	s := runtime.NewScheme()
+	corev1.AddToScheme(s)
+	cm := &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: "cm", Namespace: "default",
+			CreationTimestamp: metav1.NewTime(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))}}
+	var b bytes.Buffer
+	protobuf.NewSerializer(s, s).Encode(cm, &b)
+	f.etcd.Put(context.Background(), "/registry/configmaps/default/cm", b.String())
+	f.inspect("/registry/configmaps/default/cm")
+	d.Press("H")
+	d.until("the time", d.contains("2026-11-30 09:00:00"))
+	if !strings.Contains(ansi.Strip(m.View()), "times from the objects' managedFields") {
+		t.Errorf("history footnote:\n%s", ansi.Strip(m.View()))
+	}
+	d.Press("esc", "esc")
+	f.inspect("/app/notes")
+	d.Press("H")
+	d.until("the footnote", d.contains("times unknown (etcd records none)"))
+}
