@@ -163,7 +163,7 @@ func TestHelpBuiltFromTable(t *testing.T) {
 	for _, b := range short {
 		got = append(got, b.Help().Desc)
 	}
-	if want := "open parent filter watch"; strings.Join(got, " ") != want {
+	if want := "open parent filter watch history edit value cycle rendering"; strings.Join(got, " ") != want {
 		t.Errorf("Keys short help = %q, want %q", strings.Join(got, " "), want)
 	}
 	full := km.Global.FullHelp()
