@@ -245,9 +245,16 @@ func (in *inspector) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 // copyCmd puts text on the clipboard with OSC 52: the terminal does the copying, and only if it
 // allows programs to set the clipboard.
 func copyCmd(text, what string) tea.Cmd {
-	return tea.Batch(tea.SetClipboard(text), common.Flash(common.FlashInfo,
-		fmt.Sprintf("copied %s (%s) via OSC 52: the terminal must allow OSC 52 clipboard writes", what, common.FormatSize(int64(len(text))))))
+	msg := fmt.Sprintf("copied %s (%s) via OSC 52: the terminal must allow OSC 52 clipboard writes", what, common.FormatSize(int64(len(text))))
+	if len(text) > largeCopy {
+		msg += "; many cap their size, so a copy this large may arrive cut"
+	}
+	return tea.Batch(tea.SetClipboard(text), common.Flash(common.FlashInfo, msg))
 }
+
+// largeCopy is the size past which the copy message warns: terminals and tmux cap OSC 52
+// sequences (xterm's default is about 100 KB of base64).
+const largeCopy = 64 << 10
 
 // view draws the inspector into width×height.
 func (in *inspector) view() string {
