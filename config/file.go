@@ -29,7 +29,7 @@ import (
 //	backup-dir: ~/backups/etcd     # where snapshots go
 //	snapshot-keep: 10              # retention: always keep a cluster's newest 10 snapshots ...
 //	snapshot-keep-days: 30         # ... and older ones until they are 30 days old
-//	health-poll-interval: 5s       # Cluster view refresh
+//	health-poll-interval: 2s       # Cluster view refresh
 //	watch-buffer-size: 100000      # events the Watch view keeps (the oldest go first)
 //	watch-buffer-bytes: 256MiB     # bytes the Watch view keeps, keys and values counted
 //	read-only: false               # refuse every write

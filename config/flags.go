@@ -37,7 +37,7 @@ type Flags struct {
 
 // DefaultHealthInterval is how often the Cluster view polls member health unless the config
 // file's health-poll-interval says otherwise.
-const DefaultHealthInterval = 5 * time.Second
+const DefaultHealthInterval = 2 * time.Second
 
 // RegisterFlags defines etcdctl's connection flags, with etcdctl's names and defaults, and
 // etcdeck's global ones on fs.

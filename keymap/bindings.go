@@ -75,9 +75,13 @@ type Watch struct {
 	Alert   key.Binding
 }
 
-// Cluster are the Cluster view's bindings (members, health, alarms, maintenance). Empty until
-// the view does something: help must never offer a key that does nothing.
-type Cluster struct{}
+// Cluster are the Cluster view's bindings (members, their health and history).
+type Cluster struct {
+	Up      key.Binding
+	Down    key.Binding
+	Details key.Binding
+	Refresh key.Binding
+}
 
 // Snapshots are the Snapshots view's bindings (the backup directory's files; saving is the global
 // Snapshot binding, and esc cancels a running save).
@@ -175,6 +179,11 @@ var bindings = []decl{
 	{"watch.regexp", func(k *KeyMap) *key.Binding { return &k.Watch.Regexp }, []string{"R"}, "R", "filter as regexp", 2, 0},
 	{"watch.puts", func(k *KeyMap) *key.Binding { return &k.Watch.Puts }, []string{"P"}, "P", "show PUT", 2, 0},
 	{"watch.deletes", func(k *KeyMap) *key.Binding { return &k.Watch.Deletes }, []string{"D"}, "D", "show DEL", 2, 0},
+
+	{"cluster.up", func(k *KeyMap) *key.Binding { return &k.Cluster.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"cluster.down", func(k *KeyMap) *key.Binding { return &k.Cluster.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"cluster.details", func(k *KeyMap) *key.Binding { return &k.Cluster.Details }, []string{"enter"}, "enter", "member details", 1, short},
+	{"cluster.refresh", func(k *KeyMap) *key.Binding { return &k.Cluster.Refresh }, []string{"r"}, "r", "poll now", 1, short},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.
@@ -214,6 +223,12 @@ func (k Keys) ShortHelp() []key.Binding { return (&KeyMap{Keys: k}).shortHelp("k
 
 // FullHelp groups the Keys view's bindings for the help overlay.
 func (k Keys) FullHelp() [][]key.Binding { return (&KeyMap{Keys: k}).fullHelp("keys") }
+
+// ShortHelp lists the Cluster view's most used bindings.
+func (c Cluster) ShortHelp() []key.Binding { return (&KeyMap{Cluster: c}).shortHelp("cluster") }
+
+// FullHelp groups the Cluster view's bindings for the help overlay.
+func (c Cluster) FullHelp() [][]key.Binding { return (&KeyMap{Cluster: c}).fullHelp("cluster") }
 
 // ShortHelp lists the Snapshots view's most used bindings.
 func (s Snapshots) ShortHelp() []key.Binding { return (&KeyMap{Snapshots: s}).shortHelp("snapshots") }
