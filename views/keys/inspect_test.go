@@ -245,6 +245,15 @@ func TestInspector(t *testing.T) {
 	d.Press("G")
 	d.until("the last line", d.contains("second line"))
 
+	// The wheel scrolls the open value, not the list behind it.
+	f.etcd.Put(context.Background(), "/app/many", strings.Repeat("line\n", 100))
+	d.Press("esc")
+	f.inspect("/app/many")
+	d.Send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if m.insp.offset != 3 || m.selectedName() != "many" {
+		t.Errorf("the wheel: inspector at line %d, list on %q; want line 3, the list still", m.insp.offset, m.selectedName())
+	}
+
 	// When the TTL runs out the key is read again: gone with its lease.
 	short, err := f.etcd.Grant(context.Background(), 2)
 	if err != nil {

@@ -79,6 +79,17 @@ func (m *Model) updateParts(msg tea.Msg) (tea.Cmd, bool) {
 	case diffMsg:
 		m.hist.diffed(msg)
 		return nil, true
+	case tea.MouseWheelMsg:
+		if m.pane != paneInspector || m.insp.doc == nil || (msg.Button != tea.MouseWheelUp && msg.Button != tea.MouseWheelDown) {
+			return nil, false
+		}
+		if msg.Button == tea.MouseWheelUp {
+			m.insp.offset -= 3
+		} else {
+			m.insp.offset += 3
+		}
+		m.insp.clamp() // the wheel scrolls the open value, not the list behind it
+		return nil, true
 	case TimeTravelMsg:
 		return m.timeTravel(msg.Rev), true
 	case revCheckedMsg:
