@@ -65,10 +65,28 @@ func TestInspectorEditorAndBigValue(t *testing.T) {
 	}
 	s.WaitFor("Keys  /app/ ", 5*time.Second) // the console is back on screen after the editor
 
-	// The 1.5 MiB value: its first screen, then its end.
-	s.SendKeys("Escape") // alone: ESC followed at once by j would read as alt+j
+	// :rev N shows the tree and the value as they were before the edit, not live; :rev returns.
+	before := resp.Kvs[0].ModRevision - 1
+	s.SendKeys("Escape") // alone: ESC followed at once by another key would read as alt+key
 	s.WaitGone("Value  /app/config", 5*time.Second)
-	s.SendKeys("j", "Enter")
+	s.SendKeys(":")
+	s.Type(fmt.Sprintf("rev %d", before))
+	s.SendKeys("Enter")
+	s.WaitFor(fmt.Sprintf("at rev %d · not live", before), 10*time.Second)
+	s.SendKeys("Enter")
+	s.WaitFor(`"replicas": 3`, 10*time.Second)
+	s.SendKeys("e")
+	s.WaitFor("edits are disabled", 5*time.Second)
+	s.SendKeys("Escape")
+	s.WaitGone("Value  /app/config", 5*time.Second)
+	s.SendKeys(":")
+	s.Type("rev")
+	s.SendKeys("Enter")
+	s.WaitFor("· live", 10*time.Second)
+	s.WaitFor("2 rows", 10*time.Second)
+
+	// The 1.5 MiB value: its first screen, then its end.
+	s.SendKeys("j", "Enter") // :rev closed the inspector
 	start := time.Now()
 	s.WaitFor(`"items": [`, 10*time.Second)
 	t.Logf("1.5 MiB value: first screen %v after enter (fetch, decode, draw)", time.Since(start))
