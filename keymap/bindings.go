@@ -61,10 +61,11 @@ type Watch struct {
 	Clear  key.Binding
 	Filter key.Binding
 	// Detail opens or closes the selected event's value and diff under the list; ValueDown and
-	// ValueUp scroll it.
+	// ValueUp scroll it; Render cycles the value's renderings, as the inspector's does.
 	Detail    key.Binding
 	ValueDown key.Binding
 	ValueUp   key.Binding
+	Render    key.Binding
 	// Values, Regexp, Puts and Deletes toggle how the filter matches: on values too, as a
 	// regular expression, and which kinds of event show.
 	Values  key.Binding
@@ -172,6 +173,7 @@ var bindings = []decl{
 	{"watch.detail", func(k *KeyMap) *key.Binding { return &k.Watch.Detail }, []string{"enter"}, "enter", "value", 0, short},
 	{"watch.value-down", func(k *KeyMap) *key.Binding { return &k.Watch.ValueDown }, []string{"pgdown", "J"}, "pgdn/J", "scroll value", 0, 0},
 	{"watch.value-up", func(k *KeyMap) *key.Binding { return &k.Watch.ValueUp }, []string{"pgup", "K"}, "pgup/K", "scroll value back", 0, 0},
+	{"watch.render", func(k *KeyMap) *key.Binding { return &k.Watch.Render }, []string{"v"}, "v", "cycle rendering", 0, 0},
 	{"watch.export", func(k *KeyMap) *key.Binding { return &k.Watch.Export }, []string{"x"}, "x", "export", 1, short},
 	{"watch.alert", func(k *KeyMap) *key.Binding { return &k.Watch.Alert }, []string{"!"}, "!", "alert on filter", 1, 0},
 	{"watch.filter", func(k *KeyMap) *key.Binding { return &k.Watch.Filter }, []string{"/"}, "/", "filter", 2, short},

@@ -6,61 +6,123 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/decode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// The inspector's decoders (cluster/decode, branch i8-inspector) were not on main when this was
-// written: values show as text when they are printable UTF-8, else as a hex dump.
-
 // detail is the pane under the list showing the selected event in full: its metadata, its
-// value, and for a put over an existing key a diff against the previous value.
+// value decoded as the inspector decodes it, and for a put over an existing key a diff against
+// the previous value. value.go fills the rendering; only the lines on screen are styled.
 type detail struct {
 	open bool
 	// scroll is the first line of the value shown (the event's two header lines stay put); the
 	// pane clamps it to what the value has.
 	scroll int
+
+	gen     int   // bumps with every rendering asked for: older results are dropped
+	pending bool  // a rendering runs off the UI loop
+	seq     int64 // the selected entry the choice applies to (-1: none)
+	choice  int   // the rendering wanted, an index into choices
+	choices []decode.Rendering
+	// shown and shownChoice are the entry and rendering value and diff hold.
+	shown       int64
+	shownChoice int
+	value       *decode.Doc // the value, or the deleted value of a delete
+	diff        *decode.Doc
 }
 
 // detailHead is how many lines at the top of the pane name the event and never scroll.
 const detailHead = 2
 
-// view renders the pane's rows (height of them) for e: the header, then the value from the
+// paneHints are the keys the pane names: more follows "… N more lines", renders the value's
+// title when it has more than one rendering.
+type paneHints struct{ more, renders string }
+
+// view renders the pane's rows (height of them) for e: the header, then the body from the
 // scroll position, the last row saying how much is left below.
-func (d *detail) view(st *common.Styles, e *entry, width, height int, more string) []string {
-	lines := d.lines(st, e, width)
-	head := lines[:min(detailHead, len(lines))]
-	body := lines[len(head):]
+func (d *detail) view(st *common.Styles, e *entry, width, height int, h paneHints) []string {
+	head, b := d.parts(st, e, h)
+	head = head[:min(detailHead, len(head))]
+	n := b.len()
 	rows := max(height-len(head), 0)
-	start := max(min(d.scroll, len(body)-rows), 0)
-	shown := body[start:min(start+rows, len(body))]
+	start := max(min(d.scroll, n-rows), 0)
+	end := min(start+rows, n)
 	out := append([]string{}, head...)
-	if start > 0 && len(shown) > 0 {
+	if start > 0 && end > start {
 		// The first row says what is above, in place of a line of the value.
 		out = append(out, st.Muted.Render(fmt.Sprintf("… %d lines above", start+1)))
-		shown = shown[1:]
+		start++
 	}
-	if left := len(body) - start - rows; left > 0 && len(shown) > 0 {
-		shown = shown[:len(shown)-1]
-		return append(append(out, shown...), st.Muted.Render(fmt.Sprintf("… %d more lines%s", left+1, more)))
+	left := n - end
+	more := left > 0 && end > start
+	if more {
+		end-- // the last row says what is below, in place of a line of the value
 	}
-	return append(out, shown...)
+	for i := start; i < end; i++ {
+		out = append(out, b.line(st, i, width))
+	}
+	if more {
+		out = append(out, st.Muted.Render(fmt.Sprintf("… %d more lines%s", left+1, h.more)))
+	}
+	return out
 }
 
-// lines renders e for a pane width wide: every line, the caller cuts what does not fit.
-func (d *detail) lines(st *common.Styles, e *entry, width int) []string {
+// part is a run of the pane's body: one styled line, or a rendered document's lines.
+type part struct {
+	text string
+	doc  *decode.Doc
+	from int // the doc's first line shown
+}
+
+type body []part
+
+func (b body) len() int {
+	n := 0
+	for _, p := range b {
+		if p.doc != nil {
+			n += p.doc.Len() - p.from
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// line styles line i of the body, cut to width before styling (a doc line may be 1 KiB).
+func (b body) line(st *common.Styles, i, width int) string {
+	for _, p := range b {
+		if p.doc == nil {
+			if i == 0 {
+				return p.text
+			}
+			i--
+			continue
+		}
+		if i < p.doc.Len()-p.from {
+			return styleLine(st, cutLine(p.doc.Line(p.from+i), width))
+		}
+		i -= p.doc.Len() - p.from
+	}
+	return ""
+}
+
+// parts is e's two header lines and its body.
+func (d *detail) parts(st *common.Styles, e *entry, h paneHints) (head []string, b body) {
 	if e == nil {
-		return []string{st.Muted.Render("no event selected")}
+		return []string{st.Muted.Render("no event selected")}, nil
 	}
 	if e.isNote() {
-		return []string{e.note}
+		return []string{e.note}, nil
 	}
 	ev := &e.ev
 	kind := "PUT"
 	if ev.Kind == cluster.EventDelete {
 		kind = "DELETE"
 	}
-	out := []string{st.Title.Render(kind) + " " + cluster.EscapeKey(ev.Key)}
+	head = []string{st.Title.Render(kind) + " " + cluster.EscapeKey(ev.Key)}
 	meta := fmt.Sprintf("revision %d · %s", ev.Rev, e.at.Format("15:04:05.000"))
 	if ev.Kind == cluster.EventPut {
 		meta += fmt.Sprintf(" · version %d · created at %d · %s", ev.Version, ev.CreateRev, common.FormatSize(ev.ValueSize))
@@ -68,76 +130,92 @@ func (d *detail) lines(st *common.Styles, e *entry, width int) []string {
 			meta += fmt.Sprintf(" · lease %x", ev.Lease)
 		}
 	}
-	out = append(out, st.Muted.Render(meta))
+	head = append(head, st.Muted.Render(meta))
+	muted := func(s string) part { return part{text: st.Muted.Render(s)} }
 	switch {
-	case ev.Kind == cluster.EventDelete && ev.HasPrev:
-		out = append(out, st.Muted.Render(fmt.Sprintf("deleted value (from revision %d):", ev.PrevRev)))
-		out = append(out, valueLines(ev.PrevValue)...)
-	case ev.Kind == cluster.EventDelete:
-		out = append(out, st.Muted.Render("the key had no value the watch knows of"))
-	case ev.Value == nil && ev.ValueSize > 0:
-		out = append(out, st.Muted.Render("the value was not kept (watched keys-only)"))
-	case ev.HasPrev && printable(ev.PrevValue) && printable(ev.Value):
-		out = append(out, st.Muted.Render(fmt.Sprintf("changes since revision %d:", ev.PrevRev)))
-		out = append(out, diffLines(st, string(ev.PrevValue), string(ev.Value), width)...)
-	default:
-		if ev.HasPrev {
-			out = append(out, st.Muted.Render(fmt.Sprintf("new value (binary: no diff with revision %d's):", ev.PrevRev)))
+	case ev.Kind == cluster.EventDelete && !ev.HasPrev:
+		return head, body{muted("the key had no value the watch knows of")}
+	case ev.Kind == cluster.EventPut && ev.Value == nil && ev.ValueSize > 0:
+		return head, body{muted("the value was not kept (watched keys-only)")}
+	case d.shown != e.seq || d.value == nil:
+		return head, body{muted("decoding the value…")}
+	}
+	v, what := ev.Value, "value"
+	if ev.Kind == cluster.EventDelete {
+		v, what = ev.PrevValue, fmt.Sprintf("deleted value (from revision %d)", ev.PrevRev)
+	}
+	if d.diff != nil {
+		label := fmt.Sprintf("changes from revision %d to %d", ev.PrevRev, ev.Rev)
+		if len(d.diff.Notes) > 0 {
+			label += " (" + strings.Join(d.diff.Notes, "; ") + ")"
 		}
-		out = append(out, valueLines(ev.Value)...)
-	}
-	return out
-}
-
-// diffLines renders the diff of two text values, or the new value when too long to diff.
-func diffLines(st *common.Styles, old, new string, width int) []string {
-	if old == new {
-		return append([]string{st.Muted.Render("(same value as before)")}, valueLines([]byte(new))...)
-	}
-	dl, ok := lineDiff(old, new)
-	if !ok {
-		return append([]string{st.Muted.Render("(too long to diff: the new value)")}, valueLines([]byte(new))...)
-	}
-	out := make([]string, 0, len(dl))
-	for _, l := range dl {
-		s := string(l.op) + " " + common.Pad(sanitize(l.text), max(width-2, 1))
-		switch l.op {
-		case '+':
-			s = st.Info.Render(s)
-		case '-':
-			s = st.Error.Render(s)
+		// The label names both revisions: the diff's ---/+++ lines would only repeat them.
+		from := 0
+		if strings.HasPrefix(d.diff.Line(0).String(), "---") && strings.HasPrefix(d.diff.Line(1).String(), "+++") {
+			from = 2
 		}
-		out = append(out, s)
+		b = append(b, muted(label+":"), part{doc: d.diff, from: from})
 	}
-	return out
-}
-
-// valueLines is a value as text lines when printable, else as a hex dump.
-func valueLines(v []byte) []string {
 	if len(v) == 0 {
-		return []string{"(empty)"}
+		return head, append(b, muted(what+": empty"))
 	}
-	if printable(v) {
-		return strings.Split(sanitize(string(v)), "\n")
+	label := what + " as " + d.value.Rendering.String()
+	if len(d.choices) > 1 && h.renders != "" {
+		label += " · " + h.renders + " renders"
 	}
-	var out []string
-	for off := 0; off < len(v); off += 16 {
-		row := v[off:min(off+16, len(v))]
-		var hex, text strings.Builder
-		for i, c := range row {
-			if i == 8 {
-				hex.WriteByte(' ')
-			}
-			fmt.Fprintf(&hex, "%02x ", c)
-			if c >= 0x20 && c < 0x7f {
-				text.WriteByte(c)
-			} else {
-				text.WriteByte('.')
-			}
+	b = append(b, muted(label+":"))
+	for _, n := range d.value.Notes {
+		b = append(b, part{text: st.Warning.Render(n)})
+	}
+	return head, append(b, part{doc: d.value})
+}
+
+// cutLine keeps the tokens of l that fit in width cells.
+func cutLine(l decode.Line, width int) decode.Line {
+	out := make(decode.Line, 0, len(l))
+	for _, t := range l {
+		w := ansi.StringWidth(t.Text)
+		if w > width {
+			out = append(out, decode.Token{Text: ansi.Truncate(t.Text, width, "…"), Kind: t.Kind})
+			break
 		}
-		out = append(out, fmt.Sprintf("%08x  %-49s |%s|", off, hex.String(), text.String()))
+		out = append(out, t)
+		width -= w
 	}
 	return out
+}
+
+// styleLine colours a rendered line's tokens with the styles the inspector uses (views/keys
+// has the same mapping; it moves to views/common once a third view renders values).
+func styleLine(st *common.Styles, l decode.Line) string {
+	var b strings.Builder
+	for _, t := range l {
+		switch t.Kind {
+		case decode.Key:
+			b.WriteString(st.SynKey.Render(t.Text))
+		case decode.String:
+			b.WriteString(st.SynString.Render(t.Text))
+		case decode.Number:
+			b.WriteString(st.SynNumber.Render(t.Text))
+		case decode.Literal:
+			b.WriteString(st.SynLiteral.Render(t.Text))
+		case decode.Punct:
+			b.WriteString(st.SynPunct.Render(t.Text))
+		case decode.Comment:
+			b.WriteString(st.SynComment.Render(t.Text))
+		case decode.Offset, decode.Dim:
+			b.WriteString(st.Muted.Render(t.Text))
+		case decode.Added:
+			b.WriteString(st.DiffAdd.Render(t.Text))
+		case decode.Removed:
+			b.WriteString(st.DiffDel.Render(t.Text))
+		case decode.Hunk:
+			b.WriteString(st.DiffHunk.Render(t.Text))
+		default:
+			b.WriteString(t.Text)
+		}
+	}
+	return b.String()
 }
 
 // printable tells whether v reads as text: valid UTF-8 without control characters but tabs
@@ -152,12 +230,6 @@ func printable(v []byte) bool {
 		}
 	}
 	return true
-}
-
-// sanitize makes text safe for one terminal cell per rune: tabs become spaces, carriage
-// returns go.
-func sanitize(s string) string {
-	return strings.NewReplacer("\t", "    ", "\r", "").Replace(s)
 }
 
 // preview is the start of a value on one line for the list's last column: text with its

@@ -162,7 +162,7 @@ func TestDetail(t *testing.T) {
 	d.until("three events", d.rowCount(3))
 	d.Press("enter", "k")
 	s := ansi.Strip(m.View())
-	for _, w := range []string{"PUT /d/conf", "version 2", "- port=1", "+ port=2", "  host=a"} {
+	for _, w := range []string{"PUT /d/conf", "version 2", "-port=1", "+port=2", " host=a", "value as text"} {
 		if !strings.Contains(s, w) {
 			t.Errorf("detail lacks %q:\n%s", w, s)
 		}

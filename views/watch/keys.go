@@ -32,8 +32,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.detail.scroll += max(m.detailHeight()/2, 1)
 	case key.Matches(msg, k.ValueUp):
 		m.detail.scroll = max(m.detail.scroll-max(m.detailHeight()/2, 1), 0)
+	case key.Matches(msg, k.Render):
+		return m.cycleRendering()
 	case key.Matches(msg, k.Clear):
 		m.buf.clear()
+		m.detail.reset()
 		m.vis = visible{}
 		m.list = list{follow: true}
 		m.pauseSeq, m.pauseTotal = m.buf.nextSeq, m.buf.total

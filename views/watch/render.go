@@ -59,11 +59,11 @@ func (m *Model) View() string {
 	}
 	if dh := m.detailHeight(); dh > 0 {
 		b.WriteString(st.Muted.Render(strings.Repeat("─", m.width)) + "\n")
-		more := ""
+		h := paneHints{renders: common.KeyName(m.common.Keys.Watch.Render)}
 		if k := common.KeyName(m.common.Keys.Watch.ValueDown); k != "" {
-			more = " · " + k + " scrolls"
+			h.more = " · " + k + " scrolls"
 		}
-		lines := m.detail.view(st, m.selected(), m.width-1, dh-1, more)
+		lines := m.detail.view(st, m.selected(), m.width-1, dh-1, h)
 		for i := range dh - 1 {
 			if i < len(lines) {
 				b.WriteString(" " + common.Pad(lines[i], m.width-1))

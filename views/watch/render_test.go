@@ -71,7 +71,7 @@ func TestNotes(t *testing.T) {
 
 // TestGoldenWatch renders the view at 80x24 and 120x40: nothing watched, events after known
 // writes on a fresh member (so the revisions are the same on every run), scrolled and paused,
-// a filter, and the selected put's diff.
+// a filter, the selected put's diff, and a JSON value diffed and shown pretty-printed.
 func TestGoldenWatch(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		m, c := testView(t, size[0], size[1], 0)
@@ -102,7 +102,12 @@ func TestGoldenWatch(t *testing.T) {
 				}
 				d.Press("enter")
 			}, d.rowCount(2)},
-			{"detail_diff", func() { d.Press("enter") }, d.contains("changes since revision")},
+			{"detail_diff", func() { d.Press("enter") }, d.contains("changes from revision")},
+			{"detail_json", func() {
+				put(t, c, "/registry/configmaps/default/app", `{"mode":"fast","kind":"ConfigMap","data":{"replicas":2}}`)
+				put(t, c, "/registry/configmaps/default/app", `{"mode":"slow","kind":"ConfigMap","data":{"replicas":2}}`)
+				d.Press("G")
+			}, d.contains("diff as json")},
 		} {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				sc.do()

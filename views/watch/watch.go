@@ -84,6 +84,7 @@ func New(c common.Common) *Model {
 	c = c.Defaults() // the view's hints and keys read the keymap even in tests without one
 	m := &Model{common: c, now: time.Now, flt: allEvents(), list: list{follow: true}}
 	m.buf = m.newBuffer()
+	m.detail.reset()
 	m.prompt = common.NewPrompt(c.Styles, "/", "substring of the key (R: regular expression, V: values too)")
 	return m
 }
@@ -123,33 +124,42 @@ func (m *Model) newBuffer() *buffer {
 }
 
 // Update starts watches, applies their batches and handles the view's keys. It never blocks:
-// waiting for events happens in nextCmd.
+// waiting for events happens in nextCmd. After every message the detail pane renders the
+// selected event if that changed.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	cmd := m.update(msg)
+	return m, tea.Batch(cmd, m.syncDetail())
+}
+
+// update handles msg and returns what it starts.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.WatchMsg:
-		return m, m.start(msg.Prefix, msg.Rev)
+		return m.start(msg.Prefix, msg.Rev)
 	case watchBatchMsg:
 		if msg.sid != m.common.SessionID() || msg.gen != m.gen || m.w == nil {
-			return m, nil // a replaced watch's (or an ended session's) last batch
+			return nil // a replaced watch's (or an ended session's) last batch
 		}
 		m.pulling = false
-		return m, m.apply(msg)
+		return m.apply(msg)
 	case tickMsg:
 		if msg.gen != m.gen {
-			return m, nil
+			return nil
 		}
 		m.ticking = false
 		if m.rate.rate(m.now()) == 0 && m.rate.cur == 0 {
 			// The title already says 0/s and nothing is arriving: an idle view does no work.
 			// The next batch re-arms the tick.
-			return m, nil
+			return nil
 		}
-		return m, m.tick()
+		return m.tick()
+	case renderedMsg:
+		m.rendered(msg)
 	case exportedMsg:
 		if msg.err != nil {
-			return m, common.Flash(common.FlashError, msg.err.Error())
+			return common.Flash(common.FlashError, msg.err.Error())
 		}
-		return m, common.Flash(common.FlashInfo, "exported "+common.Plural(msg.n, "event")+" to "+msg.path)
+		return common.Flash(common.FlashInfo, "exported "+common.Plural(msg.n, "event")+" to "+msg.path)
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -159,11 +169,11 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		if m.prompt.Active() {
-			return m, m.filterKey(msg)
+			return m.filterKey(msg)
 		}
-		return m, m.handleKey(msg)
+		return m.handleKey(msg)
 	}
-	return m, nil
+	return nil
 }
 
 // start replaces the current watch with one on prefix, from rev when given (history first)
@@ -174,6 +184,7 @@ func (m *Model) start(prefix string, rev int64) tea.Cmd {
 	m.buf = m.newBuffer()
 	m.vis = visible{}
 	m.list = list{follow: true}
+	m.detail.reset()
 	m.paused, m.state, m.liveRev, m.rate = false, nil, 0, meter{}
 	s := m.common.Session
 	if s == nil {
