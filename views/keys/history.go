@@ -12,6 +12,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/decode"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/syntax"
 )
 
 // historyPane lists a key's earlier revisions (newest first) and shows, under the list, the
@@ -209,7 +210,7 @@ func (hp *historyPane) view() string {
 		b.WriteString(st.Muted.Render(common.Pad(" ─ "+strings.Join(hp.diff.Notes, " "), hp.width)) + "\n")
 		end := min(hp.diff.Len(), hp.diffOff+hp.diffHeight()-1)
 		for i := hp.diffOff; i < end; i++ {
-			b.WriteString(" " + styleLine(st, hp.diff.Line(i)) + "\n")
+			b.WriteString(" " + syntax.Line(st, hp.diff.Line(i)) + "\n")
 		}
 	}
 	return common.Fit(b.String(), hp.width, hp.height)

@@ -12,6 +12,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/decode"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/syntax"
 )
 
 // inspector shows one key's value and metadata beside or below the list. The value is fetched
@@ -297,7 +298,7 @@ func (in *inspector) view() string {
 			if rows++; rows > in.bodyHeight() {
 				break
 			}
-			b.WriteString(" " + styleLine(st, r) + "\n")
+			b.WriteString(" " + syntax.Line(st, r) + "\n")
 		}
 	}
 	return common.Fit(b.String(), in.width, in.height)

@@ -1,12 +1,9 @@
 package keys
 
 import (
-	"strings"
-
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster/decode"
-	"github.com/etcdeck/etcdeck/views/common"
 )
 
 // How the inspector lays a value's lines on screen: long lines wrap to the pane, and only the
@@ -62,36 +59,4 @@ func (in *inspector) bottom() int {
 		}
 	}
 	return min(i+1, max(0, in.doc.Len()-1))
-}
-
-// styleLine colours a rendered line's tokens.
-func styleLine(st *common.Styles, l decode.Line) string {
-	var b strings.Builder
-	for _, t := range l {
-		switch t.Kind {
-		case decode.Key:
-			b.WriteString(st.SynKey.Render(t.Text))
-		case decode.String:
-			b.WriteString(st.SynString.Render(t.Text))
-		case decode.Number:
-			b.WriteString(st.SynNumber.Render(t.Text))
-		case decode.Literal:
-			b.WriteString(st.SynLiteral.Render(t.Text))
-		case decode.Punct:
-			b.WriteString(st.SynPunct.Render(t.Text))
-		case decode.Comment:
-			b.WriteString(st.SynComment.Render(t.Text))
-		case decode.Offset, decode.Dim:
-			b.WriteString(st.Muted.Render(t.Text))
-		case decode.Added:
-			b.WriteString(st.DiffAdd.Render(t.Text))
-		case decode.Removed:
-			b.WriteString(st.DiffDel.Render(t.Text))
-		case decode.Hunk:
-			b.WriteString(st.DiffHunk.Render(t.Text))
-		default:
-			b.WriteString(t.Text)
-		}
-	}
-	return b.String()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/decode"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/syntax"
 )
 
 // detail is the pane under the list showing the selected event in full: its metadata, its
@@ -102,7 +103,7 @@ func (b body) line(st *common.Styles, i, width int) string {
 			continue
 		}
 		if i < p.doc.Len()-p.from {
-			return styleLine(st, cutLine(p.doc.Line(p.from+i), width))
+			return syntax.Line(st, cutLine(p.doc.Line(p.from+i), width))
 		}
 		i -= p.doc.Len() - p.from
 	}
@@ -183,39 +184,6 @@ func cutLine(l decode.Line, width int) decode.Line {
 		width -= w
 	}
 	return out
-}
-
-// styleLine colours a rendered line's tokens with the styles the inspector uses (views/keys
-// has the same mapping; it moves to views/common once a third view renders values).
-func styleLine(st *common.Styles, l decode.Line) string {
-	var b strings.Builder
-	for _, t := range l {
-		switch t.Kind {
-		case decode.Key:
-			b.WriteString(st.SynKey.Render(t.Text))
-		case decode.String:
-			b.WriteString(st.SynString.Render(t.Text))
-		case decode.Number:
-			b.WriteString(st.SynNumber.Render(t.Text))
-		case decode.Literal:
-			b.WriteString(st.SynLiteral.Render(t.Text))
-		case decode.Punct:
-			b.WriteString(st.SynPunct.Render(t.Text))
-		case decode.Comment:
-			b.WriteString(st.SynComment.Render(t.Text))
-		case decode.Offset, decode.Dim:
-			b.WriteString(st.Muted.Render(t.Text))
-		case decode.Added:
-			b.WriteString(st.DiffAdd.Render(t.Text))
-		case decode.Removed:
-			b.WriteString(st.DiffDel.Render(t.Text))
-		case decode.Hunk:
-			b.WriteString(st.DiffHunk.Render(t.Text))
-		default:
-			b.WriteString(t.Text)
-		}
-	}
-	return b.String()
 }
 
 // printable tells whether v reads as text: valid UTF-8 without control characters but tabs
