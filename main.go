@@ -21,6 +21,10 @@ func run(args []string) int {
 		switch args[0] {
 		case "member":
 			return runMember(args[1:])
+		case "snapshot":
+			if len(args) > 1 && args[1] == "restore" {
+				return runSnapshotRestore(args[2:])
+			}
 		}
 	}
 	return runConsole(args)
