@@ -269,3 +269,37 @@ func TestRestoreOptionsValidate(t *testing.T) {
 		t.Fatalf("defaults: %+v", d)
 	}
 }
+
+func TestOpenSnapshotBrowsesAndCleansUp(t *testing.T) {
+	s := saveSnapshot(t, 25)
+	root := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	o, err := embednode.OpenSnapshot(ctx, etcdeckBin, s.path, root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Result.Revision != s.rev {
+		t.Errorf("opened at revision %d, want %d", o.Result.Revision, s.rev)
+	}
+	checkKeys(t, o.Endpoints(), s, s.rev)
+	if err := o.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := leftovers(t, root); len(got) != 0 {
+		t.Fatalf("left behind after Close: %v", got)
+	}
+	select {
+	case <-o.Member.Exited():
+	default:
+		t.Fatal("the temporary member still runs after Close")
+	}
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	os.WriteFile(bad, []byte("not a snapshot"), 0o600)
+	if _, err := embednode.OpenSnapshot(ctx, etcdeckBin, bad, root, nil); !errors.Is(err, embednode.ErrNoHash) {
+		t.Fatalf("open a bad file: %v, want ErrNoHash", err)
+	}
+	if got := leftovers(t, root); len(got) != 0 {
+		t.Fatalf("left behind after a refused open: %v", got)
+	}
+}
