@@ -89,10 +89,46 @@ func RestoreInChild(ctx context.Context, exe string, o RestoreOptions) (RestoreR
 	defer os.RemoveAll(tmp) // whatever the child left, finished or not
 	co := o
 	co.DataDir = filepath.Join(tmp, "data")
-	res, err := runRestoreChild(ctx, exe, co)
+	// The hash is checked here while the child restores (reading the file from the page cache
+	// twice costs less than reading it twice in turn); the child skips it. Its verdict wins over
+	// the child's: a corrupt file may crash the child before the check ends.
+	hashc := make(chan error, 1)
+	if !o.SkipHashCheck {
+		co.SkipHashCheck = true
+		go func() { hashc <- CheckSnapshotHash(o.Snapshot) }()
+	} else {
+		hashc <- nil
+	}
+	childCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type childDone struct {
+		res RestoreResult
+		err error
+	}
+	donec := make(chan childDone, 1)
+	go func() {
+		res, err := runRestoreChild(childCtx, exe, co)
+		donec <- childDone{res, err}
+	}()
+	var done childDone
+	select {
+	case err := <-hashc:
+		if err != nil {
+			cancel()
+			<-donec
+			return RestoreResult{}, err
+		}
+		done = <-donec
+	case done = <-donec:
+		if err := <-hashc; err != nil {
+			return RestoreResult{}, err
+		}
+	}
+	res, err := done.res, done.err
 	if err != nil {
 		return RestoreResult{}, err
 	}
+	res.HashChecked = !o.SkipHashCheck
 	if err := moveInto(co.DataDir, target); err != nil {
 		return RestoreResult{}, err
 	}
