@@ -1,5 +1,6 @@
 // Command etcdeck is a terminal administration console for etcd. With no cluster named it starts a
-// local embedded member in a child process; `etcdeck member` runs a member in the foreground.
+// local embedded member in a child process; subcommands (`etcdeck help` lists them) do one job
+// headless and exit.
 package main
 
 import (
@@ -7,27 +8,100 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"text/tabwriter"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
+// command is one entry of the command table: a subcommand's name (one or two words, "" for the
+// console), what follows it in help ("[flags]"), its one-line summary for `etcdeck help`, and
+// what runs it with the arguments after its name, returning the exit code (0 ok, 1 failure,
+// 2 usage).
+type command struct {
+	name    string
+	args    string
+	summary string
+	run     func(args []string) int
+}
+
+// commands is the table of subcommands, in the order help lists them. Adding a command is one
+// line here and a file named for it.
+func commands() []command {
+	return []command{
+		{"", "[flags]", "the console (starts an embedded member when no cluster is named)", runConsole},
+		{"member", "[flags]", "run an etcd member in the foreground", runMember},
+		{"snapshot restore", "FILE --data-dir DIR [flags]", "restore a snapshot into a new data dir, as etcdutl does (in a child process)", runSnapshotRestore},
+		{"help", "[command]", "list the commands and the console's flags, or one command's flags", runHelp},
+	}
+}
+
+// usageLine is printed with every usage error.
+const usageLine = "Usage: etcdeck [flags] | etcdeck <command> [flags] (etcdeck help lists them)"
+
 func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
+// run finds the command args name and runs it; arguments starting with "-" belong to the
+// console.
 func run(args []string) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "member":
-			return runMember(args[1:])
-		case "snapshot":
-			if len(args) > 1 && args[1] == "restore" {
-				return runSnapshotRestore(args[2:])
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return runConsole(args)
+	}
+	if cmd, rest, ok := lookup(commands(), args); ok {
+		return cmd.run(rest)
+	}
+	return usageError(fmt.Errorf("unknown command %q", args[0]))
+}
+
+// lookup matches the longest command name of table (two words first) at the start of args.
+func lookup(table []command, args []string) (command, []string, bool) {
+	for _, words := range []int{2, 1} {
+		if len(args) < words {
+			continue
+		}
+		name := strings.Join(args[:words], " ")
+		for _, c := range table {
+			if c.name != "" && c.name == name {
+				return c, args[words:], true
 			}
 		}
 	}
-	return runConsole(args)
+	return command{}, nil, false
+}
+
+// usageError reports a usage mistake on stderr with the usage line; the exit code is 2.
+func usageError(err error) int {
+	fmt.Fprintf(os.Stderr, "etcdeck: %v\n%s\n", err, usageLine)
+	return 2
+}
+
+// runHelp is `etcdeck help [command]`: the command table and the console's flags, or one
+// command's own help.
+func runHelp(args []string) int {
+	if len(args) > 0 {
+		if cmd, _, ok := lookup(commands(), args); ok && cmd.name != "help" {
+			return cmd.run([]string{"--help"})
+		}
+		return usageError(fmt.Errorf("help: unknown command %q", strings.Join(args, " ")))
+	}
+	fmt.Print(helpText())
+	return 0
+}
+
+// helpText lists every command with its summary, then the console's flags.
+func helpText() string {
+	var b strings.Builder
+	b.WriteString("etcdeck: a terminal administration console for etcd.\n\nCommands:\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
+	for _, c := range commands() {
+		fmt.Fprintf(tw, "  %s\t%s\n", strings.Join(strings.Fields("etcdeck "+c.name+" "+c.args), " "), c.summary)
+	}
+	tw.Flush()
+	fs, _, _ := consoleFlags()
+	fmt.Fprintf(&b, "\n`etcdeck help <command>` or `etcdeck <command> --help` shows a command's flags.\n\nThe console's flags:\n%s", fs.FlagUsages())
+	return b.String()
 }
 
 // versionText is etcdeck's version and the etcd modules it was built with.

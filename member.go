@@ -13,19 +13,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode"
 )
-
-// memberFlags defines etcd's member flags, with etcd's names, on fs.
-func memberFlags(fs *pflag.FlagSet) *embednode.Config {
-	def := embednode.DefaultConfig()
-	cfg := &embednode.Config{}
-	fs.StringVar(&cfg.Name, "name", def.Name, "human-readable name for this member")
-	fs.StringVar(&cfg.DataDir, "data-dir", def.DataDir, "path to the data directory")
-	fs.StringSliceVar(&cfg.ListenClientURLs, "listen-client-urls", def.ListenClientURLs, "URLs to listen on for client traffic")
-	fs.StringSliceVar(&cfg.ListenPeerURLs, "listen-peer-urls", def.ListenPeerURLs, "URLs to listen on for peer traffic")
-	return cfg
-}
 
 // memberTLSFlags defines etcd's client TLS flags for `etcdeck member`.
 func memberTLSFlags(fs *pflag.FlagSet, cfg *embednode.Config) {
@@ -42,7 +32,7 @@ func runMember(args []string) int {
 	fs.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: etcdeck member [flags]\n\nRuns an etcd member in the foreground (logs on stderr unless --log-file).\n\n%s", fs.FlagUsages())
 	}
-	cfg := memberFlags(fs)
+	cfg := config.MemberFlags(fs)
 	fs.StringVar(&cfg.InitialCluster, "initial-cluster", "", "initial cluster configuration for bootstrapping (default: this member alone)")
 	fs.StringVar(&cfg.LogFile, "log-file", "", "write the member's logs to this file instead of stderr")
 	memberTLSFlags(fs, cfg)
@@ -52,7 +42,7 @@ func runMember(args []string) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintln(os.Stderr, "etcdeck member:", err)
+		fmt.Fprintf(os.Stderr, "etcdeck member: %v\nUsage: etcdeck member [flags] (etcdeck member --help lists them)\n", err)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

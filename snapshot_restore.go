@@ -41,17 +41,14 @@ func runSnapshotRestore(args []string) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot restore:", err)
-		return 2
+		return restoreUsage(err)
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot restore: want exactly one snapshot file (usage: etcdeck snapshot restore FILE --data-dir DIR)")
-		return 2
+		return restoreUsage(errors.New("want exactly one snapshot file"))
 	}
 	o.Snapshot = fs.Arg(0)
 	if err := o.WithDefaults().Validate(); err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot restore:", err)
-		return 2
+		return restoreUsage(err)
 	}
 	if *child {
 		res, err := embednode.Restore(o, restoreLogger())
@@ -82,6 +79,12 @@ func runSnapshotRestore(args []string) int {
 	}
 	fmt.Println()
 	return 0
+}
+
+// restoreUsage reports a usage mistake with the usage line; the exit code is 2.
+func restoreUsage(err error) int {
+	fmt.Fprintf(os.Stderr, "etcdeck snapshot restore: %v\nUsage: etcdeck snapshot restore FILE --data-dir DIR [flags] (etcdeck snapshot restore --help lists them)\n", err)
+	return 2
 }
 
 // restoreLogger writes etcdutl's warnings and errors as JSON lines on stderr, where the parent

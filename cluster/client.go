@@ -12,12 +12,20 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+)
+
+// Defaults of etcdctl, which etcdeck keeps.
+const (
+	DefaultDialTimeout      = 2 * time.Second
+	DefaultCommandTimeout   = 5 * time.Second
+	DefaultKeepaliveTime    = 2 * time.Second
+	DefaultKeepaliveTimeout = 6 * time.Second
+	DefaultWatchBufferSize  = 10000
 )
 
 // ConnConfig is how to reach a cluster; the fields are etcdctl's global flags.
@@ -60,11 +68,14 @@ type Client struct {
 	log  *zap.Logger
 	// members caches member names for Overview.
 	members memberNames
+	// readOnly refuses every write before it is sent; audit records every write (write.go).
+	readOnly bool
+	audit    *AuditLog
 }
 
 // Connect dials the cluster and checks it answers, so a wrong endpoint, certificate or password
-// is reported now and in words a person can act on.
-func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger) (*Client, error) {
+// is reported now and in words a person can act on. Options set read-only mode and the audit log.
+func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger, opts ...Option) (*Client, error) {
 	if len(conf.Endpoints) == 0 {
 		conf.Endpoints = []string{"127.0.0.1:2379"}
 	}
@@ -78,6 +89,9 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger) (*Client, er
 		log = zap.NewNop()
 	}
 	cl := &Client{conf: conf, log: log}
+	for _, o := range opts {
+		o(cl)
+	}
 	cfg := clientv3.Config{
 		Endpoints:            conf.Endpoints,
 		DialTimeout:          conf.DialTimeout,
@@ -108,7 +122,7 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger) (*Client, er
 	if err := cl.probe(ctx, conf.DialTimeout); err != nil {
 		if why := cl.diagnoseAll(ctx); why != "" {
 			c.Close()
-			return nil, errors.New(why)
+			return nil, explained(why, err)
 		}
 		if err := cl.probe(ctx, conf.CommandTimeout); err != nil {
 			c.Close()
@@ -176,9 +190,6 @@ func (c *Client) Config() ConnConfig { return c.conf }
 // CommandTimeout is the per-call timeout (--command-timeout).
 func (c *Client) CommandTimeout() time.Duration { return c.conf.CommandTimeout }
 
-// Etcd exposes the clientv3 client to code in this package's subpackages and tests.
-func (c *Client) Etcd() *clientv3.Client { return c.c }
-
 // ctx gives one call its own timeout, as etcdctl's commandCtx does.
 func (c *Client) ctx(parent context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(parent, c.conf.CommandTimeout)
@@ -221,13 +232,4 @@ func isLoopback(hostport string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func expandHome(p string) string {
-	if strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, p[2:])
-		}
-	}
-	return p
 }

@@ -148,3 +148,21 @@ func TestConnectEtcd34(t *testing.T) {
 		t.Fatalf("overview from 3.4: %+v %v", o, err)
 	}
 }
+
+func TestInsecureWarning(t *testing.T) {
+	tests := []struct {
+		conf cluster.ConnConfig
+		want string
+	}{
+		{cluster.ConnConfig{Endpoints: []string{"127.0.0.1:2379"}, InsecureTransport: true}, ""},
+		{cluster.ConnConfig{Endpoints: []string{"http://localhost:2379"}, InsecureTransport: true}, ""},
+		{cluster.ConnConfig{Endpoints: []string{"10.0.0.5:2379"}, InsecureTransport: true}, "plaintext to 10.0.0.5:2379"},
+		{cluster.ConnConfig{Endpoints: []string{"https://10.0.0.5:2379"}, InsecureTransport: true}, ""},
+		{cluster.ConnConfig{Endpoints: []string{"https://10.0.0.5:2379"}, InsecureSkipTLSVerify: true, InsecureTransport: true}, "TLS verification off"},
+	}
+	for _, tt := range tests {
+		if got := tt.conf.Insecure(); got != tt.want {
+			t.Errorf("%v: Insecure() = %q, want %q", tt.conf.Endpoints, got, tt.want)
+		}
+	}
+}

@@ -17,10 +17,43 @@ import (
 )
 
 // IsCompacted reports whether err means a revision was compacted away (a listing or a count read
-// at it): the caller reloads. It matches Explain's sentence too.
+// at it): the caller reloads. It sees through Explain, which keeps etcd's typed error.
 func IsCompacted(err error) bool {
-	return err != nil && (errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted) ||
-		strings.Contains(err.Error(), "compacted"))
+	return err != nil && (errors.Is(err, rpctypes.ErrCompacted) || errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted))
+}
+
+// explainedError is a sentence for a person that keeps what it explains: errors.Is and errors.As
+// find the cause, etcd's typed error for it (rpctypes.ErrCompacted, ...) when the cause is a gRPC
+// status, and the context error when the status is a deadline or a cancellation.
+type explainedError struct {
+	msg    string
+	causes []error
+}
+
+func (e *explainedError) Error() string   { return e.msg }
+func (e *explainedError) Unwrap() []error { return e.causes }
+
+// explained wraps err under msg. It is %w without appending the cause's text, which would bring
+// gRPC's wrapping back into the sentence.
+func explained(msg string, err error) error {
+	causes := []error{err}
+	var ee rpctypes.EtcdError
+	if !errors.As(err, &ee) {
+		if ev, ok := rpctypes.Error(err).(rpctypes.EtcdError); ok {
+			causes = append(causes, ev)
+		}
+	}
+	switch status.Code(err) {
+	case codes.DeadlineExceeded:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			causes = append(causes, context.DeadlineExceeded)
+		}
+	case codes.Canceled:
+		if !errors.Is(err, context.Canceled) {
+			causes = append(causes, context.Canceled)
+		}
+	}
+	return &explainedError{msg: msg, causes: causes}
 }
 
 func isPermissionDenied(err error) bool {
@@ -28,36 +61,46 @@ func isPermissionDenied(err error) bool {
 }
 
 // Explain turns an error of a clientv3 call into a sentence a person can act on, without the
-// gRPC wrapping. It is for calls on a connection that already worked; Connect diagnoses more.
+// gRPC wrapping; errors.Is and errors.As still find the cause. It is for calls on a connection that
+// already worked; Connect diagnoses more.
 func Explain(err error) error {
 	if err == nil {
 		return nil
 	}
+	var already *explainedError
+	if errors.As(err, &already) {
+		return err
+	}
+	return explained(explainText(err), err)
+}
+
+// explainText is Explain's sentence.
+func explainText(err error) string {
 	ev := rpctypes.Error(err)
 	switch {
 	case errors.Is(ev, rpctypes.ErrAuthFailed):
-		return errors.New("authentication failed: check --user and the password")
+		return "authentication failed: check --user and the password"
 	case errors.Is(ev, rpctypes.ErrPermissionDenied):
-		return errors.New("permission denied: the user's roles do not allow this")
+		return "permission denied: the user's roles do not allow this"
 	case errors.Is(ev, rpctypes.ErrCompacted):
-		return errors.New("that revision has been compacted")
+		return "that revision has been compacted"
 	case errors.Is(ev, rpctypes.ErrFutureRev):
-		return errors.New("that revision is in the future")
+		return "that revision is in the future"
 	case errors.Is(ev, rpctypes.ErrNoLeader):
-		return errors.New("the cluster has no leader (lost quorum?)")
+		return "the cluster has no leader (lost quorum?)"
 	case errors.Is(ev, rpctypes.ErrRequestTooLarge):
-		return errors.New("request too large for the server's --max-request-bytes")
+		return "request too large for the server's --max-request-bytes"
 	case errors.Is(ev, rpctypes.ErrNoSpace):
-		return errors.New("the database is full (NOSPACE alarm): compact, defragment and disarm")
+		return "the database is full (NOSPACE alarm): compact, defragment and disarm"
 	case errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded:
-		return errors.New("timed out waiting for the cluster (--command-timeout)")
+		return "timed out waiting for the cluster (--command-timeout)"
 	case errors.Is(err, context.Canceled) || status.Code(err) == codes.Canceled:
-		return errors.New("cancelled")
+		return "cancelled"
 	}
 	if s, ok := status.FromError(err); ok && s.Code() != codes.OK {
-		return errors.New(strings.TrimPrefix(s.Message(), "etcdserver: "))
+		return strings.TrimPrefix(s.Message(), "etcdserver: ")
 	}
-	return errors.New(strings.TrimPrefix(err.Error(), "etcdserver: "))
+	return strings.TrimPrefix(err.Error(), "etcdserver: ")
 }
 
 // explain diagnoses a failure to connect: auth errors say so; transport failures are retried by
@@ -67,14 +110,14 @@ func (c *Client) explain(ctx context.Context, err error) error {
 	ev := rpctypes.Error(err)
 	switch {
 	case errors.Is(ev, rpctypes.ErrAuthFailed):
-		return fmt.Errorf("authentication failed for user %s: wrong user name or password", c.conf.User)
+		return explained(fmt.Sprintf("authentication failed for user %s: wrong user name or password", c.conf.User), err)
 	case errors.Is(ev, rpctypes.ErrPermissionDenied):
-		return fmt.Errorf("permission denied for user %s", c.conf.User)
+		return explained(fmt.Sprintf("permission denied for user %s", c.conf.User), err)
 	case errors.Is(ev, rpctypes.ErrAuthNotEnabled):
-		return fmt.Errorf("user %s given but authentication is not enabled on the cluster", c.conf.User)
+		return explained(fmt.Sprintf("user %s given but authentication is not enabled on the cluster", c.conf.User), err)
 	}
 	if why := c.diagnoseAll(ctx); why != "" {
-		return errors.New(why)
+		return explained(why, err)
 	}
 	return Explain(err)
 }
@@ -145,7 +188,7 @@ func tlsCause(addr string, err error) string {
 	var verr *tls.CertificateVerificationError
 	msg := err.Error()
 	switch {
-	case errors.As(err, &unknown) || strings.Contains(msg, "unknown authority"):
+	case errors.As(err, &unknown):
 		return fmt.Sprintf("certificate signed by unknown authority at %s: check --cacert", addr)
 	case errors.As(err, &host):
 		return fmt.Sprintf("the certificate of %s is not valid for that name: %v", addr, host.Error())
@@ -155,6 +198,7 @@ func tlsCause(addr string, err error) string {
 		return fmt.Sprintf("cannot verify the certificate of %s: %v", addr, verr.Err)
 	case errors.As(err, &rec):
 		return addr + " does not speak TLS: use an http:// endpoint and drop the TLS flags"
+	// The server's TLS alert reaches a client only as text: crypto/tls's alert type is unexported.
 	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate"):
 		return fmt.Sprintf("%s rejected our client certificate (or none was sent): check --cert and --key", addr)
 	}

@@ -20,10 +20,12 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+	"github.com/etcdeck/etcdeck/embednode/nodetest/k8s"
 )
 
 // The listing benchmarks run against a member in another process, holding the Kubernetes-shaped
-// keyspace of cluster.DefaultK8sShape (400k keys of 1 KiB, ~550 MB of data dir).
+// keyspace of k8s.DefaultShape (400k keys of 1 KiB, ~550 MB of data dir).
 //
 //	go test ./cluster -run XXX -bench Listing -benchtime 20x
 //
@@ -64,7 +66,7 @@ func benchClient(b *testing.B) *cluster.Client {
 	if ep := os.Getenv("ETCDECK_BENCH_ENDPOINT"); ep != "" {
 		c := listClient(b, []string{ep})
 		if os.Getenv("ETCDECK_BENCH_LOAD") != "" { // an empty member to fill (etcd 3.4, say)
-			if err := c.LoadK8s(context.Background(), cluster.DefaultK8sShape(), nil); err != nil {
+			if err := k8s.Load(context.Background(), nodetest.Client(b, []string{ep}), k8s.DefaultShape(), nil); err != nil {
 				b.Fatalf("load: %v", err)
 			}
 		}
@@ -74,7 +76,7 @@ func benchClient(b *testing.B) *cluster.Client {
 	if base == "" {
 		base = "/tmp/etcdeck-bench"
 	}
-	shape := cluster.DefaultK8sShape()
+	shape := k8s.DefaultShape()
 	tag := fmt.Sprintf("k8s-%d-%d-%d-%d", shape.Keys, shape.ValueSize, shape.BigDir, shape.Namespaces)
 	dir := filepath.Join(base, tag+".etcd")
 	port := 23790 + os.Getpid()%1000*2
@@ -104,7 +106,7 @@ func benchClient(b *testing.B) *cluster.Client {
 	marker := filepath.Join(base, tag+".loaded")
 	if _, err := os.Stat(marker); err != nil {
 		start := time.Now()
-		err := c.LoadK8s(context.Background(), shape, func(n int) { fmt.Fprintf(os.Stderr, "loaded %d keys\n", n) })
+		err := k8s.Load(context.Background(), nodetest.Client(b, []string{ep}), shape, func(n int) { fmt.Fprintf(os.Stderr, "loaded %d keys\n", n) })
 		if err != nil {
 			b.Fatalf("load: %v", err)
 		}
@@ -115,7 +117,7 @@ func benchClient(b *testing.B) *cluster.Client {
 
 // benchDirs are the directories measured: the top, a directory of namespaces (one holding 100k
 // pods), that 100k-children directory, an ordinary namespace, and a directory of ~60 resources.
-var benchDirs = []string{"", "/registry/", "/registry/pods/", cluster.BigDirPrefix,
+var benchDirs = []string{"", "/registry/", "/registry/pods/", k8s.BigDirPrefix,
 	"/registry/events/", "/registry/events/kube-system/", "/registry/services/"}
 
 // BenchmarkListing lists each directory whole and reports round trips, keys read, keys counted

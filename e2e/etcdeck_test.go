@@ -92,6 +92,7 @@ func TestConsoleEmbedded(t *testing.T) {
 
 	c.SendKeys("?")
 	c.WaitFor("Help · Keys view", 5*time.Second)
+	c.WaitFor("as keys.<action>", 5*time.Second) // the names for the config's keys: section
 	c.SendKeys("Escape")
 	c.WaitGone("Help · Keys view", 5*time.Second)
 

@@ -1,10 +1,12 @@
 // Package keymap holds every key binding of the console: one KeyMap per view plus the global
-// one, built by DefaultKeyMap and adjusted by the config file's overrides. Help screens are
-// generated from these bindings, so a binding disabled here disappears from help too.
+// one, built by DefaultKeyMap and adjusted by the config file's overrides. Each binding is
+// declared once, in the table in bindings.go; the defaults, the action names the config file
+// uses and the help are all built from it, so a binding disabled here disappears from help too.
 package keymap
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,187 +22,56 @@ type KeyMap struct {
 	Snapshots Snapshots
 }
 
-// Global bindings work in every view, except while a text field has focus.
-type Global struct {
-	NextView      key.Binding
-	PrevView      key.Binding
-	ViewKeys      key.Binding
-	ViewWatch     key.Binding
-	ViewCluster   key.Binding
-	ViewSnapshots key.Binding
-	Help          key.Binding
-	Command       key.Binding
-	Quit          key.Binding
-	// Interrupt quits too, and also works while a text field has focus.
-	Interrupt key.Binding
-	Back      key.Binding
-	// RestartMember restarts the embedded member after it exited; enabled only then.
-	RestartMember key.Binding
-}
-
-// Keys are the Keys view's bindings (browsing the keyspace as directories).
-type Keys struct {
-	Up       key.Binding
-	Down     key.Binding
-	Open     key.Binding
-	Parent   key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Reload   key.Binding
-	Watch    key.Binding
-	Filter   key.Binding
-}
-
-// Watch are the Watch view's bindings (a live stream of events under a prefix).
-type Watch struct {
-	Up     key.Binding
-	Down   key.Binding
-	Top    key.Binding
-	Bottom key.Binding
-	Pause  key.Binding
-	Clear  key.Binding
-	Filter key.Binding
-}
-
-// Cluster are the Cluster view's bindings (members, health, alarms, maintenance).
-type Cluster struct {
-	Up      key.Binding
-	Down    key.Binding
-	Refresh key.Binding
-	Defrag  key.Binding
-}
-
-// Snapshots are the Snapshots view's bindings (saving and restoring snapshots).
-type Snapshots struct {
-	Up      key.Binding
-	Down    key.Binding
-	Save    key.Binding
-	Restore key.Binding
-	Refresh key.Binding
-}
-
-func bind(help string, desc string, keys ...string) key.Binding {
-	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-}
-
 // DefaultKeyMap returns a fresh KeyMap with the default bindings; callers own it and may change
 // it without affecting anyone else.
 func DefaultKeyMap() *KeyMap {
-	return &KeyMap{
-		Global: Global{
-			NextView:      bind("tab", "next view", "tab"),
-			PrevView:      bind("shift+tab", "previous view", "shift+tab"),
-			ViewKeys:      bind("1", "keys", "1"),
-			ViewWatch:     bind("2", "watch", "2"),
-			ViewCluster:   bind("3", "cluster", "3"),
-			ViewSnapshots: bind("4", "snapshots", "4"),
-			Help:          bind("?", "help", "?"),
-			Command:       bind(":", "command", ":"),
-			Quit:          bind("q", "quit", "q"),
-			Interrupt:     bind("ctrl+c", "quit", "ctrl+c"),
-			Back:          bind("esc", "back/close", "esc"),
-			RestartMember: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "restart member"), key.WithDisabled()),
-		},
-		Keys: Keys{
-			Up:       bind("↑/k", "up", "up", "k"),
-			Down:     bind("↓/j", "down", "down", "j"),
-			Open:     bind("enter/l", "open", "enter", "l", "right"),
-			Parent:   bind("h/⌫", "parent", "h", "left", "backspace"),
-			Top:      bind("g", "top", "g", "home"),
-			Bottom:   bind("G", "bottom", "G", "end"),
-			PageUp:   bind("pgup", "page up", "pgup"),
-			PageDown: bind("pgdown", "page down", "pgdown"),
-			Reload:   bind("r", "reload", "r"),
-			Watch:    bind("w", "watch", "w"),
-			Filter:   bind("/", "filter", "/"),
-		},
-		Watch: Watch{
-			Up:     bind("↑/k", "up", "up", "k"),
-			Down:   bind("↓/j", "down", "down", "j"),
-			Top:    bind("g", "top", "g", "home"),
-			Bottom: bind("G", "bottom/follow", "G", "end"),
-			Pause:  bind("space", "pause", "space"),
-			Clear:  bind("c", "clear", "c"),
-			Filter: bind("/", "filter", "/"),
-		},
-		Cluster: Cluster{
-			Up:      bind("↑/k", "up", "up", "k"),
-			Down:    bind("↓/j", "down", "down", "j"),
-			Refresh: bind("r", "refresh", "r"),
-			Defrag:  bind("D", "defragment", "D"),
-		},
-		Snapshots: Snapshots{
-			Up:      bind("↑/k", "up", "up", "k"),
-			Down:    bind("↓/j", "down", "down", "j"),
-			Save:    bind("s", "save snapshot", "s"),
-			Restore: bind("R", "restore", "R"),
-			Refresh: bind("r", "refresh", "r"),
-		},
+	k := &KeyMap{}
+	for _, d := range bindings {
+		opts := []key.BindingOpt{key.WithKeys(d.keys...), key.WithHelp(d.help, d.desc)}
+		if d.opt&disabled != 0 {
+			opts = append(opts, key.WithDisabled())
+		}
+		*d.field(k) = key.NewBinding(opts...)
 	}
+	return k
 }
 
 // Actions maps every action name used in the config file ("global.quit", "keys.open", …) to its
 // binding in k. The map is built on each call; it holds pointers into k.
 func (k *KeyMap) Actions() map[string]*key.Binding {
-	g, ks, w, c, s := &k.Global, &k.Keys, &k.Watch, &k.Cluster, &k.Snapshots
-	return map[string]*key.Binding{
-		"global.next-view":      &g.NextView,
-		"global.prev-view":      &g.PrevView,
-		"global.view-keys":      &g.ViewKeys,
-		"global.view-watch":     &g.ViewWatch,
-		"global.view-cluster":   &g.ViewCluster,
-		"global.view-snapshots": &g.ViewSnapshots,
-		"global.help":           &g.Help,
-		"global.command":        &g.Command,
-		"global.quit":           &g.Quit,
-		"global.interrupt":      &g.Interrupt,
-		"global.back":           &g.Back,
-		"global.restart-member": &g.RestartMember,
-
-		"keys.up":        &ks.Up,
-		"keys.down":      &ks.Down,
-		"keys.open":      &ks.Open,
-		"keys.parent":    &ks.Parent,
-		"keys.top":       &ks.Top,
-		"keys.bottom":    &ks.Bottom,
-		"keys.page-up":   &ks.PageUp,
-		"keys.page-down": &ks.PageDown,
-		"keys.reload":    &ks.Reload,
-		"keys.watch":     &ks.Watch,
-		"keys.filter":    &ks.Filter,
-
-		"watch.up":     &w.Up,
-		"watch.down":   &w.Down,
-		"watch.top":    &w.Top,
-		"watch.bottom": &w.Bottom,
-		"watch.pause":  &w.Pause,
-		"watch.clear":  &w.Clear,
-		"watch.filter": &w.Filter,
-
-		"cluster.up":      &c.Up,
-		"cluster.down":    &c.Down,
-		"cluster.refresh": &c.Refresh,
-		"cluster.defrag":  &c.Defrag,
-
-		"snapshots.up":      &s.Up,
-		"snapshots.down":    &s.Down,
-		"snapshots.save":    &s.Save,
-		"snapshots.restore": &s.Restore,
-		"snapshots.refresh": &s.Refresh,
+	acts := make(map[string]*key.Binding, len(bindings))
+	for _, d := range bindings {
+		acts[d.name] = d.field(k)
 	}
+	return acts
 }
 
 // ActionNames lists the action names in sorted order, for error messages and documentation.
 func (k *KeyMap) ActionNames() []string {
-	acts := k.Actions()
-	names := make([]string, 0, len(acts))
-	for n := range acts {
-		names = append(names, n)
+	names := make([]string, 0, len(bindings))
+	for _, d := range bindings {
+		names = append(names, d.name)
 	}
 	sort.Strings(names)
 	return names
+}
+
+// ActionFor names the action ("keys.open") of b, a binding of the view scope ("keys", "watch",
+// …) or a global one, as the help shows it; "" when b is none of them. Within a scope and the
+// global bindings no key is bound twice (Conflicts), so the keys identify the action.
+func (k *KeyMap) ActionFor(scope string, b key.Binding) string {
+	if len(b.Keys()) == 0 {
+		return ""
+	}
+	for _, d := range bindings {
+		if s := d.scope(); s != scope && s != "global" {
+			continue
+		}
+		if f := d.field(k); slices.Equal(f.Keys(), b.Keys()) && f.Help() == b.Help() {
+			return d.name
+		}
+	}
+	return ""
 }
 
 // Apply replaces the keys of the named actions (config file `keys:` section). Every name is

@@ -1,6 +1,7 @@
 package keymap
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -120,11 +121,80 @@ func TestApplyRejectsConflicts(t *testing.T) {
 		t.Error("a rejected override changed the keymap")
 	}
 	// The same key in two different views is fine: only one view is active.
-	if err := km.Apply(map[string][]string{"watch.clear": {"x"}, "cluster.defrag": {"x"}}); err != nil {
+	if err := km.Apply(map[string][]string{"watch.clear": {"x"}, "keys.reload": {"x"}}); err != nil {
 		t.Errorf("same key in two views rejected: %v", err)
 	}
 	// Moving a key away and reusing it in one go is fine.
 	if err := km.Apply(map[string][]string{"watch.clear": {"C"}, "watch.pause": {"c"}}); err != nil {
 		t.Errorf("swap rejected: %v", err)
+	}
+}
+
+// TestEveryFieldDeclaredOnce: every key.Binding field of every view's struct has exactly one
+// line in the bindings table, so no binding is left without defaults, name or help.
+func TestEveryFieldDeclaredOnce(t *testing.T) {
+	km := DefaultKeyMap()
+	byPtr := map[*key.Binding]string{}
+	for name, b := range km.Actions() {
+		if prev, ok := byPtr[b]; ok {
+			t.Errorf("%s and %s declare the same field", prev, name)
+		}
+		byPtr[b] = name
+	}
+	v := reflect.ValueOf(km).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		group := v.Field(i)
+		for j := 0; j < group.NumField(); j++ {
+			b := group.Field(j).Addr().Interface().(*key.Binding)
+			if _, ok := byPtr[b]; !ok {
+				t.Errorf("%s.%s has no line in the bindings table", v.Type().Field(i).Name, group.Type().Field(j).Name)
+			}
+		}
+	}
+	if len(km.Actions()) != len(bindings) {
+		t.Errorf("%d actions for %d table lines: a name is declared twice", len(km.Actions()), len(bindings))
+	}
+}
+
+func TestHelpBuiltFromTable(t *testing.T) {
+	km := DefaultKeyMap()
+	short := km.Keys.ShortHelp()
+	var got []string
+	for _, b := range short {
+		got = append(got, b.Help().Desc)
+	}
+	if want := "open parent filter watch"; strings.Join(got, " ") != want {
+		t.Errorf("Keys short help = %q, want %q", strings.Join(got, " "), want)
+	}
+	full := km.Global.FullHelp()
+	if len(full) != 2 || len(full[0]) != 6 || len(full[1]) != 6 {
+		t.Errorf("global full help columns = %v", full)
+	}
+	if km.Cluster != (Cluster{}) || km.Snapshots != (Snapshots{}) {
+		t.Error("the Cluster and Snapshots views have bindings before they do anything")
+	}
+}
+
+func TestActionFor(t *testing.T) {
+	km := DefaultKeyMap()
+	if err := km.Apply(map[string][]string{"keys.open": {"o"}}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		scope string
+		b     key.Binding
+		want  string
+	}{
+		{"keys", km.Keys.Open, "keys.open"},
+		{"keys", km.Keys.Up, "keys.up"},
+		{"watch", km.Watch.Up, "watch.up"}, // same keys and help as keys.up: the scope decides
+		{"watch", km.Global.Quit, "global.quit"},
+		{"keys", km.Watch.Pause, ""},
+		{"keys", key.NewBinding(), ""},
+	}
+	for _, tt := range tests {
+		if got := km.ActionFor(tt.scope, tt.b); got != tt.want {
+			t.Errorf("ActionFor(%s, %v) = %q, want %q", tt.scope, tt.b.Keys(), got, tt.want)
+		}
 	}
 }

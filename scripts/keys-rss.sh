@@ -5,7 +5,7 @@
 # end. Prints VmRSS now and VmHWM (peak) of the console process.
 #
 # Usage: scripts/keys-rss.sh HOST:PORT
-# The member must hold cluster.DefaultK8sShape's keyspace. One way (loads ~950 MB once, then
+# The member must hold the keyspace of k8s.DefaultShape (embednode/nodetest/k8s). One way (loads ~950 MB once, then
 # reuses it from /tmp/etcdeck-bench):
 #   go test ./cluster -run XXX -bench BrowseAll -benchtime 1x      # loads the data dir
 #   go run . member --data-dir /tmp/etcdeck-bench/k8s-400000-1024-100000-200.etcd \

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -34,7 +33,7 @@ type cmdline struct {
 	prompt  common.Prompt
 	history []string
 
-	client *cluster.Client
+	session *cluster.Session // nil in rendering tests: no completion
 	// gen numbers completion listings; a listing for text the user already changed is dropped.
 	gen      int
 	lastDir  string
@@ -43,6 +42,7 @@ type cmdline struct {
 
 // completionsMsg carries the children of a directory being typed on the command line.
 type completionsMsg struct {
+	sid   uint64 // the session that listed them
 	gen   int
 	lines []string
 	err   error
@@ -63,8 +63,8 @@ type completeDueMsg struct {
 	line string
 }
 
-func newCmdline(st *common.Styles, client *cluster.Client) cmdline {
-	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit"), client: client, sep: cluster.DefaultSep}
+func newCmdline(st *common.Styles, session *cluster.Session, sep byte) cmdline {
+	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit"), session: session, sep: sep}
 	c.setSuggestions()
 	return c
 }
@@ -128,7 +128,7 @@ func (c *cmdline) completeDue(msg completeDueMsg) tea.Cmd {
 // what follows the last "/"), so tab can complete it; nil when there is no path or no client.
 func (c *cmdline) complete(line string) tea.Cmd {
 	head, path, ok := pathArg(line)
-	if !ok || c.client == nil {
+	if !ok || c.session == nil {
 		return nil
 	}
 	// The line holds escaped text (as keys are shown); etcd wants the raw bytes, and the
@@ -145,11 +145,11 @@ func (c *cmdline) complete(line string) tea.Cmd {
 	}
 	c.lastDir = dir + "\x00" + partial
 	c.gen++
-	gen, client, sep := c.gen, c.client, c.sep
+	gen, s, sep := c.gen, c.session, c.sep
 	return func() tea.Msg {
-		l, err := client.ListDir(context.Background(), dir, cluster.ListOptions{Sep: sep, NamePrefix: partial, Limit: maxCompletions})
+		l, err := s.Client.ListDir(s.Context(), dir, cluster.ListOptions{Sep: sep, NamePrefix: partial, Limit: maxCompletions})
 		if err != nil {
-			return completionsMsg{gen: gen, err: err}
+			return completionsMsg{sid: s.ID, gen: gen, err: err}
 		}
 		lines := make([]string, 0, len(l.Rows))
 		for _, r := range l.Rows {
@@ -161,13 +161,13 @@ func (c *cmdline) complete(line string) tea.Cmd {
 				lines = append(lines, head+typedDir+name+cluster.EscapeKey(string(sep)))
 			}
 		}
-		return completionsMsg{gen: gen, lines: lines}
+		return completionsMsg{sid: s.ID, gen: gen, lines: lines}
 	}
 }
 
 // completed offers a finished listing's children, unless the user typed on since.
 func (c *cmdline) completed(msg completionsMsg) {
-	if msg.gen != c.gen || !c.prompt.Active() || msg.err != nil {
+	if c.session == nil || msg.sid != c.session.ID || msg.gen != c.gen || !c.prompt.Active() || msg.err != nil {
 		return
 	}
 	c.children = msg.lines

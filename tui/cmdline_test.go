@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
@@ -61,7 +62,7 @@ func FuzzParseCommand(f *testing.F) {
 
 func TestCommandHistoryCompletes(t *testing.T) {
 	st := common.NewStyles(true)
-	c := newCmdline(st, nil)
+	c := newCmdline(st, nil, cluster.DefaultSep)
 	for _, line := range []string{"goto /registry/pods/", "goto /registry/services/"} {
 		c.open()
 		for _, r := range line {
@@ -83,8 +84,8 @@ func TestCommandHistoryCompletes(t *testing.T) {
 
 func TestNewRejectsUnknownKeyOverride(t *testing.T) {
 	cfg := testConfig()
-	cfg.KeyOverrides = map[string][]string{"global.quitt": {"x"}}
-	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "global.quitt") {
+	cfg.settings.Keys = map[string][]string{"global.quitt": {"x"}}
+	if _, err := New(cfg.settings, nil, nil); err == nil || !strings.Contains(err.Error(), "global.quitt") {
 		t.Fatalf("New = %v, want an error naming global.quitt", err)
 	}
 }
@@ -92,7 +93,7 @@ func TestNewRejectsUnknownKeyOverride(t *testing.T) {
 // TestKeyOverrideApplies: an overridden quit key quits and the old one is text for the view.
 func TestKeyOverrideApplies(t *testing.T) {
 	cfg := testConfig()
-	cfg.KeyOverrides = map[string][]string{"global.quit": {"x"}, "global.view-watch": {"W", "2"}}
+	cfg.settings.Keys = map[string][]string{"global.quit": {"x"}, "global.view-watch": {"W", "2"}}
 	m := newTestModel(t, cfg)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	if _, cmd := m.Update(viewtest.Key("q")); cmd != nil {

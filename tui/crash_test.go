@@ -39,6 +39,8 @@ func (p *panicView) View() string {
 }
 func (p *panicView) SetSize(int, int)          {}
 func (p *panicView) InputFocused() bool        { return false }
+func (p *panicView) Focus() tea.Cmd            { return nil }
+func (p *panicView) Blur()                     {}
 func (p *panicView) ShortHelp() []key.Binding  { return nil }
 func (p *panicView) FullHelp() [][]key.Binding { return nil }
 
@@ -49,7 +51,7 @@ func TestPanicRestoresTerminalAndReportsLog(t *testing.T) {
 		name := map[bool]string{true: "view", false: "command"}[inView]
 		t.Run(name, func(t *testing.T) {
 			cfg := testConfig()
-			cfg.LogPath = filepath.Join(t.TempDir(), "etcdeck.log")
+			cfg.settings.LogPath = filepath.Join(t.TempDir(), "etcdeck.log")
 			m := newTestModel(t, cfg)
 			m.views[viewKeys] = &panicView{inView: inView}
 			var stderr, out bytes.Buffer
@@ -61,14 +63,14 @@ func TestPanicRestoresTerminalAndReportsLog(t *testing.T) {
 			if !errors.Is(err, ErrCrashed) {
 				t.Fatalf("run = %v, want ErrCrashed", err)
 			}
-			log, rerr := os.ReadFile(cfg.LogPath)
+			log, rerr := os.ReadFile(cfg.settings.LogPath)
 			if rerr != nil {
 				t.Fatal(rerr)
 			}
 			if !strings.Contains(string(log), "boom in "+name) || !strings.Contains(string(log), "goroutine") {
 				t.Errorf("log lacks the panic and its trace:\n%s", log)
 			}
-			if !strings.Contains(stderr.String(), cfg.LogPath) {
+			if !strings.Contains(stderr.String(), cfg.settings.LogPath) {
 				t.Errorf("stderr does not name the log: %q", stderr.String())
 			}
 			// The program restored the terminal on its way out: the cursor is shown again.

@@ -204,6 +204,8 @@ func (m *testMember) Exited() <-chan struct{} {
 	return m.exited
 }
 
+func (m *testMember) Endpoints() []string { return []string{"http://127.0.0.1:2379"} }
+
 func (m *testMember) LastLines(int) []string { return []string{"panic: disk full", "exit status 2"} }
 
 func (m *testMember) Restart(context.Context) error {
@@ -225,7 +227,7 @@ func (m *testMember) exit() {
 func TestFlowMemberExitAndRestart(t *testing.T) {
 	mem := &testMember{exited: make(chan struct{})}
 	cfg := testConfig()
-	cfg.Member = mem
+	cfg.member = mem
 	f := startFlow(t, newTestModel(t, cfg), 80, 24)
 	f.keys("ctrl+r") // disabled while the member runs
 	mem.exit()

@@ -3,9 +3,11 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/etcdeck/etcdeck/cluster"
@@ -15,11 +17,12 @@ import (
 
 // TestGoldenScreens renders the final frame of each screen at 80x24 and 120x40 with the ASCII
 // colour profile and compares it with testdata/TestGoldenScreens/*.golden (go test -update
-// rewrites them). The revision and leader come from a message, so the files are stable.
+// rewrites them). The views are the real ones with no connection, so the help is what the
+// console offers. The revision and leader come from a message, so the files are stable.
 func TestGoldenScreens(t *testing.T) {
 	screens := []struct {
 		name  string
-		cfg   func(*Config)
+		cfg   func(*testEnv)
 		steps []tea.Msg
 	}{
 		{name: "keys"},
@@ -28,15 +31,16 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "snapshots", steps: []tea.Msg{viewtest.Key("4")}},
 		{name: "help", steps: []tea.Msg{viewtest.Key("?")}},
 		{name: "help_watch", steps: []tea.Msg{viewtest.Key("2"), viewtest.Key("?")}},
+		{name: "help_watching", steps: []tea.Msg{common.WatchMsg{Prefix: "/registry/"}, viewtest.Key("?")}},
 		{name: "command_line", steps: keySeq(":", "g", "o", "t", "o", " ", "/", "r", "e", "g", "/", "4", "0", "0", "6")},
 		{name: "keys_filter", steps: keySeq("/", "p", "o", "d", "s")},
 		{name: "goto", steps: []tea.Msg{common.GotoMsg{Path: "/registry/services/specs/default/kubernetes"}}},
 		{
 			name: "read_only_insecure_task",
-			cfg: func(c *Config) {
-				c.ReadOnly = true
-				c.EndpointLabel = ""
-				c.Conn = cluster.ConnConfig{Endpoints: []string{"10.0.0.5:2379", "10.0.0.6:2379"}, InsecureTransport: true}
+			cfg: func(c *testEnv) {
+				c.settings.ReadOnly = true
+				c.label = ""
+				c.settings.Conn = cluster.ConnConfig{Endpoints: []string{"10.0.0.5:2379", "10.0.0.6:2379"}, InsecureTransport: true}
 			},
 			steps: []tea.Msg{common.TaskStartMsg{ID: "t", Label: "saving snapshot"}},
 		},
@@ -51,7 +55,7 @@ func TestGoldenScreens(t *testing.T) {
 			`{"level":"fatal","msg":"failed to open backend","error":"disk full"}`,
 			"exit status 1",
 		}}}},
-		{name: "no_color_help", cfg: func(c *Config) { c.NoColor = true; c.ReadOnly = true }, steps: []tea.Msg{viewtest.Key("?")}},
+		{name: "no_color_help", cfg: func(c *testEnv) { c.settings.NoColor = true; c.settings.ReadOnly = true }, steps: []tea.Msg{viewtest.Key("?")}},
 		{name: "unreachable", steps: []tea.Msg{overviewMsg{err: errors.New("cannot reach 127.0.0.1:2379: connection refused")}}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -61,7 +65,7 @@ func TestGoldenScreens(t *testing.T) {
 				if sc.cfg != nil {
 					sc.cfg(&cfg)
 				}
-				m := newTestModel(t, cfg)
+				m := newRealModel(t, cfg)
 				m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				m.Update(overviewMsg{ov: cluster.Overview{Revision: 4006, LeaderName: "node-a"}})
 				for _, msg := range sc.steps {
@@ -99,7 +103,7 @@ func TestTooSmall(t *testing.T) {
 
 // TestFrameFillsTerminal: every frame is exactly the terminal's size, so nothing scrolls.
 func TestFrameFillsTerminal(t *testing.T) {
-	m := newTestModel(t, testConfig())
+	m := newRealModel(t, testConfig())
 	for _, size := range [][2]int{{60, 15}, {80, 24}, {200, 60}} {
 		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		for _, k := range []string{"1", "2", "3", "4", "?", "?"} {
@@ -114,5 +118,63 @@ func TestFrameFillsTerminal(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFocusFollowsActiveView: only the view on screen is focused, whichever way it was reached
+// (number, tab, shift+tab, goto, watch), and the first view is focused at start.
+func TestFocusFollowsActiveView(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	m.Init()
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	check := func(step string, want int) {
+		t.Helper()
+		for i, v := range m.views {
+			if got := v.(*shellView).focused; got != (i == want) {
+				t.Fatalf("after %s: view %d focused = %v (active %d)", step, i, got, m.active)
+			}
+		}
+	}
+	check("start", viewKeys)
+	steps := []struct {
+		step string
+		msg  tea.Msg
+		want int
+	}{
+		{"3", viewtest.Key("3"), viewCluster},
+		{"tab", viewtest.Key("tab"), viewSnapshots},
+		{"tab", viewtest.Key("tab"), viewKeys},
+		{"shift+tab", viewtest.Key("shift+tab"), viewSnapshots},
+		{"watch", common.WatchMsg{Prefix: "/registry/"}, viewWatch},
+		{"goto", common.GotoMsg{Path: "/registry/"}, viewKeys},
+	}
+	for _, s := range steps {
+		m.Update(s.msg)
+		check(s.step, s.want)
+	}
+	// Showing the view already on screen does not focus it again (a poller would poll twice).
+	n := m.views[viewKeys].(*shellView).focuses
+	m.Update(viewtest.Key("1"))
+	if got := m.views[viewKeys].(*shellView).focuses; got != n {
+		t.Errorf("pressing 1 on the Keys view focused it again (%d -> %d)", n, got)
+	}
+}
+
+// TestHelpNamesActions: the help names each binding's action for the config's keys: section,
+// and a narrow terminal, where they would not fit, says so instead.
+func TestHelpNamesActions(t *testing.T) {
+	m := newRealModel(t, testConfig())
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(viewtest.Key("?"))
+	s := ansi.Strip(m.render())
+	for _, want := range []string{"as keys.<action>", "page-down", "as global.<action>", "view-snapshots", "interrupt"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("help at 80 columns lacks %q:\n%s", want, s)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 64, Height: 24})
+	s = ansi.Strip(m.render())
+	if strings.Contains(s, "view-snapshots") || !strings.Contains(s, "A wider terminal shows the action names") {
+		t.Errorf("help at 64 columns:\n%s", s)
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -13,23 +14,70 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
-func testConfig() Config {
-	return Config{
-		EndpointLabel: "embedded 127.0.0.1:2379",
-		Conn:          cluster.ConnConfig{Endpoints: []string{"127.0.0.1:2379"}, InsecureTransport: true},
-		NoColor:       false,
-	}
+// testEnv is what a test builds the root model from. Without a session nothing talks to etcd;
+// label and member then stand in for what a session would hold.
+type testEnv struct {
+	settings *config.Settings
+	session  *cluster.Session
+	label    string
+	member   cluster.Member
+}
+
+// testConfig is the default settings naming 127.0.0.1:2379, no session, and the embedded
+// member's label; the environment (NO_COLOR…) plays no part.
+func testConfig() testEnv {
+	s := config.Defaults()
+	s.Conn.Endpoints = []string{"127.0.0.1:2379"}
+	return testEnv{settings: s, label: "embedded 127.0.0.1:2379"}
 }
 
 // newTestModel is the root model around shellViews, with fixed content.
-func newTestModel(t *testing.T, cfg Config) *Model {
+func newTestModel(t *testing.T, env testEnv) *Model {
 	t.Helper()
-	m, err := newShellModel(cfg)
+	m, err := newShellModel(env.settings, env.session)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if env.session == nil && env.label != "" {
+		m.status.label = env.label
+	}
+	if env.member != nil {
+		m.member = env.member
+	}
+	return m
+}
+
+// testSession connects to mem and returns the session, ended when the test ends.
+func testSession(t *testing.T, endpoints []string) *cluster.Session {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: endpoints, InsecureTransport: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cluster.NewSession(context.Background(), c, "", nil)
+	t.Cleanup(s.End)
+	return s
+}
+
+// newRealModel is the root model around the real views with no connection: they render what
+// they hold without etcd, and the help is theirs.
+func newRealModel(t *testing.T, env testEnv) *Model {
+	t.Helper()
+	m, err := New(env.settings, env.session, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.session == nil && env.label != "" {
+		m.status.label = env.label
+	}
+	if env.member != nil {
+		m.member = env.member
 	}
 	return m
 }

@@ -11,16 +11,11 @@ import (
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	g := m.keys.Global
 
-	if m.confirmQuit != nil {
-		switch msg.String() {
-		case "y", "Y":
-			return tea.Quit
-		}
+	if m.confirm.Active() {
 		if key.Matches(msg, g.Interrupt) {
 			return tea.Quit // a second interrupt means it
 		}
-		m.confirmQuit = nil
-		return nil
+		return m.confirm.Update(msg)
 	}
 	if key.Matches(msg, g.Interrupt) {
 		return m.requestQuit()
@@ -55,23 +50,17 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = false
 		return m.cmd.open()
 	case key.Matches(msg, g.NextView):
-		m.active = (m.active + 1) % numViews
-		return nil
+		return m.show((m.active + 1) % numViews)
 	case key.Matches(msg, g.PrevView):
-		m.active = (m.active + numViews - 1) % numViews
-		return nil
+		return m.show((m.active + numViews - 1) % numViews)
 	case key.Matches(msg, g.ViewKeys):
-		m.active = viewKeys
-		return nil
+		return m.show(viewKeys)
 	case key.Matches(msg, g.ViewWatch):
-		m.active = viewWatch
-		return nil
+		return m.show(viewWatch)
 	case key.Matches(msg, g.ViewCluster):
-		m.active = viewCluster
-		return nil
+		return m.show(viewCluster)
 	case key.Matches(msg, g.ViewSnapshots):
-		m.active = viewSnapshots
-		return nil
+		return m.show(viewSnapshots)
 	case m.showHelp && key.Matches(msg, g.Back):
 		m.showHelp = false
 		return nil

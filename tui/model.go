@@ -1,3 +1,6 @@
+// Package tui is the console's root model: it routes each message to the view that owns it,
+// draws the status bar, the tabs, the help line, the help overlay and the command line, and runs
+// the Bubble Tea program with panic recovery.
 package tui
 
 import (
@@ -8,8 +11,10 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+	"go.uber.org/zap"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -50,8 +55,9 @@ type memberRestartedMsg struct{ err error }
 // Model is the root model: it owns the views, the status bar and the overlays and routes every
 // message to its owner.
 type Model struct {
-	cfg    Config
+	// common holds the settings and the session the views share; the root reads them there too.
 	common common.Common
+	member cluster.Member // the session's member; nil when there is none
 	keys   *keymap.KeyMap
 	views  [numViews]common.Component
 	active int
@@ -62,8 +68,8 @@ type Model struct {
 	help     help.Model
 	showHelp bool
 	cmd      cmdline
-	// confirmQuit names the critical work a quit would interrupt while the question is shown.
-	confirmQuit []string
+	// confirm asks before quitting while critical work runs.
+	confirm common.Confirm
 	// memberDown holds the exited member's last log lines; memberPanel shows them.
 	memberDown  []string
 	memberPanel bool
@@ -72,9 +78,11 @@ type Model struct {
 	crash *crash
 }
 
-// New builds the root model; it fails only when cfg.KeyOverrides names unknown actions or bad
-// keys.
-func New(cfg Config) (*Model, error) { return newModel(cfg, defaultViews) }
+// New builds the root model over settings and a session (nil only in rendering tests); it fails
+// only when settings.Keys names unknown actions or bad keys. log may be nil.
+func New(settings *config.Settings, session *cluster.Session, log *zap.Logger) (*Model, error) {
+	return newModel(settings, session, log, defaultViews)
+}
 
 // defaultViews builds the four views in tab order.
 func defaultViews(c common.Common) [numViews]common.Component {
@@ -83,55 +91,81 @@ func defaultViews(c common.Common) [numViews]common.Component {
 
 // newModel builds the root model around the views makeViews returns (tests of the shell give
 // it views with fixed content).
-func newModel(cfg Config, makeViews func(common.Common) [numViews]common.Component) (*Model, error) {
-	if isNilPointer(cfg.Member) {
-		cfg.Member = nil // a nil *Child in the interface: there is no member
+func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logger,
+	makeViews func(common.Common) [numViews]common.Component) (*Model, error) {
+	if settings == nil {
+		settings = config.Defaults()
 	}
 	km := keymap.DefaultKeyMap()
-	if err := km.Apply(cfg.KeyOverrides); err != nil {
+	if err := km.Apply(settings.Keys); err != nil {
 		return nil, err
 	}
-	st := common.NewStyles(cfg.NoColor)
-	c := common.Common{
-		Styles: st, Keys: km, Log: cfg.Log, Client: cfg.Client, ReadOnly: cfg.ReadOnly,
-		WatchBufferSize: cfg.WatchBufferSize, BackupDir: cfg.BackupDir, Sep: cfg.Sep,
-		HealthPollInterval: cfg.HealthPollInterval,
+	st := common.NewStyles(settings.NoColor)
+	c := common.Common{Settings: settings, Session: session, Styles: st, Keys: km, Log: log}
+	sep := settings.Sep
+	if sep == 0 {
+		sep = cluster.DefaultSep
 	}
-	if c.Sep == 0 {
-		c.Sep = cluster.DefaultSep
+	// The status bar names what the session is connected to; without one (rendering tests),
+	// what the settings name.
+	conn, label := settings.Conn, ""
+	var member cluster.Member
+	if session != nil {
+		label = session.Label
+		if session.Client != nil {
+			conn = session.Client.Config()
+		}
+		if !isNilPointer(session.Member) {
+			member = session.Member // a nil *Child in the interface means there is no member
+		}
 	}
-	label := cfg.EndpointLabel
 	if label == "" {
-		label = strings.Join(cfg.Conn.Endpoints, ",")
+		label = strings.Join(conn.Endpoints, ",")
 	}
 	m := &Model{
-		cfg: cfg, common: c, keys: km,
-		status: newStatus(st, label, cfg.Conn.Insecure(), cfg.ReadOnly),
-		help:   help.New(),
-		cmd:    newCmdline(st, cfg.Client),
-		crash:  &crash{},
+		common: c, member: member, keys: km,
+		status:  newStatus(st, label, conn.Insecure(), settings.ReadOnly),
+		help:    help.New(),
+		cmd:     newCmdline(st, session, sep),
+		confirm: common.NewConfirm(st),
+		crash:   &crash{},
 	}
-	m.cmd.sep = c.Sep
 	m.help.Styles = st.Help
 	m.views = makeViews(c)
 	return m, nil
 }
 
-// Init starts the status poll, the member watch and every view's first command.
+// quitConfirmID is the ID of quit's question in ConfirmMsg.
+const quitConfirmID = "tui.quit"
+
+// Init starts the status poll, the member watch, every view's first command, and focuses the
+// first view.
 func (m *Model) Init() (cmd tea.Cmd) {
 	defer m.recoverInto(&cmd)
-	cmds := []tea.Cmd{m.status.restartPolling(m.cfg.Client), m.waitMember()}
+	cmds := []tea.Cmd{m.status.restartPolling(m.common.Session), m.waitMember()}
 	for _, v := range m.views {
 		cmds = append(cmds, v.Init())
 	}
+	cmds = append(cmds, m.views[m.active].Focus())
 	return m.crash.guard(tea.Batch(cmds...))
 }
 
-func (m *Model) waitMember() tea.Cmd {
-	if m.cfg.Member == nil {
+// show makes view i the one on screen: the view left is blurred (it stops polling) and the one
+// shown focused (it resumes at once).
+func (m *Model) show(i int) tea.Cmd {
+	if i == m.active {
 		return nil
 	}
-	ch, mem := m.cfg.Member.Exited(), m.cfg.Member
+	m.views[m.active].Blur()
+	m.active = i
+	return m.views[i].Focus()
+}
+
+func (m *Model) waitMember() tea.Cmd {
+	if m.member == nil {
+		return nil
+	}
+	ch, mem := m.member.Exited(), m.member
 	return func() tea.Msg {
 		<-ch
 		return memberExitedMsg{lines: mem.LastLines(memberLines)}
@@ -143,11 +177,12 @@ func (m *Model) restartMember() tea.Cmd {
 		return nil // one restart at a time; the status bar shows it running
 	}
 	m.restarting = true
-	mem := m.cfg.Member
+	mem, parent := m.member, m.common.Context()
 	return tea.Batch(
 		common.StartTask("tui.restart-member", "restarting the embedded member", false),
 		func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			// Quitting ends the session and so abandons the restart.
+			ctx, cancel := context.WithTimeout(parent, time.Minute)
 			defer cancel()
 			return memberRestartedMsg{err: mem.Restart(ctx)}
 		})
@@ -160,7 +195,7 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
-	if cmd, ok := m.status.update(msg, m.cfg.Client); ok {
+	if cmd, ok := m.status.update(msg, m.common.Session); ok {
 		return cmd
 	}
 	switch msg := msg.(type) {
@@ -175,16 +210,24 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.forward(m.active, msg)
 	case tea.PasteMsg:
 		// Pasted text is typing: it goes where keys would, never to every view.
+		if m.confirm.Active() {
+			return m.confirm.Update(msg)
+		}
 		if m.cmd.prompt.Active() {
 			return m.cmd.update(msg)
 		}
 		return m.forward(m.active, msg)
 	case common.GotoMsg:
-		m.active = viewKeys
-		return m.forward(viewKeys, msg)
+		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.WatchMsg:
-		m.active = viewWatch
-		return m.forward(viewWatch, msg)
+		return tea.Batch(m.show(viewWatch), m.forward(viewWatch, msg))
+	case common.ConfirmMsg:
+		if msg.ID == quitConfirmID {
+			if msg.Yes {
+				return tea.Quit
+			}
+			return nil
+		}
 	case completeDueMsg:
 		return m.cmd.completeDue(msg)
 	case completionsMsg:
@@ -211,7 +254,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.memberDown, m.memberPanel = nil, false
 		m.keys.Global.RestartMember.SetEnabled(false)
 		return tea.Batch(common.EndTask("tui.restart-member", "member running again", nil),
-			m.waitMember(), m.status.restartPolling(m.cfg.Client))
+			m.waitMember(), m.status.restartPolling(m.common.Session))
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.
@@ -232,6 +275,7 @@ func (m *Model) setSize(w, h int) {
 	m.width, m.height = w, h
 	m.help.SetWidth(w - 1)
 	m.cmd.prompt.SetWidth(w)
+	m.confirm.SetWidth(w)
 	ch := max(0, h-chromeHeight)
 	for _, v := range m.views {
 		v.SetSize(w, ch)
@@ -242,7 +286,7 @@ func (m *Model) setSize(w, h int) {
 // asks, naming it.
 func (m *Model) requestQuit() tea.Cmd {
 	if crit := m.status.critical(); len(crit) > 0 {
-		m.confirmQuit = crit
+		m.confirm.Ask(quitConfirmID, strings.Join(crit, ", ")+" is running. Quit and interrupt it?")
 		return nil
 	}
 	return tea.Quit

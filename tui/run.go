@@ -12,6 +12,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"go.uber.org/zap"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 )
 
 // renderFPS caps how often the frame is redrawn.
@@ -21,16 +24,17 @@ const renderFPS = 30
 // terminal, written the trace to the log and named the log on stderr.
 var ErrCrashed = errors.New("etcdeck crashed")
 
-// Run runs the console until the user quits or ctx ends.
-func Run(ctx context.Context, cfg Config) error {
-	m, err := New(cfg)
+// Run runs the console on session until the user quits or ctx ends. settings.LogPath is where
+// a crash trace goes; log may be nil.
+func Run(ctx context.Context, settings *config.Settings, session *cluster.Session, log *zap.Logger) error {
+	m, err := New(settings, session, log)
 	if err != nil {
 		return err
 	}
 	// A panic in a goroutine no command started (a library's) cannot be recovered: have the
 	// runtime copy its trace into the log as well as stderr.
-	if cfg.LogPath != "" {
-		if f, err := os.OpenFile(cfg.LogPath, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+	if settings.LogPath != "" {
+		if f, err := os.OpenFile(settings.LogPath, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
 			_ = debug.SetCrashOutput(f, debug.CrashOptions{})
 			_ = f.Close() // SetCrashOutput keeps its own descriptor
 		}
@@ -39,11 +43,10 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 func run(ctx context.Context, m *Model, stderr io.Writer, opts ...tea.ProgramOption) error {
-	cfg := m.cfg
 	// The renderer wakes up fps times a second even when nothing changes; 30 keeps typing
 	// smooth and halves the idle CPU of the default 60 (measured 0.5% instead of 1%).
 	opts = append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(renderFPS)}, opts...)
-	if cfg.NoColor {
+	if m.common.Settings.NoColor {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	p := tea.NewProgram(m, opts...)
@@ -53,7 +56,7 @@ func run(ctx context.Context, m *Model, stderr io.Writer, opts ...tea.ProgramOpt
 
 	_, runErr := p.Run()
 	if r, stack, crashed := m.crash.report(); crashed {
-		return reportCrash(cfg, stderr, r, stack)
+		return reportCrash(m.common.Log, m.common.Settings.LogPath, stderr, r, stack)
 	}
 	if runErr != nil && errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // asked to stop from outside (signal, member gone): not an error
@@ -63,12 +66,11 @@ func run(ctx context.Context, m *Model, stderr io.Writer, opts ...tea.ProgramOpt
 
 // reportCrash appends the panic and its trace to the log file (a temporary file when there is
 // none) and tells the user where it is.
-func reportCrash(cfg Config, stderr io.Writer, r any, stack []byte) error {
-	if cfg.Log != nil {
-		cfg.Log.Error("etcdeck panicked; the trace follows in plain text", zap.String("panic", fmt.Sprint(r)))
-		_ = cfg.Log.Sync()
+func reportCrash(log *zap.Logger, path string, stderr io.Writer, r any, stack []byte) error {
+	if log != nil {
+		log.Error("etcdeck panicked; the trace follows in plain text", zap.String("panic", fmt.Sprint(r)))
+		_ = log.Sync()
 	}
-	path := cfg.LogPath
 	text := fmt.Sprintf("\n%s etcdeck panic: %v\n\n%s\n", time.Now().Format(time.RFC3339), r, stack)
 	if err := appendFile(path, text); err != nil || path == "" {
 		f, ferr := os.CreateTemp("", "etcdeck-crash-*.log")

@@ -6,11 +6,14 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// shellView stands in for a real view in tests of the shell: fixed content, so the goldens and
-// flows here test routing, the status bar and overlays, not what the views' own issues render.
+// shellView stands in for a real view in the flow tests of the shell: fixed content, so they
+// test routing, the status bar and overlays, not what the views render (the goldens use the
+// real views).
 // It implements the same contract, with the real keymap's bindings and a filter field.
 type shellView struct {
 	c             common.Common
@@ -20,6 +23,9 @@ type shellView struct {
 	width, height int
 	path, prefix  string
 	filter        common.Prompt
+	// focused follows Focus and Blur; focuses counts the Focus calls.
+	focused bool
+	focuses int
 }
 
 func shellViews(c common.Common) [numViews]common.Component {
@@ -31,18 +37,22 @@ func shellViews(c common.Common) [numViews]common.Component {
 	return [numViews]common.Component{
 		mk("Keys", k.Keys.ShortHelp(), k.Keys.FullHelp()),
 		mk("Watch", k.Watch.ShortHelp(), k.Watch.FullHelp()),
-		mk("Cluster", k.Cluster.ShortHelp(), k.Cluster.FullHelp()),
-		mk("Snapshots", k.Snapshots.ShortHelp(), k.Snapshots.FullHelp()),
+		mk("Cluster", nil, nil), // no bindings until the views do something
+		mk("Snapshots", nil, nil),
 	}
 }
 
 // newShellModel is the root model around shellViews.
-func newShellModel(cfg Config) (*Model, error) { return newModel(cfg, shellViews) }
+func newShellModel(settings *config.Settings, session *cluster.Session) (*Model, error) {
+	return newModel(settings, session, nil, shellViews)
+}
 
 func (v *shellView) Path() string              { return v.path }
 func (v *shellView) Init() tea.Cmd             { return nil }
 func (v *shellView) SetSize(w, h int)          { v.width, v.height = w, h; v.filter.SetWidth(w) }
 func (v *shellView) InputFocused() bool        { return v.filter.Active() }
+func (v *shellView) Focus() tea.Cmd            { v.focused = true; v.focuses++; return nil }
+func (v *shellView) Blur()                     { v.focused = false }
 func (v *shellView) ShortHelp() []key.Binding  { return v.short }
 func (v *shellView) FullHelp() [][]key.Binding { return v.full }
 

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -23,6 +22,7 @@ const (
 
 // overviewMsg carries one poll's result; gen drops results of a poll chain that was replaced.
 type overviewMsg struct {
+	sid uint64 // the session polled: an ended session's results are dropped
 	gen int
 	ov  cluster.Overview
 	err error
@@ -72,21 +72,21 @@ func newStatus(st *common.Styles, label, insecure string, readOnly bool) status 
 }
 
 // pollCmd asks etcd for the revision and leader; the client applies its command timeout.
-func pollCmd(c *cluster.Client, gen int) tea.Cmd {
-	if c == nil {
+func pollCmd(s *cluster.Session, gen int) tea.Cmd {
+	if s == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		ov, err := c.Overview(context.Background())
-		return overviewMsg{gen: gen, ov: ov, err: err}
+		ov, err := s.Client.Overview(s.Context())
+		return overviewMsg{sid: s.ID, gen: gen, ov: ov, err: err}
 	}
 }
 
 // restartPolling starts a new poll chain now; results of the old one are dropped.
-func (s *status) restartPolling(c *cluster.Client) tea.Cmd {
+func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	s.gen++
 	s.failures = 0
-	return pollCmd(c, s.gen)
+	return pollCmd(sess, s.gen)
 }
 
 // nextPollDelay re-arms the poll only once a result arrived, backing off on errors.
@@ -99,10 +99,10 @@ func (s *status) nextPollDelay() time.Duration {
 }
 
 // update handles the status bar's own messages; ok is false for anything else.
-func (s *status) update(msg tea.Msg, c *cluster.Client) (tea.Cmd, bool) {
+func (s *status) update(msg tea.Msg, sess *cluster.Session) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case overviewMsg:
-		if msg.gen != s.gen {
+		if msg.sid != sessionID(sess) || msg.gen != s.gen {
 			return nil, true
 		}
 		if msg.err != nil {
@@ -117,7 +117,7 @@ func (s *status) update(msg tea.Msg, c *cluster.Client) (tea.Cmd, bool) {
 		if msg.gen != s.gen {
 			return nil, true
 		}
-		return pollCmd(c, s.gen), true
+		return pollCmd(sess, s.gen), true
 	case common.TaskStartMsg:
 		s.endTask(msg.ID)
 		s.tasks = append(s.tasks, task{id: msg.ID, label: msg.Label, critical: msg.Critical})
@@ -273,4 +273,12 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// sessionID is s's ID, 0 for no session (rendering tests, whose messages carry 0).
+func sessionID(s *cluster.Session) uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.ID
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -17,15 +18,11 @@ import (
 func TestStatusBarPollsRealMember(t *testing.T) {
 	mem := nodetest.Start(t)
 	ctx := context.Background()
-	conn := cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}
-	c, err := cluster.Connect(ctx, conn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	sess := testSession(t, mem.Endpoints())
+	c := sess.Client
 
 	// The real views, talking to the real member.
-	m, err := New(Config{Client: c, Conn: conn})
+	m, err := New(config.Defaults(), sess, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +34,7 @@ func TestStatusBarPollsRealMember(t *testing.T) {
 	}
 	before, _ := strconv.Atoi(revRE.FindStringSubmatch(s.screen)[1])
 
-	if _, err := c.Etcd().Put(ctx, "/etcdeck/test", "x"); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Put(ctx, "/etcdeck/test", "x"); err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("rev %d", before+1)
@@ -67,7 +64,14 @@ func TestStalePollDropped(t *testing.T) {
 	if !handled || cmd != nil || m.status.haveOv {
 		t.Errorf("stale result: handled %v, cmd %v, shown %v", handled, cmd != nil, m.status.haveOv)
 	}
-	cmd, _ = m.status.update(overviewMsg{gen: 2, ov: cluster.Overview{Revision: 9}}, nil)
+	// A result of an ended session, with the current generation: dropped too.
+	cur := cluster.NewSession(context.Background(), nil, "current", nil)
+	defer cur.End()
+	cmd, handled = m.status.update(overviewMsg{sid: cur.ID + 1000, gen: 2, ov: cluster.Overview{Revision: 9}}, cur)
+	if !handled || cmd != nil || m.status.haveOv {
+		t.Errorf("other session's result: handled %v, cmd %v, shown %v", handled, cmd != nil, m.status.haveOv)
+	}
+	cmd, _ = m.status.update(overviewMsg{sid: cur.ID, gen: 2, ov: cluster.Overview{Revision: 9}}, cur)
 	if cmd == nil || !m.status.haveOv {
 		t.Error("current result not shown or poll not re-armed")
 	}
@@ -78,19 +82,15 @@ func TestStalePollDropped(t *testing.T) {
 func TestCommandLineCompletesPaths(t *testing.T) {
 	mem := nodetest.Start(t)
 	ctx := context.Background()
-	conn := cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}
-	c, err := cluster.Connect(ctx, conn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	sess := testSession(t, mem.Endpoints())
+	c := sess.Client
 	for _, k := range []string{"/registry/pods/default/a", "/registry/services/specs/default/b", "/registry/secrets", "/odd/bad\xffname"} {
-		if _, err := c.Etcd().Put(ctx, k, "v"); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Put(ctx, k, "v"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	cfg := testConfig()
-	cfg.Client = c
+	cfg.session = sess
 	f := startFlow(t, newTestModel(t, cfg), 100, 24)
 	f.keys(":")
 	f.typeText("goto /registry/p")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -75,12 +74,10 @@ func (m *Model) tabsView() string {
 }
 
 func (m *Model) footerView() string {
-	st := m.common.Styles
 	var line string
 	switch {
-	case m.confirmQuit != nil:
-		line = " " + st.Warning.Render(fmt.Sprintf("%s is running. Quit and interrupt it?",
-			strings.Join(m.confirmQuit, ", "))) + " " + st.Title.Render("y/N")
+	case m.confirm.Active():
+		line = m.confirm.View()
 	case m.cmd.prompt.Active():
 		line = m.cmd.prompt.View()
 	case m.status.flash != nil:
@@ -92,20 +89,6 @@ func (m *Model) footerView() string {
 	return common.Fit(line, m.width, 1)
 }
 
-func (m *Model) helpView() string {
-	st := m.common.Styles
-	v := m.views[m.active]
-	var b strings.Builder
-	fmt.Fprintf(&b, " %s  %s\n\n", st.OverlayTitle.Render("Help · "+viewNames[m.active]+" view"),
-		st.Muted.Render(bindingHint(m.keys.Global.Back, "close")+" · "+bindingHint(m.keys.Global.Command, "command line")))
-	b.WriteString(" " + st.Title.Render(viewNames[m.active]) + "\n")
-	b.WriteString(indent(m.help.FullHelpView(v.FullHelp())) + "\n\n")
-	b.WriteString(" " + st.Title.Render("Everywhere") + "\n")
-	b.WriteString(indent(m.help.FullHelpView(m.keys.Global.FullHelp())) + "\n\n")
-	b.WriteString(" " + st.Muted.Render("Command line: goto <path>, /path, watch <prefix>, help, quit; tab completes"))
-	return b.String()
-}
-
 func (m *Model) memberView() string {
 	st := m.common.Styles
 	g := m.keys.Global
@@ -115,16 +98,7 @@ func (m *Model) memberView() string {
 	for _, l := range m.memberDown {
 		b.WriteString("   " + l + "\n")
 	}
-	b.WriteString("\n " + st.Title.Render(bindingHint(g.RestartMember, "restart it")) + st.Muted.Render(
-		" · "+bindingHint(g.Back, "look around")+" · "+bindingHint(g.Quit, "quit")))
+	b.WriteString("\n " + st.Title.Render(common.BindingHint(g.RestartMember, "restart it")) + st.Muted.Render(
+		" · "+common.Hints(common.BindingHint(g.Back, "look around"), common.BindingHint(g.Quit, "quit"))))
 	return b.String()
-}
-
-// bindingHint is "key what", from the binding's current (possibly overridden) keys.
-func bindingHint(b key.Binding, what string) string {
-	return b.Help().Key + " " + what
-}
-
-func indent(s string) string {
-	return " " + strings.ReplaceAll(s, "\n", "\n ")
 }

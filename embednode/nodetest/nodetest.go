@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
 	"github.com/etcdeck/etcdeck/embednode"
@@ -169,4 +170,41 @@ func StartEtcd34(t testing.TB) string {
 	out, _ := os.ReadFile(log.Name())
 	t.Fatalf("etcd 3.4 did not listen on %s:\n%s", host, out)
 	return ""
+}
+
+// clients holds the outside writers handed out by Client, one per test and endpoint list.
+var clients = struct {
+	sync.Mutex
+	m map[clientKey]*clientv3.Client
+}{m: map[clientKey]*clientv3.Client{}}
+
+type clientKey struct {
+	t         testing.TB
+	endpoints string
+}
+
+// Client returns a clientv3 client of the member at endpoints that writes as another program
+// (etcdctl, an apiserver) would, for tests that change the keyspace under the code they test:
+// nothing outside cluster/ reaches etcdeck's own clientv3 client. The test owns it: the same
+// client is returned for the same test and endpoints, and it is closed when the test ends.
+func Client(t testing.TB, endpoints []string) *clientv3.Client {
+	t.Helper()
+	key := clientKey{t, strings.Join(endpoints, ",")}
+	clients.Lock()
+	defer clients.Unlock()
+	if c, ok := clients.m[key]; ok {
+		return c
+	}
+	c, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+	if err != nil {
+		t.Fatalf("client of %v: %v", endpoints, err)
+	}
+	clients.m[key] = c
+	t.Cleanup(func() {
+		clients.Lock()
+		delete(clients.m, key)
+		clients.Unlock()
+		c.Close()
+	})
+	return c
 }

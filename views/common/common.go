@@ -12,41 +12,70 @@
 //     result, err) when its result arrives; the status bar shows a spinner, then ✓ or ✗. Mark
 //     restores and defrags critical so quitting asks first.
 //   - GotoMsg and WatchMsg switch to the Keys and Watch views; Flash shows a short message.
+//   - Only the view on screen is focused: the root calls Blur on the view it leaves and Focus
+//     on the one it shows, so hidden views stop polling (Poller) and resume at once when shown.
+//   - Destructive actions ask with Confirm (typed confirmation for the worst), naming what
+//     will happen; the title line and key hints come from TitleLine, BindingHint and Hints.
 //   - View must fill exactly the size given to SetSize (Fit does it) and take its styles from
 //     Styles; bindings come from Common.Keys, and help is generated from them.
 package common
 
 import (
-	"time"
+	"context"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/zap"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
 )
 
-// Common is the one value every view constructor takes: shared styles, bindings, logger and the
-// cluster connection. Views keep it by value and never change the pointed-to values.
+// Common is the one value every view constructor takes: the resolved settings, the session
+// (client, label, member, context), styles, bindings and logger. Views keep it by value and
+// never change the pointed-to values.
 type Common struct {
-	Styles *Styles
-	Keys   *keymap.KeyMap
-	Log    *zap.Logger
-	// Client is nil when there is no connection (rendering tests); views then show what they
-	// would hold without asking etcd.
-	Client *cluster.Client
-	// ReadOnly refuses every write; views say so instead of doing it.
-	ReadOnly bool
-	// WatchBufferSize is how many events one watch buffers before applying backpressure.
-	WatchBufferSize int
-	// BackupDir is where snapshots are saved.
-	BackupDir string
-	// Sep is the byte keys are split on into directories; 0 means '/'.
-	Sep byte
-	// HealthPollInterval is how often the Cluster view polls member health (config
-	// health-poll-interval); the status bar keeps its own 2 s poll of the revision.
-	HealthPollInterval time.Duration
+	// Settings are what flags, variables and the config file say; never nil once Defaults ran.
+	Settings *config.Settings
+	// Session is the connection; nil when there is none (rendering tests): views then show what
+	// they would hold without asking etcd.
+	Session *cluster.Session
+	Styles  *Styles
+	Keys    *keymap.KeyMap
+	Log     *zap.Logger
+}
+
+// Defaults fills what a test may leave out (settings, keymap), so views can read them.
+func (c Common) Defaults() Common {
+	if c.Settings == nil {
+		c.Settings = config.Defaults()
+	}
+	if c.Keys == nil {
+		c.Keys = keymap.DefaultKeyMap()
+	}
+	if c.Styles == nil {
+		c.Styles = NewStyles(c.Settings.NoColor)
+	}
+	return c
+}
+
+// SessionID is the session's ID, 0 when there is none: results carry it and views drop those
+// whose ID is not the current one, so an ended session's results never land.
+func (c Common) SessionID() uint64 {
+	if c.Session == nil {
+		return 0
+	}
+	return c.Session.ID
+}
+
+// Context is the session's context, which every RPC's context derives from; with no session
+// (rendering tests) a context that is never cancelled.
+func (c Common) Context() context.Context {
+	if c.Session == nil {
+		return context.Background()
+	}
+	return c.Session.Context()
 }
 
 // Component is the contract every view implements so the root can treat views alike.
@@ -64,6 +93,11 @@ type Component interface {
 	// InputFocused is true while a text field of the view (filter, prompt) has focus: the root
 	// then sends it every key except ctrl+c, so typing never switches views or quits.
 	InputFocused() bool
+	// Focus tells the view it is now on screen (at start for the first view, then on every
+	// switch to it); it returns what to resume at once, e.g. a Poller's poll, or nil.
+	Focus() tea.Cmd
+	// Blur tells the view it left the screen: it stops polling (Poller.Blur) until Focus.
+	Blur()
 }
 
 // Logger returns c.Log, or a no-op logger when it is nil, so views can log unconditionally.

@@ -2,7 +2,6 @@ package common
 
 import (
 	"image/color"
-	"os"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
@@ -46,14 +45,10 @@ type Styles struct {
 	Help help.Styles
 }
 
-// NoColor reports whether colour is turned off by the NO_COLOR convention (no-color.org): set
-// and not empty.
-func NoColor() bool { return os.Getenv("NO_COLOR") != "" }
-
-// NewStyles builds the console's styles. With noColor (or NO_COLOR set) it uses no colour at
-// all, only bold, faint, underline and reverse, so every state stays distinguishable.
+// NewStyles builds the console's styles. With noColor (config.Settings.NoColor, the NO_COLOR
+// convention) it uses no colour at all, only bold, faint, underline and reverse, so every state
+// stays distinguishable.
 func NewStyles(noColor bool) *Styles {
-	noColor = noColor || NoColor()
 	fg := func(s lipgloss.Style, c string) lipgloss.Style {
 		if noColor {
 			return s

@@ -13,6 +13,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -55,7 +56,7 @@ func TestCountsExactUnderWrites(t *testing.T) {
 						ops = append(ops, clientv3.OpDelete(k))
 					}
 				}
-				resp, err := c.Etcd().Txn(context.Background()).Then(dedupe(ops)...).Commit()
+				resp, err := nodetest.Client(t, c.Endpoints()).Txn(context.Background()).Then(dedupe(ops)...).Commit()
 				if err != nil {
 					t.Error(err)
 					return
@@ -113,7 +114,7 @@ func TestCountsWhenEventsAndDetailsCross(t *testing.T) {
 			d := newDriver(t, m)
 			d.Send(common.GotoMsg{Path: "/cnt/"})
 			listed := d.hold(func(msg tea.Msg) bool { _, ok := msg.(listedMsg); return ok })
-			if _, err := c.Etcd().Txn(context.Background()).Then(clientv3.OpPut("/cnt/d0/new", "v"),
+			if _, err := nodetest.Client(t, c.Endpoints()).Txn(context.Background()).Then(clientv3.OpPut("/cnt/d0/new", "v"),
 				clientv3.OpPut("/cnt/d1/new", "v"), clientv3.OpDelete("/cnt/d0/a0000")).Commit(); err != nil {
 				t.Fatal(err)
 			}
@@ -188,13 +189,13 @@ func TestCountsAfterCompactionAskProgress(t *testing.T) {
 	ctx := context.Background()
 	var rev int64
 	for i := 0; i < 20; i++ {
-		resp, err := c.Etcd().Put(ctx, fmt.Sprintf("/elsewhere/%d", i), "v")
+		resp, err := nodetest.Client(t, c.Endpoints()).Put(ctx, fmt.Sprintf("/elsewhere/%d", i), "v")
 		if err != nil {
 			t.Fatal(err)
 		}
 		rev = resp.Header.Revision
 	}
-	if _, err := c.Etcd().Compact(ctx, rev); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Compact(ctx, rev); err != nil {
 		t.Fatal(err)
 	}
 	d.Press("G") // rows below the first screen need their sizes now

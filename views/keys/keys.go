@@ -73,7 +73,8 @@ var _ common.Component = (*Model)(nil)
 
 // New builds the Keys view at "/".
 func New(c common.Common) *Model {
-	sep := c.Sep
+	c = c.Defaults()
+	sep := c.Settings.Sep
 	if sep == 0 {
 		sep = cluster.DefaultSep
 	}
@@ -98,6 +99,13 @@ func (m *Model) SetSize(width, height int) {
 // InputFocused is true while the filter field is open.
 func (m *Model) InputFocused() bool { return m.filter.Active() }
 
+// Focus has nothing to resume: the view polls nothing, and its live watch keeps the directory
+// current while hidden so it is right when shown again.
+func (m *Model) Focus() tea.Cmd { return nil }
+
+// Blur leaves the live watch running, for the same reason.
+func (m *Model) Blur() {}
+
 // listHeight is the number of rows on screen: the title, column header and status line take 3.
 func (m *Model) listHeight() int { return max(1, m.height-3) }
 
@@ -108,6 +116,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		case tea.KeyPressMsg, tea.PasteMsg:
 			return m, m.updateFilter(msg)
 		}
+	}
+	if r, ok := msg.(result); ok && r.session() != m.common.SessionID() {
+		return m, nil // a result of an ended session: never applied to the current one
 	}
 	switch msg := msg.(type) {
 	case common.GotoMsg:

@@ -15,6 +15,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -56,11 +57,12 @@ func testView(t *testing.T, w, h int) (*Model, *cluster.Client) {
 	}
 	t.Cleanup(func() { c.Close() })
 	for _, kv := range fixture() {
-		if _, err := c.Etcd().Put(ctx, kv[0], kv[1]); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Put(ctx, kv[0], kv[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Client: c, WatchBufferSize: 1000})
+	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(),
+		Session: testSession(t, c), Settings: settings(func(s *config.Settings) { s.WatchBufferSize = 1000 })})
 	t.Cleanup(v.stopLive)
 	v.SetSize(w, h)
 	return v, c
@@ -194,10 +196,10 @@ func TestLiveUpdates(t *testing.T) {
 	d.until("web-3 selected", func() bool { return m.selectedName() == "web-3" && m.live != nil })
 	ctx := context.Background()
 	start := time.Now()
-	c.Etcd().Put(ctx, "/registry/pods/default/aaa-new", "12345")
-	c.Etcd().Put(ctx, "/registry/pods/default/sub/x", "1")
-	c.Etcd().Delete(ctx, "/registry/pods/default/web-0")
-	c.Etcd().Put(ctx, "/registry/pods/default/web-4", strings.Repeat("y", 2048))
+	nodetest.Client(t, c.Endpoints()).Put(ctx, "/registry/pods/default/aaa-new", "12345")
+	nodetest.Client(t, c.Endpoints()).Put(ctx, "/registry/pods/default/sub/x", "1")
+	nodetest.Client(t, c.Endpoints()).Delete(ctx, "/registry/pods/default/web-0")
+	nodetest.Client(t, c.Endpoints()).Put(ctx, "/registry/pods/default/web-4", strings.Repeat("y", 2048))
 	d.until("the changes", func() bool {
 		s := ansi.Strip(m.View())
 		return strings.Contains(s, "aaa-new") && strings.Contains(s, "sub/") && !strings.Contains(s, "web-0") &&
@@ -210,7 +212,7 @@ func TestLiveUpdates(t *testing.T) {
 	if got := m.selectedName(); got != "web-3" {
 		t.Fatalf("cursor moved to %q, want it to stay on web-3", got)
 	}
-	c.Etcd().Delete(ctx, "/registry/pods/default/sub/", clientv3.WithPrefix())
+	nodetest.Client(t, c.Endpoints()).Delete(ctx, "/registry/pods/default/sub/", clientv3.WithPrefix())
 	d.until("the emptied directory to go", func() bool { return !strings.Contains(ansi.Strip(m.View()), "sub/") })
 
 	// A burst of creations (batched into few messages) keeps the rows sorted and complete.
@@ -220,7 +222,7 @@ func TestLiveUpdates(t *testing.T) {
 		for i := 0; i < 100; i++ {
 			ops = append(ops, clientv3.OpPut(fmt.Sprintf("/registry/pods/default/burst-%d-%02d", 3-b, i), "z"))
 		}
-		if _, err := c.Etcd().Txn(ctx).Then(ops...).Commit(); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Txn(ctx).Then(ops...).Commit(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,11 +246,11 @@ func TestPaging(t *testing.T) {
 	for i := 0; i < 2*firstPageRows+pageRows/2; i++ {
 		ops = append(ops, clientv3.OpPut(fmt.Sprintf("/big/k%05d", i), "v"))
 		if len(ops) == 128 {
-			c.Etcd().Txn(ctx).Then(ops...).Commit()
+			nodetest.Client(t, c.Endpoints()).Txn(ctx).Then(ops...).Commit()
 			ops = ops[:0]
 		}
 	}
-	c.Etcd().Txn(ctx).Then(ops...).Commit()
+	nodetest.Client(t, c.Endpoints()).Txn(ctx).Then(ops...).Commit()
 	d := newDriver(t, m)
 	// A substring filter searches loaded rows and says how many keys it has not searched.
 	d.Send(common.GotoMsg{Path: "/big/"})
@@ -305,20 +307,20 @@ func TestCompactedWhilePaging(t *testing.T) {
 	for i := 0; i < firstPageRows+50; i++ {
 		ops = append(ops, clientv3.OpPut(fmt.Sprintf("/c/k%04d", i), "v"))
 		if len(ops) == 128 {
-			c.Etcd().Txn(ctx).Then(ops...).Commit()
+			nodetest.Client(t, c.Endpoints()).Txn(ctx).Then(ops...).Commit()
 			ops = ops[:0]
 		}
 	}
-	c.Etcd().Txn(ctx).Then(ops...).Commit()
+	nodetest.Client(t, c.Endpoints()).Txn(ctx).Then(ops...).Commit()
 	d := newDriver(t, m)
 	d.Send(common.GotoMsg{Path: "/c/"})
 	d.until("the first page", func() bool { return len(m.rows) > 0 })
 	old := m.rev
-	resp, err := c.Etcd().Put(ctx, "/elsewhere", "x")
+	resp, err := nodetest.Client(t, c.Endpoints()).Put(ctx, "/elsewhere", "x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Etcd().Compact(ctx, resp.Header.Revision); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Compact(ctx, resp.Header.Revision); err != nil {
 		t.Fatal(err)
 	}
 	d.Press("G")

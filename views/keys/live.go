@@ -18,11 +18,13 @@ const liveBatchSize = 512
 // liveWatch is the watch keeping the open directory current.
 type liveWatch struct {
 	w      *cluster.Watch
+	ctx    context.Context // the watch's: cancelled when it stops or the session ends
 	cancel context.CancelFunc
 }
 
 // liveMsg carries a batch of changes under the open directory.
 type liveMsg struct {
+	sid   uint64
 	gen   int
 	batch cluster.Batch
 	// rev is the watch's LastRev right after this batch: every change up to it has been
@@ -42,14 +44,14 @@ const liveBuffer = 256
 // startLive watches the listed directory from the listing's revision + 1, so no change between
 // the listing and the watch is missed.
 func (m *Model) startLive() tea.Cmd {
-	c := m.common.Client
-	if c == nil || m.rev == 0 {
+	s := m.common.Session
+	if s == nil || m.rev == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w := c.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.rev + 1,
+	ctx, cancel := context.WithCancel(s.Context())
+	w := s.Client.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.rev + 1,
 		Buffer: liveBuffer, KeysOnly: true})
-	m.live = &liveWatch{w: w, cancel: cancel}
+	m.live = &liveWatch{w: w, ctx: ctx, cancel: cancel}
 	return m.liveCmd()
 }
 
@@ -58,10 +60,10 @@ func (m *Model) liveCmd() tea.Cmd {
 	if m.live == nil {
 		return nil
 	}
-	w, gen := m.live.w, m.gen
+	w, gen, ctx, sid := m.live.w, m.gen, m.live.ctx, m.common.SessionID()
 	return func() tea.Msg {
-		b, err := w.Next(context.Background(), liveBatchSize)
-		return liveMsg{gen: gen, batch: b, rev: w.LastRev(), err: err}
+		b, err := w.Next(ctx, liveBatchSize)
+		return liveMsg{sid: sid, gen: gen, batch: b, rev: w.LastRev(), err: err}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -27,7 +28,7 @@ func putKeys(t *testing.T, c *cluster.Client, keys []string) int64 {
 		for _, k := range keys[start:min(start+128, len(keys))] {
 			ops = append(ops, clientv3.OpPut(k, "v"))
 		}
-		resp, err := c.Etcd().Txn(ctx).Then(ops...).Commit()
+		resp, err := nodetest.Client(t, c.Endpoints()).Txn(ctx).Then(ops...).Commit()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +132,7 @@ func TestLiveBeyondLoadedPages(t *testing.T) {
 	ctx := context.Background()
 	var rev int64
 	do := func(op clientv3.Op) {
-		resp, err := c.Etcd().Do(ctx, op)
+		resp, err := nodetest.Client(t, c.Endpoints()).Do(ctx, op)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +206,7 @@ func TestHeldOverflowRelists(t *testing.T) {
 		keys = append(keys, fmt.Sprintf("/live/n%03d-new", i))
 	}
 	rev := putKeys(t, c, keys)
-	if _, err := c.Etcd().Delete(context.Background(), "/live/n299"); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Delete(context.Background(), "/live/n299"); err != nil {
 		t.Fatal(err)
 	}
 	d.until("the watch to catch up", func() bool { return m.appliedRev >= rev })
@@ -241,7 +242,7 @@ func TestWatchFailedStops(t *testing.T) {
 	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/ live", func() bool { return m.live != nil })
 	w := m.live.w
-	d.Send(liveMsg{gen: m.gen, rev: m.appliedRev,
+	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, rev: m.appliedRev,
 		batch: cluster.Batch{State: &cluster.State{Kind: cluster.StateFailed, Err: errors.New("permission denied")}}})
 	if m.live != nil {
 		t.Fatal("the view still holds the failed watch")
@@ -282,5 +283,30 @@ func TestHintsFollowKeyOverrides(t *testing.T) {
 	m.err = errors.New("the listing failed")
 	if s := ansi.Strip(m.View()); !strings.Contains(s, "R reload · h/⌫ parent") {
 		t.Fatalf("the error hint does not name the configured keys:\n%s", s)
+	}
+}
+
+// TestTitleShowsAppliedRevision: after the live watch applied writes made after the listing,
+// the title names the revision applied, not the listing's.
+func TestTitleShowsAppliedRevision(t *testing.T) {
+	m, c := testView(t, 80, 24)
+	d := newDriver(t, m)
+	d.Send(common.GotoMsg{Path: "/registry/pods/default/"})
+	d.until("the listing, live", func() bool { return m.live != nil && m.rev > 0 })
+	listed := m.rev
+	if want := fmt.Sprintf("rev %d · live", listed); !strings.Contains(ansi.Strip(m.titleLine()), want) {
+		t.Fatalf("title %q lacks %q", ansi.Strip(m.titleLine()), want)
+	}
+	var rev int64
+	for i := range 3 {
+		rev = putKeys(t, c, []string{fmt.Sprintf("/registry/pods/default/late-%d", i)})
+	}
+	if rev <= listed {
+		t.Fatalf("writes after the listing at %d ended at %d", listed, rev)
+	}
+	want := fmt.Sprintf("rev %d · live", rev)
+	d.until("the title to show "+want, func() bool { return strings.Contains(ansi.Strip(m.titleLine()), want) })
+	if !strings.Contains(ansi.Strip(m.View()), "late-2") {
+		t.Fatalf("the title says %q but the rows lack late-2:\n%s", want, ansi.Strip(m.View()))
 	}
 }

@@ -1,7 +1,6 @@
 package keys
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -11,8 +10,18 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
+// result is what the view's own results have in common: the session that produced them, so
+// results of an ended session are dropped (each also carries the generation it was asked in).
+type result interface{ session() uint64 }
+
+func (m listedMsg) session() uint64    { return m.sid }
+func (m detailsMsg) session() uint64   { return m.sid }
+func (m remainingMsg) session() uint64 { return m.sid }
+func (m liveMsg) session() uint64      { return m.sid }
+
 // listedMsg carries one page of a directory listing.
 type listedMsg struct {
+	sid     uint64 // the session that listed it
 	gen     int
 	after   string // "" for a first page
 	listing cluster.Listing
@@ -21,6 +30,7 @@ type listedMsg struct {
 
 // detailsMsg carries counts and value sizes of some rows.
 type detailsMsg struct {
+	sid  uint64
 	gen  int
 	rows []cluster.Row
 	err  error
@@ -28,6 +38,7 @@ type detailsMsg struct {
 
 // remainingMsg carries how many keys a substring filter has not seen yet.
 type remainingMsg struct {
+	sid  uint64
 	gen  int
 	next string
 	n    int64
@@ -36,18 +47,18 @@ type remainingMsg struct {
 // countRemaining counts the keys not loaded yet when a substring filter is on, so the status
 // line can say how much the filter has not searched. Off the UI loop; one count per page.
 func (m *Model) countRemaining() tea.Cmd {
-	c := m.common.Client
-	if c == nil || !m.substring || m.next == "" || m.remainingFor == m.next {
+	s := m.common.Session
+	if s == nil || !m.substring || m.next == "" || m.remainingFor == m.next {
 		return nil
 	}
 	m.remainingFor, m.remaining = m.next, -1
 	gen, dir, from, rev := m.gen, m.dir+m.filteredList, m.next, m.rev
 	return func() tea.Msg {
-		n, err := c.CountFrom(context.Background(), dir, from, rev)
+		n, err := s.Client.CountFrom(s.Context(), dir, from, rev)
 		if err != nil {
 			n = -1
 		}
-		return remainingMsg{gen: gen, next: from, n: n}
+		return remainingMsg{sid: s.ID, gen: gen, next: from, n: n}
 	}
 }
 
@@ -84,8 +95,8 @@ func (m *Model) reload(extra int) tea.Cmd {
 
 // listCmd lists a page of the open directory in a command; inputs are captured first.
 func (m *Model) listCmd(after string, rev int64, limit int) tea.Cmd {
-	c := m.common.Client
-	if c == nil {
+	s := m.common.Session
+	if s == nil {
 		m.loading = false
 		return nil
 	}
@@ -93,8 +104,8 @@ func (m *Model) listCmd(after string, rev int64, limit int) tea.Cmd {
 	opts := cluster.ListOptions{Sep: m.sep, Rev: rev, After: after, Limit: limit, Strategy: m.strategy}
 	opts.NamePrefix = m.filteredList
 	return func() tea.Msg {
-		l, err := c.ListDir(context.Background(), dir, opts)
-		return listedMsg{gen: gen, after: after, listing: l, err: err}
+		l, err := s.Client.ListDir(s.Context(), dir, opts)
+		return listedMsg{sid: s.ID, gen: gen, after: after, listing: l, err: err}
 	}
 }
 
@@ -167,8 +178,8 @@ func (m *Model) pageIfNear(moved bool) tea.Cmd {
 // they are shown as they arrive. Details are read at appliedRev, the revision up to which the
 // view has applied every change; changes applied while they are read are added when they land.
 func (m *Model) fetchDetails() tea.Cmd {
-	c := m.common.Client
-	if c == nil || m.loading || m.midRev || m.appliedRev == 0 {
+	s := m.common.Session
+	if s == nil || m.loading || m.midRev || m.appliedRev == 0 {
 		return nil
 	}
 	var want []cluster.Row
@@ -184,8 +195,8 @@ func (m *Model) fetchDetails() tea.Cmd {
 	}
 	gen, dir, sep, rev := m.gen, m.dir, m.sep, m.appliedRev
 	return func() tea.Msg {
-		err := c.FillDetails(context.Background(), dir, sep, rev, want)
-		return detailsMsg{gen: gen, rows: want, err: err}
+		err := s.Client.FillDetails(s.Context(), dir, sep, rev, want)
+		return detailsMsg{sid: s.ID, gen: gen, rows: want, err: err}
 	}
 }
 

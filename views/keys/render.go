@@ -5,9 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/lipgloss/v2"
-
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -28,7 +25,7 @@ func (m *Model) View() string {
 	case m.err != nil:
 		b.WriteString(" " + st.Error.Render("✗ "+m.err.Error()) + "\n")
 		km := m.common.Keys.Keys
-		b.WriteString(" " + st.Muted.Render(hints(bindingHint(km.Reload, "reload"), bindingHint(km.Parent, "parent"))) + "\n")
+		b.WriteString(" " + st.Muted.Render(common.Hints(common.BindingHint(km.Reload, "reload"), common.BindingHint(km.Parent, "parent"))) + "\n")
 		h -= 2
 	case m.loading && len(m.visible) == 0:
 		b.WriteString(" " + st.Muted.Render("listing "+m.dirLabel()+"…") + "\n")
@@ -58,27 +55,30 @@ func (m *Model) View() string {
 	return common.Fit(b.String(), m.width, m.height)
 }
 
-// titleLine is " Keys  <dir>" with the revision and liveness on the right.
+// titleLine is " Keys  <dir>" with the revision applied and liveness on the right.
 func (m *Model) titleLine() string {
 	st := m.common.Styles
-	left := " " + st.Title.Render("Keys") + "  " + m.dirLabel()
 	var right string
 	switch {
-	case m.common.Client == nil:
+	case m.common.Session == nil:
 		right = "not connected"
 	case m.loading:
 		right = "loading…"
 	case m.live != nil:
-		right = "rev " + strconv.FormatInt(m.rev, 10) + " · live"
+		right = "rev " + strconv.FormatInt(m.shownRev(), 10) + " · live"
 	case m.rev > 0:
-		right = "rev " + strconv.FormatInt(m.rev, 10)
+		right = "rev " + strconv.FormatInt(m.shownRev(), 10)
 	}
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
-	if gap < 1 {
-		return left
+	if right != "" {
+		right = st.Muted.Render(right)
 	}
-	return left + strings.Repeat(" ", gap) + st.Muted.Render(right)
+	return st.TitleLine(m.width, "Keys", m.dirLabel(), right)
 }
+
+// shownRev is the revision the rows on screen are current to: the listing's, moved on by every
+// change the live watch has applied since (not the listing's alone, which would say "rev 1"
+// of a directory already showing rev 7's keys).
+func (m *Model) shownRev() int64 { return max(m.appliedRev, m.rev) }
 
 // dirLabel is the open directory as shown: escaped, and "(root)" for the empty prefix.
 func (m *Model) dirLabel() string {
@@ -90,7 +90,7 @@ func (m *Model) dirLabel() string {
 
 func (m *Model) emptyText() string {
 	if m.filterText != "" {
-		if h := bindingHint(m.common.Keys.Global.Back, "clears it"); h != "" {
+		if h := common.BindingHint(m.common.Keys.Global.Back, "clears it"); h != "" {
 			return "no name matches the filter (" + h + ")"
 		}
 		return "no name matches the filter"
@@ -127,26 +127,6 @@ func (m *Model) statusLine() string {
 		parts = append(parts, "listed in "+m.stats)
 	}
 	return strings.Join(parts, " · ")
-}
-
-// bindingHint is "key what" from the binding's current (possibly overridden) keys; "" when the
-// binding is off or has no keys, so a hint never names a key that does nothing.
-func bindingHint(b key.Binding, what string) string {
-	if !b.Enabled() || b.Help().Key == "" {
-		return ""
-	}
-	return b.Help().Key + " " + what
-}
-
-// hints joins the non-empty hints with " · ".
-func hints(hs ...string) string {
-	out := hs[:0]
-	for _, h := range hs {
-		if h != "" {
-			out = append(out, h)
-		}
-	}
-	return strings.Join(out, " · ")
 }
 
 // rowName shows a directory with the separator after it and an empty key name as "".

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/etcdeck/etcdeck/config"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -14,11 +16,12 @@ import (
 func TestOtherSeparator(t *testing.T) {
 	_, c := testView(t, 80, 24)
 	for _, k := range []string{":app:db:host", ":app:db:port", ":app:name", ":other"} {
-		if _, err := c.Etcd().Put(context.Background(), k, "v"); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), k, "v"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Client: c, WatchBufferSize: 1000, Sep: ':'})
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: testSession(t, c),
+		Settings: settings(func(s *config.Settings) { s.WatchBufferSize, s.Sep = 1000, ':' })})
 	t.Cleanup(m.stopLive)
 	m.SetSize(80, 24)
 	d := newDriver(t, m)
@@ -40,14 +43,14 @@ func TestLargeValues(t *testing.T) {
 	m, c := testView(t, 80, 24)
 	big := strings.Repeat("x", 1536*1024-512)
 	for _, k := range []string{"/big/a", "/big/b", "/big/c", "/big/d", "/big/e", "/big/f"} {
-		if _, err := c.Etcd().Put(context.Background(), k, big); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), k, big); err != nil {
 			t.Fatal(err)
 		}
 	}
 	d := newDriver(t, m)
 	d.Send(common.GotoMsg{Path: "/big/"})
 	d.until("six sizes", func() bool { return strings.Count(m.View(), "1.5 MiB") == 6 })
-	if _, err := c.Etcd().Put(context.Background(), "/big/g", big); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), "/big/g", big); err != nil {
 		t.Fatal(err)
 	}
 	d.until("the live put", func() bool { return strings.Count(m.View(), "1.5 MiB") == 7 })

@@ -18,7 +18,7 @@ type Model struct {
 var _ common.Component = (*Model)(nil)
 
 // New builds the Snapshots view.
-func New(c common.Common) *Model { return &Model{common: c} }
+func New(c common.Common) *Model { return &Model{common: c.Defaults()} }
 
 // Init has nothing to load yet.
 func (m *Model) Init() tea.Cmd { return nil }
@@ -29,12 +29,18 @@ func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
 // InputFocused is false: the placeholder has no text field.
 func (m *Model) InputFocused() bool { return false }
 
+// Focus has nothing to resume: the placeholder polls nothing.
+func (m *Model) Focus() tea.Cmd { return nil }
+
+// Blur has nothing to pause.
+func (m *Model) Blur() {}
+
 // Update ignores everything for now.
 func (m *Model) Update(tea.Msg) (common.Component, tea.Cmd) { return m, nil }
 
 // View shows what the view will hold.
 func (m *Model) View() string {
-	dir := m.common.BackupDir
+	dir := m.common.Settings.BackupDir
 	if dir == "" {
 		dir = "the backup directory"
 	}

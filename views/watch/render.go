@@ -5,9 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/lipgloss/v2"
-
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -79,14 +76,12 @@ func (m *Model) label() string {
 // titleLine is " Watch  watching <prefix>" with the newest revision and the mode on the right.
 func (m *Model) titleLine() string {
 	st := m.common.Styles
-	left := " " + st.Title.Render("Watch")
 	if !m.watched {
-		return left
+		return st.TitleLine(m.width, "Watch", "", "")
 	}
-	left += "  watching " + m.label()
 	var right string
 	switch {
-	case m.common.Client == nil:
+	case m.common.Session == nil:
 		right = st.Muted.Render("not connected")
 	case m.paused:
 		right = st.Warning.Render("PAUSED")
@@ -96,7 +91,7 @@ func (m *Model) titleLine() string {
 		right = st.Muted.Render("live · following")
 	default:
 		right = "live · scrolled"
-		if k := keyName(m.common.Keys.Watch.Bottom); k != "" {
+		if k := common.KeyName(m.common.Keys.Watch.Bottom); k != "" {
 			right = "live · " + k + " follows"
 		}
 		right = st.Muted.Render(right)
@@ -104,34 +99,21 @@ func (m *Model) titleLine() string {
 	if m.rev > 0 {
 		right = st.Muted.Render("rev "+strconv.FormatInt(m.rev, 10)+" · ") + right
 	}
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
-	if gap < 1 {
-		return left
-	}
-	return left + strings.Repeat(" ", gap) + right
+	return st.TitleLine(m.width, "Watch", "watching "+m.label(), right)
 }
 
 // startHint says how to start a watch, naming the Keys view's watch key as configured.
 func (m *Model) startHint() string {
-	if k := keyName(m.common.Keys.Keys.Watch); k != "" {
+	if k := common.KeyName(m.common.Keys.Keys.Watch); k != "" {
 		return "nothing watched yet: press " + k + " in the Keys view or type :watch <prefix>"
 	}
 	return "nothing watched yet: type :watch <prefix>"
 }
 
-// keyName is the binding's keys as help shows them ("space", "p/ctrl+p" after an override),
-// or "" when the binding is unbound or disabled, so hints never name a key that does nothing.
-func keyName(b key.Binding) string {
-	if !b.Enabled() {
-		return ""
-	}
-	return b.Help().Key
-}
-
 // emptyText is what the list shows before the first event.
 func (m *Model) emptyText() string {
 	switch {
-	case m.common.Client == nil:
+	case m.common.Session == nil:
 		return "not connected: nothing to watch"
 	case m.w == nil:
 		return "the watch has stopped"
@@ -154,7 +136,7 @@ func (m *Model) statusLine() string {
 	}
 	if m.paused {
 		p := "PAUSED: the watch holds new events"
-		if k := keyName(m.common.Keys.Watch.Pause); k != "" {
+		if k := common.KeyName(m.common.Keys.Watch.Pause); k != "" {
 			p += " until " + k + " resumes"
 		}
 		parts = append(parts, st.Warning.Render(p))

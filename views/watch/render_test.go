@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -65,7 +66,7 @@ func TestGoldenWatch(t *testing.T) {
 				put(t, c, "/outside", "x")
 				put(t, c, "/registry/bad\xffname", "1")
 				put(t, c, "/registry/events/default/"+strings.Repeat("a-very-long-event-name-", 5), "e")
-				c.Etcd().Delete(context.Background(), "/registry/pods/default/web-1")
+				nodetest.Client(t, c.Endpoints()).Delete(context.Background(), "/registry/pods/default/web-1")
 				put(t, c, "/registry/pods/default/web-1", strings.Repeat("y", 1200*1024))
 			}, d.rowCount(8)},
 			{"scrolled_paused", func() { d.Press("k", "k", "space") }, d.contains("PAUSED")},

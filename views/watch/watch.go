@@ -15,7 +15,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
-	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -53,6 +52,7 @@ var _ common.Component = (*Model)(nil)
 
 // watchBatchMsg carries what one Next call returned for the watch of generation gen.
 type watchBatchMsg struct {
+	sid   uint64 // the session the watch ran in: an ended session's batches are dropped
 	gen   int
 	batch cluster.Batch
 	err   error
@@ -60,9 +60,7 @@ type watchBatchMsg struct {
 
 // New builds the Watch view with nothing watched. Without a keymap in c it uses the default one.
 func New(c common.Common) *Model {
-	if c.Keys == nil {
-		c.Keys = keymap.DefaultKeyMap() // the view's hints and keys read it
-	}
+	c = c.Defaults() // the view's hints and keys read the keymap even in tests without one
 	return &Model{common: c, rows: newRing(maxRows), follow: true}
 }
 
@@ -81,6 +79,13 @@ func (m *Model) SetSize(width, height int) {
 // InputFocused is false: the view has no text field.
 func (m *Model) InputFocused() bool { return false }
 
+// Focus has nothing to resume: the view polls nothing, and the watch keeps streaming while the
+// view is hidden (pausing is the user's choice, with its own key).
+func (m *Model) Focus() tea.Cmd { return nil }
+
+// Blur leaves the watch running, for the same reason.
+func (m *Model) Blur() {}
+
 // Update starts watches, applies their batches and handles the view's keys. It never blocks:
 // waiting for events happens in nextCmd.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
@@ -88,7 +93,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case common.WatchMsg:
 		return m, m.start(msg.Prefix)
 	case watchBatchMsg:
-		if msg.gen != m.gen || m.w == nil {
+		if msg.sid != m.common.SessionID() || msg.gen != m.gen || m.w == nil {
 			return m, nil // a replaced watch's last batch
 		}
 		m.pulling = false
@@ -117,14 +122,14 @@ func (m *Model) start(prefix string) tea.Cmd {
 	m.rows.clear()
 	m.dropped, m.cursor, m.offset, m.rev = 0, 0, 0, 0
 	m.follow, m.paused, m.held, m.state = true, false, nil, nil
-	c := m.common.Client
-	if c == nil {
+	s := m.common.Session
+	if s == nil {
 		return closeOld
 	}
-	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.ctx, m.cancel = context.WithCancel(s.Context())
 	// KeysOnly: the view shows only sizes, and a paused watch fills its buffer on purpose; with
 	// values that would be up to watch-buffer-size values of up to 1.5 MiB each held in memory.
-	m.w = c.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, Buffer: m.common.WatchBufferSize,
+	m.w = s.Client.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, Buffer: m.common.Settings.WatchBufferSize,
 		KeysOnly: true})
 	return tea.Batch(closeOld, m.next())
 }
@@ -151,15 +156,15 @@ func (m *Model) next() tea.Cmd {
 		return nil
 	}
 	m.pulling = true
-	return nextCmd(m.ctx, m.w, m.gen)
+	return nextCmd(m.ctx, m.w, m.common.SessionID(), m.gen)
 }
 
 // nextCmd takes its inputs as arguments: the command runs in its own goroutine and must not
 // read the model.
-func nextCmd(ctx context.Context, w *cluster.Watch, gen int) tea.Cmd {
+func nextCmd(ctx context.Context, w *cluster.Watch, sid uint64, gen int) tea.Cmd {
 	return func() tea.Msg {
 		b, err := w.Next(ctx, batchSize)
-		return watchBatchMsg{gen: gen, batch: b, err: err}
+		return watchBatchMsg{sid: sid, gen: gen, batch: b, err: err}
 	}
 }
 
@@ -273,8 +278,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if !m.watched {
 		return nil
 	}
-	k := m.common.Keys.Watch
-	return []key.Binding{k.Pause, k.Clear, k.Bottom}
+	return m.common.Keys.Watch.ShortHelp()
 }
 
 // FullHelp groups the bindings that work now for the help overlay.
@@ -282,6 +286,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if !m.watched {
 		return nil
 	}
-	k := m.common.Keys.Watch
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Pause, k.Clear}}
+	return m.common.Keys.Watch.FullHelp()
 }

@@ -14,6 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -32,8 +33,11 @@ func testView(t *testing.T, w, h, buffer int) (*Model, *cluster.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Client: c,
-		WatchBufferSize: buffer})
+	st := config.Defaults()
+	st.WatchBufferSize = buffer
+	s := cluster.NewSession(context.Background(), c, "test", nil)
+	t.Cleanup(s.End)
+	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st})
 	t.Cleanup(func() {
 		if cmd := v.stop(); cmd != nil {
 			cmd() // waits for the watch goroutine
@@ -117,7 +121,7 @@ func (m *Model) rowsText() []string {
 
 func put(t *testing.T, c *cluster.Client, k, v string) int64 {
 	t.Helper()
-	resp, err := c.Etcd().Put(context.Background(), k, v)
+	resp, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), k, v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +137,7 @@ func TestEventsInOrder(t *testing.T) {
 	r1 := put(t, c, "/a/one", "12345")
 	put(t, c, "/b/other", "x")
 	r3 := put(t, c, "/a/two\x01", strings.Repeat("y", 2048))
-	resp, err := c.Etcd().Delete(context.Background(), "/a/one")
+	resp, err := nodetest.Client(t, c.Endpoints()).Delete(context.Background(), "/a/one")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +228,7 @@ func TestCompactedWhilePaused(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		last = put(t, c, fmt.Sprintf("/p/k%03d", i), "v")
 	}
-	if _, err := c.Etcd().Compact(context.Background(), last); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Compact(context.Background(), last); err != nil {
 		t.Fatal(err)
 	}
 	d.Press("space")
@@ -314,7 +318,7 @@ func TestBurst(t *testing.T) {
 	for i := 0; i < total; i++ {
 		ops = append(ops, clientv3.OpPut(fmt.Sprintf("/burst/k%05d", i), "v"))
 		if len(ops) == 128 || i == total-1 {
-			if _, err := c.Etcd().Txn(context.Background()).Then(ops...).Commit(); err != nil {
+			if _, err := nodetest.Client(t, c.Endpoints()).Txn(context.Background()).Then(ops...).Commit(); err != nil {
 				t.Fatal(err)
 			}
 			ops = ops[:0]

@@ -1,4 +1,8 @@
-package cluster
+// Package k8s fills a member with a Kubernetes-shaped keyspace for benchmarks and demos. It is a
+// test helper, not part of the console: it writes through a clientv3 client the caller dials, as
+// an apiserver would, so cluster/ keeps only what the console uses and its write API stays the one
+// path for the console's own writes. It sits beside nodetest, which starts the members it fills.
+package k8s
 
 import (
 	"context"
@@ -6,14 +10,21 @@ import (
 	"math/rand"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// K8sShape describes a Kubernetes-shaped keyspace for benchmarks and demos:
+// txnOps is how many puts go in one transaction (etcd's --max-txn-ops is 128 by default).
+const txnOps = 128
+
+// txnTimeout bounds one transaction of the load.
+const txnTimeout = 30 * time.Second
+
+// Shape describes a Kubernetes-shaped keyspace for benchmarks and demos:
 // /registry/<resource>/<namespace>/<name> for namespaced resources, /registry/<resource>/<name>
 // for cluster-scoped ones, and one namespace whose pods form a directory of BigDir children.
-type K8sShape struct {
+type Shape struct {
 	Keys       int // total keys; 400,000 by default
 	ValueSize  int // bytes per value; 1,024 by default
 	BigDir     int // pods in the namespace "big"; 100,000 by default
@@ -21,10 +32,10 @@ type K8sShape struct {
 	Seed       int64
 }
 
-// DefaultK8sShape is the keyspace of the targets: 400k keys of 1 KiB, one directory of
+// DefaultShape is the keyspace of the targets: 400k keys of 1 KiB, one directory of
 // 100k children.
-func DefaultK8sShape() K8sShape {
-	return K8sShape{Keys: 400_000, ValueSize: 1024, BigDir: 100_000, Namespaces: 200, Seed: 1}
+func DefaultShape() Shape {
+	return Shape{Keys: 400_000, ValueSize: 1024, BigDir: 100_000, Namespaces: 200, Seed: 1}
 }
 
 // BigDirPrefix is the directory holding the shape's BigDir pods.
@@ -55,8 +66,8 @@ var k8sClusterScoped = []struct {
 	{"ranges/serviceips", 1}, {"ranges/servicenodeports", 1},
 }
 
-// K8sKeys returns the shape's keys (in no particular order), deterministically from its Seed.
-func K8sKeys(s K8sShape) []string {
+// Keys returns the shape's keys (in no particular order), deterministically from its Seed.
+func Keys(s Shape) []string {
 	rng := rand.New(rand.NewSource(s.Seed))
 	word := func(n int) string {
 		const letters = "bcdfghjklmnpqrstvwxz2456789"
@@ -112,10 +123,10 @@ func K8sKeys(s K8sShape) []string {
 	return keys
 }
 
-// LoadK8s writes the shape's keys with values of ValueSize bytes, in transactions of 128 puts
-// sent 8 at a time; progress (may be nil) is called with the number of keys written so far.
-func (c *Client) LoadK8s(ctx context.Context, s K8sShape, progress func(done int)) error {
-	keys := K8sKeys(s)
+// Load writes the shape's keys through c with values of ValueSize bytes, in transactions of 128
+// puts sent 8 at a time; progress (may be nil) is called with the number of keys written so far.
+func Load(ctx context.Context, c *clientv3.Client, s Shape, progress func(done int)) error {
+	keys := Keys(s)
 	value := make([]byte, s.ValueSize)
 	for i := range value {
 		value[i] = byte('a' + i%26)
@@ -135,22 +146,22 @@ func (c *Client) LoadK8s(ctx context.Context, s K8sShape, progress func(done int
 				for i, k := range batch {
 					ops[i] = clientv3.OpPut(k, val)
 				}
-				cctx, cancel := c.ctx(ctx)
-				_, err := c.c.Txn(cctx).Then(ops...).Commit()
+				cctx, cancel := context.WithTimeout(ctx, txnTimeout)
+				_, err := c.Txn(cctx).Then(ops...).Commit()
 				cancel()
 				if err != nil {
-					once.Do(func() { firstErr = Explain(err) })
+					once.Do(func() { firstErr = fmt.Errorf("load the Kubernetes-shaped keyspace: %w", err) })
 					continue
 				}
 				n := done.Add(int64(len(batch)))
-				if progress != nil && n%(maxTxnOps*200) < int64(len(batch)) {
+				if progress != nil && n%(txnOps*200) < int64(len(batch)) {
 					progress(int(n))
 				}
 			}
 		}()
 	}
-	for start := 0; start < len(keys) && ctx.Err() == nil; start += maxTxnOps {
-		batches <- keys[start:min(start+maxTxnOps, len(keys))]
+	for start := 0; start < len(keys) && ctx.Err() == nil; start += txnOps {
+		batches <- keys[start:min(start+txnOps, len(keys))]
 	}
 	close(batches)
 	wg.Wait()

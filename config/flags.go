@@ -1,4 +1,4 @@
-package cluster
+package config
 
 import (
 	"fmt"
@@ -7,28 +7,10 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-)
 
-// Options are the connection and global settings after precedence is applied:
-// flags, then ETCDCTL_* variables, then --context, then the config's default context, then the
-// embedded member.
-type Options struct {
-	Conn ConnConfig
-	// Embedded is true when no endpoints were named anywhere: the console starts its own member.
-	Embedded bool
-	// Source says where the endpoints came from, for the status bar and errors.
-	Source             string
-	Context            string
-	ReadOnly           bool
-	BackupDir          string
-	HealthPollInterval time.Duration
-	WatchBufferSize    int
-	// Sep is the byte keys are split on into directories ('/' by default).
-	Sep byte
-	// Keys are the config file's key overrides, applied by keymap.
-	Keys       map[string][]string
-	ConfigPath string
-}
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode"
+)
 
 // Flags holds the parsed values of the connection and global flags.
 type Flags struct {
@@ -47,17 +29,15 @@ type Flags struct {
 	readOnly              bool
 	backupDir             string
 	keySeparator          string
+	// embed and member are registered only by EmbedFlags (the console's): headless commands
+	// never start a member.
+	embed  *bool
+	member *embednode.Config
 }
 
-// Defaults of etcdctl, which etcdeck keeps.
-const (
-	DefaultDialTimeout      = 2 * time.Second
-	DefaultCommandTimeout   = 5 * time.Second
-	DefaultKeepaliveTime    = 2 * time.Second
-	DefaultKeepaliveTimeout = 6 * time.Second
-	DefaultHealthInterval   = 5 * time.Second
-	DefaultWatchBufferSize  = 10000
-)
+// DefaultHealthInterval is how often the Cluster view polls member health unless the config
+// file's health-poll-interval says otherwise.
+const DefaultHealthInterval = 5 * time.Second
 
 // RegisterFlags defines etcdctl's connection flags, with etcdctl's names and defaults, and
 // etcdeck's global ones on fs.
@@ -71,10 +51,10 @@ func RegisterFlags(fs *pflag.FlagSet) *Flags {
 	fs.BoolVar(&f.insecureTransport, "insecure-transport", true, "disable transport security for client connections")
 	fs.StringVar(&f.user, "user", "", "username[:password] for authentication (prompt if password is not supplied)")
 	fs.StringVar(&f.password, "password", "", "password for authentication (if this option is used, --user option shouldn't include password)")
-	fs.DurationVar(&f.dialTimeout, "dial-timeout", DefaultDialTimeout, "dial timeout for client connections")
-	fs.DurationVar(&f.commandTimeout, "command-timeout", DefaultCommandTimeout, "timeout for short running command (excluding dial timeout)")
-	fs.DurationVar(&f.keepaliveTime, "keepalive-time", DefaultKeepaliveTime, "keepalive time for client connections")
-	fs.DurationVar(&f.keepaliveTimeout, "keepalive-timeout", DefaultKeepaliveTimeout, "keepalive timeout for client connections")
+	fs.DurationVar(&f.dialTimeout, "dial-timeout", cluster.DefaultDialTimeout, "dial timeout for client connections")
+	fs.DurationVar(&f.commandTimeout, "command-timeout", cluster.DefaultCommandTimeout, "timeout for short running command (excluding dial timeout)")
+	fs.DurationVar(&f.keepaliveTime, "keepalive-time", cluster.DefaultKeepaliveTime, "keepalive time for client connections")
+	fs.DurationVar(&f.keepaliveTimeout, "keepalive-timeout", cluster.DefaultKeepaliveTimeout, "keepalive timeout for client connections")
 	fs.StringVar(&f.context, "context", "", "named cluster from the config file")
 	fs.StringVar(&f.config, "config", "", "config file (default $XDG_CONFIG_HOME/etcdeck/config.yaml)")
 	fs.BoolVar(&f.readOnly, "read-only", false, "refuse every write (put, delete, restore, defrag)")
@@ -88,31 +68,43 @@ func envName(flag string) string {
 	return "ETCDCTL_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
 }
 
-// Resolve applies the precedence rules. getenv is os.Getenv outside tests.
-func (f *Flags) Resolve(getenv func(string) string) (Options, error) {
+// EmbedFlags defines --embed and the embedded member's flags (etcd's names) on the flag set, for
+// the console; Resolve then fills Settings.Embed and Settings.Member.
+func (f *Flags) EmbedFlags() {
+	f.member = MemberFlags(f.fs)
+	f.embed = f.fs.Bool("embed", false, "start the embedded member even if endpoints are configured")
+}
+
+// MemberFlags defines etcd's member flags, with etcd's names, on fs: the console's embedded
+// member and `etcdeck member` share them.
+func MemberFlags(fs *pflag.FlagSet) *embednode.Config {
+	def := embednode.DefaultConfig()
+	cfg := &embednode.Config{}
+	fs.StringVar(&cfg.Name, "name", def.Name, "human-readable name for this member")
+	fs.StringVar(&cfg.DataDir, "data-dir", def.DataDir, "path to the data directory")
+	fs.StringSliceVar(&cfg.ListenClientURLs, "listen-client-urls", def.ListenClientURLs, "URLs to listen on for client traffic")
+	fs.StringSliceVar(&cfg.ListenPeerURLs, "listen-peer-urls", def.ListenPeerURLs, "URLs to listen on for peer traffic")
+	return cfg
+}
+
+// Resolve applies the precedence rules. getenv is os.Getenv outside tests; NO_COLOR is read
+// through it here and nowhere else.
+func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	path, optional := f.config, f.config == ""
 	if optional {
 		path = DefaultConfigPath()
 	}
 	file, err := LoadFile(path, optional)
 	if err != nil {
-		return Options{}, err
+		return Settings{}, err
 	}
-	o := Options{
-		Conn: ConnConfig{
-			InsecureTransport: true,
-			DialTimeout:       DefaultDialTimeout,
-			CommandTimeout:    DefaultCommandTimeout,
-			KeepaliveTime:     DefaultKeepaliveTime,
-			KeepaliveTimeout:  DefaultKeepaliveTimeout,
-		},
-		Source:             "embedded",
-		BackupDir:          DefaultBackupDir(),
-		HealthPollInterval: DefaultHealthInterval,
-		WatchBufferSize:    DefaultWatchBufferSize,
-		Sep:                DefaultSep,
-		Keys:               file.Keys,
-		ConfigPath:         file.Path,
+	o := *Defaults()
+	o.BackupDir = DefaultBackupDir()
+	o.Keys, o.ConfigPath = file.Keys, file.Path
+	o.NoColor = getenv("NO_COLOR") != ""
+	o.StateDir, o.LogPath = StateDir(), LogPath()
+	if f.member != nil {
+		o.Member, o.Embed = *f.member, *f.embed
 	}
 	if file.BackupDir != "" {
 		o.BackupDir = expandHome(file.BackupDir)
@@ -141,24 +133,24 @@ func (f *Flags) Resolve(getenv func(string) string) (Options, error) {
 	if f.context != "" {
 		c, ok := file.Contexts[f.context]
 		if !ok {
-			return Options{}, fmt.Errorf("--context %q: no such context in %s", f.context, path)
+			return Settings{}, fmt.Errorf("--context %q: no such context in %s", f.context, path)
 		}
 		o.Context = f.context
 		o.applyContext(c, "context "+f.context)
 	}
 	if err := f.applyEnv(&o, getenv); err != nil {
-		return Options{}, err
+		return Settings{}, err
 	}
 	if fs := f.fs; fs.Changed("key-separator") {
 		if err := checkSep(f.keySeparator); err != nil {
-			return Options{}, fmt.Errorf("--key-separator: %v", err)
+			return Settings{}, fmt.Errorf("--key-separator: %v", err)
 		}
 	}
 	f.applyFlags(&o)
 
 	if u, p, ok := strings.Cut(o.Conn.User, ":"); ok {
 		if o.Conn.Password != "" && f.fs.Changed("password") && f.fs.Changed("user") {
-			return Options{}, fmt.Errorf("--user includes a password and --password is set too: use one")
+			return Settings{}, fmt.Errorf("--user includes a password and --password is set too: use one")
 		}
 		o.Conn.User, o.Conn.Password = u, p
 	}
@@ -166,7 +158,7 @@ func (f *Flags) Resolve(getenv func(string) string) (Options, error) {
 	return o, nil
 }
 
-func (o *Options) applyContext(c Context, source string) {
+func (o *Settings) applyContext(c Context, source string) {
 	if len(c.Endpoints) > 0 {
 		o.Conn.Endpoints, o.Source = c.Endpoints, source
 	}
@@ -187,7 +179,7 @@ func (o *Options) applyContext(c Context, source string) {
 	setDur(&o.Conn.KeepaliveTimeout, time.Duration(c.KeepaliveTimeout))
 }
 
-func (f *Flags) applyEnv(o *Options, getenv func(string) string) error {
+func (f *Flags) applyEnv(o *Settings, getenv func(string) string) error {
 	for _, name := range []string{"endpoints", "cacert", "cert", "key", "insecure-skip-tls-verify",
 		"insecure-transport", "user", "password", "dial-timeout", "command-timeout",
 		"keepalive-time", "keepalive-timeout"} {
@@ -205,7 +197,7 @@ func (f *Flags) applyEnv(o *Options, getenv func(string) string) error {
 	return nil
 }
 
-func (f *Flags) applyFlags(o *Options) {
+func (f *Flags) applyFlags(o *Settings) {
 	fs := f.fs
 	if fs.Changed("endpoints") {
 		o.Conn.Endpoints, o.Source = f.endpoints, "--endpoints"
@@ -255,7 +247,7 @@ func (f *Flags) applyFlags(o *Options) {
 }
 
 // set parses one etcdctl setting from its text form (an ETCDCTL_* value).
-func (o *Options) set(name, v string) error {
+func (o *Settings) set(name, v string) error {
 	c := &o.Conn
 	var err error
 	switch name {

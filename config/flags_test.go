@@ -1,4 +1,4 @@
-package cluster_test
+package config_test
 
 import (
 	"os"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 )
 
 const twoContexts = `default-context: dev
@@ -36,11 +36,11 @@ func writeConfig(t *testing.T, body string) string {
 	return path
 }
 
-func resolve(t *testing.T, args []string, env map[string]string) (cluster.Options, error) {
+func resolve(t *testing.T, args []string, env map[string]string) (config.Settings, error) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no user config leaks in
 	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
-	f := cluster.RegisterFlags(fs)
+	f := config.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
@@ -130,21 +130,33 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func TestInsecureWarning(t *testing.T) {
-	tests := []struct {
-		conf cluster.ConnConfig
-		want string
-	}{
-		{cluster.ConnConfig{Endpoints: []string{"127.0.0.1:2379"}, InsecureTransport: true}, ""},
-		{cluster.ConnConfig{Endpoints: []string{"http://localhost:2379"}, InsecureTransport: true}, ""},
-		{cluster.ConnConfig{Endpoints: []string{"10.0.0.5:2379"}, InsecureTransport: true}, "plaintext to 10.0.0.5:2379"},
-		{cluster.ConnConfig{Endpoints: []string{"https://10.0.0.5:2379"}, InsecureTransport: true}, ""},
-		{cluster.ConnConfig{Endpoints: []string{"https://10.0.0.5:2379"}, InsecureSkipTLSVerify: true, InsecureTransport: true}, "TLS verification off"},
-	}
-	for _, tt := range tests {
-		if got := tt.conf.Insecure(); got != tt.want {
-			t.Errorf("%v: Insecure() = %q, want %q", tt.conf.Endpoints, got, tt.want)
+// TestNoColor: NO_COLOR is read through Resolve's getenv, set and not empty.
+func TestNoColor(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "1": true, "0": true} {
+		o, err := resolve(t, nil, map[string]string{"NO_COLOR": v})
+		if err != nil || o.NoColor != want {
+			t.Errorf("NO_COLOR=%q: NoColor=%v (%v), want %v", v, o.NoColor, err, want)
 		}
+	}
+}
+
+// TestEmbedFlags: only a flag set that asked for them has the member's flags.
+func TestEmbedFlags(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	f := config.RegisterFlags(fs)
+	f.EmbedFlags()
+	if err := fs.Parse([]string{"--embed", "--name", "n1", "--endpoints", "x:2379"}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := f.Resolve(func(string) string { return "" })
+	if err != nil || !o.Embed || o.Member.Name != "n1" || o.Embedded {
+		t.Fatalf("embed=%v member=%q embedded=%v err=%v", o.Embed, o.Member.Name, o.Embedded, err)
+	}
+	headless := pflag.NewFlagSet("h", pflag.ContinueOnError)
+	config.RegisterFlags(headless)
+	if err := headless.Parse([]string{"--embed"}); err == nil {
+		t.Fatal("a headless command must not take --embed")
 	}
 }
 

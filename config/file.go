@@ -1,4 +1,4 @@
-package cluster
+package config
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -145,4 +146,14 @@ func checkSep(s string) error {
 		return fmt.Errorf("%q must be one byte (not 0xff)", s)
 	}
 	return nil
+}
+
+// expandHome turns a leading ~/ into the user's home directory, as a shell would.
+func expandHome(p string) string {
+	if strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[2:])
+		}
+	}
+	return p
 }

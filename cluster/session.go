@@ -1,0 +1,65 @@
+package cluster
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// Member is the embedded member running in a child process (embednode.Child): when it exits the
+// console shows its last log lines and offers to restart it.
+type Member interface {
+	// Exited is closed when the member process ends. After a Restart it returns a new channel.
+	Exited() <-chan struct{}
+	// LastLines returns up to n of the member's last log lines.
+	LastLines(n int) []string
+	// Restart starts the member again with the same configuration.
+	Restart(ctx context.Context) error
+	// Endpoints are the member's client URLs.
+	Endpoints() []string
+}
+
+// sessionIDs numbers sessions within the process, so a result can name the session it belongs to.
+var sessionIDs atomic.Uint64
+
+// Session is one connection to one cluster as the console and the headless commands use it: the
+// client, how it is labelled, the embedded member if any, and a context that ends with it. Every
+// RPC's context derives from Context, so ending the session cancels what is in flight; results
+// carry ID, so a result from an ended session is never applied to the next one.
+type Session struct {
+	// ID is unique within the process and never 0.
+	ID uint64
+	// Client is the connection; nil only in rendering tests.
+	Client *Client
+	// Label is what the console says it is connected to: "embedded 127.0.0.1:2379" or the
+	// endpoints.
+	Label string
+	// Member is the embedded member, nil when connected to a cluster elsewhere.
+	Member Member
+	// ReadOnly refuses every write made through this session.
+	ReadOnly bool
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	once   sync.Once
+}
+
+// NewSession starts a session over client; its context is a child of ctx. member may be nil.
+func NewSession(ctx context.Context, client *Client, label string, member Member) *Session {
+	s := &Session{ID: sessionIDs.Add(1), Client: client, Label: label, Member: member}
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	return s
+}
+
+// Context is cancelled when the session ends; RPC contexts derive from it.
+func (s *Session) Context() context.Context { return s.ctx }
+
+// End cancels the session's context and closes its client. Calling it again does nothing.
+func (s *Session) End() {
+	s.once.Do(func() {
+		s.cancel()
+		if s.Client != nil {
+			_ = s.Client.Close()
+		}
+	})
+}

@@ -1,0 +1,71 @@
+// Package config resolves etcdeck's settings — etcdctl's connection flags, ETCDCTL_* variables,
+// the config file's contexts and globals, XDG paths, the log file — into one Settings value.
+// It is its own folder, not part of cluster/, because both the console and the headless
+// commands resolve settings the same way and none of it talks to etcd: cluster/ keeps only what
+// does. Dependencies: main → config → cluster, embednode.
+package config
+
+import (
+	"time"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode"
+)
+
+// Settings is the one resolved value of what flags, ETCDCTL_* variables and the config file say,
+// after precedence (flags, then ETCDCTL_*, then --context, then the config's default context,
+// then the embedded member). Views read it through common.Common; nothing copies it field by
+// field.
+type Settings struct {
+	// Conn is how to reach the cluster the settings name; empty endpoints when none is named.
+	Conn cluster.ConnConfig
+	// Source says which flag, variable or context named the cluster ("embedded" when none did).
+	Source string
+	// Context is the config-file context used, "" when none.
+	Context string
+	// Embedded is true when no endpoints were named anywhere: the console starts its own member.
+	Embedded bool
+	// Embed is --embed: start the member even when endpoints are named (console only).
+	Embed bool
+	// Member is the embedded member's configuration (console only; zero for headless commands).
+	Member embednode.Config
+
+	ReadOnly  bool
+	BackupDir string
+	// HealthPollInterval is how often the Cluster view polls member health; the status bar keeps
+	// its own 2 s poll of the revision.
+	HealthPollInterval time.Duration
+	// WatchBufferSize is how many events one watch buffers before applying backpressure.
+	WatchBufferSize int
+	// Sep is the byte keys are split on into directories ('/' by default).
+	Sep byte
+	// Keys are the config file's key overrides (action name to keys), applied by keymap.
+	Keys map[string][]string
+	// NoColor is the NO_COLOR convention (set and not empty), read once when resolving.
+	NoColor bool
+
+	// ConfigPath is the config file read ("" when there was none).
+	ConfigPath string
+	// LogPath is the log file; StateDir the folder it (and other state) lives in.
+	LogPath  string
+	StateDir string
+}
+
+// Defaults are the settings with nothing set anywhere and no environment: what rendering tests
+// and views built without settings use.
+func Defaults() *Settings {
+	return &Settings{
+		Conn: cluster.ConnConfig{
+			InsecureTransport: true,
+			DialTimeout:       cluster.DefaultDialTimeout,
+			CommandTimeout:    cluster.DefaultCommandTimeout,
+			KeepaliveTime:     cluster.DefaultKeepaliveTime,
+			KeepaliveTimeout:  cluster.DefaultKeepaliveTimeout,
+		},
+		Source:             "embedded",
+		Embedded:           true,
+		HealthPollInterval: DefaultHealthInterval,
+		WatchBufferSize:    cluster.DefaultWatchBufferSize,
+		Sep:                cluster.DefaultSep,
+	}
+}

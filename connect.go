@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+	"golang.org/x/term"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
+	"github.com/etcdeck/etcdeck/embednode"
+)
+
+// headlessEndpoint is where headless commands go when no cluster is named, as etcdctl does.
+const headlessEndpoint = "127.0.0.1:2379"
+
+// connect is how the console and every headless command reach a cluster: it starts the embedded
+// member when mayEmbed and the settings ask for one (headless commands pass false and use
+// 127.0.0.1:2379 instead), asks the password on the terminal when a user has none, dials, and
+// returns the session. end ends the session and stops the member; call it once done. The error
+// is already in words for the user (cluster.Connect explains what failed). memberLog receives
+// the member's log lines; log may be nil.
+func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Logger, memberLog io.Writer) (sess *cluster.Session, end func(), err error) {
+	conn := s.Conn // a copy: every field the settings name reaches the client unless overridden
+	var member *embednode.Child
+	label := ""
+	switch {
+	case mayEmbed && (s.Embedded || s.Embed):
+		if member, err = startMember(s.Member, memberLog); err != nil {
+			return nil, nil, err
+		}
+		// The member is local plaintext without auth: TLS files or a user from ETCDCTL_* or a
+		// context are for other clusters and would only make the dial fail or ask a password.
+		conn.Endpoints = member.Endpoints()
+		conn.InsecureTransport, conn.InsecureSkipTLSVerify = true, false
+		conn.CACert, conn.Cert, conn.Key = "", "", ""
+		conn.User, conn.Password = "", ""
+		label = "embedded " + strings.Join(trimSchemes(conn.Endpoints), ",")
+	case len(conn.Endpoints) == 0:
+		conn.Endpoints = []string{headlessEndpoint}
+		label = headlessEndpoint
+	default:
+		label = strings.Join(trimSchemes(conn.Endpoints), ",")
+	}
+	stopMember := func() {
+		if member != nil {
+			if err := member.Stop(30 * time.Second); err != nil {
+				fmt.Fprintln(os.Stderr, "etcdeck:", err)
+			}
+		}
+	}
+	if conn.NeedsPassword() {
+		if conn.Password, err = askPassword(conn.User); err != nil {
+			stopMember()
+			return nil, nil, err
+		}
+	}
+	if log == nil {
+		log = zap.NewNop()
+	}
+	// Every write of this session is refused in read-only mode and recorded in the audit log,
+	// by cluster's write path: the TUI and the headless commands cannot disagree.
+	stateDir := s.StateDir
+	if stateDir == "" {
+		stateDir = config.StateDir()
+	}
+	audit, err := cluster.OpenAudit(cluster.AuditPath(stateDir))
+	if err != nil {
+		stopMember()
+		return nil, nil, fmt.Errorf("audit log: %w", err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, conn.DialTimeout+conn.CommandTimeout+time.Second)
+	client, err := cluster.Connect(dctx, conn, log.Named("client"),
+		cluster.WithReadOnly(s.ReadOnly), cluster.WithAudit(audit))
+	cancel()
+	if err != nil {
+		audit.Close()
+		stopMember()
+		return nil, nil, err
+	}
+	var m cluster.Member
+	if member != nil {
+		m = member // never a nil *Child in the interface
+	}
+	sess = cluster.NewSession(ctx, client, label, m)
+	sess.ReadOnly = s.ReadOnly
+	return sess, func() { sess.End(); audit.Close(); stopMember() }, nil
+}
+
+// startMember runs the embedded member as a child process of this very binary.
+func startMember(cfg embednode.Config, log io.Writer) (*embednode.Child, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("cannot find etcdeck's own binary to start the member: %w", err)
+	}
+	if log == nil {
+		log = io.Discard
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return embednode.Spawn(ctx, exe, cfg, log)
+}
+
+// askPassword reads the password from the terminal without echo, as etcdctl does. ctrl+c at the
+// prompt must not leave the user's shell without echo: the signal restores the terminal first.
+func askPassword(user string) (string, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return "", fmt.Errorf("--user %s has no password and there is no terminal to ask for it: use --password or ETCDCTL_PASSWORD", user)
+	}
+	defer tty.Close()
+	fd := int(tty.Fd())
+	if state, err := term.GetState(fd); err == nil {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		done := make(chan struct{})
+		defer func() { signal.Stop(sigs); close(done) }()
+		go func() {
+			select {
+			case <-sigs:
+				term.Restore(fd, state)
+				fmt.Fprintln(tty)
+				os.Exit(130) // the member child follows through Pdeathsig
+			case <-done:
+			}
+		}()
+	}
+	fmt.Fprintf(tty, "Password for %s: ", user)
+	pw, err := term.ReadPassword(fd)
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	return string(pw), nil
+}
+
+// trimSchemes drops "http://" and the like: labels show host:port.
+func trimSchemes(eps []string) []string {
+	out := make([]string, len(eps))
+	for i, e := range eps {
+		_, rest, ok := strings.Cut(e, "://")
+		if !ok {
+			rest = e
+		}
+		out[i] = rest
+	}
+	return out
+}

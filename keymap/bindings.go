@@ -1,0 +1,162 @@
+package keymap
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// Global bindings work in every view, except while a text field has focus.
+type Global struct {
+	NextView      key.Binding
+	PrevView      key.Binding
+	ViewKeys      key.Binding
+	ViewWatch     key.Binding
+	ViewCluster   key.Binding
+	ViewSnapshots key.Binding
+	Help          key.Binding
+	Command       key.Binding
+	Quit          key.Binding
+	// Interrupt quits too, and also works while a text field has focus.
+	Interrupt key.Binding
+	Back      key.Binding
+	// RestartMember restarts the embedded member after it exited; enabled only then.
+	RestartMember key.Binding
+}
+
+// Keys are the Keys view's bindings (browsing the keyspace as directories).
+type Keys struct {
+	Up       key.Binding
+	Down     key.Binding
+	Open     key.Binding
+	Parent   key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Reload   key.Binding
+	Watch    key.Binding
+	Filter   key.Binding
+}
+
+// Watch are the Watch view's bindings (a live stream of events under a prefix).
+type Watch struct {
+	Up     key.Binding
+	Down   key.Binding
+	Top    key.Binding
+	Bottom key.Binding
+	Pause  key.Binding
+	Clear  key.Binding
+}
+
+// Cluster are the Cluster view's bindings (members, health, alarms, maintenance). Empty until
+// the view does something: help must never offer a key that does nothing.
+type Cluster struct{}
+
+// Snapshots are the Snapshots view's bindings (saving and restoring snapshots). Empty until the
+// view does something, as for Cluster.
+type Snapshots struct{}
+
+// decl declares one binding: everything else (DefaultKeyMap, Actions, help) is built from it.
+type decl struct {
+	// name is the action name config overrides use: "<scope>.<action>".
+	name  string
+	field func(*KeyMap) *key.Binding
+	keys  []string
+	// help is the keys as the help shows them; desc what the binding does.
+	help, desc string
+	// col is the binding's column in the full help.
+	col int
+	opt option
+}
+
+type option int
+
+const (
+	// short puts the binding in the one-line help under the view too.
+	short option = 1 << iota
+	// disabled starts the binding off; the code enables it when it applies.
+	disabled
+)
+
+// scope is the part of the action name before the dot: "global" or a view's.
+func (d decl) scope() string { s, _, _ := strings.Cut(d.name, "."); return s }
+
+// bindings is every binding, in help order. Adding one is a line here and a field in its struct.
+var bindings = []decl{
+	{"global.next-view", func(k *KeyMap) *key.Binding { return &k.Global.NextView }, []string{"tab"}, "tab", "next view", 0, 0},
+	{"global.prev-view", func(k *KeyMap) *key.Binding { return &k.Global.PrevView }, []string{"shift+tab"}, "shift+tab", "previous view", 0, 0},
+	{"global.view-keys", func(k *KeyMap) *key.Binding { return &k.Global.ViewKeys }, []string{"1"}, "1", "keys", 0, 0},
+	{"global.view-watch", func(k *KeyMap) *key.Binding { return &k.Global.ViewWatch }, []string{"2"}, "2", "watch", 0, 0},
+	{"global.view-cluster", func(k *KeyMap) *key.Binding { return &k.Global.ViewCluster }, []string{"3"}, "3", "cluster", 0, 0},
+	{"global.view-snapshots", func(k *KeyMap) *key.Binding { return &k.Global.ViewSnapshots }, []string{"4"}, "4", "snapshots", 0, 0},
+	{"global.help", func(k *KeyMap) *key.Binding { return &k.Global.Help }, []string{"?"}, "?", "help", 1, short},
+	{"global.command", func(k *KeyMap) *key.Binding { return &k.Global.Command }, []string{":"}, ":", "command", 1, short},
+	{"global.back", func(k *KeyMap) *key.Binding { return &k.Global.Back }, []string{"esc"}, "esc", "back/close", 1, 0},
+	{"global.quit", func(k *KeyMap) *key.Binding { return &k.Global.Quit }, []string{"q"}, "q", "quit", 1, short},
+	{"global.interrupt", func(k *KeyMap) *key.Binding { return &k.Global.Interrupt }, []string{"ctrl+c"}, "ctrl+c", "quit", 1, 0},
+	{"global.restart-member", func(k *KeyMap) *key.Binding { return &k.Global.RestartMember }, []string{"ctrl+r"}, "ctrl+r", "restart member", 1, disabled},
+
+	{"keys.up", func(k *KeyMap) *key.Binding { return &k.Keys.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"keys.down", func(k *KeyMap) *key.Binding { return &k.Keys.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"keys.page-up", func(k *KeyMap) *key.Binding { return &k.Keys.PageUp }, []string{"pgup"}, "pgup", "page up", 0, 0},
+	{"keys.page-down", func(k *KeyMap) *key.Binding { return &k.Keys.PageDown }, []string{"pgdown"}, "pgdown", "page down", 0, 0},
+	{"keys.top", func(k *KeyMap) *key.Binding { return &k.Keys.Top }, []string{"g", "home"}, "g", "top", 0, 0},
+	{"keys.bottom", func(k *KeyMap) *key.Binding { return &k.Keys.Bottom }, []string{"G", "end"}, "G", "bottom", 0, 0},
+	{"keys.open", func(k *KeyMap) *key.Binding { return &k.Keys.Open }, []string{"enter", "l", "right"}, "enter/l", "open", 1, short},
+	{"keys.parent", func(k *KeyMap) *key.Binding { return &k.Keys.Parent }, []string{"h", "left", "backspace"}, "h/⌫", "parent", 1, short},
+	{"keys.reload", func(k *KeyMap) *key.Binding { return &k.Keys.Reload }, []string{"r"}, "r", "reload", 1, 0},
+	{"keys.filter", func(k *KeyMap) *key.Binding { return &k.Keys.Filter }, []string{"/"}, "/", "filter", 1, short},
+	{"keys.watch", func(k *KeyMap) *key.Binding { return &k.Keys.Watch }, []string{"w"}, "w", "watch", 1, short},
+
+	{"watch.up", func(k *KeyMap) *key.Binding { return &k.Watch.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"watch.down", func(k *KeyMap) *key.Binding { return &k.Watch.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"watch.top", func(k *KeyMap) *key.Binding { return &k.Watch.Top }, []string{"g", "home"}, "g", "top", 0, 0},
+	{"watch.bottom", func(k *KeyMap) *key.Binding { return &k.Watch.Bottom }, []string{"G", "end"}, "G", "bottom/follow", 0, short},
+	{"watch.pause", func(k *KeyMap) *key.Binding { return &k.Watch.Pause }, []string{"space"}, "space", "pause", 1, short},
+	{"watch.clear", func(k *KeyMap) *key.Binding { return &k.Watch.Clear }, []string{"c"}, "c", "clear", 1, short},
+}
+
+// shortHelp is the bindings of scope marked short, in table order.
+func (k *KeyMap) shortHelp(scope string) []key.Binding {
+	var out []key.Binding
+	for _, d := range bindings {
+		if d.scope() == scope && d.opt&short != 0 {
+			out = append(out, *d.field(k))
+		}
+	}
+	return out
+}
+
+// fullHelp is the bindings of scope in their columns, in table order.
+func (k *KeyMap) fullHelp(scope string) [][]key.Binding {
+	var cols [][]key.Binding
+	for _, d := range bindings {
+		if d.scope() != scope {
+			continue
+		}
+		for len(cols) <= d.col {
+			cols = append(cols, nil)
+		}
+		cols[d.col] = append(cols[d.col], *d.field(k))
+	}
+	return cols
+}
+
+// ShortHelp is the one-line help shown under every view.
+func (g Global) ShortHelp() []key.Binding { return (&KeyMap{Global: g}).shortHelp("global") }
+
+// FullHelp groups the global bindings into columns for the help overlay.
+func (g Global) FullHelp() [][]key.Binding { return (&KeyMap{Global: g}).fullHelp("global") }
+
+// ShortHelp lists the Keys view's most used bindings.
+func (k Keys) ShortHelp() []key.Binding { return (&KeyMap{Keys: k}).shortHelp("keys") }
+
+// FullHelp groups the Keys view's bindings for the help overlay.
+func (k Keys) FullHelp() [][]key.Binding { return (&KeyMap{Keys: k}).fullHelp("keys") }
+
+// ShortHelp lists the Watch view's most used bindings.
+func (w Watch) ShortHelp() []key.Binding { return (&KeyMap{Watch: w}).shortHelp("watch") }
+
+// FullHelp groups the Watch view's bindings for the help overlay.
+func (w Watch) FullHelp() [][]key.Binding { return (&KeyMap{Watch: w}).fullHelp("watch") }
