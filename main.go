@@ -31,6 +31,8 @@ func commands() []command {
 	return []command{
 		{"", "[flags]", "the console (starts an embedded member when no cluster is named)", runConsole},
 		{"member", "[flags]", "run an etcd member in the foreground", runMember},
+		{"snapshot save", "[flags]", "save a snapshot of the cluster, then delete old ones (for cron)", runSnapshotSave},
+		{"snapshot status", "FILE [-w table|json]", "check a snapshot file: sha256, revision, keys, size, storage version", runSnapshotStatus},
 		{"snapshot restore", "FILE --data-dir DIR [flags]", "restore a snapshot into a new data dir, as etcdutl does (in a child process)", runSnapshotRestore},
 		{"help", "[command]", "list the commands and the console's flags, or one command's flags", runHelp},
 	}

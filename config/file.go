@@ -26,6 +26,8 @@ import (
 //	    key: /etc/etcd/client-key.pem
 //	    user: root                 # the password is asked on the terminal
 //	backup-dir: ~/backups/etcd     # where snapshots go
+//	snapshot-keep: 10              # retention: always keep a cluster's newest 10 snapshots ...
+//	snapshot-keep-days: 30         # ... and older ones until they are 30 days old
 //	health-poll-interval: 5s       # Cluster view refresh
 //	watch-buffer-size: 10000       # events buffered per watch before it applies backpressure
 //	read-only: false               # refuse every write
@@ -36,6 +38,8 @@ type File struct {
 	DefaultContext     string              `yaml:"default-context"`
 	Contexts           map[string]Context  `yaml:"contexts"`
 	BackupDir          string              `yaml:"backup-dir"`
+	SnapshotKeep       *int                `yaml:"snapshot-keep"`
+	SnapshotKeepDays   *int                `yaml:"snapshot-keep-days"`
 	HealthPollInterval Duration            `yaml:"health-poll-interval"`
 	WatchBufferSize    int                 `yaml:"watch-buffer-size"`
 	KeySeparator       string              `yaml:"key-separator"`
@@ -130,6 +134,12 @@ func LoadFile(path string, optional bool) (*File, error) {
 	}
 	if f.WatchBufferSize < 0 {
 		return nil, fmt.Errorf("%s: watch-buffer-size must be positive", path)
+	}
+	if f.SnapshotKeep != nil && *f.SnapshotKeep < 1 {
+		return nil, fmt.Errorf("%s: snapshot-keep must be at least 1 (the newest snapshot is always kept)", path)
+	}
+	if f.SnapshotKeepDays != nil && *f.SnapshotKeepDays < 0 {
+		return nil, fmt.Errorf("%s: snapshot-keep-days must not be negative", path)
 	}
 	if f.KeySeparator != "" {
 		if err := checkSep(f.KeySeparator); err != nil {

@@ -109,6 +109,12 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	if file.BackupDir != "" {
 		o.BackupDir = expandHome(file.BackupDir)
 	}
+	if file.SnapshotKeep != nil {
+		o.Retention.Keep = *file.SnapshotKeep
+	}
+	if file.SnapshotKeepDays != nil {
+		o.Retention.KeepDays = *file.SnapshotKeepDays
+	}
 	if file.HealthPollInterval > 0 {
 		o.HealthPollInterval = time.Duration(file.HealthPollInterval)
 	}

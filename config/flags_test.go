@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 )
 
@@ -112,6 +113,8 @@ func TestConfigErrors(t *testing.T) {
 		{"bad duration", "health-poll-interval: soon\n", `:1: "soon" is not a duration`},
 		{"unknown default context", "default-context: nope\n", `default-context "nope" is not one of the contexts`},
 		{"long separator", "key-separator: ab\n", `key-separator: "ab" must be one byte`},
+		{"keep 0", "snapshot-keep: 0\n", "snapshot-keep must be at least 1"},
+		{"negative keep-days", "snapshot-keep-days: -1\n", "snapshot-keep-days must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,6 +130,17 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if _, err := resolve(t, []string{"--config", "/nonexistent/etcdeck.yaml"}, nil); err == nil {
 		t.Fatal("an explicit --config that does not exist must fail")
+	}
+}
+
+func TestRetentionSettings(t *testing.T) {
+	o, err := resolve(t, nil, nil)
+	if err != nil || o.Retention != cluster.DefaultRetention {
+		t.Fatalf("default retention %+v (%v), want %+v", o.Retention, err, cluster.DefaultRetention)
+	}
+	o, err = resolve(t, []string{"--config", writeConfig(t, "snapshot-keep: 3\nsnapshot-keep-days: 0\n")}, nil)
+	if err != nil || o.Retention != (cluster.Retention{Keep: 3, KeepDays: 0}) {
+		t.Fatalf("config retention %+v (%v)", o.Retention, err)
 	}
 }
 

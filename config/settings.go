@@ -32,6 +32,9 @@ type Settings struct {
 
 	ReadOnly  bool
 	BackupDir string
+	// Retention is what is deleted after each save: config snapshot-keep and snapshot-keep-days,
+	// overridden by `etcdeck snapshot save --keep --keep-days`.
+	Retention cluster.Retention
 	// HealthPollInterval is how often the Cluster view polls member health; the status bar keeps
 	// its own 2 s poll of the revision.
 	HealthPollInterval time.Duration
@@ -67,5 +70,6 @@ func Defaults() *Settings {
 		HealthPollInterval: DefaultHealthInterval,
 		WatchBufferSize:    cluster.DefaultWatchBufferSize,
 		Sep:                cluster.DefaultSep,
+		Retention:          cluster.DefaultRetention,
 	}
 }

@@ -22,6 +22,8 @@ type Global struct {
 	Back      key.Binding
 	// RestartMember restarts the embedded member after it exited; enabled only then.
 	RestartMember key.Binding
+	// Snapshot saves a snapshot of the cluster from any view (the Snapshots view runs it).
+	Snapshot key.Binding
 }
 
 // Keys are the Keys view's bindings (browsing the keyspace as directories).
@@ -53,9 +55,16 @@ type Watch struct {
 // the view does something: help must never offer a key that does nothing.
 type Cluster struct{}
 
-// Snapshots are the Snapshots view's bindings (saving and restoring snapshots). Empty until the
-// view does something, as for Cluster.
-type Snapshots struct{}
+// Snapshots are the Snapshots view's bindings (the backup directory's files; saving is the global
+// Snapshot binding, and esc cancels a running save).
+type Snapshots struct {
+	Up     key.Binding
+	Down   key.Binding
+	Top    key.Binding
+	Bottom key.Binding
+	Status key.Binding
+	Delete key.Binding
+}
 
 // decl declares one binding: everything else (DefaultKeyMap, Actions, help) is built from it.
 type decl struct {
@@ -96,6 +105,7 @@ var bindings = []decl{
 	{"global.quit", func(k *KeyMap) *key.Binding { return &k.Global.Quit }, []string{"q"}, "q", "quit", 1, short},
 	{"global.interrupt", func(k *KeyMap) *key.Binding { return &k.Global.Interrupt }, []string{"ctrl+c"}, "ctrl+c", "quit", 1, 0},
 	{"global.restart-member", func(k *KeyMap) *key.Binding { return &k.Global.RestartMember }, []string{"ctrl+r"}, "ctrl+r", "restart member", 1, disabled},
+	{"global.snapshot", func(k *KeyMap) *key.Binding { return &k.Global.Snapshot }, []string{"s"}, "s", "save snapshot", 1, 0},
 
 	{"keys.up", func(k *KeyMap) *key.Binding { return &k.Keys.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"keys.down", func(k *KeyMap) *key.Binding { return &k.Keys.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
@@ -108,6 +118,13 @@ var bindings = []decl{
 	{"keys.reload", func(k *KeyMap) *key.Binding { return &k.Keys.Reload }, []string{"r"}, "r", "reload", 1, 0},
 	{"keys.filter", func(k *KeyMap) *key.Binding { return &k.Keys.Filter }, []string{"/"}, "/", "filter", 1, short},
 	{"keys.watch", func(k *KeyMap) *key.Binding { return &k.Keys.Watch }, []string{"w"}, "w", "watch", 1, short},
+
+	{"snapshots.up", func(k *KeyMap) *key.Binding { return &k.Snapshots.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"snapshots.down", func(k *KeyMap) *key.Binding { return &k.Snapshots.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"snapshots.top", func(k *KeyMap) *key.Binding { return &k.Snapshots.Top }, []string{"g", "home"}, "g", "top", 0, 0},
+	{"snapshots.bottom", func(k *KeyMap) *key.Binding { return &k.Snapshots.Bottom }, []string{"G", "end"}, "G", "bottom", 0, 0},
+	{"snapshots.status", func(k *KeyMap) *key.Binding { return &k.Snapshots.Status }, []string{"enter"}, "enter", "full status", 1, short},
+	{"snapshots.delete", func(k *KeyMap) *key.Binding { return &k.Snapshots.Delete }, []string{"d"}, "d", "delete file", 1, short},
 
 	{"watch.up", func(k *KeyMap) *key.Binding { return &k.Watch.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"watch.down", func(k *KeyMap) *key.Binding { return &k.Watch.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
@@ -154,6 +171,12 @@ func (k Keys) ShortHelp() []key.Binding { return (&KeyMap{Keys: k}).shortHelp("k
 
 // FullHelp groups the Keys view's bindings for the help overlay.
 func (k Keys) FullHelp() [][]key.Binding { return (&KeyMap{Keys: k}).fullHelp("keys") }
+
+// ShortHelp lists the Snapshots view's most used bindings.
+func (s Snapshots) ShortHelp() []key.Binding { return (&KeyMap{Snapshots: s}).shortHelp("snapshots") }
+
+// FullHelp groups the Snapshots view's bindings for the help overlay.
+func (s Snapshots) FullHelp() [][]key.Binding { return (&KeyMap{Snapshots: s}).fullHelp("snapshots") }
 
 // ShortHelp lists the Watch view's most used bindings.
 func (w Watch) ShortHelp() []key.Binding { return (&KeyMap{Watch: w}).shortHelp("watch") }

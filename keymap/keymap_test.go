@@ -167,11 +167,18 @@ func TestHelpBuiltFromTable(t *testing.T) {
 		t.Errorf("Keys short help = %q, want %q", strings.Join(got, " "), want)
 	}
 	full := km.Global.FullHelp()
-	if len(full) != 2 || len(full[0]) != 6 || len(full[1]) != 6 {
+	if len(full) != 2 || len(full[0]) != 6 || len(full[1]) != 7 {
 		t.Errorf("global full help columns = %v", full)
 	}
-	if km.Cluster != (Cluster{}) || km.Snapshots != (Snapshots{}) {
-		t.Error("the Cluster and Snapshots views have bindings before they do anything")
+	if km.Cluster != (Cluster{}) {
+		t.Error("the Cluster view has bindings before it does anything")
+	}
+	got = nil
+	for _, b := range km.Snapshots.ShortHelp() {
+		got = append(got, b.Help().Key+" "+b.Help().Desc)
+	}
+	if want := "enter full status, d delete file"; strings.Join(got, ", ") != want {
+		t.Errorf("Snapshots short help = %q, want %q", strings.Join(got, ", "), want)
 	}
 }
 

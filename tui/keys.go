@@ -3,6 +3,8 @@ package tui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/views/common"
 )
 
 // handleKey applies the focus rule: whoever holds a text field gets every key except ctrl+c
@@ -61,6 +63,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.show(viewCluster)
 	case key.Matches(msg, g.ViewSnapshots):
 		return m.show(viewSnapshots)
+	case !m.showHelp && key.Matches(msg, g.Snapshot):
+		// The Snapshots view owns saving; it reports in the status bar from wherever we are.
+		return m.forward(viewSnapshots, common.SaveSnapshotMsg{})
 	case m.showHelp && key.Matches(msg, g.Back):
 		m.showHelp = false
 		return nil

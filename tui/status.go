@@ -36,7 +36,9 @@ type clearFlashMsg struct{ seq int }
 
 type task struct {
 	id, label string
-	critical  bool
+	// progress is the latest TaskProgressMsg's text, shown after the label while it runs.
+	progress string
+	critical bool
 }
 
 type flash struct {
@@ -123,6 +125,13 @@ func (s *status) update(msg tea.Msg, sess *cluster.Session) (tea.Cmd, bool) {
 		s.tasks = append(s.tasks, task{id: msg.ID, label: msg.Label, critical: msg.Critical})
 		s.flash = nil
 		return s.spin.Tick, true
+	case common.TaskProgressMsg:
+		for i := range s.tasks {
+			if s.tasks[i].id == msg.ID {
+				s.tasks[i].progress = msg.Label
+			}
+		}
+		return nil, true
 	case common.TaskDoneMsg:
 		t, ok := s.endTask(msg.ID)
 		if !ok {
@@ -227,6 +236,9 @@ func (s *status) activity() string {
 	case len(s.tasks) > 0:
 		t := s.tasks[len(s.tasks)-1]
 		label := t.label
+		if t.progress != "" {
+			label += ": " + t.progress
+		}
 		if n := len(s.tasks); n > 1 {
 			label += fmt.Sprintf(" (+%d more)", n-1)
 		}

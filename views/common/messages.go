@@ -24,6 +24,17 @@ type TaskStartMsg struct {
 	Critical bool
 }
 
+// TaskProgressMsg says how far the running task with ID has come (bytes so far, rate, elapsed):
+// the status bar shows Label after the task's own label; ignored once the task ended.
+type TaskProgressMsg struct {
+	ID    string
+	Label string
+}
+
+// SaveSnapshotMsg asks for a snapshot of the cluster to be saved into the backup directory (the
+// global `s`); the Snapshots view runs it, whichever view is on screen.
+type SaveSnapshotMsg struct{}
+
 // TaskDoneMsg ends the task with ID: ✓ Result when Err is nil, ✗ and the error otherwise.
 type TaskDoneMsg struct {
 	ID     string
@@ -58,6 +69,11 @@ func Cmd(msg tea.Msg) tea.Cmd {
 // StartTask returns the command announcing a task to the status bar.
 func StartTask(id, label string, critical bool) tea.Cmd {
 	return Cmd(TaskStartMsg{ID: id, Label: label, Critical: critical})
+}
+
+// TaskProgress returns the command updating a running task's label.
+func TaskProgress(id, label string) tea.Cmd {
+	return Cmd(TaskProgressMsg{ID: id, Label: label})
 }
 
 // EndTask returns the command finishing a task in the status bar.

@@ -1,57 +1,205 @@
-// Package snapshots is the Snapshots view: saving snapshots of the keyspace and restoring them.
-// Until its issue fills it in, the view shows what it will hold.
+// Package snapshots is the Snapshots view: the backup directory's snapshots, newest first, with
+// the integrity of each (etcd's sha256, read in a child process), and saving a new one — which
+// the global `s` starts from any view, reporting in the status bar.
 package snapshots
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
+
+// statusCacheFile is the status cache's name in the state dir.
+const statusCacheFile = "snapshot-status.json"
+
+// deleteConfirmID is the ID of the delete question in ConfirmMsg.
+const deleteConfirmID = "snapshots.delete"
+
+// fileStatus is what the view knows of one file's status: nothing yet, being read, or read.
+type fileStatus struct {
+	loading bool
+	st      *embednode.SnapshotStatus
+	err     error // the status could not be read (not a verdict on the file)
+}
 
 // Model is the Snapshots view.
 type Model struct {
 	common        common.Common
 	width, height int
+
+	// exe is etcdeck's binary, run as `etcdeck snapshot status` to read a file; "" when
+	// statuses cannot be read (a test binary is not etcdeck).
+	exe   string
+	cache *embednode.StatusCache
+
+	gen      int // listing generation: results of an older listing are dropped
+	listed   bool
+	listErr  error
+	files    []cluster.BackupFile
+	statuses map[string]*fileStatus
+	reading  string // the file whose status a child process is reading now
+
+	cursor, offset int
+	detail         bool // the full status of the selected file is shown
+	confirm        common.Confirm
+	deleting       string
+
+	save    *saving
+	saveSeq int
 }
 
 var _ common.Component = (*Model)(nil)
 
-// New builds the Snapshots view.
-func New(c common.Common) *Model { return &Model{common: c.Defaults()} }
-
-// Init has nothing to load yet.
-func (m *Model) Init() tea.Cmd { return nil }
-
-// SetSize sets the content area.
-func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
-
-// InputFocused is false: the placeholder has no text field.
-func (m *Model) InputFocused() bool { return false }
-
-// Focus has nothing to resume: the placeholder polls nothing.
-func (m *Model) Focus() tea.Cmd { return nil }
-
-// Blur has nothing to pause.
-func (m *Model) Blur() {}
-
-// Update ignores everything for now.
-func (m *Model) Update(tea.Msg) (common.Component, tea.Cmd) { return m, nil }
-
-// View shows what the view will hold.
-func (m *Model) View() string {
-	dir := m.common.Settings.BackupDir
-	if dir == "" {
-		dir = "the backup directory"
+// New builds the Snapshots view on the backup directory of c.Settings.
+func New(c common.Common) *Model {
+	c = c.Defaults()
+	m := &Model{common: c, statuses: map[string]*fileStatus{}, confirm: common.NewConfirm(c.Styles)}
+	if exe, err := os.Executable(); err == nil && !strings.HasSuffix(exe, ".test") {
+		// A test binary would run its tests when called as `snapshot status`: tests name the
+		// etcdeck binary with WithStatusExe.
+		m.exe = exe
 	}
-	return m.common.Styles.Placeholder(m.width, m.height, "Snapshots",
-		"Snapshots saved in "+dir+", with their revision, size and hash;",
-		"save a new one, verify one, restore one into a new data directory.")
+	cacheFile := ""
+	if c.Settings.StateDir != "" {
+		cacheFile = filepath.Join(c.Settings.StateDir, statusCacheFile)
+	}
+	m.cache = embednode.OpenStatusCache(cacheFile)
+	return m
 }
 
-// ShortHelp is empty until the view's issue gives its bindings something to do: help must
-// not offer keys that do nothing.
-func (m *Model) ShortHelp() []key.Binding { return nil }
+// WithStatusExe names the etcdeck binary that reads snapshot statuses (tests build one).
+func (m *Model) WithStatusExe(exe string) *Model { m.exe = exe; return m }
 
-// FullHelp is empty for the same reason.
-func (m *Model) FullHelp() [][]key.Binding { return nil }
+// dir is the backup directory.
+func (m *Model) dir() string { return m.common.Settings.BackupDir }
+
+// Init lists the backup directory.
+func (m *Model) Init() tea.Cmd { return m.reload() }
+
+// SetSize sets the content area.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.confirm.SetWidth(width)
+	m.clamp()
+}
+
+// InputFocused is true while the delete question is open: it takes every key.
+func (m *Model) InputFocused() bool { return m.confirm.Active() }
+
+// Focus lists the directory again: files may have come or gone (cron, another console).
+func (m *Model) Focus() tea.Cmd { return m.reload() }
+
+// Blur has nothing to pause: statuses already being read finish into the cache.
+func (m *Model) Blur() {}
+
+// Update handles keys, the listing and status results, the save's progress and the delete
+// question.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		return m, m.confirm.Update(msg)
+	case common.SaveSnapshotMsg:
+		return m, m.startSave()
+	case listedMsg:
+		return m, m.applyListing(msg)
+	case statusMsg:
+		return m, m.statusRead(msg)
+	case saveProgressMsg:
+		return m, m.saveProgress(msg)
+	case saveDoneMsg:
+		return m, m.saveDone(msg)
+	case deletedMsg:
+		return m, m.deleted(msg)
+	case common.ConfirmMsg:
+		if msg.ID == deleteConfirmID {
+			path := m.deleting
+			m.deleting = ""
+			if msg.Yes && path != "" {
+				return m, deleteCmd(m.common.SessionID(), path)
+			}
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.confirm.Active() {
+		return m.confirm.Update(msg)
+	}
+	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
+	switch {
+	case key.Matches(msg, g.Back):
+		if m.detail {
+			m.detail = false
+			return nil
+		}
+		return m.cancelSave()
+	case m.detail && key.Matches(msg, k.Status):
+		m.detail = false
+	case m.detail:
+		return nil // the full status is modal: list keys would act on a hidden list
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.Top):
+		m.move(-len(m.files))
+	case key.Matches(msg, k.Bottom):
+		m.move(len(m.files))
+	case key.Matches(msg, k.Status):
+		if f, ok := m.selected(); ok {
+			m.detail = true
+			return m.readStatus(f.Path)
+		}
+	case key.Matches(msg, k.Delete):
+		if f, ok := m.selected(); ok {
+			m.deleting = f.Path
+			m.confirm.Ask(deleteConfirmID, fmt.Sprintf("Delete the snapshot of %s (rev %d, %s)?",
+				f.Time.Format("2006-01-02 15:04:05"), f.Revision, common.FormatSize(f.Size)))
+		}
+	}
+	return nil
+}
+
+func (m *Model) selected() (cluster.BackupFile, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.files) {
+		return cluster.BackupFile{}, false
+	}
+	return m.files[m.cursor], true
+}
+
+func (m *Model) move(delta int) {
+	m.cursor += delta
+	m.clamp()
+}
+
+// clamp keeps the cursor on a file and in the visible window.
+func (m *Model) clamp() {
+	m.cursor = max(0, min(m.cursor, len(m.files)-1))
+	rows := m.listHeight()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if rows > 0 && m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.files)-rows))
+}
+
+// ShortHelp lists the view's most used bindings with the global save.
+func (m *Model) ShortHelp() []key.Binding {
+	return append([]key.Binding{m.common.Keys.Global.Snapshot}, m.common.Keys.Snapshots.ShortHelp()...)
+}
+
+// FullHelp groups the view's bindings for the help overlay.
+func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Snapshots.FullHelp() }

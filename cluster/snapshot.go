@@ -1,0 +1,352 @@
+package cluster
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+)
+
+// DefaultSaveTimeout bounds a whole snapshot save. It is not --command-timeout: a multi-gigabyte
+// database takes minutes to stream.
+const DefaultSaveTimeout = 30 * time.Minute
+
+// progressEvery throttles progress callbacks: often enough for a live MB/s, rare enough that a
+// fast local stream is not slowed by them.
+const progressEvery = 100 * time.Millisecond
+
+// SaveOptions say where a snapshot goes and who hears about its progress.
+type SaveOptions struct {
+	// Dir is the backup directory (created 0700); the file is named by BackupName. Ignored when
+	// Output is set.
+	Dir string
+	// Output is the exact file to write (replaced if it exists); no naming, no retention.
+	Output string
+	// Endpoint forces the endpoint to save from; empty picks one (a healthy follower first).
+	Endpoint string
+	// Timeout bounds the whole save; 0 means DefaultSaveTimeout.
+	Timeout time.Duration
+	// Progress is called from the saving goroutine every ~100 ms and once at the end.
+	Progress func(SaveProgress)
+	// Now is the clock for the name (tests); nil is time.Now.
+	Now func() time.Time
+}
+
+// SaveProgress is how far a save has come. Total is the database size the member reported before
+// the save started (the stream is that plus a 32-byte checksum), 0 if unknown.
+type SaveProgress struct {
+	Endpoint string
+	Bytes    int64
+	Total    int64
+	Elapsed  time.Duration
+}
+
+// SaveResult describes a saved snapshot.
+type SaveResult struct {
+	Path      string
+	Endpoint  string
+	Role      string // "follower", "leader" or "learner": which kind of member served it
+	ClusterID uint64
+	// Revision is the member's revision just before the snapshot was taken; the snapshot holds
+	// this revision or a later one (`etcdeck snapshot status` reads the exact one).
+	Revision int64
+	Bytes    int64
+	Elapsed  time.Duration
+	// Version is the storage version the member reported (etcd ≥ 3.6), else "".
+	Version string
+}
+
+// SaveSnapshot streams a snapshot from one member into a file, checking the sha256 etcd appends to
+// it, then fsyncs the file and its directory and renames it into place (mode 0600). Memory use
+// does not depend on the database size. A failed or cancelled save leaves no file that looks like
+// a backup: the stream goes to a hidden temporary name that is removed on any error.
+func (c *Client) SaveSnapshot(ctx context.Context, opt SaveOptions) (res SaveResult, err error) {
+	timeout := opt.Timeout
+	if timeout <= 0 {
+		timeout = DefaultSaveTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	defer func() {
+		if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = saveError(ctx, err, timeout)
+		}
+	}()
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+
+	src, err := c.pickSnapshotSource(ctx, opt.Endpoint)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	res = SaveResult{Endpoint: src.endpoint, Role: src.role, ClusterID: src.clusterID, Revision: src.revision}
+	started := now()
+
+	dir := opt.Dir
+	if opt.Output != "" {
+		dir = filepath.Dir(opt.Output)
+	} else if dir == "" {
+		return res, errors.New("no backup directory: set --backup-dir or backup-dir in the config")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return res, fmt.Errorf("create backup directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".etcdeck-partial-*.tmp")
+	if err != nil {
+		return res, fmt.Errorf("create snapshot file: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return res, fmt.Errorf("snapshot file mode: %w", err)
+	}
+
+	n, version, err := c.streamSnapshot(ctx, src, tmp, opt.Progress, timeout)
+	res.Bytes, res.Version = n, version
+	res.Elapsed = time.Since(started)
+	if err != nil {
+		return res, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return res, fmt.Errorf("fsync snapshot: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return res, fmt.Errorf("close snapshot: %w", err)
+	}
+	res.Path = opt.Output
+	if res.Path == "" {
+		res.Path = filepath.Join(dir, BackupName(res.ClusterID, started, res.Revision))
+		if _, err := os.Lstat(res.Path); err == nil {
+			return res, fmt.Errorf("%s already exists", res.Path)
+		}
+	}
+	if err := os.Rename(tmp.Name(), res.Path); err != nil {
+		return res, fmt.Errorf("rename snapshot into place: %w", err)
+	}
+	done = true
+	if err := syncDir(dir); err != nil {
+		return res, fmt.Errorf("fsync backup directory: %w", err)
+	}
+	res.Elapsed = time.Since(started)
+	return res, nil
+}
+
+// snapshotSource is the member a snapshot is read from.
+type snapshotSource struct {
+	endpoint  string
+	role      string
+	clusterID uint64
+	revision  int64
+	dbSize    int64
+}
+
+// pickSnapshotSource asks each configured endpoint for its status and picks a healthy voting
+// follower (sparing the leader the disk and network load), else a healthy learner, else the
+// leader. A forced endpoint is used as is.
+func (c *Client) pickSnapshotSource(ctx context.Context, force string) (snapshotSource, error) {
+	eps := c.c.Endpoints()
+	if force != "" {
+		eps = []string{force}
+	}
+	var best snapshotSource
+	bestRank := 99
+	var lastErr error
+	for _, ep := range eps {
+		sctx, cancel := c.ctx(ctx)
+		st, err := c.c.Status(sctx, ep)
+		cancel()
+		if err != nil {
+			lastErr = fmt.Errorf("%s: %w", ep, Explain(err))
+			continue
+		}
+		if len(st.Errors) > 0 {
+			lastErr = fmt.Errorf("%s reports: %s", ep, st.Errors[0])
+			continue
+		}
+		s := snapshotSource{endpoint: ep, clusterID: st.Header.ClusterId, revision: st.Header.Revision, dbSize: st.DbSize}
+		rank := 0
+		switch {
+		case st.Leader == 0:
+			lastErr = fmt.Errorf("%s has no leader", ep)
+			continue
+		case st.Header.MemberId == st.Leader:
+			s.role, rank = "leader", 2
+		case st.IsLearner:
+			s.role, rank = "learner", 1
+		default:
+			s.role = "follower"
+		}
+		if rank < bestRank {
+			best, bestRank = s, rank
+		}
+		if rank == 0 {
+			break
+		}
+	}
+	if bestRank == 99 {
+		if lastErr == nil {
+			lastErr = errors.New("no endpoint configured")
+		}
+		return best, fmt.Errorf("no member to save a snapshot from: %w", lastErr)
+	}
+	return best, nil
+}
+
+// streamSnapshot reads the Maintenance.Snapshot stream of src's endpoint into w, checking the
+// sha256 trailer as it goes. The connection is to that endpoint alone (clientv3's Dial), so the
+// snapshot is one member's point-in-time state, as etcdctl's one-endpoint rule ensures.
+func (c *Client) streamSnapshot(ctx context.Context, src snapshotSource, w io.Writer, progress func(SaveProgress), timeout time.Duration) (int64, string, error) {
+	conn, err := c.c.Dial(src.endpoint)
+	if err != nil {
+		return 0, "", fmt.Errorf("dial %s: %w", src.endpoint, err)
+	}
+	defer conn.Close()
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := pb.NewMaintenanceClient(conn).Snapshot(sctx, &pb.SnapshotRequest{})
+	if err != nil {
+		return 0, "", saveError(ctx, err, timeout)
+	}
+	start := time.Now()
+	lastReport := start
+	report := func(n int64) {
+		if progress != nil {
+			progress(SaveProgress{Endpoint: src.endpoint, Bytes: n, Total: src.dbSize, Elapsed: time.Since(start)})
+		}
+	}
+	// Receiving, writing and hashing run in their own goroutines, so the network, the disk and
+	// the CPU overlap (the client library overlaps the first two through an io.Pipe). The
+	// channels bound what is held to 2 × 64 chunks of 32 KiB; chunks are never modified.
+	toWrite, toHash := make(chan []byte, 64), make(chan []byte, 64)
+	var recvErr error
+	var version string
+	go func() {
+		defer close(toWrite)
+		defer close(toHash)
+		for {
+			resp, err := stream.Recv()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					recvErr = err
+				}
+				return
+			}
+			version = resp.Version
+			for _, ch := range []chan []byte{toWrite, toHash} {
+				select {
+				case ch <- resp.Blob:
+				case <-sctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	hashOK := make(chan bool, 1)
+	go func() {
+		th := newTrailerHash()
+		for blob := range toHash {
+			th.Write(blob)
+		}
+		hashOK <- th.ok()
+	}()
+	var n int64
+	for blob := range toWrite {
+		if _, err := w.Write(blob); err != nil {
+			cancel()
+			for range toWrite {
+			}
+			<-hashOK
+			return n, version, fmt.Errorf("write snapshot: %w", err)
+		}
+		n += int64(len(blob))
+		if t := time.Now(); t.Sub(lastReport) >= progressEvery {
+			lastReport = t
+			report(n)
+		}
+	}
+	hashGood := <-hashOK
+	if recvErr != nil {
+		return n, version, saveError(ctx, recvErr, timeout)
+	}
+	if ctx.Err() != nil {
+		return n, version, saveError(ctx, ctx.Err(), timeout)
+	}
+	report(n)
+	if !HasSHA256Trailer(n) {
+		return n, version, fmt.Errorf("the stream ended after %d bytes without etcd's sha256 checksum: incomplete snapshot", n)
+	}
+	if !hashGood {
+		return n, version, errors.New("sha256 mismatch: the snapshot was damaged in transit")
+	}
+	return n, version, nil
+}
+
+// saveError explains a stream error; cancellation and the save's own timeout are named as such
+// (Explain would blame --command-timeout).
+func saveError(ctx context.Context, err error, timeout time.Duration) error {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("snapshot not finished within %s: %w", timeout, context.DeadlineExceeded)
+	case errors.Is(ctx.Err(), context.Canceled):
+		return fmt.Errorf("snapshot cancelled: %w", context.Canceled)
+	}
+	return fmt.Errorf("snapshot stream: %w", Explain(err))
+}
+
+// HasSHA256Trailer says whether a snapshot of n bytes ends with the sha256 etcd appends: the
+// database is a whole number of 512-byte sectors, so the trailer is what is left over (as
+// etcdutl's check decides).
+func HasSHA256Trailer(n int64) bool { return n%512 == sha256.Size }
+
+// trailerHash hashes everything written except the last 32 bytes, which it holds back: at the end
+// they are the digest etcd computed over the rest.
+type trailerHash struct {
+	h    hash.Hash
+	tail []byte
+}
+
+func newTrailerHash() *trailerHash {
+	return &trailerHash{h: sha256.New(), tail: make([]byte, 0, 2*sha256.Size)}
+}
+
+func (t *trailerHash) Write(p []byte) {
+	if len(p) >= sha256.Size {
+		t.h.Write(t.tail)
+		t.h.Write(p[:len(p)-sha256.Size])
+		t.tail = append(t.tail[:0], p[len(p)-sha256.Size:]...)
+		return
+	}
+	t.tail = append(t.tail, p...)
+	if extra := len(t.tail) - sha256.Size; extra > 0 {
+		t.h.Write(t.tail[:extra])
+		t.tail = append(t.tail[:0], t.tail[extra:]...)
+	}
+}
+
+func (t *trailerHash) ok() bool {
+	return len(t.tail) == sha256.Size && string(t.h.Sum(nil)) == string(t.tail)
+}
+
+// syncDir fsyncs a directory so a rename in it survives a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,230 @@
+package cluster_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+// seed writes n keys of size bytes under prefix straight through clientv3 (test set-up only).
+func seed(t testing.TB, endpoints []string, prefix string, n, size int) {
+	t.Helper()
+	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	val := strings.Repeat("v", size)
+	for i := 0; i < n; i++ {
+		if _, err := cli.Put(context.Background(), fmt.Sprintf("%s%06d", prefix, i), val); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// dirEntries lists the names in dir (none when it does not exist).
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestSaveSnapshot(t *testing.T) {
+	m := nodetest.Start(t)
+	seed(t, m.Endpoints(), "/snap/", 200, 100)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "a", "backups")
+	var mu sync.Mutex
+	var last cluster.SaveProgress
+	calls := 0
+	at := time.Date(2026, 11, 25, 1, 2, 3, 0, time.UTC)
+	res, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{
+		Dir: dir, Now: func() time.Time { return at },
+		Progress: func(p cluster.SaveProgress) { mu.Lock(); last, calls = p, calls+1; mu.Unlock() },
+	})
+	if err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	if res.Role != "leader" || res.Endpoint != m.Endpoints()[0] {
+		t.Errorf("source = %s %s, want the only member (leader)", res.Role, res.Endpoint)
+	}
+	want := filepath.Join(dir, fmt.Sprintf("etcd-snapshot-%016x-20261125T010203Z-rev%d.db", res.ClusterID, res.Revision))
+	if res.Path != want {
+		t.Errorf("path = %s, want %s", res.Path, want)
+	}
+	if res.Revision < 201 || res.ClusterID == 0 {
+		t.Errorf("revision %d, cluster %x: want ≥ 201 and an ID", res.Revision, res.ClusterID)
+	}
+	st, err := os.Stat(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 || st.Size() != res.Bytes || !cluster.HasSHA256Trailer(st.Size()) {
+		t.Errorf("file mode %v size %d (result %d)", st.Mode().Perm(), st.Size(), res.Bytes)
+	}
+	dst, err := os.Stat(dir)
+	if err != nil || dst.Mode().Perm() != 0o700 {
+		t.Errorf("dir mode: %v %v", dst.Mode().Perm(), err)
+	}
+	if calls == 0 || last.Bytes != res.Bytes || last.Total == 0 {
+		t.Errorf("progress: %d calls, last %+v, want final bytes %d and a total", calls, last, res.Bytes)
+	}
+	data, err := os.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data[:len(data)-32])
+	if string(sum[:]) != string(data[len(data)-32:]) {
+		t.Error("the file's sha256 trailer does not match its content")
+	}
+	if names := dirEntries(t, dir); len(names) != 1 {
+		t.Errorf("backup dir holds %v, want only the backup", names)
+	}
+
+	// The same second again: refuse rather than overwrite, and leave no temporary file.
+	if _, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir, Now: func() time.Time { return at }}); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("second save in the same second: %v", err)
+	}
+	if names := dirEntries(t, dir); len(names) != 1 {
+		t.Errorf("backup dir holds %v after the refused save", names)
+	}
+
+	// --output writes exactly that file.
+	out := filepath.Join(t.TempDir(), "exact.db")
+	res2, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Output: out})
+	if err != nil || res2.Path != out {
+		t.Fatalf("save --output: %v %s", err, res2.Path)
+	}
+}
+
+func TestSaveSnapshotPrefersFollower(t *testing.T) {
+	ms := nodetest.StartCluster(t, 3)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Role != "follower" {
+		t.Errorf("saved from the %s (%s), want a follower", res.Role, res.Endpoint)
+	}
+	// A dead endpoint is skipped.
+	ms[0].Close(5 * time.Second)
+	res, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Endpoint == ms[0].Endpoints()[0] {
+		t.Errorf("saved from the stopped member %s", res.Endpoint)
+	}
+}
+
+func TestSaveSnapshotCancelLeavesNothing(t *testing.T) {
+	m := nodetest.Start(t)
+	seed(t, m.Endpoints(), "/big/", 400, 64<<10) // ~26 MB, long enough to cancel mid-stream
+	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	sawTemp := false
+	_, err = c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
+		once.Do(func() {
+			for _, n := range dirEntries(t, dir) {
+				_, isBackup := cluster.ParseBackupName(n)
+				sawTemp = sawTemp || !isBackup
+			}
+			cancel()
+		})
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want cancelled", err)
+	}
+	if !sawTemp {
+		t.Error("no temporary file was seen while saving")
+	}
+	if names := dirEntries(t, dir); len(names) != 0 {
+		t.Errorf("cancelled save left %v", names)
+	}
+
+	// Its own timeout, not --command-timeout.
+	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir, Timeout: time.Millisecond})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "not finished within 1ms") {
+		t.Fatalf("1ms save: %v", err)
+	}
+	if names := dirEntries(t, dir); len(names) != 0 {
+		t.Errorf("timed-out save left %v", names)
+	}
+}
+
+func TestSaveSnapshotPermissionDenied(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root ignores directory permissions")
+	}
+	m := nodetest.Start(t)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o500)
+	defer os.Chmod(dir, 0o700)
+	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir})
+	if !errors.Is(err, os.ErrPermission) {
+		t.Fatalf("err = %v, want permission denied", err)
+	}
+}
+
+// TestSaveSnapshotDiskFull saves into a 1 MiB tmpfs: the save fails with ENOSPC in words and
+// leaves the directory empty.
+func TestSaveSnapshotDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root; run as root (as CI does) to simulate a full disk")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs to simulate a full disk: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	m := nodetest.Start(t)
+	seed(t, m.Endpoints(), "/fill/", 100, 32<<10) // ~3 MB
+	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir})
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "no space left on device") {
+		t.Fatalf("err = %v, want no space left on device", err)
+	}
+	if names := dirEntries(t, dir); len(names) != 0 {
+		t.Errorf("failed save left %v", names)
+	}
+}

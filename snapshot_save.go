@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
+)
+
+// runSnapshotSave is `etcdeck snapshot save [--backup-dir D | --output FILE] [--keep N]
+// [--keep-days N]`: one snapshot of the cluster the connection flags name, from one member (a
+// healthy follower first), then retention in the backup directory. The saved path goes to
+// stdout, what happened and errors to stderr; SIGINT or SIGTERM cancels and leaves no file.
+func runSnapshotSave(args []string) int {
+	fs := pflag.NewFlagSet("etcdeck snapshot save", pflag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(os.Stderr, "Usage: etcdeck snapshot save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]\n\n"+
+			"Saves a snapshot of the cluster into the backup directory as\netcd-snapshot-<cluster-id>-<UTC time>-rev<revision>.db, then deletes that cluster's\n"+
+			"snapshots older than --keep-days beyond the newest --keep. Prints the saved path.\n\n%s", fs.FlagUsages())
+	}
+	flags := config.RegisterFlags(fs)
+	output := fs.String("output", "", "write exactly this file instead (no naming, no retention)")
+	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else 10)")
+	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else 30)")
+	timeout := fs.Duration("timeout", cluster.DefaultSaveTimeout, "give up when the save takes longer (not --command-timeout)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return 0
+		}
+		return usageError(fmt.Errorf("snapshot save: %w", err))
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Errorf("snapshot save: unexpected argument %q", fs.Arg(0)))
+	}
+	if *output != "" && fs.Changed("backup-dir") {
+		return usageError(errors.New("snapshot save: --output and --backup-dir exclude each other"))
+	}
+	if fs.Changed("keep") && *keep < 1 {
+		return usageError(errors.New("snapshot save: --keep must be at least 1 (the newest snapshot is always kept)"))
+	}
+	if fs.Changed("keep-days") && *keepDays < 0 {
+		return usageError(errors.New("snapshot save: --keep-days must not be negative"))
+	}
+	settings, err := flags.Resolve(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
+		return 2
+	}
+	if fs.Changed("keep") {
+		settings.Retention.Keep = *keep
+	}
+	if fs.Changed("keep-days") {
+		settings.Retention.KeepDays = *keepDays
+	}
+	log, logFile, err := config.OpenLog(settings.LogPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
+		return 1
+	}
+	defer logFile.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sess, end, err := connect(ctx, &settings, false, log, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
+		return 1
+	}
+	defer end()
+	res, err := sess.Client.SaveSnapshot(sess.Context(), cluster.SaveOptions{
+		Dir: settings.BackupDir, Output: *output, Timeout: *timeout,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
+		return 1
+	}
+	fmt.Println(res.Path)
+	fmt.Fprintf(os.Stderr, "saved from the %s %s: %s in %s (%.1f MB/s), revision %d\n", res.Role, res.Endpoint,
+		humanBytes(res.Bytes), res.Elapsed.Round(100*time.Millisecond), float64(res.Bytes)/res.Elapsed.Seconds()/1e6, res.Revision)
+	if *output != "" {
+		return 0
+	}
+	deleted, err := cluster.ApplyRetention(settings.BackupDir, res.ClusterID, settings.Retention, time.Now())
+	for _, d := range deleted {
+		fmt.Fprintf(os.Stderr, "retention (keep %d, keep-days %d) deleted %s\n", settings.Retention.Keep, settings.Retention.KeepDays, d.Path)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
+		return 1
+	}
+	return 0
+}
+
+// humanBytes is n in the largest unit that keeps it ≥ 1 (decimal, as etcdctl prints sizes).
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}

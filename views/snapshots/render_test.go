@@ -1,0 +1,182 @@
+package snapshots
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
+	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
+)
+
+// screen renders the view with the ASCII colour profile, as the goldens hold it.
+func screen(m *Model) string {
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.Ascii}
+	w.WriteString(m.View())
+	return buf.String()
+}
+
+// fixture is a backup directory's worth of files and statuses, the same on every run: a good
+// snapshot, a corrupt one, a truncated one, a data-dir copy, another cluster's, and one being
+// checked.
+func fixture() ([]cluster.BackupFile, map[string]embednode.SnapshotStatus) {
+	base := time.Date(2026, 11, 25, 1, 2, 3, 0, time.UTC)
+	const a, b = 0xcdf818194e3a8c32, 0x8e9e05c52164694d
+	specs := []struct {
+		id   uint64
+		age  time.Duration
+		rev  int64
+		size int64
+		st   *embednode.SnapshotStatus
+	}{
+		{a, 0, 4006, 551198752, &embednode.SnapshotStatus{SHA256: embednode.SHA256OK, Revision: 4006, TotalKey: 400000, TotalSize: 551198720, Version: "3.7.0", Hash: 0xcd652737}},
+		{a, time.Hour, 3990, 551194656, nil}, // being checked
+		{a, 24 * time.Hour, 3500, 20512, &embednode.SnapshotStatus{SHA256: embednode.SHA256Mismatch, Error: "cannot read the database: page 3: invalid type"}},
+		{b, 48 * time.Hour, 120, 16416, &embednode.SnapshotStatus{SHA256: embednode.SHA256OK, Revision: 120, TotalKey: 57, TotalSize: 16384}},
+		{a, 72 * time.Hour, 3001, 9000, &embednode.SnapshotStatus{SHA256: embednode.SHA256Truncated, Error: "truncated"}},
+		{a, 30 * 24 * time.Hour, 12, 20480, &embednode.SnapshotStatus{SHA256: embednode.SHA256None, Revision: 12, TotalKey: 3, TotalSize: 20480}},
+	}
+	var files []cluster.BackupFile
+	sts := map[string]embednode.SnapshotStatus{}
+	for _, s := range specs {
+		t := base.Add(-s.age)
+		name := cluster.BackupName(s.id, t, s.rev)
+		f := cluster.BackupFile{Path: filepath.Join("/backups", name), Name: name, ClusterID: s.id, Time: t, Revision: s.rev, Size: s.size}
+		files = append(files, f)
+		if s.st != nil {
+			st := *s.st
+			st.Path, st.Size = f.Path, f.Size
+			sts[f.Path] = st
+		}
+	}
+	return files, sts
+}
+
+// fixtureView is the view at w×h showing the fixture, its statuses delivered as messages.
+func fixtureView(w, h int) *Model {
+	s := config.Defaults()
+	s.BackupDir = "/backups"
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Settings: s})
+	m.exe = "etcdeck" // statuses arrive as messages below; no child runs (commands are not run)
+	m.SetSize(w, h)
+	files, sts := fixture()
+	m.Update(listedMsg{gen: m.gen, files: files})
+	for _, f := range files {
+		if st, ok := sts[f.Path]; ok {
+			m.reading = ""
+			m.Update(statusMsg{path: f.Path, st: st})
+		}
+	}
+	m.reading = files[1].Path
+	m.statuses[files[1].Path] = &fileStatus{loading: true}
+	return m
+}
+
+// TestGoldenSnapshots renders the view at 80x24 and 120x40: no directory, an empty one, the
+// fixture's list, a file's full status, the delete question and a running save.
+func TestGoldenSnapshots(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		w, h := size[0], size[1]
+		for _, sc := range []struct {
+			name string
+			view func() *Model
+		}{
+			{"nodir", func() *Model {
+				m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+				m.SetSize(w, h)
+				return m
+			}},
+			{"empty", func() *Model {
+				m := fixtureView(w, h)
+				m.Update(listedMsg{gen: m.gen})
+				return m
+			}},
+			{"list", func() *Model {
+				m := fixtureView(w, h)
+				m.Update(viewtest.Key("j"))
+				return m
+			}},
+			{"detail", func() *Model {
+				m := fixtureView(w, h)
+				m.Update(viewtest.Key("enter"))
+				return m
+			}},
+			{"detail_corrupt", func() *Model {
+				m := fixtureView(w, h)
+				m.Update(viewtest.Key("j"))
+				m.Update(viewtest.Key("j"))
+				m.Update(viewtest.Key("enter"))
+				return m
+			}},
+			{"confirm_delete", func() *Model {
+				m := fixtureView(w, h)
+				m.Update(viewtest.Key("G"))
+				m.Update(viewtest.Key("d"))
+				return m
+			}},
+			{"saving", func() *Model {
+				m := fixtureView(w, h)
+				m.save = &saving{seq: 1}
+				return m
+			}},
+		} {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, w, h), func(t *testing.T) {
+				got := screen(sc.view())
+				if lines := strings.Split(got, "\n"); len(lines) != h {
+					t.Fatalf("%d lines, want %d", len(lines), h)
+				}
+				golden.RequireEqual(t, []byte(got))
+			})
+		}
+	}
+}
+
+// TestIntegrityText: every verdict in words, a problem always with ✗.
+func TestIntegrityText(t *testing.T) {
+	for _, tc := range []struct {
+		st   embednode.SnapshotStatus
+		want string
+	}{
+		{embednode.SnapshotStatus{SHA256: embednode.SHA256OK}, "✓ sha256 ok"},
+		{embednode.SnapshotStatus{SHA256: embednode.SHA256Mismatch}, "✗ sha256 mismatch"},
+		{embednode.SnapshotStatus{SHA256: embednode.SHA256Truncated, Error: "truncated"}, "✗ truncated"},
+		{embednode.SnapshotStatus{SHA256: embednode.SHA256None}, "– no sha256 trailer"},
+		{embednode.SnapshotStatus{SHA256: embednode.SHA256OK, Error: "reading the database crashed"}, "✗ reading the database crashed"},
+	} {
+		if got := integrityText(tc.st); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.st, got, tc.want)
+		}
+	}
+}
+
+// TestCursorFollowsFile: after a reload that adds a newer file, the cursor stays on the file it
+// was on, not on the row number.
+func TestCursorFollowsFile(t *testing.T) {
+	m := fixtureView(120, 40)
+	files, _ := fixture()
+	m.Update(viewtest.Key("j"))
+	m.Update(viewtest.Key("j"))
+	newer := files[0]
+	newer.Name = cluster.BackupName(newer.ClusterID, newer.Time.Add(time.Hour), 5000)
+	newer.Path = filepath.Join("/backups", newer.Name)
+	m.reload()
+	m.Update(listedMsg{gen: m.gen, files: append([]cluster.BackupFile{newer}, files...)})
+	if f, _ := m.selected(); f.Path != files[2].Path {
+		t.Fatalf("cursor on %s, want %s", f.Name, files[2].Name)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "7 files") {
+		t.Errorf("title does not count 7 files:\n%s", ansi.Strip(m.View()))
+	}
+}

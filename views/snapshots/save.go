@@ -1,0 +1,156 @@
+package snapshots
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// saveTaskID is the status bar task of a running save.
+const saveTaskID = "snapshots.save"
+
+// saving is a running save: its cancel and the channel its progress arrives on.
+type saving struct {
+	seq      int
+	cancel   context.CancelFunc
+	progress chan cluster.SaveProgress
+}
+
+// saveProgressMsg is the latest progress of save seq.
+type saveProgressMsg struct {
+	seq int
+	p   cluster.SaveProgress
+}
+
+// saveDoneMsg ends save seq: the saved file and what retention deleted, or why it failed.
+type saveDoneMsg struct {
+	sid     uint64
+	seq     int
+	res     cluster.SaveResult
+	deleted []cluster.BackupFile
+	retErr  error
+	err     error
+}
+
+// startSave saves a snapshot into the backup directory, then applies retention; progress goes to
+// the status bar. One save at a time.
+func (m *Model) startSave() tea.Cmd {
+	switch {
+	case m.save != nil:
+		return flashWarn("a snapshot save is already running (esc on the Snapshots view cancels it)")
+	case m.common.Session == nil:
+		return flashErr("snapshot: not connected to a cluster")
+	case m.dir() == "":
+		return flashErr("snapshot: no backup directory (--backup-dir or backup-dir in the config)")
+	}
+	m.saveSeq++
+	ctx, cancel := context.WithCancel(m.common.Context())
+	s := &saving{seq: m.saveSeq, cancel: cancel, progress: make(chan cluster.SaveProgress, 1)}
+	m.save = s
+	client, dir, retention, sid := m.common.Session.Client, m.dir(), m.common.Settings.Retention, m.common.SessionID()
+	run := func() tea.Msg {
+		defer cancel()
+		defer close(s.progress)
+		res, err := client.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
+			// Latest wins: the UI wants the current figures, not a backlog.
+			select {
+			case <-s.progress:
+			default:
+			}
+			s.progress <- p
+		}})
+		done := saveDoneMsg{sid: sid, seq: s.seq, res: res, err: err}
+		if err == nil {
+			done.deleted, done.retErr = cluster.ApplyRetention(dir, res.ClusterID, retention, time.Now())
+		}
+		return done
+	}
+	return tea.Batch(common.StartTask(saveTaskID, "snapshot", false), run, waitProgress(s))
+}
+
+// waitProgress delivers the next progress report of s; it ends when the save does.
+func waitProgress(s *saving) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-s.progress
+		if !ok {
+			return nil
+		}
+		return saveProgressMsg{seq: s.seq, p: p}
+	}
+}
+
+func (m *Model) saveProgress(msg saveProgressMsg) tea.Cmd {
+	if m.save == nil || msg.seq != m.save.seq {
+		return nil
+	}
+	return tea.Batch(common.TaskProgress(saveTaskID, progressText(msg.p)), waitProgress(m.save))
+}
+
+// progressText is "127.0.0.1:2379 · 12.0 MiB of 551 MiB · 45.1 MB/s · 3s".
+func progressText(p cluster.SaveProgress) string {
+	parts := []string{p.Endpoint, common.FormatSize(p.Bytes)}
+	if p.Total > 0 {
+		parts[1] += " of " + common.FormatSize(p.Total)
+	}
+	if s := p.Elapsed.Seconds(); s > 0 {
+		parts = append(parts, fmt.Sprintf("%.1f MB/s", float64(p.Bytes)/s/1e6))
+	}
+	parts = append(parts, p.Elapsed.Round(time.Second).String())
+	return strings.Join(parts, " · ")
+}
+
+func (m *Model) saveDone(msg saveDoneMsg) tea.Cmd {
+	if m.save == nil || msg.seq != m.save.seq {
+		return nil
+	}
+	m.save = nil
+	if msg.sid != m.common.SessionID() {
+		return common.EndTask(saveTaskID, "", errors.New("the session ended"))
+	}
+	if msg.err != nil {
+		return tea.Batch(common.EndTask(saveTaskID, "", msg.err), m.reload())
+	}
+	text := doneText(msg)
+	if msg.retErr != nil {
+		// The snapshot is saved; say what retention could not do without hiding that.
+		text += "; " + msg.retErr.Error()
+	}
+	return tea.Batch(common.EndTask(saveTaskID, text, nil), m.reload())
+}
+
+// doneText is "saved <path> from the follower <endpoint> (551 MiB, 68.0 MB/s); retention
+// deleted 2: a.db, b.db".
+func doneText(msg saveDoneMsg) string {
+	r := msg.res
+	text := fmt.Sprintf("saved %s from the %s %s (%s, %.1f MB/s)", r.Path, r.Role, r.Endpoint,
+		common.FormatSize(r.Bytes), float64(r.Bytes)/max(r.Elapsed.Seconds(), 1e-3)/1e6)
+	if len(msg.deleted) > 0 {
+		names := make([]string, len(msg.deleted))
+		for i, d := range msg.deleted {
+			names[i] = filepath.Base(d.Path)
+		}
+		text += fmt.Sprintf("; retention deleted %d: %s", len(names), strings.Join(names, ", "))
+	}
+	return text
+}
+
+// cancelSave cancels a running save (esc); its file is removed and the status bar says so.
+func (m *Model) cancelSave() tea.Cmd {
+	if m.save == nil {
+		return nil
+	}
+	m.save.cancel()
+	return nil
+}
+
+func flashInfo(text string) tea.Cmd { return common.Flash(common.FlashInfo, text) }
+func flashWarn(text string) tea.Cmd { return common.Flash(common.FlashWarn, text) }
+func flashErr(text string) tea.Cmd  { return common.Flash(common.FlashError, text) }
