@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,8 +20,10 @@ import (
 var (
 	// ErrHashMismatch: the sha256 etcd appends to a snapshot does not match the file's contents.
 	ErrHashMismatch = errors.New("hash mismatch: the file is corrupt or truncated")
-	// ErrNoHash: the file does not end with etcd's sha256 trailer.
-	ErrNoHash = errors.New("no sha256 trailer: the file is truncated, or it is a db copied from a data dir (restore that with --skip-hash-check)")
+	// ErrNoHash: the file is whole pages without etcd's sha256 trailer: a db copied from a data dir.
+	ErrNoHash = errors.New("no sha256 trailer: a db copied from a data dir, not a saved snapshot (restore it with --skip-hash-check)")
+	// ErrTruncated: the file's size is neither whole pages nor pages plus the trailer.
+	ErrTruncated = errors.New("the file is truncated (its size is not whole pages plus etcd's sha256)")
 	// ErrNotEmpty: the target data dir exists and holds files; etcdeck never restores over data.
 	ErrNotEmpty = errors.New("the data dir is not empty: move it aside or choose another --data-dir")
 	// ErrRestoreCrashed: the restore child died (a corrupt file makes bbolt panic when the hash
@@ -237,35 +238,30 @@ func syncDir(dir string) error {
 }
 
 // CheckSnapshotHash checks the sha256 trailer etcd appends to a snapshot (`etcdctl snapshot
-// save`, the Maintenance API): ErrNoHash when there is none, ErrHashMismatch when it differs.
+// save`, the Maintenance API) with CheckSHA256, and names the check that failed: ErrHashMismatch,
+// ErrTruncated or ErrNoHash.
 func CheckSnapshotHash(path string) error {
-	f, err := os.Open(path)
+	info, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	defer f.Close()
-	info, err := f.Stat()
+	if info.Size() < 512+sha256.Size {
+		return fmt.Errorf("%s (%d bytes): %w", path, info.Size(), ErrTruncated)
+	}
+	res, err := CheckSHA256(path)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	size := info.Size()
-	// etcd's rule (etcdutl hasChecksum): a db is a whole number of 512-byte sectors, the trailer
-	// adds 32 bytes.
-	if size < 512+sha256.Size || size%512 != sha256.Size {
-		return fmt.Errorf("%s (%d bytes): %w", path, size, ErrNoHash)
-	}
-	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(f, 0, size-sha256.Size)); err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	want := make([]byte, sha256.Size)
-	if _, err := f.ReadAt(want, size-sha256.Size); err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	if string(h.Sum(nil)) != string(want) {
+	switch res {
+	case SHA256OK:
+		return nil
+	case SHA256Mismatch:
 		return fmt.Errorf("%s: %w", path, ErrHashMismatch)
+	case SHA256None:
+		return fmt.Errorf("%s: %w", path, ErrNoHash)
+	default:
+		return fmt.Errorf("%s (%d bytes): %w", path, info.Size(), ErrTruncated)
 	}
-	return nil
 }
 
 // readRevisions reads the latest revision and the revision scheduled for compaction from a

@@ -168,8 +168,9 @@ func TestRestoreRefusesCorruptFiles(t *testing.T) {
 		text    string
 	}{
 		{"bit flip", flipped, embednode.ErrHashMismatch, "hash mismatch: the file is corrupt or truncated"},
-		{"truncated", data[:len(data)-1000], embednode.ErrNoHash, "no sha256 trailer: the file is truncated"},
-		{"empty", nil, embednode.ErrNoHash, "no sha256 trailer"},
+		{"truncated", data[:len(data)-1000], embednode.ErrTruncated, "the file is truncated"},
+		{"trailer cut off", data[:len(data)-32], embednode.ErrNoHash, "no sha256 trailer: a db copied from a data dir"},
+		{"empty", nil, embednode.ErrTruncated, "the file is truncated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "bad.db")
@@ -296,8 +297,8 @@ func TestOpenSnapshotBrowsesAndCleansUp(t *testing.T) {
 	}
 	bad := filepath.Join(t.TempDir(), "bad.db")
 	os.WriteFile(bad, []byte("not a snapshot"), 0o600)
-	if _, err := embednode.OpenSnapshot(ctx, etcdeckBin, bad, root, nil); !errors.Is(err, embednode.ErrNoHash) {
-		t.Fatalf("open a bad file: %v, want ErrNoHash", err)
+	if _, err := embednode.OpenSnapshot(ctx, etcdeckBin, bad, root, nil); !errors.Is(err, embednode.ErrTruncated) {
+		t.Fatalf("open a bad file: %v, want ErrTruncated", err)
 	}
 	if got := leftovers(t, root); len(got) != 0 {
 		t.Fatalf("left behind after a refused open: %v", got)

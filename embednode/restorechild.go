@@ -30,6 +30,7 @@ type restoreOutcome struct {
 var checks = map[string]error{
 	"hash-mismatch": ErrHashMismatch,
 	"no-hash":       ErrNoHash,
+	"truncated":     ErrTruncated,
 	"not-empty":     ErrNotEmpty,
 }
 
