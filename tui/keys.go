@@ -71,6 +71,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case m.showHelp:
 		return nil // the help overlay is modal: view keys would act on a hidden screen
+	case key.Matches(msg, g.Back) && m.backClosesSession():
+		return m.closeSession()
 	}
 	return m.forward(m.active, msg)
 }

@@ -76,6 +76,12 @@ type Model struct {
 	restarting  bool
 
 	crash *crash
+
+	// makeViews builds a session's views; stack holds the sessions underneath the one shown
+	// (a snapshot opened read-only sits on the cluster's), closeShown releases the shown one.
+	makeViews  func(common.Common) [numViews]common.Component
+	stack      []sessionFrame
+	closeShown func() error
 }
 
 // New builds the root model over settings and a session (nil only in rendering tests); it fails
@@ -131,6 +137,7 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 		crash:   &crash{},
 	}
 	m.help.Styles = st.Help
+	m.makeViews = makeViews
 	m.views = makeViews(c)
 	return m, nil
 }
@@ -238,6 +245,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case quitRequestMsg:
 		return m.requestQuit()
+	case common.OpenSessionMsg:
+		return m.openSession(msg)
+	case common.CloseSessionMsg:
+		return m.closeSession()
+	case common.SessionClosedMsg:
+		return m.sessionClosed(msg)
+	case common.ReloadViewsMsg:
+		return m.reloadViews()
 	case memberExitedMsg:
 		m.memberDown = msg.lines
 		if len(m.memberDown) == 0 {
@@ -258,11 +273,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.
-	cmds := make([]tea.Cmd, 0, numViews)
+	cmds := make([]tea.Cmd, 0, numViews+1)
 	for i := range m.views {
 		cmds = append(cmds, m.forward(i, msg))
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, m.forwardUnder(msg))...)
 }
 
 func (m *Model) forward(i int, msg tea.Msg) tea.Cmd {
@@ -297,6 +312,14 @@ func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.
 func (m *Model) ActiveName() string { return viewNames[m.active] }
+
+// sep is the key separator the command line completes paths with.
+func (m *Model) sep() byte {
+	if m.common.Settings.Sep == 0 {
+		return cluster.DefaultSep
+	}
+	return m.common.Settings.Sep
+}
 
 func isNilPointer(v any) bool {
 	if v == nil {
