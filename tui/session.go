@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"strings"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
@@ -49,12 +47,8 @@ func (m *Model) closeSession() tea.Cmd {
 	if len(m.stack) == 0 {
 		return nil
 	}
-	shown, release := m.common.Session, m.closeShown
 	m.views[m.active].Blur()
-	f := m.stack[len(m.stack)-1]
-	m.stack = m.stack[:len(m.stack)-1]
-	m.common, m.member, m.views, m.active, m.cmd, m.closeShown = f.common, f.member, f.views, f.active, f.cmd, f.close
-	m.status.label, m.status.insecure, m.status.readOnly = f.label, f.insecure, f.readOnly
+	shown, release := m.pop()
 	m.setSize(m.width, m.height)
 	end := func() tea.Msg {
 		shown.End()
@@ -65,6 +59,16 @@ func (m *Model) closeSession() tea.Cmd {
 		return common.SessionClosedMsg{Label: shown.Label, Err: err}
 	}
 	return tea.Batch(end, m.status.restartPolling(m.common.Session), m.views[m.active].Focus())
+}
+
+// pop shows the session underneath again and returns the one shown with its release.
+func (m *Model) pop() (*cluster.Session, func() error) {
+	shown, release := m.common.Session, m.closeShown
+	f := m.stack[len(m.stack)-1]
+	m.stack = m.stack[:len(m.stack)-1]
+	m.common, m.member, m.views, m.active, m.cmd, m.closeShown = f.common, f.member, f.views, f.active, f.cmd, f.close
+	m.status.label, m.status.insecure, m.status.readOnly = f.label, f.insecure, f.readOnly
+	return shown, release
 }
 
 // reloadViews rebuilds the views of the session shown: its data changed under them.
@@ -124,10 +128,7 @@ func (m *Model) backClosesSession() bool {
 func (m *Model) CloseSessions() []error {
 	var errs []error
 	for len(m.stack) > 0 {
-		shown, release := m.common.Session, m.closeShown
-		f := m.stack[len(m.stack)-1]
-		m.stack = m.stack[:len(m.stack)-1]
-		m.common, m.closeShown = f.common, f.close
+		shown, release := m.pop()
 		shown.End()
 		if release != nil {
 			if err := release(); err != nil {
@@ -136,13 +137,4 @@ func (m *Model) CloseSessions() []error {
 		}
 	}
 	return errs
-}
-
-// sessionLabels is the labels of the sessions underneath, first first, for tests.
-func (m *Model) sessionLabels() string {
-	var labels []string
-	for _, f := range m.stack {
-		labels = append(labels, f.label)
-	}
-	return strings.Join(labels, " > ")
 }
