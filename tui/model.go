@@ -74,6 +74,8 @@ type Model struct {
 	memberDown  []string
 	memberPanel bool
 	restarting  bool
+	// memberBusy is true while a restore stops and starts the member on purpose.
+	memberBusy bool
 
 	crash *crash
 
@@ -253,7 +255,18 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.sessionClosed(msg)
 	case common.ReloadViewsMsg:
 		return m.reloadViews()
+	case common.MemberBusyMsg:
+		m.memberBusy = msg.Busy
+		if !msg.Busy {
+			return m.waitMember()
+		}
+		return nil
 	case memberExitedMsg:
+		if m.memberBusy || m.memberRunning() {
+			// Stopped on purpose (watched again when the work ends), or the exit of a process
+			// a restore already replaced.
+			return nil
+		}
 		m.memberDown = msg.lines
 		if len(m.memberDown) == 0 {
 			m.memberDown = []string{"(the member wrote nothing)"}
@@ -312,6 +325,19 @@ func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.
 func (m *Model) ActiveName() string { return viewNames[m.active] }
+
+// memberRunning is true when the member's current process has not exited.
+func (m *Model) memberRunning() bool {
+	if m.member == nil {
+		return false
+	}
+	select {
+	case <-m.member.Exited():
+		return false
+	default:
+		return true
+	}
+}
 
 // sep is the key separator the command line completes paths with.
 func (m *Model) sep() byte {

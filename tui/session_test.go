@@ -100,3 +100,33 @@ func TestFlowEscClearsFilterFirst(t *testing.T) {
 	f.waitText("alpha-cluster")
 	f.quit()
 }
+
+// TestFlowMemberBusyDuringRestore: while a restore stops and starts the member on purpose, its
+// exit is not reported; afterwards the new process is watched, and a member that did not come
+// back is reported at once.
+func TestFlowMemberBusyDuringRestore(t *testing.T) {
+	mem := &testMember{exited: make(chan struct{})}
+	cfg := testConfig()
+	cfg.member = mem
+	f := startFlow(t, newTestModel(t, cfg), 80, 24)
+	f.tm.Send(common.MemberBusyMsg{Busy: true})
+	mem.exit()
+	mem.Restart(context.Background())
+	f.tm.Send(common.MemberBusyMsg{Busy: false})
+	f.keys("2") // a frame after both messages
+	if s := f.waitFor("the Watch view", func(s snapshot) bool { return s.active == viewWatch }); contains(s.screen, "The embedded etcd member exited.") {
+		t.Fatalf("a restore's stop reported as an exit:\n%s", s.screen)
+	}
+	mem.exit() // the restarted process is watched
+	f.waitText("The embedded etcd member exited.")
+	f.quit()
+
+	mem = &testMember{exited: make(chan struct{})}
+	cfg.member = mem
+	f = startFlow(t, newTestModel(t, cfg), 80, 24)
+	f.tm.Send(common.MemberBusyMsg{Busy: true})
+	mem.exit() // and never restarted: the restore failed to bring it back
+	f.tm.Send(common.MemberBusyMsg{Busy: false})
+	f.waitText("The embedded etcd member exited.")
+	f.quit()
+}

@@ -31,3 +31,8 @@ type ReloadViewsMsg struct{}
 type BackHandler interface {
 	HandlesBack() bool
 }
+
+// MemberBusyMsg tells the root the embedded member is being stopped and started on purpose (a
+// restore): while Busy its exit is not a failure to report; when Busy turns false the root
+// watches it again (and reports at once if it did not come back).
+type MemberBusyMsg struct{ Busy bool }

@@ -90,7 +90,10 @@ func (m *Model) startRestore() tea.Cmd {
 			}})
 		return restoreDoneMsg{sid: sid, seq: seq, res: res, err: err}
 	}
-	return tea.Batch(common.StartTask(restoreID, "restore "+filepath.Base(file), true), run, waitStep(sid, seq, steps))
+	// The root learns the member stops on purpose long before the restore child is done and
+	// stops it.
+	return tea.Batch(common.Cmd(common.MemberBusyMsg{Busy: true}), common.StartTask(restoreID, "restore "+filepath.Base(file), true),
+		run, waitStep(sid, seq, steps))
 }
 
 // waitStep delivers the next step of restore seq; it ends with the restore.
@@ -135,8 +138,9 @@ func (m *Model) restoreDone(msg restoreDoneMsg) tea.Cmd {
 		return nil
 	}
 	m.restore.running = false
+	idle := common.Cmd(common.MemberBusyMsg{Busy: false})
 	if msg.err != nil {
-		return common.EndTask(restoreID, "", msg.err)
+		return tea.Batch(common.EndTask(restoreID, "", msg.err), idle)
 	}
-	return tea.Batch(common.EndTask(restoreID, msg.res.String(), nil), common.Cmd(common.ReloadViewsMsg{}))
+	return tea.Batch(common.EndTask(restoreID, msg.res.String(), nil), idle, common.Cmd(common.ReloadViewsMsg{}))
 }
