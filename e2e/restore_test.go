@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,48 @@ func TestRestoreEmbedded(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(backups[0], "member", "snap", "db")); err != nil {
 		t.Fatalf("old data not kept: %v", err)
 	}
+	c.SendKeys("q")
+	c.WaitFor("[exited 0]", 30*time.Second)
+}
+
+// TestOpenSnapshotReadOnly: o on a saved snapshot shows it in the Keys view with the status bar
+// saying so; a key written after the backup is not there; esc goes back to the cluster.
+func TestOpenSnapshotReadOnly(t *testing.T) {
+	bin := buildEtcdeck(t)
+	c := startConsole(t, bin, 120, 35)
+	c.WaitFor("embedded "+c.endpoint, startupTimeout)
+	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{c.endpoint}, DialTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if _, err := cli.Put(ctx, "/in-backup", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitFor("in-backup", 10*time.Second)
+	c.SendKeys("s")
+	c.WaitFor("✓ snapshot: saved ", 30*time.Second)
+	if _, err := cli.Put(ctx, "/not-in-backup", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c.SendKeys("4")
+	c.WaitFor("✓ sha256 ok", 30*time.Second)
+	c.SendKeys("o")
+	screen := c.WaitFor("· read-only", 60*time.Second)
+	if !strings.Contains(screen, "snapshot etcd-snapshot-") || !strings.Contains(screen, "[1 Keys]") {
+		t.Fatalf("after o:\n%s", screen)
+	}
+	c.WaitFor("in-backup", 30*time.Second)
+	if strings.Contains(c.Screen(), "not-in-backup") {
+		t.Fatalf("the snapshot shows a key written after it:\n%s", c.Screen())
+	}
+	c.SendKeys("Escape") // back where o was pressed, on the cluster
+	c.WaitFor("embedded "+c.endpoint, 10*time.Second)
+	c.WaitFor("[4 Snapshots]", 10*time.Second)
+	c.SendKeys("1")
+	c.WaitFor("not-in-backup", 30*time.Second)
 	c.SendKeys("q")
 	c.WaitFor("[exited 0]", 30*time.Second)
 }
