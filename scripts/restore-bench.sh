@@ -11,5 +11,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-3}
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-go build -o "$bin/etcdutl" go.etcd.io/etcd/etcdutl/v3
+# Built in a scratch module (etcdeck's go.mod does not carry the CLI's dependencies), at the
+# version etcdeck restores with.
+(cd "$bin" && go mod init etcdutl-bench >/dev/null 2>&1 && go get go.etcd.io/etcd/etcdutl/v3@v3.7.3 >/dev/null 2>&1 &&
+  go build -o "$bin/etcdutl" go.etcd.io/etcd/etcdutl/v3)
 ETCDUTL_BIN="$bin/etcdutl" go test ./embednode -run '^$' -bench 'Restore500MB' -benchtime "${runs}x" -timeout 30m -v
