@@ -47,6 +47,8 @@ func TestFlowSnapshotSession(t *testing.T) {
 	}
 
 	s := open()
+	f.keys("s")
+	f.waitText("this is a snapshot opened read-only")
 	f.keys("esc")
 	f.waitFor("the cluster back", func(sn snapshot) bool {
 		return contains(sn.screen, "alpha-cluster") && contains(sn.screen, "cluster-a") && !contains(sn.screen, "READ-ONLY")
