@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
@@ -75,9 +76,18 @@ func runSnapshotSave(args []string) int {
 		return 1
 	}
 	defer end()
-	res, err := sess.Client.SaveSnapshot(sess.Context(), cluster.SaveOptions{
-		Dir: settings.BackupDir, Output: *output, Timeout: *timeout,
-	})
+	opts := cluster.SaveOptions{Dir: settings.BackupDir, Output: *output, Timeout: *timeout}
+	if term.IsTerminal(int(os.Stderr.Fd())) {
+		// Someone is watching (not cron): show how far it has come on one rewritten line.
+		opts.Progress = func(p cluster.SaveProgress) {
+			fmt.Fprintf(os.Stderr, "\r%s of %s from the %s %s · %.1f MB/s · %s  ", humanBytes(p.Bytes), humanBytes(p.Total),
+				p.Role, p.Endpoint, float64(p.Bytes)/max(p.Elapsed.Seconds(), 1e-3)/1e6, p.Elapsed.Round(time.Second))
+		}
+	}
+	res, err := sess.Client.SaveSnapshot(sess.Context(), opts)
+	if opts.Progress != nil {
+		fmt.Fprint(os.Stderr, "\r\x1b[K") // clear the progress line
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
 		return 1

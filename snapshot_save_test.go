@@ -3,14 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
-
-	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
@@ -23,11 +24,7 @@ func TestSnapshotSaveHeadless(t *testing.T) {
 	m := nodetest.Start(t)
 	ep := m.Endpoints()[0]
 	dir := filepath.Join(t.TempDir(), "backups")
-	cli, err := clientv3.New(clientv3.Config{Endpoints: m.Endpoints(), DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := nodetest.Client(t, m.Endpoints())
 	for i := range 10 {
 		if _, err := cli.Put(context.Background(), fmt.Sprintf("/k/%d", i), "v"); err != nil {
 			t.Fatal(err)
@@ -137,5 +134,37 @@ func TestSnapshotSaveFailures(t *testing.T) {
 	}
 	if code, _, errText := etcdeck(t, "snapshot", "status", filepath.Join(dir, "missing.db")); code != 1 || !strings.Contains(errText, "no such file") {
 		t.Errorf("missing file: exit %d, stderr %q", code, errText)
+	}
+}
+
+// TestSnapshotSavePermissionDenied: a backup directory etcdeck may not write to is exit 1 with
+// "permission denied" and no file. As root (which may write anywhere) the binary runs as nobody.
+func TestSnapshotSavePermissionDenied(t *testing.T) {
+	m := nodetest.Start(t)
+	dir := filepath.Join(t.TempDir(), "backups")
+	if err := os.Mkdir(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o700)
+	home := t.TempDir()
+	cmd := exec.Command(bin, "snapshot", "save", "--endpoints", m.Endpoints()[0], "--backup-dir", dir)
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(home, "state"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "ETCDCTL_ENDPOINTS=")
+	if os.Geteuid() == 0 {
+		// nobody must reach the binary and its state dir, and must not own the backup dir.
+		for _, d := range []string{filepath.Dir(bin), filepath.Dir(filepath.Dir(dir)), filepath.Dir(dir)} {
+			os.Chmod(d, 0o755)
+		}
+		os.Chmod(home, 0o777)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "create snapshot file") || !strings.Contains(stderr.String(), "permission denied") {
+		t.Fatalf("exit %v, stdout %q, stderr %q", err, stdout.String(), stderr.String())
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Errorf("left %v", es)
 	}
 }

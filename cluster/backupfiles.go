@@ -19,6 +19,25 @@ const backupTimeLayout = "20060102T150405Z"
 // a file it did not write.
 var backupName = regexp.MustCompile(`^etcd-snapshot-([0-9a-f]{1,16})-([0-9]{8}T[0-9]{6}Z)-rev([0-9]{1,19})\.db$`)
 
+// partialPattern names a save in progress: hidden, and never matching backupName, so a save that
+// dies half-way leaves nothing that looks like a backup.
+const partialPattern = ".etcdeck-partial-*.tmp"
+
+// stalePartialAge is how long a partial file goes unwritten before a later save removes it: a
+// save writes every few milliseconds, so one this quiet was killed (etcdeck quit mid-save).
+const stalePartialAge = time.Hour
+
+// removeStalePartials removes partial files in dir that have not been written to for
+// stalePartialAge; a save running meanwhile (another etcdeck, cron) keeps its file fresh.
+func removeStalePartials(dir string, now time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(dir, partialPattern))
+	for _, p := range matches {
+		if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() && now.Sub(info.ModTime()) > stalePartialAge {
+			os.Remove(p)
+		}
+	}
+}
+
 // BackupName is the file name of a snapshot of cluster id taken at t (in UTC) at revision rev:
 // etcd-snapshot-<cluster-id hex>-20261125T010203Z-rev4006.db.
 func BackupName(clusterID uint64, t time.Time, rev int64) string {

@@ -128,9 +128,16 @@ func TestOverviewNamesLeaderOfThree(t *testing.T) {
 	if _, err := c.Etcd().Put(context.Background(), "k", "v"); err != nil {
 		t.Fatal(err)
 	}
-	o, err := c.Overview(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	// The member Overview asks may be a follower that has not applied the put yet: wait for it,
+	// as a user would see it on the next poll.
+	var o cluster.Overview
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if o, err = c.Overview(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if o.Revision >= 2 || time.Now().After(deadline) {
+			break
+		}
 	}
 	if !strings.HasPrefix(o.LeaderName, "m") || o.Revision < 2 {
 		t.Fatalf("overview = %+v, want a leader named m0..m2 and revision >= 2", o)

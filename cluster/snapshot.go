@@ -43,6 +43,7 @@ type SaveOptions struct {
 // the save started (the stream is that plus a 32-byte checksum), 0 if unknown.
 type SaveProgress struct {
 	Endpoint string
+	Role     string // "follower", "leader" or "learner", as in SaveResult
 	Bytes    int64
 	Total    int64
 	Elapsed  time.Duration
@@ -75,7 +76,8 @@ func (c *Client) SaveSnapshot(ctx context.Context, opt SaveOptions) (res SaveRes
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	defer func() {
-		if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		var stopped *saveStopped
+		if err != nil && ended(ctx) && !errors.As(err, &stopped) {
 			err = saveError(ctx, err, timeout)
 		}
 	}()
@@ -100,7 +102,8 @@ func (c *Client) SaveSnapshot(ctx context.Context, opt SaveOptions) (res SaveRes
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return res, fmt.Errorf("create backup directory: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".etcdeck-partial-*.tmp")
+	removeStalePartials(dir, time.Now())
+	tmp, err := os.CreateTemp(dir, partialPattern)
 	if err != nil {
 		return res, fmt.Errorf("create snapshot file: %w", err)
 	}
@@ -222,10 +225,10 @@ func (c *Client) streamSnapshot(ctx context.Context, src snapshotSource, w io.Wr
 		return 0, "", saveError(ctx, err, timeout)
 	}
 	start := time.Now()
-	lastReport := start
+	var lastReport time.Time // the first chunk is reported at once
 	report := func(n int64) {
 		if progress != nil {
-			progress(SaveProgress{Endpoint: src.endpoint, Bytes: n, Total: src.dbSize, Elapsed: time.Since(start)})
+			progress(SaveProgress{Endpoint: src.endpoint, Role: src.role, Bytes: n, Total: src.dbSize, Elapsed: time.Since(start)})
 		}
 	}
 	// Receiving, writing and hashing run in their own goroutines, so the network, the disk and
@@ -299,12 +302,29 @@ func (c *Client) streamSnapshot(ctx context.Context, src snapshotSource, w io.Wr
 // (Explain would blame --command-timeout).
 func saveError(ctx context.Context, err error, timeout time.Duration) error {
 	switch {
-	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("snapshot not finished within %s: %w", timeout, context.DeadlineExceeded)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || ended(ctx) && ctx.Err() == nil:
+		return &saveStopped{fmt.Sprintf("snapshot not finished within %s", timeout), context.DeadlineExceeded}
 	case errors.Is(ctx.Err(), context.Canceled):
-		return fmt.Errorf("snapshot cancelled: %w", context.Canceled)
+		return &saveStopped{"snapshot cancelled", context.Canceled}
 	}
 	return fmt.Errorf("snapshot stream: %w", Explain(err))
+}
+
+// saveStopped is a save ended by its timeout or a cancel: the error names that, not the call that
+// noticed it (which would blame --command-timeout).
+type saveStopped struct {
+	msg   string
+	cause error
+}
+
+func (e *saveStopped) Error() string { return e.msg }
+func (e *saveStopped) Unwrap() error { return e.cause }
+
+// ended is true once ctx is done or its deadline has passed: gRPC may notice a passed deadline
+// before the context's own timer marks it done.
+func ended(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return ctx.Err() != nil || ok && !time.Now().Before(dl)
 }
 
 // HasSHA256Trailer says whether a snapshot of n bytes ends with the sha256 etcd appends: the

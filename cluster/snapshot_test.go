@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -23,11 +21,7 @@ import (
 // seed writes n keys of size bytes under prefix straight through clientv3 (test set-up only).
 func seed(t testing.TB, endpoints []string, prefix string, n, size int) {
 	t.Helper()
-	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := nodetest.Client(t, endpoints)
 	val := strings.Repeat("v", size)
 	for i := 0; i < n; i++ {
 		if _, err := cli.Put(context.Background(), fmt.Sprintf("%s%06d", prefix, i), val); err != nil {
@@ -111,6 +105,23 @@ func TestSaveSnapshot(t *testing.T) {
 	}
 	if names := dirEntries(t, dir); len(names) != 1 {
 		t.Errorf("backup dir holds %v after the refused save", names)
+	}
+
+	// A partial file left by a save that was killed is removed by the next save once stale; a
+	// fresh one (another save running) is left alone.
+	stale, fresh := filepath.Join(dir, ".etcdeck-partial-1.tmp"), filepath.Join(dir, ".etcdeck-partial-2.tmp")
+	os.WriteFile(stale, []byte("half"), 0o600)
+	os.WriteFile(fresh, []byte("half"), 0o600)
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	if _, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("a stale partial file was kept")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("a fresh partial file (a save running) was removed")
 	}
 
 	// --output writes exactly that file.
@@ -226,5 +237,53 @@ func TestSaveSnapshotDiskFull(t *testing.T) {
 	}
 	if names := dirEntries(t, dir); len(names) != 0 {
 		t.Errorf("failed save left %v", names)
+	}
+}
+
+// TestSaveSnapshotTLSAndAuth: the one-endpoint connection of a save carries the client's TLS
+// settings and its auth token (Snapshot needs the root role when auth is on).
+func TestSaveSnapshotTLSAndAuth(t *testing.T) {
+	certs := nodetest.NewCerts(t)
+	cfg := nodetest.Config(t, "tls")
+	cfg.ListenClientURLs[0] = strings.Replace(cfg.ListenClientURLs[0], "http://", "https://", 1)
+	cfg.CertFile, cfg.KeyFile, cfg.TrustedCAFile, cfg.ClientCertAuth = certs.ServerCert, certs.ServerKey, certs.CA, true
+	m := nodetest.StartConfig(t, cfg)
+	conf := cluster.ConnConfig{Endpoints: m.Endpoints(), CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true}
+	admin, err := connect(t, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	e := admin.Etcd()
+	for _, step := range []func() error{
+		func() error { _, err := e.UserAdd(ctx, "root", "s3cret-pw"); return err },
+		func() error { _, err := e.UserGrantRole(ctx, "root", "root"); return err },
+		func() error { _, err := e.UserAdd(ctx, "reader", "reader-pw"); return err },
+		func() error { _, err := e.AuthEnable(ctx); return err },
+	} {
+		if err := step(); err != nil {
+			t.Fatalf("enable auth: %v", err)
+		}
+	}
+	conf.User, conf.Password = "reader", "reader-pw"
+	r, err := connect(t, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := r.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("a user without the root role: %v", err)
+	}
+	if names := dirEntries(t, dir); len(names) != 0 {
+		t.Errorf("refused save left %v", names)
+	}
+	conf.User, conf.Password = "root", "s3cret-pw"
+	c, err := connect(t, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: t.TempDir()})
+	if err != nil || !cluster.HasSHA256Trailer(res.Bytes) {
+		t.Fatalf("save over TLS with auth: %+v %v", res, err)
 	}
 }

@@ -138,7 +138,7 @@ func StatusChildArgs(path string) []string {
 // `etcdeck snapshot status --in-process -w json FILE`, so a bbolt panic on a corrupt file ends
 // the child, not the caller. A child that crashes or prints garbage gives a status whose Error
 // says so (with the sha256 check done here); err is for failures that say nothing about the file
-// (cancelled, exe missing).
+// (cancelled, exe missing or not etcdeck, the file gone).
 func SnapshotStatusInChild(ctx context.Context, exe, path string) (SnapshotStatus, error) {
 	if _, err := os.Stat(path); err != nil {
 		return SnapshotStatus{Path: path}, err
@@ -161,17 +161,32 @@ func SnapshotStatusInChild(ctx context.Context, exe, path string) (SnapshotStatu
 	if runErr != nil && !errors.As(runErr, &exitErr) {
 		return SnapshotStatus{Path: path}, fmt.Errorf("run %s: %w", exe, runErr)
 	}
-	// The child died (a bbolt panic) or printed something else: report what we can check here.
+	if exitErr != nil && exitErr.ExitCode() == 1 {
+		// The child's own error (the file vanished, is a directory, cannot be opened): its
+		// words, not a verdict on the file's content. A Go panic exits 2.
+		line, _, _ := strings.Cut(stderr.String(), "\n")
+		if msg, ok := strings.CutPrefix(line, "etcdeck snapshot status: "); ok {
+			return SnapshotStatus{Path: path}, errors.New(msg)
+		}
+	}
+	panicked := panicLine(stderr.String())
+	if runErr == nil || (panicked == "" && exitErr.ProcessState.Exited()) {
+		// Neither a status nor a crash: the binary is not a matching etcdeck.
+		line, _, _ := strings.Cut(stderr.String(), "\n")
+		why := "printed no status"
+		if runErr != nil {
+			why = runErr.Error()
+		}
+		return SnapshotStatus{Path: path}, fmt.Errorf("%s snapshot status: %s %s", exe, why, printable(line))
+	}
+	// The child died (a bbolt panic, or a signal such as SIGBUS on a damaged mapping): report
+	// what can be checked here.
 	st = SnapshotStatus{Path: path}
 	if info, err := os.Stat(path); err == nil {
 		st.Size = info.Size()
 	}
 	st.SHA256, _ = CheckSHA256(path)
-	why := "printed no status"
-	if runErr != nil {
-		why = runErr.Error()
-	}
-	st.Error = fmt.Sprintf("reading the database crashed (%s): the file is corrupt%s", why, panicLine(stderr.String()))
+	st.Error = fmt.Sprintf("reading the database crashed (%s): the file is corrupt%s", runErr, panicked)
 	return st, nil
 }
 

@@ -25,11 +25,7 @@ import (
 func savedSnapshot(t *testing.T, n int) (*embednode.Member, string, map[string]string, int64) {
 	t.Helper()
 	m := nodetest.Start(t)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: m.Endpoints(), DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := nodetest.Client(t, m.Endpoints())
 	ctx := context.Background()
 	want := map[string]string{}
 	for i := 0; i < n; i++ {
@@ -97,12 +93,7 @@ func TestSnapshotStatusAndRoundTrip(t *testing.T) {
 	}
 	cfg.InitialClusterToken = "restored"
 	r := nodetest.StartConfig(t, cfg)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: r.Endpoints(), DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	got, err := cli.Get(context.Background(), "", clientv3.WithPrefix())
+	got, err := nodetest.Client(t, r.Endpoints()).Get(context.Background(), "", clientv3.WithPrefix())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,8 +183,12 @@ func TestSnapshotStatusChildCrash(t *testing.T) {
 		t.Errorf("crash: %+v %v", st, err)
 	}
 	st, err = embednode.SnapshotStatusInChild(context.Background(), garbage, file)
-	if err != nil || !strings.Contains(st.Error, "printed no status") {
+	if err == nil || !strings.Contains(err.Error(), "printed no status") || st.Error != "" {
 		t.Errorf("garbage: %+v %v", st, err)
+	}
+	// The child's own error is an error, not a verdict: a directory is not a snapshot file.
+	if st, err := embednode.SnapshotStatusInChild(context.Background(), etcdeckBin, dir); err == nil || !strings.Contains(err.Error(), "is not a file") || st.Error != "" {
+		t.Errorf("directory: %+v %v", st, err)
 	}
 	if _, err := embednode.SnapshotStatusInChild(context.Background(), filepath.Join(dir, "missing"), file); err == nil {
 		t.Error("a missing executable is not an error")

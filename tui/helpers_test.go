@@ -38,7 +38,13 @@ func testConfig() testEnv {
 // newTestModel is the root model around shellViews, with fixed content.
 func newTestModel(t *testing.T, env testEnv) *Model {
 	t.Helper()
-	m, err := newShellModel(env.settings, env.session)
+	return withEnv(t, env, newShellModel)
+}
+
+// withEnv builds the root model with build and puts in the label and member env stands in for.
+func withEnv(t *testing.T, env testEnv, build func(*config.Settings, *cluster.Session) (*Model, error)) *Model {
+	t.Helper()
+	m, err := build(env.settings, env.session)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,17 +75,7 @@ func testSession(t *testing.T, endpoints []string) *cluster.Session {
 // they hold without etcd, and the help is theirs.
 func newRealModel(t *testing.T, env testEnv) *Model {
 	t.Helper()
-	m, err := New(env.settings, env.session, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if env.session == nil && env.label != "" {
-		m.status.label = env.label
-	}
-	if env.member != nil {
-		m.member = env.member
-	}
-	return m
+	return withEnv(t, env, func(s *config.Settings, sess *cluster.Session) (*Model, error) { return New(s, sess, nil) })
 }
 
 // asciiScreen renders the frame with the ASCII colour profile: colours dropped, attributes

@@ -63,11 +63,7 @@ func newFlow(t *testing.T, r cluster.Retention) *flow {
 	t.Cleanup(func() { c.Close() })
 	s := cluster.NewSession(context.Background(), c, "test", nil)
 	t.Cleanup(s.End)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: mem.Endpoints(), DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Close() })
+	cli := nodetest.Client(t, mem.Endpoints())
 	st := config.Defaults()
 	st.BackupDir = filepath.Join(t.TempDir(), "backups")
 	st.StateDir = t.TempDir()
@@ -164,7 +160,15 @@ func TestSaveFlow(t *testing.T) {
 	if second.Err != nil || !strings.Contains(second.Result, "retention deleted 1: etcd-snapshot-") {
 		t.Fatalf("second save: %+v", second)
 	}
-	f.until("one file listed", f.screenHas("1 file ·"))
+	// The listing shows the new file only (not the stale listing from before the save).
+	newPath, _, _ := strings.Cut(strings.TrimPrefix(second.Result, "saved "), " ")
+	newer, ok := cluster.ParseBackupName(filepath.Base(newPath))
+	if !ok {
+		t.Fatalf("second save's result names no backup: %q", second.Result)
+	}
+	f.until("the new file listed alone", func() bool {
+		return f.screenHas("1 file ·")() && f.screenHas(newer.Time.Format("2006-01-02 15:04:05"))()
+	})
 
 	f.d.Press("enter")
 	f.until("the full status", f.screenHas("total keys  50"))

@@ -118,11 +118,11 @@ func (m *Model) readStatus(path string) tea.Cmd {
 }
 
 func (m *Model) statusRead(msg statusMsg) tea.Cmd {
-	if msg.sid != m.common.SessionID() {
-		return nil
-	}
 	if m.reading == msg.path {
-		m.reading = ""
+		m.reading = "" // even for an old session's result: the child has ended either way
+	}
+	if msg.sid != m.common.SessionID() {
+		return m.readNext()
 	}
 	fs := &fileStatus{}
 	if msg.err != nil {

@@ -94,9 +94,9 @@ func (m *Model) saveProgress(msg saveProgressMsg) tea.Cmd {
 	return tea.Batch(common.TaskProgress(saveTaskID, progressText(msg.p)), waitProgress(m.save))
 }
 
-// progressText is "127.0.0.1:2379 · 12.0 MiB of 551 MiB · 45.1 MB/s · 3s".
+// progressText is "from the follower 10.0.0.2:2379 · 12.0 MiB of 525.7 MiB · 45.1 MB/s · 3s".
 func progressText(p cluster.SaveProgress) string {
-	parts := []string{p.Endpoint, common.FormatSize(p.Bytes)}
+	parts := []string{"from the " + p.Role + " " + p.Endpoint, common.FormatSize(p.Bytes)}
 	if p.Total > 0 {
 		parts[1] += " of " + common.FormatSize(p.Total)
 	}
