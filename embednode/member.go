@@ -40,6 +40,9 @@ type Config struct {
 	ClientCertAuth                   bool
 	// UnsafeNoFsync trades durability for speed; only tests set it.
 	UnsafeNoFsync bool
+	// GOGC, when not 0, is the Go garbage collector's target for a member run as a child
+	// (Spawn): an opened snapshot's temporary member trades memory for start-up time.
+	GOGC int
 }
 
 // DefaultConfig returns the embedded member's defaults: name "default", loopback client and

