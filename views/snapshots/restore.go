@@ -1,11 +1,13 @@
 package snapshots
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -59,6 +61,9 @@ func (m *Model) askRestore() tea.Cmd {
 		return flashWarn("a restore is already running")
 	case m.member() == nil:
 		return flashWarn("R restores into etcdeck's embedded member; this console is connected to a cluster elsewhere: P shows the restore plan for it")
+	case m.common.Session.Client != nil && m.common.Session.Client.ReadOnly():
+		// Said before the typed question; the write gate (cluster.Client.Restore) refuses anyway.
+		return flashErr("restore: " + cluster.ErrReadOnly.Error())
 	case m.exe == "":
 		return flashErr("restore: etcdeck's own binary is unknown, and the restore must run in a child process")
 	}
@@ -78,16 +83,27 @@ func (m *Model) startRestore() tea.Cmd {
 	m.restore.running = true
 	steps := make(chan string, 8)
 	m.restore.steps = steps
-	seq, sid, exe, ctx := m.restore.seq, m.common.SessionID(), m.exe, m.common.Context()
+	seq, sid, exe, ctx, client := m.restore.seq, m.common.SessionID(), m.exe, m.common.Context(), m.common.Session.Client
 	run := func() tea.Msg {
 		defer close(steps)
-		res, err := embednode.RestoreMember(ctx, exe, child, embednode.MemberRestore{Snapshot: file,
-			Step: func(s string) {
-				select {
-				case steps <- s:
-				default: // the bar shows the latest step; never block the restore on the UI
-				}
-			}})
+		var res embednode.MemberRestoreResult
+		restore := func(ctx context.Context) (int64, error) {
+			var err error
+			res, err = embednode.RestoreMember(ctx, exe, child, embednode.MemberRestore{Snapshot: file,
+				Step: func(s string) {
+					select {
+					case steps <- s:
+					default: // the bar shows the latest step; never block the restore on the UI
+					}
+				}})
+			return res.Revision, err
+		}
+		var err error
+		if client != nil {
+			_, err = client.Restore(ctx, file, restore) // refused when read-only, audited
+		} else {
+			_, err = restore(ctx)
+		}
 		return restoreDoneMsg{sid: sid, seq: seq, res: res, err: err}
 	}
 	// The root learns the member stops on purpose long before the restore child is done and

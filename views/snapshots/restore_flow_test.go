@@ -159,3 +159,23 @@ func TestRestoreFlow(t *testing.T) {
 		t.Fatalf("old data not kept: %v", err)
 	}
 }
+
+// TestRestoreRefusedReadOnly: on a read-only session R says so before asking anything.
+func TestRestoreRefusedReadOnly(t *testing.T) {
+	mem := nodetest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil, cluster.WithReadOnly(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cluster.NewSession(context.Background(), c, "embedded", &embednode.Child{})
+	t.Cleanup(s.End)
+	m := fixtureView(120, 40)
+	m.common.Session = s
+	_, cmd := m.Update(viewtest.Key("R"))
+	flash, ok := cmd().(common.FlashMsg)
+	if !ok || flash.Level != common.FlashError || !strings.Contains(flash.Text, "read-only session") || m.InputFocused() {
+		t.Fatalf("R on a read-only session: %+v, question open %v", flash, m.InputFocused())
+	}
+}
