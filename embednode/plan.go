@@ -191,12 +191,13 @@ func (p RestorePlan) Script() string {
 		fmt.Fprintf(&b, "# %d. %s\n", i+1, s)
 	}
 	b.WriteString("#\n# This script does steps 4 and 5 on one member's host: run it there as\n#   " +
-		"SNAPSHOT=/path/to/file " + "restore.sh MEMBER-NAME\n# after step 2 on every member.\n#\n")
+		"[SNAPSHOT=/path/to/file] [DATA_DIR=/path/to/data-dir] restore.sh MEMBER-NAME\n# after step 2 on every member.\n#\n")
 	for _, line := range wrap("Note: "+BumpNote, 96) {
 		b.WriteString("# " + line + "\n")
 	}
 	b.WriteString("set -euo pipefail\n\n")
-	fmt.Fprintf(&b, "SNAPSHOT=${SNAPSHOT:-%s}\nDATA_DIR=%s\nBACKUP=%s\n\n", shellQuote(p.Snapshot), shellQuote(p.DataDir), shellQuote(p.Backup))
+	fmt.Fprintf(&b, "SNAPSHOT=${SNAPSHOT:-%s}\nDATA_DIR=${DATA_DIR:-%s}\nBACKUP=\"$DATA_DIR\"%s\n\n",
+		shellQuote(p.Snapshot), shellQuote(p.DataDir), shellQuote(strings.TrimPrefix(p.Backup, p.DataDir)))
 	b.WriteString("case \"${1:-}\" in\n")
 	var names []string
 	for _, m := range p.Members {

@@ -141,11 +141,8 @@ func TestPlanScriptRestoresThreeMembers(t *testing.T) {
 		host := filepath.Join(root, step.Name)
 		os.MkdirAll(filepath.Join(host, "etcd"), 0o700)
 		os.WriteFile(filepath.Join(host, "etcd", "old"), []byte("old"), 0o600)
-		sc := strings.ReplaceAll(p.Script(), root+"/etcd", host+"/etcd")
-		path := filepath.Join(host, "restore.sh")
-		os.WriteFile(path, []byte(sc), 0o700)
-		cmd := exec.Command("bash", path, step.Name)
-		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
+		cmd := exec.Command("bash", script, step.Name)
+		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "DATA_DIR="+filepath.Join(host, "etcd"))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("restore.sh %s: %v\n%s", step.Name, err, out)
 		}
