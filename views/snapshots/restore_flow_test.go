@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
@@ -177,5 +178,42 @@ func TestRestoreRefusedReadOnly(t *testing.T) {
 	flash, ok := cmd().(common.FlashMsg)
 	if !ok || flash.Level != common.FlashError || !strings.Contains(flash.Text, "read-only session") || m.InputFocused() {
 		t.Fatalf("R on a read-only session: %+v, question open %v", flash, m.InputFocused())
+	}
+}
+
+// TestPlanFlow: P on a live three-member cluster shows each member's restore command, from the
+// member list.
+func TestPlanFlow(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: nodetest.Endpoints(members...), InsecureTransport: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cluster.NewSession(context.Background(), c, "three", nil)
+	t.Cleanup(s.End)
+	m := fixtureView(160, 60)
+	m.common.Session = s
+	d := viewtest.New(t, m)
+	d.Press("P")
+	deadline := time.After(20 * time.Second)
+	for m.plan.loading {
+		select {
+		case msg := <-d.Msgs:
+			d.Send(msg)
+		case <-deadline:
+			t.Fatal("no plan")
+		}
+	}
+	text := ansi.Strip(m.View())
+	for i, mem := range members {
+		want := "--name m" + string(rune('0'+i))
+		if !strings.Contains(text, want) || !strings.Contains(text, "--initial-advertise-peer-urls "+mem.PeerURLs[0]) {
+			t.Errorf("the plan lacks %s with %s:\n%s", want, mem.PeerURLs[0], text)
+		}
+	}
+	if !strings.Contains(text, "Restore plan for cluster ") || !strings.Contains(text, ": 3 members from /backups/") {
+		t.Errorf("plan header:\n%s", text)
 	}
 }
