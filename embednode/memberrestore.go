@@ -174,9 +174,23 @@ func FindInterruptedRestore(dataDir string) (*InterruptedRestore, error) {
 	if _, err := os.Stat(dataDir); err == nil || !errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	backups, err := filepath.Glob(dataDir + BackupSuffix + "*")
-	if err != nil || len(backups) == 0 {
+	// Not filepath.Glob: a data dir's path may hold '[' or '*'.
+	entries, err := os.ReadDir(filepath.Dir(dataDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil // a first start: nothing there at all
+	}
+	if err != nil {
 		return nil, err
+	}
+	var backups []string
+	prefix := filepath.Base(dataDir) + BackupSuffix
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
+			backups = append(backups, filepath.Join(filepath.Dir(dataDir), e.Name()))
+		}
+	}
+	if len(backups) == 0 {
+		return nil, nil
 	}
 	// The stamps sort as times: the newest backup is the data the member last ran on.
 	sort.Strings(backups)

@@ -175,7 +175,7 @@ func TestInterruptedRestoreFoundAndPutBack(t *testing.T) {
 }
 
 func TestFindInterruptedRestoreIgnoresHealthyDirs(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "odd [dir] *")
 	data := filepath.Join(dir, "default.etcd")
 	os.MkdirAll(data, 0o700)
 	os.MkdirAll(data+".bak-20261125T010203Z", 0o700)
@@ -184,6 +184,9 @@ func TestFindInterruptedRestoreIgnoresHealthyDirs(t *testing.T) {
 	}
 	if r, err := embednode.FindInterruptedRestore(filepath.Join(dir, "none.etcd")); r != nil || err != nil {
 		t.Fatalf("no backup: %v %v, want nothing", r, err)
+	}
+	if r, err := embednode.FindInterruptedRestore(filepath.Join(dir, "not", "yet", "default.etcd")); r != nil || err != nil {
+		t.Fatalf("a first start (no parent dir): %v %v, want nothing", r, err)
 	}
 	os.Remove(data)
 	os.MkdirAll(data+".bak-20261126T010203Z", 0o700)
