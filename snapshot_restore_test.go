@@ -40,7 +40,7 @@ func testSnapshot(t *testing.T) (string, int64) {
 
 func TestSnapshotRestoreCommand(t *testing.T) {
 	file, rev := testSnapshot(t)
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "new", "parents") // created, as etcdutl does
 	target := filepath.Join(dir, "restored.etcd")
 
 	code, out, stderr := etcdeck(t, "snapshot", "restore", file, "--data-dir", target, "--bump-revision", "100", "--mark-compacted")

@@ -167,6 +167,10 @@ func Restore(o RestoreOptions, lg *zap.Logger) (RestoreResult, error) {
 		}
 		res.HashChecked = true
 	}
+	// etcdutl creates the data dir's parents too.
+	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+		return RestoreResult{}, fmt.Errorf("the data dir's parent: %w", err)
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".restoring-")
 	if err != nil {
 		return RestoreResult{}, fmt.Errorf("temporary dir beside the data dir: %w", err)

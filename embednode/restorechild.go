@@ -83,6 +83,10 @@ func RestoreInChild(ctx context.Context, exe string, o RestoreOptions) (RestoreR
 	if o.Snapshot, err = filepath.Abs(o.Snapshot); err != nil {
 		return RestoreResult{}, err
 	}
+	// etcdutl creates the data dir's parents too.
+	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+		return RestoreResult{}, fmt.Errorf("the data dir's parent: %w", err)
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".restoring-")
 	if err != nil {
 		return RestoreResult{}, fmt.Errorf("temporary dir beside the data dir: %w", err)
