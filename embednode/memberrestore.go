@@ -88,9 +88,9 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 	if err := os.Rename(restored, dataDir); err != nil {
 		return MemberRestoreResult{}, putBackAndRestart(ctx, c, dataDir, backup, "", fmt.Errorf("move the restored data in: %w", err))
 	}
-	if err := syncDir(filepath.Dir(dataDir)); err != nil {
-		return MemberRestoreResult{}, err
-	}
+	// A failed directory sync leaves the moves less durable, not undone: the member must come
+	// back either way.
+	_ = syncDir(filepath.Dir(dataDir))
 	step(StepStarting)
 	if err := c.Restart(ctx); err != nil {
 		c.Stop(10 * time.Second)
