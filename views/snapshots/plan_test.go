@@ -116,3 +116,18 @@ func TestRestoreNeedsEmbeddedMember(t *testing.T) {
 		t.Fatalf("R without an embedded member: %+v", flash)
 	}
 }
+
+func TestHandlesBack(t *testing.T) {
+	m := planFixture(t, 80, 24)
+	if !m.HandlesBack() {
+		t.Fatal("the plan is shown: esc closes it first")
+	}
+	m.Update(viewtest.Key("esc"))
+	if m.HandlesBack() {
+		t.Fatal("the list is shown: esc has nothing to do here")
+	}
+	m.Update(viewtest.Key("enter"))
+	if !m.HandlesBack() {
+		t.Fatal("a file's status is shown: esc closes it first")
+	}
+}
