@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -193,5 +194,45 @@ func TestFindInterruptedRestoreIgnoresHealthyDirs(t *testing.T) {
 	r, err := embednode.FindInterruptedRestore(data)
 	if err != nil || r == nil || r.Backup != data+".bak-20261126T010203Z" || r.Restored != "" {
 		t.Fatalf("two backups: %+v %v, want the newest", r, err)
+	}
+}
+
+// TestRestoreMemberRollsBack: when the member cannot start on the restored data (here its client
+// port is taken meanwhile), the restored dir is moved aside and the old data goes back in place.
+func TestRestoreMemberRollsBack(t *testing.T) {
+	cfg := nodetest.Config(t, "rollback")
+	cfg.Logger = nil
+	c, file := memberWithSnapshot(t, cfg)
+	var taken net.Listener
+	defer func() {
+		if taken != nil {
+			taken.Close()
+		}
+	}()
+	_, err := embednode.RestoreMember(context.Background(), etcdeckBin, c, embednode.MemberRestore{Snapshot: file,
+		Step: func(s string) {
+			if s == embednode.StepMovedAside {
+				taken, _ = net.Listen("tcp", strings.TrimPrefix(cfg.ListenClientURLs[0], "http://"))
+			}
+		}})
+	if err == nil || !strings.Contains(err.Error(), "the restored member did not start") ||
+		!strings.Contains(err.Error(), "the old data is back in "+cfg.DataDir) {
+		t.Fatalf("err = %v", err)
+	}
+	failed, _ := filepath.Glob(cfg.DataDir + ".restore-failed-*")
+	if len(failed) != 1 {
+		t.Fatalf("restored dir not kept aside: %v", leftovers(t, filepath.Dir(cfg.DataDir)))
+	}
+	if backups, _ := filepath.Glob(cfg.DataDir + ".bak-*"); len(backups) != 0 {
+		t.Fatalf("the backup was not put back: %v", backups)
+	}
+	taken.Close()
+	taken = nil
+	if err := c.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client(t, c.Endpoints()).Get(context.Background(), "/later")
+	if err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("the member on its old data: %v %v, want /later", resp, err)
 	}
 }
