@@ -92,26 +92,14 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger, opts ...Opti
 	for _, o := range opts {
 		o(cl)
 	}
-	cfg := clientv3.Config{
-		Endpoints:            conf.Endpoints,
-		DialTimeout:          conf.DialTimeout,
-		DialKeepAliveTime:    conf.KeepaliveTime,
-		DialKeepAliveTimeout: conf.KeepaliveTimeout,
-		Username:             conf.User,
-		Password:             conf.Password,
-		Logger:               log,
-		Context:              context.Background(),
-		// Keys and values of up to etcd's own limit (1.5 MiB by default) plus headroom.
-		MaxCallRecvMsgSize: 512 << 20,
-	}
 	if conf.UsesTLS() {
 		t, err := tlsConfig(conf)
 		if err != nil {
 			return nil, err
 		}
-		cl.tls, cfg.TLS = t, t
+		cl.tls = t
 	}
-	c, err := clientv3.New(cfg)
+	c, err := clientv3.New(cl.etcdConfig(context.Background(), conf.Endpoints))
 	if err != nil {
 		return nil, cl.explain(ctx, err)
 	}
@@ -130,6 +118,27 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger, opts ...Opti
 		}
 	}
 	return cl, nil
+}
+
+// etcdConfig is the clientv3 configuration of c's settings for endpoints: Connect and the
+// Monitor's per-member clients share it, so a setting added here reaches both.
+func (c *Client) etcdConfig(ctx context.Context, endpoints []string) clientv3.Config {
+	cfg := clientv3.Config{
+		Endpoints:            endpoints,
+		DialTimeout:          c.conf.DialTimeout,
+		DialKeepAliveTime:    c.conf.KeepaliveTime,
+		DialKeepAliveTimeout: c.conf.KeepaliveTimeout,
+		Username:             c.conf.User,
+		Password:             c.conf.Password,
+		Logger:               c.log,
+		Context:              ctx,
+		// Keys and values of up to etcd's own limit (1.5 MiB by default) plus headroom.
+		MaxCallRecvMsgSize: 512 << 20,
+	}
+	if c.tls != nil {
+		cfg.TLS = c.tls.Clone()
+	}
+	return cfg
 }
 
 // probe checks that an endpoint answers and that the credentials allow a read.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -45,6 +46,12 @@ type Event struct {
 	// PrevValue then holds its previous value (nil with KeysOnly).
 	HasPrev   bool
 	PrevValue []byte
+	// PrevRev, PrevCreateRev and PrevVersion describe the previous key when the server sent it
+	// (WatchOptions.PrevKV), so an export can reproduce etcdctl's prev_kv.
+	PrevRev, PrevCreateRev, PrevVersion int64
+	// HeaderRev is the revision in the header of the response that carried the event: the
+	// store's revision when the server sent it, as etcdctl watch -w json prints it.
+	HeaderRev int64
 }
 
 // StateKind names a change in the watch itself, as opposed to a change of a key.
@@ -55,8 +62,8 @@ const (
 	// StateReconnecting: the server ended the watch (lost leader, for example); it is being
 	// re-established from the revision after the last one delivered. Err says why.
 	StateReconnecting StateKind = iota + 1
-	// StateResumed: the watch is back after StateReconnecting, starting at revision Rev,
-	// with no event missed or repeated.
+	// StateResumed: the watch is back after StateReconnecting, or now served by another member
+	// (Member names it), starting at revision Rev, with no event missed or repeated.
 	StateResumed
 	// StateCompacted: the revisions still to deliver were compacted away (compaction revision
 	// in Rev). The caller reloads its listing and starts a new watch from the fresh revision.
@@ -65,6 +72,10 @@ const (
 	StateFailed
 	// StateClosed: the watch was closed by its owner or its context ended.
 	StateClosed
+	// StateLost: with WatchOptions.ContinueAfterCompaction, the revisions LostFrom..LostTo were
+	// compacted before the watch read them; it continues from Rev (the compaction revision).
+	// Not terminal: events from Rev on follow.
+	StateLost
 )
 
 // State is a change in a watch's health, delivered in order with its events.
@@ -73,6 +84,11 @@ type State struct {
 	Err     error // why, for StateReconnecting and StateFailed
 	Rev     int64 // resume revision for StateResumed, compaction revision for StateCompacted
 	Attempt int   // consecutive reconnection attempts, for StateReconnecting
+	// Member is the member now serving the watch, for StateResumed: its name when the member
+	// list has one, else its client URL, else its ID in hex; "" when unknown.
+	Member string
+	// LostFrom and LostTo bound the compacted revisions a StateLost skipped (both included).
+	LostFrom, LostTo int64
 }
 
 // Terminal tells whether the watch has ended: no event follows a terminal state.
@@ -86,7 +102,13 @@ func (s State) String() string {
 	case StateReconnecting:
 		return fmt.Sprintf("watch interrupted, reconnecting (attempt %d): %v", s.Attempt, s.Err)
 	case StateResumed:
+		if s.Member != "" {
+			return fmt.Sprintf("reconnected to member %s at revision %d", s.Member, s.Rev)
+		}
 		return fmt.Sprintf("watch resumed at revision %d", s.Rev)
+	case StateLost:
+		return fmt.Sprintf("%s compacted before the watch read them: their changes are lost; continuing from %d",
+			revRange(s.LostFrom, s.LostTo), s.Rev)
 	case StateCompacted:
 		return fmt.Sprintf("revisions up to %d were compacted before the watch caught up: reload", s.Rev)
 	case StateFailed:
@@ -113,6 +135,23 @@ type WatchOptions struct {
 	PrevKV bool
 	// KeysOnly drops values before they are buffered, for views that only need key names.
 	KeysOnly bool
+	// ContinueAfterCompaction: when the revisions still to deliver were compacted, report them
+	// with a StateLost and continue from the compaction revision instead of ending the watch
+	// with StateCompacted. For a log of changes; a view mirroring the keyspace must reload.
+	ContinueAfterCompaction bool
+	// IdleProgress: after this long without a response from the server, ask it how far the
+	// watch is (RequestProgress), so a quiet watch's LastRev follows the store's revision and
+	// Next reports it with Batch.Progress (also when the watch starts, and when the revision
+	// did not move: the watch is alive and caught up). 0 never asks.
+	IdleProgress time.Duration
+}
+
+// revRange is "revision 5" or "revisions 5–9".
+func revRange(from, to int64) string {
+	if from == to {
+		return fmt.Sprintf("revision %d", from)
+	}
+	return fmt.Sprintf("revisions %d–%d", from, to)
 }
 
 // Batch is what one Next call returns: events in revision order, then possibly a state change
@@ -160,6 +199,7 @@ type Watch struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	lastRev atomic.Int64
+	member  atomic.Uint64 // ID of the member that sent the latest response
 }
 
 // Watch starts watching key (or a prefix or range, see WatchOptions) until ctx ends or Close.
@@ -238,7 +278,7 @@ func (w *Watch) take(b *Batch, it item) {
 		b.State = it.state
 	case !it.progress:
 		b.Events = append(b.Events, it.ev)
-	case it.notify && it.revDone > w.lastRev.Load():
+	case it.notify && it.revDone >= w.lastRev.Load():
 		b.Progress = true
 	}
 	if it.revDone > w.lastRev.Load() {
@@ -260,6 +300,9 @@ func (w *Watch) RequestProgress() error {
 	defer cancel()
 	return Explain(w.c.c.RequestProgress(ctx))
 }
+
+// MemberID is the ID of the member that sent the watch's latest response, 0 before the first.
+func (w *Watch) MemberID() uint64 { return w.member.Load() }
 
 // Close stops the watch and waits for its goroutine to exit. It is safe to call twice.
 func (w *Watch) Close() {

@@ -52,12 +52,17 @@ func TestWatchEventsInOrderAndBatches(t *testing.T) {
 		t.Fatalf("Next(0) = %+v, %v; want the 3 remaining events", rest, err)
 	}
 	got := append(b.Events, rest.Events...)
+	// Replayed at once: every event's response header says the store's revision then.
+	h := start + 4
 	want := []Event{
-		{Kind: EventPut, Key: "/a/1", Value: []byte("one"), ValueSize: 3, Rev: start, CreateRev: start, Version: 1},
-		{Kind: EventPut, Key: "/a/2", Value: []byte("two"), ValueSize: 3, Rev: start + 1, CreateRev: start + 1, Version: 1},
-		{Kind: EventPut, Key: "/a/1", Value: []byte("uno"), ValueSize: 3, Rev: start + 2, CreateRev: start, Version: 2, HasPrev: true, PrevValue: []byte("one")},
-		{Kind: EventDelete, Key: "/a/2", Rev: start + 2, HasPrev: true, PrevValue: []byte("two")},
-		{Kind: EventDelete, Key: "/a/1", Rev: start + 4, HasPrev: true, PrevValue: []byte("uno")},
+		{Kind: EventPut, Key: "/a/1", Value: []byte("one"), ValueSize: 3, Rev: start, CreateRev: start, Version: 1, HeaderRev: h},
+		{Kind: EventPut, Key: "/a/2", Value: []byte("two"), ValueSize: 3, Rev: start + 1, CreateRev: start + 1, Version: 1, HeaderRev: h},
+		{Kind: EventPut, Key: "/a/1", Value: []byte("uno"), ValueSize: 3, Rev: start + 2, CreateRev: start, Version: 2, HasPrev: true,
+			PrevValue: []byte("one"), PrevRev: start, PrevCreateRev: start, PrevVersion: 1, HeaderRev: h},
+		{Kind: EventDelete, Key: "/a/2", Rev: start + 2, HasPrev: true, PrevValue: []byte("two"), PrevRev: start + 1,
+			PrevCreateRev: start + 1, PrevVersion: 1, HeaderRev: h},
+		{Kind: EventDelete, Key: "/a/1", Rev: start + 4, HasPrev: true, PrevValue: []byte("uno"), PrevRev: start + 2,
+			PrevCreateRev: start, PrevVersion: 2, HeaderRev: h},
 	}
 	for i := range want {
 		if fmt.Sprintf("%+v", got[i]) != fmt.Sprintf("%+v", want[i]) {

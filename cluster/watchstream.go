@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.etcd.io/etcd/api/v3/mvccpb"
@@ -30,6 +31,9 @@ type watchRun struct {
 	next    int64 // first revision not yet queued; 0 until the server assigned one
 	attempt int   // consecutive failed attempts, reported with StateReconnecting
 	backoff time.Duration
+	member  uint64            // the member that sent the last response, 0 before the first
+	names   map[uint64]string // member IDs to names, read from the member list when needed
+	asking  atomic.Bool       // a progress request is being sent
 }
 
 // streamEnd is why one clientv3 watch ended.
@@ -57,6 +61,15 @@ func (r *watchRun) run() {
 		switch {
 		case w.ctx.Err() != nil:
 			return
+		case end.compacted && w.opts.ContinueAfterCompaction && end.compactRev > r.next:
+			// Everything from r.next to the compaction revision is gone; what is left starts
+			// at the compaction revision itself.
+			lost := &State{Kind: StateLost, LostFrom: r.next, LostTo: end.compactRev - 1, Rev: end.compactRev}
+			if !r.put(item{state: lost, revDone: end.compactRev - 1}, nil) {
+				return
+			}
+			r.next = end.compactRev
+			continue
 		case end.compacted:
 			r.put(item{state: &State{Kind: StateCompacted, Rev: end.compactRev}}, nil)
 			return
@@ -117,7 +130,29 @@ func (r *watchRun) stream() streamEnd {
 	if w.opts.PrevKV {
 		ops = append(ops, clientv3.WithPrevKV())
 	}
-	for resp := range w.c.c.Watch(ctx, w.key, ops...) {
+	wch := w.c.c.Watch(ctx, w.key, ops...)
+	var idle <-chan time.Time
+	if w.opts.IdleProgress > 0 {
+		t := time.NewTicker(w.opts.IdleProgress)
+		defer t.Stop()
+		idle = t.C
+	}
+	heard := false // a response arrived since the last tick
+	for {
+		var resp clientv3.WatchResponse
+		select {
+		case <-idle:
+			if !heard {
+				r.askProgress(ctx)
+			}
+			heard = false
+			continue
+		case rr, ok := <-wch:
+			if !ok {
+				return streamEnd{}
+			}
+			resp, heard = rr, true
+		}
 		if resp.CompactRevision != 0 {
 			return streamEnd{compacted: true, compactRev: resp.CompactRevision}
 		}
@@ -127,30 +162,38 @@ func (r *watchRun) stream() streamEnd {
 			}
 			return streamEnd{err: watchCancelReason(err)}
 		}
+		if !r.noteMember(ctx, resp) {
+			return streamEnd{}
+		}
 		switch {
 		case resp.Created:
 			if r.next == 0 {
 				// A watch from "now" starts after the revision the server registered it at.
 				r.next = resp.Header.Revision + 1
-				if !r.put(item{progress: true, revDone: resp.Header.Revision}, nil) {
+				// With IdleProgress the consumer wants to know the watch is live from the start.
+				mark := item{progress: true, revDone: resp.Header.Revision, notify: w.opts.IdleProgress > 0}
+				if !r.put(mark, nil) {
 					return streamEnd{}
 				}
 			}
 			if r.attempt > 0 {
-				if !r.put(item{state: &State{Kind: StateResumed, Rev: r.next}}, nil) {
+				st := &State{Kind: StateResumed, Rev: r.next, Member: r.memberName(ctx, resp.Header.MemberId)}
+				if !r.put(item{state: st}, nil) {
 					return streamEnd{}
 				}
 				r.attempt, r.backoff = 0, watchMinBackoff
 			}
 		case resp.IsProgressNotify():
-			if rev := resp.Header.Revision; rev >= r.next {
-				r.next = rev + 1
+			// A notification at the last revision delivered moves nothing but still says the
+			// watch is alive and caught up, which a quiet watch's consumer wants to show.
+			if rev := resp.Header.Revision; rev >= r.next-1 {
+				r.next = max(r.next, rev+1)
 				if !r.put(item{progress: true, notify: true, revDone: rev}, nil) {
 					return streamEnd{}
 				}
 			}
 		default:
-			if !r.queue(resp.Events, pause) {
+			if !r.queue(resp.Events, resp.Header.Revision, pause) {
 				return streamEnd{}
 			}
 			if paused {
@@ -158,18 +201,17 @@ func (r *watchRun) stream() streamEnd {
 			}
 		}
 	}
-	return streamEnd{}
 }
 
 // queue puts the events of one response on the channel. A response holds whole revisions, so
 // r.next moves past them only once all are queued: a resume never splits a revision.
-func (r *watchRun) queue(evs []*clientv3.Event, pause func()) bool {
+func (r *watchRun) queue(evs []*clientv3.Event, headerRev int64, pause func()) bool {
 	last := r.next - 1
 	for i, ev := range evs {
 		if ev.Kv.ModRevision < r.next {
 			continue // already delivered: never repeat a revision
 		}
-		it := item{ev: r.event(ev)}
+		it := item{ev: r.event(ev, headerRev)}
 		if i == len(evs)-1 || evs[i+1].Kv.ModRevision > ev.Kv.ModRevision {
 			it.revDone = ev.Kv.ModRevision
 		}
@@ -182,8 +224,9 @@ func (r *watchRun) queue(evs []*clientv3.Event, pause func()) bool {
 	return true
 }
 
-func (r *watchRun) event(ev *clientv3.Event) Event {
+func (r *watchRun) event(ev *clientv3.Event, headerRev int64) Event {
 	e := Event{
+		HeaderRev: headerRev,
 		Kind:      EventPut,
 		Key:       string(ev.Kv.Key),
 		Rev:       ev.Kv.ModRevision,
@@ -192,6 +235,9 @@ func (r *watchRun) event(ev *clientv3.Event) Event {
 		Lease:     ev.Kv.Lease,
 		HasPrev:   ev.PrevKv != nil,
 		ValueSize: int64(len(ev.Kv.Value)),
+	}
+	if p := ev.PrevKv; p != nil {
+		e.PrevRev, e.PrevCreateRev, e.PrevVersion = p.ModRevision, p.CreateRevision, p.Version
 	}
 	if ev.Type == mvccpb.DELETE {
 		e.Kind, e.ValueSize = EventDelete, 0

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,8 +29,9 @@ import (
 //	backup-dir: ~/backups/etcd     # where snapshots go
 //	snapshot-keep: 10              # retention: always keep a cluster's newest 10 snapshots ...
 //	snapshot-keep-days: 30         # ... and older ones until they are 30 days old
-//	health-poll-interval: 5s       # Cluster view refresh
-//	watch-buffer-size: 10000       # events buffered per watch before it applies backpressure
+//	health-poll-interval: 2s       # Cluster view refresh
+//	watch-buffer-size: 100000      # events the Watch view keeps (the oldest go first)
+//	watch-buffer-bytes: 256MiB     # bytes the Watch view keeps, keys and values counted
 //	read-only: false               # refuse every write
 //	key-separator: /               # the byte keys are split on into directories
 //	keys:                          # key overrides: action name -> keys
@@ -42,6 +44,7 @@ type File struct {
 	SnapshotKeepDays   *int                `yaml:"snapshot-keep-days"`
 	HealthPollInterval Duration            `yaml:"health-poll-interval"`
 	WatchBufferSize    int                 `yaml:"watch-buffer-size"`
+	WatchBufferBytes   ByteSize            `yaml:"watch-buffer-bytes"`
 	KeySeparator       string              `yaml:"key-separator"`
 	ReadOnly           *bool               `yaml:"read-only"`
 	Keys               map[string][]string `yaml:"keys"`
@@ -77,6 +80,37 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// ByteSize is a number of bytes written as "256MiB", "1GiB", "500KB" or a plain number in YAML.
+type ByteSize int64
+
+// UnmarshalYAML reads a size with an optional unit (B, KB/KiB, MB/MiB, GB/GiB; K, M, G are
+// binary), refusing anything not positive.
+func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseByteSize(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*b = ByteSize(v)
+	return nil
+}
+
+// ParseByteSize reads "256MiB", "1.5GiB", "500KB" or "1048576" as bytes.
+func ParseByteSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	num, unit := t, ""
+	if i >= 0 {
+		num, unit = t[:i], strings.TrimSpace(t[i:])
+	}
+	mult := map[string]float64{"": 1, "B": 1, "K": 1 << 10, "KIB": 1 << 10, "KB": 1e3, "M": 1 << 20, "MIB": 1 << 20,
+		"MB": 1e6, "G": 1 << 30, "GIB": 1 << 30, "GB": 1e9}[strings.ToUpper(unit)]
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || mult == 0 || v*mult < 1 || v*mult > 1<<50 {
+		return 0, fmt.Errorf("%q is not a size (e.g. 256MiB, 1GiB)", s)
+	}
+	return int64(v * mult), nil
 }
 
 // XDGDir is the etcdeck folder under an XDG base directory: $env/etcdeck, or

@@ -37,7 +37,7 @@ type Flags struct {
 
 // DefaultHealthInterval is how often the Cluster view polls member health unless the config
 // file's health-poll-interval says otherwise.
-const DefaultHealthInterval = 5 * time.Second
+const DefaultHealthInterval = 2 * time.Second
 
 // RegisterFlags defines etcdctl's connection flags, with etcdctl's names and defaults, and
 // etcdeck's global ones on fs.
@@ -120,6 +120,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	}
 	if file.WatchBufferSize > 0 {
 		o.WatchBufferSize = file.WatchBufferSize
+	}
+	if file.WatchBufferBytes > 0 {
+		o.WatchBufferBytes = int64(file.WatchBufferBytes)
 	}
 	if file.KeySeparator != "" {
 		o.Sep = file.KeySeparator[0]

@@ -25,6 +25,7 @@ contexts:
     cacert: /etc/prod-ca.pem
 read-only: true
 watch-buffer-size: 500
+watch-buffer-bytes: 64MiB
 health-poll-interval: 10s
 `
 
@@ -90,7 +91,7 @@ func TestResolveSettings(t *testing.T) {
 	if o.Conn.DialTimeout != 3*time.Second || o.Conn.CommandTimeout != 7*time.Second {
 		t.Fatalf("timeouts %v %v", o.Conn.DialTimeout, o.Conn.CommandTimeout)
 	}
-	if !o.ReadOnly || o.WatchBufferSize != 500 || o.HealthPollInterval != 10*time.Second {
+	if !o.ReadOnly || o.WatchBufferSize != 500 || o.WatchBufferBytes != 64<<20 || o.HealthPollInterval != 10*time.Second {
 		t.Fatalf("globals: %+v", o)
 	}
 	o, err = resolve(t, []string{"--config", cfg, "--read-only=false", "--user", "root:pw"}, nil)

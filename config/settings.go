@@ -38,8 +38,10 @@ type Settings struct {
 	// HealthPollInterval is how often the Cluster view polls member health; the status bar keeps
 	// its own 2 s poll of the revision.
 	HealthPollInterval time.Duration
-	// WatchBufferSize is how many events one watch buffers before applying backpressure.
-	WatchBufferSize int
+	// WatchBufferSize and WatchBufferBytes bound the Watch view's buffer of events: the oldest
+	// go first when either is reached (config watch-buffer-size and watch-buffer-bytes).
+	WatchBufferSize  int
+	WatchBufferBytes int64
 	// Sep is the byte keys are split on into directories ('/' by default).
 	Sep byte
 	// Keys are the config file's key overrides (action name to keys), applied by keymap.
@@ -53,6 +55,12 @@ type Settings struct {
 	LogPath  string
 	StateDir string
 }
+
+// Defaults of the Watch view's buffer: 100,000 events, 256 MiB.
+const (
+	DefaultWatchBufferSize        = 100_000
+	DefaultWatchBufferBytes int64 = 256 << 20
+)
 
 // Defaults are the settings with nothing set anywhere and no environment: what rendering tests
 // and views built without settings use.
@@ -68,7 +76,8 @@ func Defaults() *Settings {
 		Source:             "embedded",
 		Embedded:           true,
 		HealthPollInterval: DefaultHealthInterval,
-		WatchBufferSize:    cluster.DefaultWatchBufferSize,
+		WatchBufferSize:    DefaultWatchBufferSize,
+		WatchBufferBytes:   DefaultWatchBufferBytes,
 		Sep:                cluster.DefaultSep,
 		Retention:          cluster.DefaultRetention,
 	}

@@ -40,6 +40,8 @@ type Config struct {
 	ClientCertAuth                   bool
 	// UnsafeNoFsync trades durability for speed; only tests set it.
 	UnsafeNoFsync bool
+	// QuotaBackendBytes is etcd's --quota-backend-bytes; zero means etcd's default (2 GiB).
+	QuotaBackendBytes int64
 	// GOGC, when not 0, is the Go garbage collector's target for a member run as a child
 	// (Spawn): an opened snapshot's temporary member trades memory for start-up time.
 	GOGC int
@@ -172,6 +174,7 @@ func Start(ctx context.Context, cfg Config) (*Member, error) {
 		ec.InitialClusterToken = cfg.InitialClusterToken
 	}
 	ec.UnsafeNoFsync = cfg.UnsafeNoFsync
+	ec.QuotaBackendBytes = cfg.QuotaBackendBytes
 	ec.ClientTLSInfo.CertFile = cfg.CertFile
 	ec.ClientTLSInfo.KeyFile = cfg.KeyFile
 	ec.ClientTLSInfo.TrustedCAFile = cfg.TrustedCAFile

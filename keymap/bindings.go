@@ -49,11 +49,29 @@ type Watch struct {
 	Bottom key.Binding
 	Pause  key.Binding
 	Clear  key.Binding
+	Filter key.Binding
+	// Detail opens or closes the selected event's value and diff under the list; ValueDown and
+	// ValueUp scroll it.
+	Detail    key.Binding
+	ValueDown key.Binding
+	ValueUp   key.Binding
+	// Values, Regexp, Puts and Deletes toggle how the filter matches: on values too, as a
+	// regular expression, and which kinds of event show.
+	Values  key.Binding
+	Regexp  key.Binding
+	Puts    key.Binding
+	Deletes key.Binding
+	Export  key.Binding
+	Alert   key.Binding
 }
 
-// Cluster are the Cluster view's bindings (members, health, alarms, maintenance). Empty until
-// the view does something: help must never offer a key that does nothing.
-type Cluster struct{}
+// Cluster are the Cluster view's bindings (members, their health and history).
+type Cluster struct {
+	Up      key.Binding
+	Down    key.Binding
+	Details key.Binding
+	Refresh key.Binding
+}
 
 // Snapshots are the Snapshots view's bindings (the backup directory's files; saving is the global
 // Snapshot binding, and esc cancels a running save).
@@ -140,9 +158,24 @@ var bindings = []decl{
 	{"watch.up", func(k *KeyMap) *key.Binding { return &k.Watch.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"watch.down", func(k *KeyMap) *key.Binding { return &k.Watch.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
 	{"watch.top", func(k *KeyMap) *key.Binding { return &k.Watch.Top }, []string{"g", "home"}, "g", "top", 0, 0},
-	{"watch.bottom", func(k *KeyMap) *key.Binding { return &k.Watch.Bottom }, []string{"G", "end"}, "G", "bottom/follow", 0, short},
+	{"watch.bottom", func(k *KeyMap) *key.Binding { return &k.Watch.Bottom }, []string{"G", "end"}, "G", "bottom/follow", 0, 0},
 	{"watch.pause", func(k *KeyMap) *key.Binding { return &k.Watch.Pause }, []string{"space"}, "space", "pause", 1, short},
-	{"watch.clear", func(k *KeyMap) *key.Binding { return &k.Watch.Clear }, []string{"c"}, "c", "clear", 1, short},
+	{"watch.clear", func(k *KeyMap) *key.Binding { return &k.Watch.Clear }, []string{"c"}, "c", "clear", 1, 0},
+	{"watch.detail", func(k *KeyMap) *key.Binding { return &k.Watch.Detail }, []string{"enter"}, "enter", "value", 0, short},
+	{"watch.value-down", func(k *KeyMap) *key.Binding { return &k.Watch.ValueDown }, []string{"pgdown", "J"}, "pgdn/J", "scroll value", 0, 0},
+	{"watch.value-up", func(k *KeyMap) *key.Binding { return &k.Watch.ValueUp }, []string{"pgup", "K"}, "pgup/K", "scroll value back", 0, 0},
+	{"watch.export", func(k *KeyMap) *key.Binding { return &k.Watch.Export }, []string{"x"}, "x", "export", 1, short},
+	{"watch.alert", func(k *KeyMap) *key.Binding { return &k.Watch.Alert }, []string{"!"}, "!", "alert on filter", 1, 0},
+	{"watch.filter", func(k *KeyMap) *key.Binding { return &k.Watch.Filter }, []string{"/"}, "/", "filter", 2, short},
+	{"watch.values", func(k *KeyMap) *key.Binding { return &k.Watch.Values }, []string{"V"}, "V", "filter values too", 2, 0},
+	{"watch.regexp", func(k *KeyMap) *key.Binding { return &k.Watch.Regexp }, []string{"R"}, "R", "filter as regexp", 2, 0},
+	{"watch.puts", func(k *KeyMap) *key.Binding { return &k.Watch.Puts }, []string{"P"}, "P", "show PUT", 2, 0},
+	{"watch.deletes", func(k *KeyMap) *key.Binding { return &k.Watch.Deletes }, []string{"D"}, "D", "show DEL", 2, 0},
+
+	{"cluster.up", func(k *KeyMap) *key.Binding { return &k.Cluster.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"cluster.down", func(k *KeyMap) *key.Binding { return &k.Cluster.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"cluster.details", func(k *KeyMap) *key.Binding { return &k.Cluster.Details }, []string{"enter"}, "enter", "member details", 1, short},
+	{"cluster.refresh", func(k *KeyMap) *key.Binding { return &k.Cluster.Refresh }, []string{"r"}, "r", "poll now", 1, short},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.
@@ -182,6 +215,12 @@ func (k Keys) ShortHelp() []key.Binding { return (&KeyMap{Keys: k}).shortHelp("k
 
 // FullHelp groups the Keys view's bindings for the help overlay.
 func (k Keys) FullHelp() [][]key.Binding { return (&KeyMap{Keys: k}).fullHelp("keys") }
+
+// ShortHelp lists the Cluster view's most used bindings.
+func (c Cluster) ShortHelp() []key.Binding { return (&KeyMap{Cluster: c}).shortHelp("cluster") }
+
+// FullHelp groups the Cluster view's bindings for the help overlay.
+func (c Cluster) FullHelp() [][]key.Binding { return (&KeyMap{Cluster: c}).fullHelp("cluster") }
 
 // ShortHelp lists the Snapshots view's most used bindings.
 func (s Snapshots) ShortHelp() []key.Binding { return (&KeyMap{Snapshots: s}).shortHelp("snapshots") }

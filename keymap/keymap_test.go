@@ -121,7 +121,7 @@ func TestApplyRejectsConflicts(t *testing.T) {
 		t.Error("a rejected override changed the keymap")
 	}
 	// The same key in two different views is fine: only one view is active.
-	if err := km.Apply(map[string][]string{"watch.clear": {"x"}, "keys.reload": {"x"}}); err != nil {
+	if err := km.Apply(map[string][]string{"watch.clear": {"y"}, "keys.reload": {"y"}}); err != nil {
 		t.Errorf("same key in two views rejected: %v", err)
 	}
 	// Moving a key away and reusing it in one go is fine.
@@ -170,8 +170,12 @@ func TestHelpBuiltFromTable(t *testing.T) {
 	if len(full) != 2 || len(full[0]) != 6 || len(full[1]) != 7 {
 		t.Errorf("global full help columns = %v", full)
 	}
-	if km.Cluster != (Cluster{}) {
-		t.Error("the Cluster view has bindings before it does anything")
+	got = nil
+	for _, b := range km.Cluster.ShortHelp() {
+		got = append(got, b.Help().Desc)
+	}
+	if want := "member details poll now"; strings.Join(got, " ") != want {
+		t.Errorf("Cluster short help = %q, want %q", strings.Join(got, " "), want)
 	}
 	got = nil
 	for _, b := range km.Snapshots.ShortHelp() {

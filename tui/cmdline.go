@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ type completeDueMsg struct {
 }
 
 func newCmdline(st *common.Styles, session *cluster.Session, sep byte) cmdline {
-	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch <prefix> · help · quit"), session: session, sep: sep}
+	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch [<prefix>] [--rev N] · help · quit"), session: session, sep: sep}
 	c.setSuggestions()
 	return c
 }
@@ -205,14 +206,7 @@ func parseCommand(line string) (tea.Msg, error) {
 		}
 		return common.GotoMsg{Path: arg}, nil
 	case "watch", "w":
-		if arg == "" {
-			return nil, errors.New("watch needs a prefix, e.g. watch /registry/ (or / for everything)")
-		}
-		prefix, err := cluster.UnescapeKey(arg)
-		if err != nil {
-			return nil, fmt.Errorf("watch %s: %v", arg, err)
-		}
-		return common.WatchMsg{Prefix: prefix}, nil
+		return parseWatch(arg)
 	case "help", "h":
 		return openHelpMsg{}, nil
 	case "quit", "q":
@@ -224,4 +218,43 @@ func parseCommand(line string) (tea.Msg, error) {
 		return nil, nil
 	}
 	return nil, fmt.Errorf("unknown command %q: try goto <path>, watch <prefix>, help, close or quit", verb)
+}
+
+// parseWatch reads "watch [<prefix>] [--rev N]": no prefix watches every key; --rev replays
+// history from revision N first, as etcdctl watch --rev does.
+func parseWatch(arg string) (tea.Msg, error) {
+	var msg common.WatchMsg
+	var rest []string
+	fields := strings.Fields(arg)
+	for i := 0; i < len(fields); i++ {
+		f := fields[i]
+		v, isRev := strings.CutPrefix(f, "--rev=")
+		if f == "--rev" {
+			if i+1 == len(fields) {
+				return nil, errors.New("watch --rev needs a revision, e.g. watch /registry/ --rev 1200")
+			}
+			v, isRev = fields[i+1], true
+			i++
+		}
+		if !isRev {
+			rest = append(rest, f)
+			continue
+		}
+		rev, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || rev < 1 {
+			return nil, fmt.Errorf("watch --rev %s: a revision is a whole number from 1", v)
+		}
+		msg.Rev = rev
+	}
+	if len(rest) > 1 {
+		return nil, fmt.Errorf("watch takes one prefix, got %q: escape spaces in keys as \\x20", strings.Join(rest, " "))
+	}
+	if len(rest) == 1 {
+		prefix, err := cluster.UnescapeKey(rest[0])
+		if err != nil {
+			return nil, fmt.Errorf("watch %s: %w", rest[0], err)
+		}
+		msg.Prefix = prefix
+	}
+	return msg, nil
 }

@@ -30,7 +30,14 @@ func TestParseCommand(t *testing.T) {
 		{line: "quit", want: quitRequestMsg{}},
 		{line: "q", want: quitRequestMsg{}},
 		{line: "goto", wantErr: "goto needs a key or directory"},
-		{line: "watch  ", wantErr: "watch needs a prefix"},
+		{line: "watch  ", want: common.WatchMsg{}}, // every key
+		{line: "watch /a/ --rev 12", want: common.WatchMsg{Prefix: "/a/", Rev: 12}},
+		{line: "watch --rev=3 /a/", want: common.WatchMsg{Prefix: "/a/", Rev: 3}},
+		{line: "w --rev 7", want: common.WatchMsg{Rev: 7}},
+		{line: "watch /a/ --rev", wantErr: "--rev needs a revision"},
+		{line: "watch /a/ --rev 0", wantErr: "whole number from 1"},
+		{line: "watch /a/ --rev x", wantErr: "whole number from 1"},
+		{line: "watch /a/ /b/", wantErr: "one prefix"},
 		{line: "snapshot now", wantErr: `unknown command "snapshot"`},
 	}
 	for _, tt := range tests {
@@ -93,19 +100,19 @@ func TestNewRejectsUnknownKeyOverride(t *testing.T) {
 // TestKeyOverrideApplies: an overridden quit key quits and the old one is text for the view.
 func TestKeyOverrideApplies(t *testing.T) {
 	cfg := testConfig()
-	cfg.settings.Keys = map[string][]string{"global.quit": {"x"}, "global.view-watch": {"W", "2"}}
+	cfg.settings.Keys = map[string][]string{"global.quit": {"Q"}, "global.view-watch": {"W", "2"}}
 	m := newTestModel(t, cfg)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	if _, cmd := m.Update(viewtest.Key("q")); cmd != nil {
 		if _, isQuit := cmd().(tea.QuitMsg); isQuit {
-			t.Fatal("q still quits after rebinding quit to x")
+			t.Fatal("q still quits after rebinding quit to Q")
 		}
 	}
 	m.Update(viewtest.Key("W"))
 	if m.active != viewWatch {
 		t.Errorf("W did not switch to Watch")
 	}
-	_, cmd := m.Update(viewtest.Key("x"))
+	_, cmd := m.Update(viewtest.Key("Q"))
 	if cmd == nil {
 		t.Fatal("x gave no command")
 	}

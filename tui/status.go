@@ -64,6 +64,8 @@ type status struct {
 	spin     spinner.Model
 	flash    *flash
 	flashSeq int
+	// alert is the Watch view's alert (count of matching events), shown from every view.
+	alert common.AlertMsg
 }
 
 func newStatus(st *common.Styles, label, insecure string, readOnly bool) status {
@@ -147,6 +149,9 @@ func (s *status) update(msg tea.Msg, sess *cluster.Session) (tea.Cmd, bool) {
 		return s.setFlash(common.FlashInfo, text), true
 	case common.FlashMsg:
 		return s.setFlash(msg.Level, msg.Text), true
+	case common.AlertMsg:
+		s.alert = msg
+		return nil, true
 	case clearFlashMsg:
 		if msg.seq == s.flashSeq {
 			s.flash = nil
@@ -231,6 +236,21 @@ func (s *status) view(w int) string {
 // activity is what runs: the newest task with a spinner, else the error of the last status
 // poll. Empty when all is quiet.
 func (s *status) activity() string {
+	st := s.st
+	alert := ""
+	if s.alert.Rule != "" {
+		alert = st.Warning.Render(fmt.Sprintf("! %s alert (%s)", common.Plural(int(s.alert.Count), "event"), s.alert.Rule))
+	}
+	if act := s.taskOrError(); act != "" && alert != "" {
+		return alert + "  " + act
+	} else if alert != "" {
+		return alert
+	}
+	return s.taskOrError()
+}
+
+// taskOrError is the running task with its spinner, or the status poll's error.
+func (s *status) taskOrError() string {
 	st := s.st
 	switch {
 	case len(s.tasks) > 0:

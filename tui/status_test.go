@@ -8,9 +8,14 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
+	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // TestStatusBarPollsRealMember: against a real member the status bar shows the endpoint, the
@@ -118,4 +123,22 @@ func TestCommandLineCompletesPaths(t *testing.T) {
 	f.keys("tab")
 	f.waitFor("completed odd key", func(s snapshot) bool { return s.cmdValue == `/odd/bad\xffname` })
 	f.quit()
+}
+
+// TestStatusBarAlert: the Watch view's alert count shows in the tab line from every view, and
+// goes when the alert is cleared.
+func TestStatusBarAlert(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(common.AlertMsg{Count: 1234, Rule: `key contains "lock"`})
+	for _, v := range []string{"1", "3"} {
+		m.Update(viewtest.Key(v))
+		if s := ansi.Strip(m.View().Content); !contains(s, `! 1,234 events alert (key contains "lock")`) {
+			t.Errorf("view %s: no alert in the status bar:\n%s", v, s)
+		}
+	}
+	m.Update(common.AlertMsg{})
+	if s := ansi.Strip(m.View().Content); contains(s, "alert") {
+		t.Errorf("the cleared alert still shows:\n%s", s)
+	}
 }

@@ -1,53 +1,199 @@
-// Package clusterview is the Cluster view: members, their health, leader, alarms and
-// maintenance. Until its issue fills it in, the view shows what it will hold.
+// Package clusterview is the Cluster view: one row per member with its health, status, database
+// size against the quota and raft progress, the findings worth acting on, and per member the
+// latency over the last five minutes, metrics and the leader-change history.
+//
+// Two pollers feed it while it is on screen: health every health-poll-interval (each member on
+// its own client, concurrently, see cluster.Monitor) and /metrics every 15 s. The results go
+// into a cluster.Tracker, which is only touched from Update.
 package clusterview
 
 import (
+	"context"
+	"errors"
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 )
+
+// maxBackoff bounds the wait between polls while the member list cannot be read.
+const maxBackoff = 30 * time.Second
 
 // Model is the Cluster view.
 type Model struct {
 	common        common.Common
 	width, height int
+
+	monitor *cluster.Monitor // nil without a session
+	health  *common.Poller[cluster.Poll]
+	metrics *common.Poller[[]cluster.Metrics]
+	tracker *cluster.Tracker
+
+	selected uint64 // the selected member's ID, so the cursor follows it when the list changes
+	details  bool   // the selected member's details replace the table
+	// pollErr is why the last health poll failed ("" when it worked); failures and next say how
+	// often and when the next try is.
+	pollErr  string
+	failures int
+	next     time.Duration
+	scraped  time.Time
 }
 
 var _ common.Component = (*Model)(nil)
 
-// New builds the Cluster view.
-func New(c common.Common) *Model { return &Model{common: c.Defaults()} }
+// New builds the Cluster view; it polls nothing until it is focused.
+func New(c common.Common) *Model {
+	c = c.Defaults()
+	m := &Model{common: c, tracker: cluster.NewTracker(0)}
+	if c.Session == nil || c.Session.Client == nil {
+		return m // rendering tests: results arrive through applyPoll and applyMetrics
+	}
+	ctx, cl := c.Context(), c.Session.Client
+	mon := cluster.NewMonitor(ctx, cl)
+	interval := c.Settings.HealthPollInterval
+	if interval <= 0 {
+		interval = 2 * time.Second
+	}
+	// A member silent for a whole interval is reported unreachable; its probe keeps running.
+	wait := min(interval, cl.CommandTimeout())
+	m.monitor = mon
+	m.health = common.NewPoller("cluster.health", interval, maxBackoff,
+		func(ctx context.Context) (cluster.Poll, error) {
+			p := mon.Poll(ctx, wait)
+			if len(p.Members) == 0 && p.ListErr != "" {
+				return p, errors.New(p.ListErr)
+			}
+			return p, nil
+		},
+		common.PollContext(ctx), common.PollTimeout(wait+cl.CommandTimeout()))
+	timeout := cl.CommandTimeout()
+	m.metrics = common.NewPoller("cluster.metrics", cluster.DefaultMetricsInterval, 4*cluster.DefaultMetricsInterval,
+		func(ctx context.Context) ([]cluster.Metrics, error) { return mon.Scrape(ctx, timeout) },
+		common.PollContext(ctx), common.PollTimeout(2*timeout))
+	return m
+}
 
-// Init has nothing to load yet.
+// Init polls nothing: polling starts when the view is shown (Focus).
 func (m *Model) Init() tea.Cmd { return nil }
+
+// Focus starts (or resumes) both polls at once.
+func (m *Model) Focus() tea.Cmd {
+	if m.health == nil {
+		return nil
+	}
+	return tea.Batch(m.health.Focus(), m.metrics.Focus())
+}
+
+// Blur pauses both polls while another view is on screen.
+func (m *Model) Blur() {
+	if m.health != nil {
+		m.health.Blur()
+		m.metrics.Blur()
+	}
+}
 
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
 
-// InputFocused is false: the placeholder has no text field.
+// InputFocused is false: the view has no text field.
 func (m *Model) InputFocused() bool { return false }
 
-// Focus has nothing to resume: the placeholder polls nothing.
-func (m *Model) Focus() tea.Cmd { return nil }
-
-// Blur has nothing to pause.
-func (m *Model) Blur() {}
-
-// Update ignores everything for now.
-func (m *Model) Update(tea.Msg) (common.Component, tea.Cmd) { return m, nil }
-
-// View shows what the view will hold.
-func (m *Model) View() string {
-	return m.common.Styles.Placeholder(m.width, m.height, "Cluster",
-		"Members with their health, version, database size and raft index;",
-		"the leader, alarms, and maintenance: defragment, compact, move leader.")
+// Update applies poll results and moves the selection.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	if m.health != nil {
+		if res, mine, cmd := m.health.Update(msg); mine {
+			if res != nil {
+				m.applyPoll(res.Value, res.Err, res.Failures, res.Next)
+			}
+			return m, cmd
+		}
+		if res, mine, cmd := m.metrics.Update(msg); mine {
+			if res != nil && res.Err == nil {
+				m.applyMetrics(res.Value)
+			}
+			return m, cmd
+		}
+	}
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		return m, m.handleKey(msg)
+	}
+	return m, nil
 }
 
-// ShortHelp is empty until the view's issue gives its bindings something to do: help must
-// not offer keys that do nothing.
-func (m *Model) ShortHelp() []key.Binding { return nil }
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.common.Keys.Cluster
+	switch {
+	case m.details && key.Matches(msg, m.common.Keys.Global.Back):
+		m.details = false
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.Details):
+		m.details = len(m.members()) > 0
+	case key.Matches(msg, k.Refresh) && m.health != nil:
+		return tea.Batch(m.health.Refresh(), m.metrics.Refresh())
+	}
+	return nil
+}
 
-// FullHelp is empty for the same reason.
-func (m *Model) FullHelp() [][]key.Binding { return nil }
+// applyPoll records one health poll (or why it failed).
+func (m *Model) applyPoll(p cluster.Poll, err error, failures int, next time.Duration) {
+	m.failures, m.next = failures, next
+	m.pollErr = ""
+	if err != nil {
+		m.pollErr = err.Error()
+	}
+	m.tracker.AddPoll(p)
+	if m.index() < 0 {
+		m.selected = 0
+		if ms := m.members(); len(ms) > 0 {
+			m.selected = ms[0].Member.ID
+		}
+	}
+}
+
+// applyMetrics records one scrape of every member's /metrics.
+func (m *Model) applyMetrics(ms []cluster.Metrics) {
+	m.tracker.AddMetrics(ms)
+	if len(ms) > 0 {
+		m.scraped = ms[0].Time
+	}
+}
+
+// members is the last poll's members, in the order the rows show them.
+func (m *Model) members() []cluster.MemberHealth { return m.tracker.Last().Members }
+
+// index is the selected member's row, -1 when none.
+func (m *Model) index() int {
+	for i, h := range m.members() {
+		if h.Member.ID == m.selected {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) move(delta int) {
+	ms := m.members()
+	if len(ms) == 0 {
+		return
+	}
+	i := max(0, min(len(ms)-1, m.index()+delta))
+	m.selected = ms[i].Member.ID
+}
+
+// ShortHelp lists the view's main bindings; esc (back) is added while the details show.
+func (m *Model) ShortHelp() []key.Binding {
+	h := m.common.Keys.Cluster.ShortHelp()
+	if m.details {
+		h = append(h, m.common.Keys.Global.Back)
+	}
+	return h
+}
+
+// FullHelp groups the view's bindings for the help overlay.
+func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Cluster.FullHelp() }

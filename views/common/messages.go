@@ -9,8 +9,12 @@ import (
 // GotoMsg asks the root to show the Keys view at Path (a key or a directory ending in "/").
 type GotoMsg struct{ Path string }
 
-// WatchMsg asks the root to show the Watch view watching every key under Prefix.
-type WatchMsg struct{ Prefix string }
+// WatchMsg asks the root to show the Watch view watching every key under Prefix, from
+// revision Rev when it is set (history first, as etcdctl watch --rev), else from now.
+type WatchMsg struct {
+	Prefix string
+	Rev    int64
+}
 
 // TaskStartMsg tells the status bar long work began: it shows a spinner and Label until the
 // TaskDoneMsg with the same ID arrives.
@@ -84,4 +88,11 @@ func EndTask(id, result string, err error) tea.Cmd {
 // Flash returns the command showing text in the status bar.
 func Flash(level FlashLevel, text string) tea.Cmd {
 	return Cmd(FlashMsg{Level: level, Text: text})
+}
+
+// AlertMsg tells the root how many events matched the Watch view's alert, for the status bar
+// of every view; Rule describes the alert's filter. Count 0 with Rule "" clears it.
+type AlertMsg struct {
+	Count int64
+	Rule  string
 }

@@ -25,6 +25,8 @@ type Styles struct {
 	// Task and flash states in the status bar.
 	Running lipgloss.Style
 	Success lipgloss.Style
+	// Caution is amber: close to a limit (a database at 80% of its quota), not failing yet.
+	Caution lipgloss.Style
 	Error   lipgloss.Style
 	Info    lipgloss.Style
 
@@ -71,6 +73,7 @@ func NewStyles(noColor bool) *Styles {
 		TabInactive:  fg(plain, "245"),
 		Running:      fg(plain, "111"),
 		Success:      fg(plain, "78"),
+		Caution:      fg(plain.Bold(true), "214"),
 		Error:        fg(plain.Bold(true), "203"),
 		Info:         fg(plain, "252"),
 		Title:        fg(plain.Bold(true), "252"),

@@ -262,7 +262,7 @@ func TestWatchFailedStops(t *testing.T) {
 func TestHintsFollowKeyOverrides(t *testing.T) {
 	m, _ := testView(t, 80, 24)
 	km := keymap.DefaultKeyMap()
-	if err := km.Apply(map[string][]string{"keys.reload": {"R"}, "global.back": {"x"}}); err != nil {
+	if err := km.Apply(map[string][]string{"keys.reload": {"R"}, "global.back": {"Z"}}); err != nil {
 		t.Fatal(err)
 	}
 	m.common.Keys = km
@@ -270,15 +270,15 @@ func TestHintsFollowKeyOverrides(t *testing.T) {
 	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/", d.contains("configmaps/"))
 	d.Press("/", "z", "z", "enter")
-	d.until("the empty filter", d.contains("no name matches the filter (x clears it)"))
+	d.until("the empty filter", d.contains("no name matches the filter (Z clears it)"))
 	d.Press("esc")
 	if m.filterText != "zz" {
-		t.Fatalf("esc cleared the filter although back is bound to x (filter %q)", m.filterText)
+		t.Fatalf("esc cleared the filter although back is bound to Z (filter %q)", m.filterText)
 	}
-	d.Press("x")
+	d.Press("Z")
 	d.until("the cleared filter", d.contains("configmaps/"))
 	if m.filterText != "" {
-		t.Fatalf("x (back) left the filter %q", m.filterText)
+		t.Fatalf("Z (back) left the filter %q", m.filterText)
 	}
 	m.err = errors.New("the listing failed")
 	if s := ansi.Strip(m.View()); !strings.Contains(s, "R reload · h/⌫ parent") {

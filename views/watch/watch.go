@@ -1,17 +1,19 @@
 // Package watch is the Watch view: every put and delete under a prefix as it happens, newest at
-// the bottom, with its revision, key and value size.
+// the bottom, with the time, revision, key, size and the start of the value; the selected
+// event's full value and its diff against the previous one; filters, alerts and an export.
 //
-// A WatchMsg (w in the Keys view, :watch <prefix>) replaces the current watch with one from
-// "now". The view drains the cluster.Watch from a command that returns one message per batch and
-// is re-issued after each, so a burst never floods Update. Pausing stops the draining: the watch
-// then keeps every event (its buffer fills, then the server stream waits), and resuming shows
-// them all. The view remembers the newest maxRows events; the watch itself never drops any.
+// A WatchMsg (w in the Keys view, :watch <prefix> [--rev N]) replaces the current watch. The
+// view drains the cluster.Watch from a command that returns one message per batch and is
+// re-issued after each, so a storm never floods Update. Events go into a buffer bounded by count
+// and bytes (the oldest leave first, counted); pausing freezes the list while events keep
+// arriving into the buffer. The watch resumes after failures and continues past compactions,
+// and both show as rows.
 package watch
 
 import (
 	"context"
+	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
@@ -19,49 +21,71 @@ import (
 )
 
 // batchSize is the most events one message carries.
-const batchSize = 500
+const batchSize = 1000
 
-// maxRows is how many events the view keeps in memory; older ones leave the list (and the
-// status line counts them).
-const maxRows = 10000
+// watchChannel is how many events wait in the watch's channel: the view drains it continuously
+// (pausing only freezes the list), so a small channel suffices and bounds memory with values.
+const watchChannel = 4096
+
+// idleProgress is how long a quiet watch waits before asking the server how far it is.
+const idleProgress = 3 * time.Second
 
 // Model is the Watch view.
 type Model struct {
 	common        common.Common
 	width, height int
+	now           func() time.Time
+	exportDir     string // "" is the current directory
 
-	prefix  string
-	watched bool // a WatchMsg arrived: prefix "" then means every key
-	gen     int  // bumps with every new watch: batches of older ones are dropped
-	w       *cluster.Watch
-	ctx     context.Context
-	cancel  context.CancelFunc
-	pulling bool           // a nextCmd is running
-	held    *watchBatchMsg // a batch that arrived while paused, applied on resume
-	state   *cluster.State // the watch's last state change, nil while all is well
-	rev     int64          // revision of the newest event shown
+	prefix   string
+	startRev int64
+	watched  bool // a WatchMsg arrived: prefix "" then means every key
+	gen      int  // bumps with every new watch: messages of older ones are dropped
+	w        *cluster.Watch
+	ctx      context.Context
+	cancel   context.CancelFunc
+	pulling  bool           // a nextCmd is running
+	ticking  bool           // a tickCmd is running
+	state    *cluster.State // the watch's last state change, nil while all is well
+	liveRev  int64          // every change up to here has arrived (the watch's LastRev)
 
-	rows           ring
-	dropped        int // events that left the list to stay within maxRows, since the last clear
-	cursor, offset int
-	follow         bool // the cursor sticks to the newest event
-	paused         bool
+	buf    *buffer
+	vis    visible
+	flt    filter
+	rate   meter
+	alert  *alert
+	paused bool
+	// pauseSeq is the first seq arrived after the pause: the frozen list stops before it.
+	pauseSeq   int64
+	pauseTotal int64
+
+	list   list
+	detail detail
+	prompt common.Prompt
 }
 
 var _ common.Component = (*Model)(nil)
 
-// watchBatchMsg carries what one Next call returned for the watch of generation gen.
+// watchBatchMsg carries what one Next call returned for the watch of generation gen in the
+// session sid.
 type watchBatchMsg struct {
-	sid   uint64 // the session the watch ran in: an ended session's batches are dropped
-	gen   int
-	batch cluster.Batch
-	err   error
+	sid     uint64
+	gen     int
+	batch   cluster.Batch
+	lastRev int64
+	err     error
 }
 
-// New builds the Watch view with nothing watched. Without a keymap in c it uses the default one.
+// tickMsg refreshes the events/s figure once a second while a watch runs.
+type tickMsg struct{ gen int }
+
+// New builds the Watch view with nothing watched; opening it so watches every key (Focus).
 func New(c common.Common) *Model {
 	c = c.Defaults() // the view's hints and keys read the keymap even in tests without one
-	return &Model{common: c, rows: newRing(maxRows), follow: true}
+	m := &Model{common: c, now: time.Now, flt: allEvents(), list: list{follow: true}}
+	m.buf = m.newBuffer()
+	m.prompt = common.NewPrompt(c.Styles, "/", "substring of the key (R: regular expression, V: values too)")
+	return m
 }
 
 // Prefix is the prefix being watched ("" when none, or when watching every key).
@@ -73,35 +97,59 @@ func (m *Model) Init() tea.Cmd { return nil }
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
+	m.prompt.SetWidth(width)
 	m.scroll()
 }
 
-// InputFocused is false: the view has no text field.
-func (m *Model) InputFocused() bool { return false }
+// InputFocused is true while the filter is being typed.
+func (m *Model) InputFocused() bool { return m.prompt.Active() }
 
-// Focus has nothing to resume: the view polls nothing, and the watch keeps streaming while the
-// view is hidden (pausing is the user's choice, with its own key).
-func (m *Model) Focus() tea.Cmd { return nil }
+// Focus starts watching every key when the view is opened with nothing chosen; otherwise there
+// is nothing to resume: the watch keeps streaming while the view is hidden (pausing is the
+// user's choice, with its own key), so the totals stay exact.
+func (m *Model) Focus() tea.Cmd {
+	if m.watched || m.common.Session == nil {
+		return nil
+	}
+	return m.start("", 0)
+}
 
 // Blur leaves the watch running, for the same reason.
 func (m *Model) Blur() {}
+
+// newBuffer is an empty buffer with the configured bounds.
+func (m *Model) newBuffer() *buffer {
+	return newBuffer(m.common.Settings.WatchBufferSize, m.common.Settings.WatchBufferBytes)
+}
 
 // Update starts watches, applies their batches and handles the view's keys. It never blocks:
 // waiting for events happens in nextCmd.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.WatchMsg:
-		return m, m.start(msg.Prefix)
+		return m, m.start(msg.Prefix, msg.Rev)
 	case watchBatchMsg:
 		if msg.sid != m.common.SessionID() || msg.gen != m.gen || m.w == nil {
-			return m, nil // a replaced watch's last batch
+			return m, nil // a replaced watch's (or an ended session's) last batch
 		}
 		m.pulling = false
-		if m.paused {
-			m.held = &msg
+		return m, m.apply(msg)
+	case tickMsg:
+		if msg.gen != m.gen {
 			return m, nil
 		}
-		return m, m.apply(msg)
+		m.ticking = false
+		if m.rate.rate(m.now()) == 0 && m.rate.cur == 0 {
+			// The title already says 0/s and nothing is arriving: an idle view does no work.
+			// The next batch re-arms the tick.
+			return m, nil
+		}
+		return m, m.tick()
+	case exportedMsg:
+		if msg.err != nil {
+			return m, common.Flash(common.FlashError, msg.err.Error())
+		}
+		return m, common.Flash(common.FlashInfo, "exported "+common.Plural(msg.n, "event")+" to "+msg.path)
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -110,28 +158,34 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			m.move(3)
 		}
 	case tea.KeyPressMsg:
+		if m.prompt.Active() {
+			return m, m.filterKey(msg)
+		}
 		return m, m.handleKey(msg)
 	}
 	return m, nil
 }
 
-// start replaces the current watch with one on prefix from now and empties the list.
-func (m *Model) start(prefix string) tea.Cmd {
+// start replaces the current watch with one on prefix, from rev when given (history first)
+// or from now, and empties the list; the filter and the alert stay.
+func (m *Model) start(prefix string, rev int64) tea.Cmd {
 	closeOld := m.stop()
-	m.prefix, m.watched = prefix, true
-	m.rows.clear()
-	m.dropped, m.cursor, m.offset, m.rev = 0, 0, 0, 0
-	m.follow, m.paused, m.held, m.state = true, false, nil, nil
+	m.prefix, m.startRev, m.watched = prefix, rev, true
+	m.buf = m.newBuffer()
+	m.vis = visible{}
+	m.list = list{follow: true}
+	m.paused, m.state, m.liveRev, m.rate = false, nil, 0, meter{}
 	s := m.common.Session
 	if s == nil {
 		return closeOld
 	}
 	m.ctx, m.cancel = context.WithCancel(s.Context())
-	// KeysOnly: the view shows only sizes, and a paused watch fills its buffer on purpose; with
-	// values that would be up to watch-buffer-size values of up to 1.5 MiB each held in memory.
-	m.w = s.Client.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, Buffer: m.common.Settings.WatchBufferSize,
-		KeysOnly: true})
-	return tea.Batch(closeOld, m.next())
+	// Values and previous values are kept (within the buffer's byte budget) for the preview, the
+	// selected row's value and diff, and the export; the channel stays small since the view
+	// drains it all the time.
+	m.w = s.Client.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, StartRev: rev, Buffer: watchChannel,
+		PrevKV: true, ContinueAfterCompaction: true, IdleProgress: idleProgress})
+	return tea.Batch(closeOld, m.next(), m.tick())
 }
 
 // stop cancels the current watch and returns the command waiting for its goroutine to end, so
@@ -143,7 +197,7 @@ func (m *Model) stop() tea.Cmd {
 	m.gen++
 	m.cancel()
 	w := m.w
-	m.w, m.ctx, m.cancel, m.pulling, m.held = nil, nil, nil, false, nil
+	m.w, m.ctx, m.cancel, m.pulling, m.ticking = nil, nil, nil, false, false
 	return func() tea.Msg {
 		w.Close()
 		return nil
@@ -164,127 +218,102 @@ func (m *Model) next() tea.Cmd {
 func nextCmd(ctx context.Context, w *cluster.Watch, sid uint64, gen int) tea.Cmd {
 	return func() tea.Msg {
 		b, err := w.Next(ctx, batchSize)
-		return watchBatchMsg{sid: sid, gen: gen, batch: b, err: err}
+		return watchBatchMsg{sid: sid, gen: gen, batch: b, lastRev: w.LastRev(), err: err}
 	}
 }
 
-// apply appends a batch's events, records its state change and asks for the next batch unless
-// the watch has ended.
+// tick re-arms the once-a-second refresh while a watch runs.
+func (m *Model) tick() tea.Cmd {
+	if m.w == nil || m.ticking {
+		return nil
+	}
+	m.ticking = true
+	gen := m.gen
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+// apply adds a batch's events and state change to the buffer, rings the alert's bell, and asks
+// for the next batch unless the watch has ended.
 func (m *Model) apply(msg watchBatchMsg) tea.Cmd {
-	for _, ev := range msg.batch.Events {
-		if m.rows.push(row{rev: ev.Rev, kind: ev.Kind, key: ev.Key, size: ev.ValueSize}) {
-			m.dropped++
-			// The oldest row left: indices move down by one under a scrolled cursor.
-			if !m.follow {
-				m.cursor = max(m.cursor-1, 0)
-				m.offset = max(m.offset-1, 0)
-			}
+	now := m.now()
+	var cmds []tea.Cmd
+	bell := false
+	for i := range msg.batch.Events {
+		e := entry{at: now, ev: msg.batch.Events[i]}
+		if m.alert != nil && m.alert.observe(&e, now) {
+			bell = true
 		}
-		m.rev = max(m.rev, ev.Rev)
+		m.push(e)
+	}
+	m.rate.add(len(msg.batch.Events), now)
+	m.liveRev = max(m.liveRev, msg.lastRev)
+	if m.alert != nil && len(msg.batch.Events) > 0 {
+		cmds = append(cmds, m.alertCmd())
+	}
+	if bell {
+		cmds = append(cmds, tea.Raw("\a"))
+	}
+	if len(msg.batch.Events) > 0 {
+		cmds = append(cmds, m.tick())
 	}
 	st := msg.batch.State
 	if st == nil && msg.err != nil {
 		st = &cluster.State{Kind: cluster.StateFailed, Err: msg.err}
 	}
 	if st != nil {
-		m.state = st
+		m.noteState(st, now)
 	}
 	m.scroll()
 	if st != nil && st.Terminal() {
-		return m.stop()
+		return tea.Batch(append(cmds, m.stop())...)
 	}
-	return m.next()
+	return tea.Batch(append(cmds, m.next())...)
 }
 
-// handleKey moves the cursor, pauses, resumes and clears.
-func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	if !m.watched {
-		return nil
+// noteState records a state change: a row where it happened for a resume or a loss, the
+// title's state for the rest.
+func (m *Model) noteState(st *cluster.State, now time.Time) {
+	switch st.Kind {
+	case cluster.StateResumed:
+		m.push(entry{at: now, note: st.String()})
+		m.state = nil
+	case cluster.StateLost:
+		m.push(entry{at: now, note: st.String(), warn: true})
+		m.state = nil
+	case cluster.StateReconnecting:
+		if m.state == nil || m.state.Kind != cluster.StateReconnecting {
+			m.push(entry{at: now, note: st.String(), warn: true})
+		}
+		m.state = st
+	default:
+		m.state = st
 	}
-	k := m.common.Keys.Watch
-	switch {
-	case key.Matches(msg, k.Up):
-		m.move(-1)
-	case key.Matches(msg, k.Down):
-		m.move(1)
-	case key.Matches(msg, k.Top):
-		m.follow, m.cursor = false, 0
-		m.scroll()
-	case key.Matches(msg, k.Bottom):
-		m.follow = true
-		m.scroll()
-	case key.Matches(msg, k.Clear):
-		m.rows.clear()
-		m.dropped, m.cursor, m.offset, m.follow = 0, 0, 0, true
-	case key.Matches(msg, k.Pause):
-		return m.togglePause()
-	}
-	return nil
 }
 
-// togglePause stops or resumes draining the watch. Resuming first applies the batch that
-// arrived while paused.
-func (m *Model) togglePause() tea.Cmd {
-	if m.w == nil {
-		return nil
+// push adds e to the buffer and to the rows shown when the filter matches it.
+func (m *Model) push(e entry) {
+	seq, _ := m.buf.push(e)
+	m.list.shift(m.vis.trim(m.buf.firstSeq()))
+	if m.flt.match(m.buf.bySeq(seq)) {
+		m.vis.add(seq)
 	}
-	m.paused = !m.paused
+}
+
+// rows is how many rows the list shows: while paused, only those that arrived before.
+func (m *Model) rows() int {
 	if m.paused {
+		return m.vis.index(m.pauseSeq-1) + 1
+	}
+	return m.vis.len()
+}
+
+// selected is the entry under the cursor, nil when the list is empty.
+func (m *Model) selected() *entry {
+	if m.rows() == 0 {
 		return nil
 	}
-	if h := m.held; h != nil {
-		m.held = nil
-		return m.apply(*h)
-	}
-	return m.next()
+	return m.buf.bySeq(m.vis.at(m.list.cursor))
 }
 
-// move moves the cursor by delta rows; moving up leaves follow mode.
-func (m *Model) move(delta int) {
-	n := m.rows.len()
-	if n == 0 {
-		return
-	}
-	if delta < 0 {
-		m.follow = false
-	}
-	if m.follow {
-		return // already on the newest row
-	}
-	m.cursor = min(max(m.cursor+delta, 0), n-1)
-	m.scroll()
-}
-
-// scroll keeps the cursor on screen, and on the newest row while following.
-func (m *Model) scroll() {
-	n, h := m.rows.len(), m.listHeight()
-	if m.follow {
-		m.cursor = max(n-1, 0)
-	}
-	if h <= 0 {
-		return
-	}
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+h {
-		m.offset = m.cursor - h + 1
-	}
-	m.offset = max(min(m.offset, n-h), 0)
-}
-
-// ShortHelp lists the bindings that work now; the filter is not offered (the view has none).
-func (m *Model) ShortHelp() []key.Binding {
-	if !m.watched {
-		return nil
-	}
-	return m.common.Keys.Watch.ShortHelp()
-}
-
-// FullHelp groups the bindings that work now for the help overlay.
-func (m *Model) FullHelp() [][]key.Binding {
-	if !m.watched {
-		return nil
-	}
-	return m.common.Keys.Watch.FullHelp()
-}
+// waiting is how many events arrived since the pause.
+func (m *Model) waiting() int64 { return m.buf.total - m.pauseTotal }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,9 +22,12 @@ import (
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
-// testView starts a fresh member and a Watch view on it, sized w×h, with a watch buffer of
-// buffer events.
-func testView(t *testing.T, w, h, buffer int) (*Model, *cluster.Client) {
+// testClock is a fixed local time, so rows and goldens read the same on every run.
+var testClock = time.Date(2026, 12, 1, 9, 30, 15, 250e6, time.UTC)
+
+// testView starts a fresh member and a Watch view on it, sized w×h, with a buffer of count
+// events (0: the default).
+func testView(t *testing.T, w, h, count int) (*Model, *cluster.Client) {
 	t.Helper()
 	mem := nodetest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -34,10 +38,14 @@ func testView(t *testing.T, w, h, buffer int) (*Model, *cluster.Client) {
 	}
 	t.Cleanup(func() { c.Close() })
 	st := config.Defaults()
-	st.WatchBufferSize = buffer
+	if count > 0 {
+		st.WatchBufferSize = count
+	}
 	s := cluster.NewSession(context.Background(), c, "test", nil)
 	t.Cleanup(s.End)
 	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st})
+	v.now = func() time.Time { return testClock }
+	v.exportDir = t.TempDir()
 	t.Cleanup(func() {
 		if cmd := v.stop(); cmd != nil {
 			cmd() // waits for the watch goroutine
@@ -53,20 +61,30 @@ type driver struct {
 	*viewtest.Driver
 	t       *testing.T
 	m       *Model
+	mu      sync.Mutex
 	batches int // watch batches delivered
-	values  int // events delivered with their value bytes (the view asks for none)
+	bells   int
+	alerts  []common.AlertMsg
+	flashes []string
+	exports []exportedMsg
 }
 
 func newDriver(t *testing.T, m *Model) *driver {
 	d := &driver{Driver: viewtest.New(t, m), t: t, m: m}
 	d.Seen = func(msg tea.Msg) {
-		if b, ok := msg.(watchBatchMsg); ok {
+		switch msg := msg.(type) {
+		case watchBatchMsg:
 			d.batches++
-			for _, ev := range b.batch.Events {
-				if ev.Value != nil {
-					d.values++
-				}
+		case tea.RawMsg:
+			if msg.Msg == "\a" {
+				d.bells++
 			}
+		case common.AlertMsg:
+			d.alerts = append(d.alerts, msg)
+		case common.FlashMsg:
+			d.flashes = append(d.flashes, msg.Text)
+		case exportedMsg:
+			d.exports = append(d.exports, msg)
 		}
 	}
 	return d
@@ -75,7 +93,7 @@ func newDriver(t *testing.T, m *Model) *driver {
 // until processes messages until cond holds.
 func (d *driver) until(what string, cond func() bool) {
 	d.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(20 * time.Second)
 	for !cond() {
 		select {
 		case msg := <-d.Msgs:
@@ -87,13 +105,13 @@ func (d *driver) until(what string, cond func() bool) {
 	}
 }
 
-// watch starts watching prefix and waits until the server has registered the watch, so every
-// write after it is delivered.
-func (d *driver) watch(prefix string) {
+// watch starts watching prefix (from rev when > 0) and waits until the server has registered
+// the watch, so every write after it is delivered.
+func (d *driver) watch(prefix string, rev int64) {
 	d.t.Helper()
-	d.Send(common.WatchMsg{Prefix: prefix})
+	d.Send(common.WatchMsg{Prefix: prefix, Rev: rev})
 	w := d.m.w
-	d.until("the watch to be registered", func() bool { return w.LastRev() > 0 })
+	d.until("the watch to be registered", func() bool { return w.LastRev() > 0 || rev > 0 })
 }
 
 func (d *driver) screen() string {
@@ -107,14 +125,18 @@ func (d *driver) contains(s string) func() bool {
 	return func() bool { return strings.Contains(ansi.Strip(d.m.View()), s) }
 }
 
-func (d *driver) rowCount(n int) func() bool { return func() bool { return d.m.rows.len() == n } }
+func (d *driver) rowCount(n int) func() bool { return func() bool { return d.m.rows() == n } }
 
-// rowsText lists the rows the view holds as "rev PUT key size", oldest first.
+// rowsText lists the rows shown as "rev put key size" (notes as "note: text"), oldest first.
 func (m *Model) rowsText() []string {
 	var out []string
-	for i := 0; i < m.rows.len(); i++ {
-		r := m.rows.at(i)
-		out = append(out, fmt.Sprintf("%d %s %s %d", r.rev, r.kind, r.key, r.size))
+	for i := range m.rows() {
+		e := m.buf.bySeq(m.vis.at(i))
+		if e.isNote() {
+			out = append(out, "note: "+e.note)
+			continue
+		}
+		out = append(out, fmt.Sprintf("%d %s %s %d", e.ev.Rev, e.ev.Kind, e.ev.Key, e.ev.ValueSize))
 	}
 	return out
 }
@@ -128,16 +150,16 @@ func put(t *testing.T, c *cluster.Client, k, v string) int64 {
 	return resp.Header.Revision
 }
 
-// TestEventsInOrder: puts and deletes under the prefix arrive in order with their revisions
-// and sizes; writes elsewhere do not.
+// TestEventsInOrder: puts and deletes under the prefix arrive in order with their revisions,
+// sizes and previews; writes elsewhere do not; the title counts them exactly.
 func TestEventsInOrder(t *testing.T) {
-	m, c := testView(t, 80, 24, 0)
+	m, c := testView(t, 100, 24, 0)
 	d := newDriver(t, m)
-	d.watch("/a/")
+	d.watch("/a/", 0)
 	r1 := put(t, c, "/a/one", "12345")
 	put(t, c, "/b/other", "x")
 	r3 := put(t, c, "/a/two\x01", strings.Repeat("y", 2048))
-	resp, err := nodetest.Client(t, c.Endpoints()).Delete(context.Background(), "/a/one")
+	resp, err := etcd(t, c).Delete(context.Background(), "/a/one")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +173,8 @@ func TestEventsInOrder(t *testing.T) {
 		t.Fatalf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	s := ansi.Strip(m.View())
-	for _, w := range []string{"watching /a/", `/a/two\x01`, "2.0 KiB", "DEL", "3 events", "following"} {
+	for _, w := range []string{"Watch  /a/", `/a/two\x01`, "2.0 KiB", "DEL", "3 events", "0 dropped", "09:30:15.250",
+		"12345", fmt.Sprintf("live at rev %d", resp.Header.Revision)} {
 		if !strings.Contains(s, w) {
 			t.Errorf("screen lacks %q:\n%s", w, s)
 		}
@@ -161,16 +184,17 @@ func TestEventsInOrder(t *testing.T) {
 	}
 }
 
-// TestReplace: a new WatchMsg closes the old watch (its goroutine ends), empties the list and
-// shows only events under the new prefix.
-func TestReplace(t *testing.T) {
+// TestReplaceAndReplay: a new WatchMsg closes the old watch and empties the list; one with
+// --rev replays history from that revision first.
+func TestReplaceAndReplay(t *testing.T) {
 	m, c := testView(t, 80, 24, 0)
 	d := newDriver(t, m)
-	d.watch("/a/")
-	put(t, c, "/a/old", "1")
-	d.until("the first event", d.rowCount(1))
+	d.watch("/a/", 0)
+	first := put(t, c, "/a/old", "1")
+	put(t, c, "/a/older", "2")
+	d.until("two events", d.rowCount(2))
 	old := m.w
-	d.watch("/b/")
+	d.watch("/b/", 0)
 	closed := make(chan struct{})
 	go func() { old.Close(); close(closed) }()
 	select {
@@ -178,112 +202,126 @@ func TestReplace(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("the replaced watch's goroutine is still running")
 	}
-	if m.rows.len() != 0 || !strings.Contains(ansi.Strip(m.View()), "watching /b/") {
+	if m.rows() != 0 || !d.contains("Watch  /b/")() {
 		t.Fatalf("after the new watch:\n%s", ansi.Strip(m.View()))
 	}
 	put(t, c, "/a/ignored", "1")
 	put(t, c, "/b/new", "22")
 	d.until("the new prefix's event", d.rowCount(1))
-	d.Settle(200 * time.Millisecond)
-	if got := m.rowsText(); len(got) != 1 || !strings.HasSuffix(got[0], "put /b/new 2") {
-		t.Fatalf("rows after the replacement: %q", got)
+
+	d.watch("/a/", first)
+	d.until("history from --rev", d.rowCount(3))
+	want := []string{fmt.Sprintf("%d put /a/old 1", first), fmt.Sprintf("%d put /a/older 1", first+1),
+		fmt.Sprintf("%d put /a/ignored 1", first+2)}
+	if got := m.rowsText(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed rows %q, want %q", got, want)
+	}
+	if !d.contains(fmt.Sprintf("/a/ from rev %d", first))() {
+		t.Errorf("the title does not say where the replay started:\n%s", ansi.Strip(m.View()))
 	}
 }
 
-// TestPauseResume: while paused the list does not change and the watch (with a buffer far
-// smaller than the writes) holds everything; after resuming every event arrives, in order.
+// TestPauseResume: while paused the list does not change, events keep arriving into the buffer
+// and the title counts them as waiting; after resuming every event shows, in order.
 func TestPauseResume(t *testing.T) {
-	m, c := testView(t, 80, 24, 16)
+	m, c := testView(t, 80, 24, 0)
 	d := newDriver(t, m)
-	d.watch("/p/")
+	d.watch("/p/", 0)
 	d.Press("space")
 	first := put(t, c, "/p/k000", "v")
 	for i := 1; i < 200; i++ {
 		put(t, c, fmt.Sprintf("/p/k%03d", i), "v")
 	}
-	d.Settle(300 * time.Millisecond)
-	if m.rows.len() != 0 || !d.contains("PAUSED")() {
-		t.Fatalf("while paused the list changed (%d rows):\n%s", m.rows.len(), ansi.Strip(m.View()))
+	d.until("200 waiting", d.contains("paused with 200 waiting"))
+	if m.rows() != 0 || !d.contains("200 events")() || m.buf.total != 200 {
+		t.Fatalf("while paused the list changed (%d rows):\n%s", m.rows(), ansi.Strip(m.View()))
 	}
 	d.Press("space")
-	d.until("every event", d.rowCount(200))
+	if m.rows() != 200 {
+		t.Fatalf("after resuming %d rows, want 200 at once", m.rows())
+	}
 	for i, r := range m.rowsText() {
 		if want := fmt.Sprintf("%d put /p/k%03d 1", first+int64(i), i); r != want {
 			t.Fatalf("row %d is %q, want %q", i, r, want)
 		}
 	}
-	if d.contains("PAUSED")() || m.state != nil {
+	if d.contains("paused")() || m.state != nil {
 		t.Fatalf("after resuming:\n%s", ansi.Strip(m.View()))
 	}
 }
 
-// TestCompactedWhilePaused: revisions compacted while the paused watch waited end it with a
-// message saying how to start again, after the events it did hold.
-func TestCompactedWhilePaused(t *testing.T) {
-	m, c := testView(t, 80, 24, 16)
+// TestCompactionPastStart: a replay from a compacted revision says exactly which revisions
+// were lost, in a row, and continues from the compaction revision without user action.
+func TestCompactionPastStart(t *testing.T) {
+	m, c := testView(t, 120, 24, 0)
 	d := newDriver(t, m)
-	d.watch("/p/")
-	d.Press("space")
-	var last int64
-	for i := 0; i < 100; i++ {
-		last = put(t, c, fmt.Sprintf("/p/k%03d", i), "v")
+	start := put(t, c, "/cp/k00", "v")
+	for i := 1; i < 10; i++ {
+		put(t, c, fmt.Sprintf("/cp/k%02d", i), "v")
 	}
-	if _, err := nodetest.Client(t, c.Endpoints()).Compact(context.Background(), last); err != nil {
+	compactAt := start + 6
+	if _, err := etcd(t, c).Compact(context.Background(), compactAt); err != nil {
 		t.Fatal(err)
 	}
-	d.Press("space")
-	d.until("the compacted state", d.contains("were compacted"))
-	if m.w != nil || m.rows.len() == 0 || m.rows.len() >= 100 || !d.contains("stopped")() {
-		t.Fatalf("after compaction: %d rows, watch %v:\n%s", m.rows.len(), m.w, ansi.Strip(m.View()))
+	d.watch("/cp/", start)
+	d.until("the loss and what is left", d.rowCount(5))
+	rows := m.rowsText()
+	wantNote := fmt.Sprintf("note: revisions %d–%d compacted before the watch read them: their changes are lost; continuing from %d",
+		start, compactAt-1, compactAt)
+	if rows[0] != wantNote || rows[1] != fmt.Sprintf("%d put /cp/k06 1", compactAt) {
+		t.Fatalf("rows %q\nwant first %q", rows, wantNote)
+	}
+	last := put(t, c, "/cp/after", "v")
+	d.until("the watch continuing", d.rowCount(6))
+	if m.w == nil || !d.contains(fmt.Sprintf("live at rev %d", last))() || !d.contains("5 events")() {
+		t.Fatalf("after the loss:\n%s", ansi.Strip(m.View()))
 	}
 }
 
-// TestClearFollowAndLimit: clear empties the list; moving up leaves follow mode and the cursor
-// stays on its event while new ones arrive; G follows again; the list keeps only the newest.
+// TestClearFollowAndLimit: clear empties the list but keeps the total; moving up leaves
+// follow mode and the cursor stays on its event while new ones push the oldest out; G follows.
 func TestClearFollowAndLimit(t *testing.T) {
-	m, c := testView(t, 80, 24, 0)
+	m, c := testView(t, 80, 24, 30)
 	d := newDriver(t, m)
-	d.watch("/c/")
+	d.watch("/c/", 0)
 	put(t, c, "/c/a", "1")
 	d.until("an event", d.rowCount(1))
 	d.Press("c")
-	if m.rows.len() != 0 || !d.contains("0 events")() {
+	if m.rows() != 0 || !d.contains("1 event ")() {
 		t.Fatalf("after clear:\n%s", ansi.Strip(m.View()))
 	}
-	m.rows = newRing(30)
-	for i := 0; i < 25; i++ {
+	for i := range 25 {
 		put(t, c, fmt.Sprintf("/c/k%02d", i), "v")
 	}
 	d.until("25 events", d.rowCount(25))
-	if m.cursor != 24 || m.offset != 25-m.listHeight() {
-		t.Fatalf("following: cursor %d offset %d", m.cursor, m.offset)
+	if m.list.cursor != 24 || m.list.offset != 25-m.listHeight() {
+		t.Fatalf("following: cursor %d offset %d", m.list.cursor, m.list.offset)
 	}
 	d.Press("k", "k")
-	if m.follow || m.rows.at(m.cursor).key != "/c/k22" {
-		t.Fatalf("after k k: follow %v, cursor on %q", m.follow, m.rows.at(m.cursor).key)
+	if m.list.follow || m.selected().ev.Key != "/c/k22" {
+		t.Fatalf("after k k: follow %v, cursor on %q", m.list.follow, m.selected().ev.Key)
 	}
 	for i := 25; i < 40; i++ {
 		put(t, c, fmt.Sprintf("/c/k%02d", i), "v")
 	}
-	d.until("the newest event", func() bool { return m.rows.len() == 30 && m.rows.at(29).key == "/c/k39" })
-	if got := m.rows.at(m.cursor).key; got != "/c/k22" {
+	d.until("the newest event", func() bool { return m.rows() == 30 && m.buf.bySeq(m.vis.at(29)).ev.Key == "/c/k39" })
+	if got := m.selected().ev.Key; got != "/c/k22" {
 		t.Fatalf("the cursor moved to %q while scrolled, want /c/k22", got)
 	}
-	if !d.contains("10 older left the list")() {
-		t.Fatalf("the status line does not count the dropped events:\n%s", ansi.Strip(m.View()))
+	if !d.contains("41 events · 0/s · 10 dropped")() || !d.contains("G follows")() {
+		t.Fatalf("the title does not count the dropped events:\n%s", ansi.Strip(m.View()))
 	}
 	d.Press("g")
-	if m.cursor != 0 || m.offset != 0 {
-		t.Fatalf("g: cursor %d offset %d", m.cursor, m.offset)
+	if m.list.cursor != 0 || m.list.offset != 0 {
+		t.Fatalf("g: cursor %d offset %d", m.list.cursor, m.list.offset)
 	}
 	d.Press("G")
-	if !m.follow || m.cursor != 29 {
-		t.Fatalf("G: follow %v cursor %d", m.follow, m.cursor)
+	if !m.list.follow || m.list.cursor != 29 {
+		t.Fatalf("G: follow %v cursor %d", m.list.follow, m.list.cursor)
 	}
 }
 
-// TestNotWatching: before any WatchMsg the view says how to start one and offers no keys; help
-// never offers the filter, which the view does not have.
+// TestNotWatching: before any WatchMsg the view says how to start one and offers no keys.
 func TestNotWatching(t *testing.T) {
 	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
 	m.SetSize(80, 24)
@@ -294,51 +332,27 @@ func TestNotWatching(t *testing.T) {
 		t.Fatal("help offers keys before anything is watched")
 	}
 	m.Update(common.WatchMsg{Prefix: "/x/"})
-	for _, g := range append(m.FullHelp(), m.ShortHelp()) {
-		for _, b := range g {
-			if b.Help().Key == "/" {
-				t.Fatal("help offers the filter")
-			}
-		}
+	if len(m.ShortHelp()) == 0 {
+		t.Fatal("no help once watching")
 	}
 	if s := ansi.Strip(m.View()); !strings.Contains(s, "not connected") {
 		t.Fatalf("without a client:\n%s", s)
 	}
 }
 
-// TestBurst: 12,000 events written in transactions of 128 reach the view in a few messages
-// (never one per event), in order; the list keeps the newest 10,000 and counts the rest.
-func TestBurst(t *testing.T) {
+// etcd is a clientv3 client of the member c talks to, for writing as another client would.
+func etcd(t *testing.T, c *cluster.Client) *clientv3.Client { return nodetest.Client(t, c.Endpoints()) }
+
+// TestFocusWatchesEveryKey: opening the view with nothing chosen watches the whole keyspace.
+func TestFocusWatchesEveryKey(t *testing.T) {
 	m, c := testView(t, 80, 24, 0)
 	d := newDriver(t, m)
-	d.watch("/burst/")
-	const total = 12000
-	start := time.Now()
-	var ops []clientv3.Op
-	for i := 0; i < total; i++ {
-		ops = append(ops, clientv3.OpPut(fmt.Sprintf("/burst/k%05d", i), "v"))
-		if len(ops) == 128 || i == total-1 {
-			if _, err := nodetest.Client(t, c.Endpoints()).Txn(context.Background()).Then(ops...).Commit(); err != nil {
-				t.Fatal(err)
-			}
-			ops = ops[:0]
-		}
-	}
-	d.until("every event", func() bool { return m.dropped+m.rows.len() == total })
-	took := time.Since(start)
-	if m.rows.len() != maxRows || m.dropped != total-maxRows {
-		t.Fatalf("the list holds %d events and dropped %d, want %d and %d", m.rows.len(), m.dropped, maxRows, total-maxRows)
-	}
-	for i := 0; i < m.rows.len(); i++ {
-		if want := fmt.Sprintf("/burst/k%05d", total-maxRows+i); m.rows.at(i).key != want {
-			t.Fatalf("row %d is %q, want %q", i, m.rows.at(i).key, want)
-		}
-	}
-	if d.batches > total/50 {
-		t.Errorf("%d events came in %d messages, want batches", total, d.batches)
-	}
-	t.Logf("%d events written and shown in %v, in %d messages", total, took, d.batches)
-	if !d.contains("2,000 older left the list")() {
-		t.Errorf("the status line does not count the dropped events:\n%s", ansi.Strip(m.View()))
+	d.Run(m.Focus())
+	d.until("the watch", func() bool { return m.w != nil && m.w.LastRev() > 0 })
+	put(t, c, "/one", "1")
+	put(t, c, "other", "2")
+	d.until("two events", d.rowCount(2))
+	if !d.contains("Watch  every key")() || m.Focus() != nil {
+		t.Fatalf("after Focus:\n%s", ansi.Strip(m.View()))
 	}
 }

@@ -1,0 +1,82 @@
+package cluster
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+)
+
+// This file holds what a Watch's goroutine learns about the member serving it: which one it is
+// (so a switch to another member shows as a StateResumed naming it) and whether it is alive
+// while nothing changes (progress requests when idle).
+
+// memberLookupTimeout bounds the member-list call made when the serving member changes: the
+// events behind it wait for it.
+const memberLookupTimeout = time.Second
+
+// noteMember records which member sent resp. When clientv3 moved the stream to another member
+// by itself (the connection broke and it re-created the watch elsewhere, resuming at the next
+// revision), it queues a StateResumed naming the new member, so the switch shows where it
+// happened. It reports false when the watch was closed meanwhile.
+func (r *watchRun) noteMember(ctx context.Context, resp clientv3.WatchResponse) bool {
+	if resp.Header == nil || resp.Header.MemberId == 0 {
+		return true
+	}
+	id := resp.Header.MemberId
+	prev := r.member
+	r.member = id
+	r.w.member.Store(id)
+	// After our own reconnection the Created response reports the member (StateResumed there).
+	if prev == 0 || prev == id || resp.Created || r.next == 0 {
+		return true
+	}
+	return r.put(item{state: &State{Kind: StateResumed, Rev: r.next, Member: r.memberName(ctx, id)}}, nil)
+}
+
+// memberName names a member for a person: its name, else its first client URL, else its ID in
+// hex. The member list is read again only for an ID not seen before.
+func (r *watchRun) memberName(ctx context.Context, id uint64) string {
+	if n, ok := r.names[id]; ok {
+		return n
+	}
+	if r.names == nil {
+		r.names = map[uint64]string{}
+	}
+	lctx, cancel := context.WithTimeout(ctx, memberLookupTimeout)
+	defer cancel()
+	if resp, err := r.w.c.c.MemberList(lctx); err == nil {
+		for _, m := range resp.Members {
+			switch {
+			case m.Name != "":
+				r.names[m.ID] = m.Name
+			case len(m.ClientURLs) > 0:
+				r.names[m.ID] = m.ClientURLs[0]
+			}
+		}
+	}
+	if n, ok := r.names[id]; ok {
+		return n
+	}
+	// Unknown even to the member list (a member still joining): say its ID, and ask again
+	// next time.
+	return strconv.FormatUint(id, 16)
+}
+
+// askProgress sends a progress request without holding up the stream's loop; one at a time.
+func (r *watchRun) askProgress(streamCtx context.Context) {
+	if !r.asking.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer r.asking.Store(false)
+		if streamCtx.Err() != nil {
+			return
+		}
+		if err := r.w.RequestProgress(); err != nil && r.w.ctx.Err() == nil {
+			r.w.c.log.Debug("watch progress request failed", zap.Error(err))
+		}
+	}()
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+// TestDiagnose runs `etcdeck diagnose` against three members: healthy (exit 0), then with one
+// stopped (exit 1, the finding in the table and in the JSON).
+func TestDiagnose(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	eps := "--endpoints=" + strings.Join(nodetest.Endpoints(members...), ",")
+
+	code, out, errText := etcdeck(t, "diagnose", eps, "--duration=1s")
+	if code != 0 || errText != "" || !strings.HasPrefix(out, "cluster healthy at ") || strings.Count(out, " healthy  ") != 3 {
+		t.Fatalf("healthy cluster: exit %d, stderr %q, report:\n%s", code, errText, out)
+	}
+
+	members[1].Close(10 * time.Second)
+	code, out, errText = etcdeck(t, "diagnose", eps, "--duration=1s")
+	if code != 1 || errText != "" || !strings.HasPrefix(out, "cluster NOT healthy at ") ||
+		!strings.Contains(out, "error  member m1 unreachable: connection refused at ") {
+		t.Fatalf("m1 stopped: exit %d, stderr %q, report:\n%s", code, errText, out)
+	}
+
+	code, out, _ = etcdeck(t, "diagnose", eps, "--duration=0", "-w", "json")
+	var r cluster.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 1 {
+		t.Fatalf("JSON report: exit %d, %v:\n%s", code, err, out)
+	}
+	found := false
+	for _, f := range r.Findings {
+		found = found || f.Severity == "error" && f.Member == "m1" && strings.HasPrefix(f.Text, "member m1 unreachable: connection refused at ")
+	}
+	if r.Healthy || len(r.Members) != 3 || r.Members[1].State != cluster.StateUnreachable || !found {
+		t.Fatalf("JSON report: %+v", r)
+	}
+}
+
+func TestDiagnoseUsage(t *testing.T) {
+	for _, args := range [][]string{{"diagnose", "-w", "xml"}, {"diagnose", "extra"}, {"diagnose", "--duration=-1s"}, {"diagnose", "--bogus"}} {
+		if code, out, errText := etcdeck(t, args...); code != 2 || out != "" || !strings.Contains(errText, usageLine) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errText)
+		}
+	}
+}

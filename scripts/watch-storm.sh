@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Measures the Watch view under a storm, as a user would see it in a real terminal (tmux):
+# scripts/watchload writes RATE events/s for SECS seconds from its own process while etcdeck
+# watches the prefix; the script then checks that the view's total equals the number of
+# writes, and reports the key-press latency during the storm (space pauses, space resumes,
+# timed until the screen shows it), etcdeck's CPU (busiest second and average), its peak RSS,
+# and its CPU while idle afterwards.
+#
+# Usage: scripts/watch-storm.sh [RATE [SECS [VALUE_SIZE [BUFFER_BYTES]]]]
+#        (defaults 10000, 60, 100 and the default watch-buffer-bytes)
+# Starts its own member (etcdeck member) on 127.0.0.1:24379 in a temporary data dir; etcdeck runs
+# with its config, state and data under that dir, never yours.
+set -euo pipefail
+rate=${1:-10000}
+secs=${2:-60}
+vsize=${3:-100}
+budget=${4:-}
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+go build -o "$tmp/etcdeck" .
+go build -o "$tmp/watchload" ./scripts/watchload
+ep=127.0.0.1:24379
+"$tmp/etcdeck" member --data-dir "$tmp/data" --listen-client-urls "http://$ep" \
+  --listen-peer-urls http://127.0.0.1:24380 >"$tmp/member.log" 2>&1 &
+member=$!
+mkdir -p "$tmp/config/etcdeck"
+[ -n "$budget" ] && echo "watch-buffer-bytes: $budget" >"$tmp/config/etcdeck/config.yaml"
+env=(HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_DATA_HOME="$tmp/data" ${GOMEMLIMIT:+GOMEMLIMIT=$GOMEMLIMIT})
+sock="$tmp/tmux.sock"
+t() { tmux -S "$sock" "$@"; }
+cleanup() { t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+screen() { t capture-pane -p -t storm; }
+wait_for() { # text, timeout seconds
+  local end=$((SECONDS + $2))
+  while ((SECONDS < end)); do screen | grep -qF -- "$1" && return 0; sleep 0.005; done
+  echo "timed out waiting for: $1" >&2; screen >&2; return 1
+}
+# wait_title polls only the view's title line (the third), as fast as tmux answers: the
+# latency figures then carry as little of the polling's own cost as this method allows.
+wait_title() {
+  local end=$((SECONDS + $2))
+  while ((SECONDS < end)); do t capture-pane -p -t storm -S 2 -E 2 | grep -qF -- "$1" && return 0; done
+  echo "timed out waiting for: $1" >&2; screen >&2; return 1
+}
+ms() { date +%s%N | cut -c1-13; }
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks
+hz=$(getconf CLK_TCK)
+thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+
+t new-session -d -s storm -x 120 -y 40 "env ${env[*]} $tmp/etcdeck --endpoints $ep; sleep 600"
+wait_for "leader" 30
+pid=$(pgrep -n -f "^$tmp/etcdeck --endpoints")
+t send-keys -t storm ":"; t send-keys -t storm -l "watch /storm/"; t send-keys -t storm Enter
+wait_for "live at rev" 10
+
+"$tmp/watchload" -endpoints "$ep" -prefix /storm/ -rate "$rate" -duration "${secs}s" -value-size "$vsize" >"$tmp/load.out" &
+load=$!
+start=$(ms)
+c0=$(ticks "$pid")
+prev=$c0
+busiest=0
+lat=()
+while kill -0 "$load" 2>/dev/null; do
+  sleep 1
+  now=$(ticks "$pid")
+  ((now - prev > busiest)) && busiest=$((now - prev))
+  prev=$now
+  if (( ($(ms) - start) / 1000 % 5 == 2 )) && kill -0 "$load" 2>/dev/null; then
+    k=$(ms); t send-keys -t storm Space; wait_title "paused with" 5; lat+=($(( $(ms) - k )))
+    k=$(ms); t send-keys -t storm Space; wait_title "live at rev" 5; lat+=($(( $(ms) - k )))
+  fi
+done
+wait "$load" || { echo "watchload failed: $(cat "$tmp/load.out")" >&2; exit 1; }
+stormed=$(( $(ms) - start ))
+c1=$(ticks "$pid")
+cat "$tmp/load.out"
+written=$(awk '{print $2}' "$tmp/load.out")
+want="$(thousands "$written") events"
+caught=$(ms)
+wait_for "$want ·" 60
+echo "view total: $want ($(( $(ms) - caught )) ms after the writer finished)"
+sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
+echo "key presses answered during the storm (ms, ${#lat[@]} presses, includes tmux polling: ${lat[*]}): median $(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'), max $(echo "$sorted" | tail -1)"
+awk -v c="$((c1 - c0))" -v hz="$hz" -v ms="$stormed" -v b="$busiest" \
+  'BEGIN { printf "etcdeck CPU during the storm: %.0f%% of one core on average, %.0f%% in its busiest second\n", 100*c/hz/(ms/1000), 100*b/hz }'
+grep -E 'VmHWM|VmRSS' "/proc/$pid/status" | tr -s ' \t' ' ' | sed 's/^/etcdeck /'
+# Idle: once the runtime has settled (it returns the storm's memory to the system for a while),
+# over 30 s with the watch open and its buffer full.
+sleep 10
+i0=$(ticks "$pid"); sleep 30; i1=$(ticks "$pid")
+awk -v c="$((i1 - i0))" -v hz="$hz" 'BEGIN { printf "etcdeck CPU idle (30 s, watch open, 10 s after the storm): %.2f%% of one core\n", 100*c/hz/30 }'
+t send-keys -t storm q
