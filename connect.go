@@ -97,6 +97,23 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 	return sess, func() { sess.End(); audit.Close(); stopMember() }, nil
 }
 
+// setUp resolves the settings (flags, ETCDCTL_* variables, the config file) and opens the log
+// file: what every command that connects does first. On failure it prints the error after
+// prefix ("etcdeck", "etcdeck diagnose") and returns its exit code: 2 for the settings, which
+// are the user's words, 1 for the log file. code is 0 otherwise; close the file when done.
+func setUp(prefix string, flags *config.Flags) (s config.Settings, log *zap.Logger, logFile *os.File, code int) {
+	s, err := flags.Resolve(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prefix, err)
+		return s, nil, nil, 2
+	}
+	if log, logFile, err = config.OpenLog(s.LogPath); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prefix, err)
+		return s, nil, nil, 1
+	}
+	return s, log, logFile, 0
+}
+
 // startMember runs the embedded member as a child process of this very binary.
 func startMember(cfg embednode.Config, log io.Writer) (*embednode.Child, error) {
 	exe, err := os.Executable()

@@ -41,17 +41,16 @@ func runConsole(args []string) int {
 	if fs.NArg() > 0 {
 		return usageError(fmt.Errorf("unknown command %q", fs.Arg(0)))
 	}
-	settings, err := flags.Resolve(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
-		return 2
-	}
-	log, logFile, err := config.OpenLog(settings.LogPath)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
-		return 1
+	settings, log, logFile, code := setUp("etcdeck", flags)
+	if code != 0 {
+		return code
 	}
 	defer logFile.Close()
+	if settings.Embedded || settings.Embed {
+		if err := settings.Member.CheckURLs(); err != nil {
+			return usageError(err) // before a child member is started only to fail
+		}
+	}
 
 	sess, end, err := connect(context.Background(), &settings, true, log, logFile)
 	if err != nil {

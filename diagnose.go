@@ -23,10 +23,13 @@ func runDiagnose(args []string) int {
 	fs := pflag.NewFlagSet("etcdeck diagnose", pflag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	flags := config.RegisterFlags(fs)
+	// Accepted as everywhere, but nothing diagnose does depends on them: kept out of its help.
+	fs.MarkHidden("backup-dir")
+	fs.MarkHidden("key-separator")
 	duration := fs.Duration("duration", 10*time.Second, "how long to sample the members")
 	format := fs.StringP("write-out", "w", "table", "output format: table or json")
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck diagnose [flags]\n\nSamples every member for --duration (one poll a second, /metrics at both ends) and\nprints a report. Exit 0 when every member is healthy, 1 when one is not.\n\n%s", fs.FlagUsages())
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck diagnose [flags]\n\nSamples every member for --duration (one poll a second, /metrics at both ends) and\nprints a report. Exit 0 when every member is healthy, 1 when one is not.\n\n%s", fs.FlagUsages())
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -42,20 +45,14 @@ func runDiagnose(args []string) int {
 	case *duration < 0:
 		return usageError(fmt.Errorf("diagnose: --duration %s is negative", *duration))
 	}
-	settings, err := flags.Resolve(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
-		return 2
-	}
-	log, logFile, err := config.OpenLog(settings.LogPath)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
-		return 1
+	settings, log, logFile, code := setUp("etcdeck diagnose", flags)
+	if code != 0 {
+		return code
 	}
 	defer logFile.Close()
 	sess, end, err := connect(context.Background(), &settings, false, log, nil)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
+		fmt.Fprintln(os.Stderr, "etcdeck diagnose:", err)
 		return 1
 	}
 	defer end()
@@ -72,7 +69,7 @@ func runDiagnose(args []string) int {
 		err = report.WriteText(os.Stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck:", err)
+		fmt.Fprintln(os.Stderr, "etcdeck diagnose:", err)
 		return 1
 	}
 	if !report.Healthy {

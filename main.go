@@ -55,7 +55,25 @@ func run(args []string) int {
 	if cmd, rest, ok := lookup(commands(), args); ok {
 		return cmd.run(rest)
 	}
-	return usageError(fmt.Errorf("unknown command %q", args[0]))
+	return usageError(unknownCommand(commands(), args))
+}
+
+// unknownCommand is the error for args that name no command. When args[0] is the first word of
+// two-word commands ("snapshot"), it lists them, so `etcdeck snapshot` says what to add.
+func unknownCommand(table []command, args []string) error {
+	var subs []string
+	for _, c := range table {
+		if group, sub, ok := strings.Cut(c.name, " "); ok && group == args[0] {
+			subs = append(subs, sub)
+		}
+	}
+	switch {
+	case len(subs) == 0:
+		return fmt.Errorf("unknown command %q", args[0])
+	case len(args) == 1:
+		return fmt.Errorf("%s needs a subcommand: %s", args[0], strings.Join(subs, ", "))
+	}
+	return fmt.Errorf("unknown command %q: %s takes %s", args[0]+" "+args[1], args[0], strings.Join(subs, ", "))
 }
 
 // lookup matches the longest command name of table (two words first) at the start of args.
@@ -84,10 +102,15 @@ func usageError(err error) int {
 // command's own help.
 func runHelp(args []string) int {
 	if len(args) > 0 {
-		if cmd, _, ok := lookup(commands(), args); ok && cmd.name != "help" {
+		cmd, _, ok := lookup(commands(), args)
+		switch {
+		case ok && cmd.name == "help":
+			fmt.Print(helpText())
+			return 0
+		case ok:
 			return cmd.run([]string{"--help"})
 		}
-		return usageError(fmt.Errorf("help: unknown command %q", strings.Join(args, " ")))
+		return usageError(fmt.Errorf("help: %w", unknownCommand(commands(), args)))
 	}
 	fmt.Print(helpText())
 	return 0

@@ -9,7 +9,7 @@ import (
 // TestHelpListsCommands: `etcdeck help` and `etcdeck --help` list every command of the table
 // with its summary on one line, then the console's flags, on stdout.
 func TestHelpListsCommands(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"help", "help"}} {
 		code, out, errText := etcdeck(t, args...)
 		if code != 0 || errText != "" {
 			t.Fatalf("%v: exit %d, stderr %q", args, code, errText)
@@ -33,6 +33,22 @@ func TestHelpListsCommands(t *testing.T) {
 	}
 }
 
+// TestCommandHelp: `etcdeck help <command>` and `etcdeck <command> --help` print the command's
+// usage and flags on stdout (so it pipes into a pager) and exit 0.
+func TestCommandHelp(t *testing.T) {
+	for _, c := range commands() {
+		if c.name == "" || c.name == "help" {
+			continue
+		}
+		for _, args := range [][]string{append([]string{"help"}, strings.Fields(c.name)...), append(strings.Fields(c.name), "--help")} {
+			code, out, errText := etcdeck(t, args...)
+			if code != 0 || errText != "" || !strings.HasPrefix(out, "Usage: etcdeck "+c.name) {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q; want 0 and the usage on stdout", args, code, out, errText)
+			}
+		}
+	}
+}
+
 // TestUsageErrors: an unknown command or flag exits 2 with the error and the usage line on
 // stderr and nothing on stdout.
 func TestUsageErrors(t *testing.T) {
@@ -44,6 +60,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--no-such-flag"}, "etcdeck: unknown flag: --no-such-flag"},
 		{[]string{"--read-only", "bogus"}, `etcdeck: unknown command "bogus"`},
 		{[]string{"help", "bogus"}, `etcdeck: help: unknown command "bogus"`},
+		{[]string{"--listen-peer-urls", "http://x"}, `etcdeck: --listen-peer-urls: invalid URL "http://x": address x: missing port in address`},
+		{[]string{"snapshot"}, "etcdeck: snapshot needs a subcommand: save, status"},
+		{[]string{"help", "snapshot"}, "etcdeck: help: snapshot needs a subcommand: save, status"},
+		{[]string{"snapshot", "bogus"}, `etcdeck: unknown command "snapshot bogus": snapshot takes save, status`},
 	}
 	for _, tt := range tests {
 		code, out, errText := etcdeck(t, tt.args...)
@@ -54,6 +74,10 @@ func TestUsageErrors(t *testing.T) {
 	code, _, errText := etcdeck(t, "member", "--bogus")
 	if code != 2 || !strings.Contains(errText, "unknown flag: --bogus") || !strings.Contains(errText, "Usage: etcdeck member") {
 		t.Errorf("member --bogus: exit %d, stderr %q", code, errText)
+	}
+	code, _, errText = etcdeck(t, "member", "--listen-client-urls", "bogus")
+	if code != 2 || !strings.Contains(errText, `--listen-client-urls: invalid URL "bogus"`) || !strings.Contains(errText, "Usage: etcdeck member") {
+		t.Errorf("member --listen-client-urls bogus: exit %d, stderr %q", code, errText)
 	}
 }
 

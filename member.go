@@ -30,7 +30,7 @@ func memberTLSFlags(fs *pflag.FlagSet, cfg *embednode.Config) {
 func runMember(args []string) int {
 	fs := pflag.NewFlagSet("etcdeck member", pflag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck member [flags]\n\nRuns an etcd member in the foreground (logs on stderr unless --log-file).\n\n%s", fs.FlagUsages())
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck member [flags]\n\nRuns an etcd member in the foreground (logs on stderr unless --log-file).\n\n%s", fs.FlagUsages())
 	}
 	cfg := config.MemberFlags(fs)
 	fs.StringVar(&cfg.InitialCluster, "initial-cluster", "", "initial cluster configuration for bootstrapping (default: this member alone)")
@@ -42,6 +42,10 @@ func runMember(args []string) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0
 		}
+		fmt.Fprintf(os.Stderr, "etcdeck member: %v\nUsage: etcdeck member [flags] (etcdeck member --help lists them)\n", err)
+		return 2
+	}
+	if err := cfg.CheckURLs(); err != nil {
 		fmt.Fprintf(os.Stderr, "etcdeck member: %v\nUsage: etcdeck member [flags] (etcdeck member --help lists them)\n", err)
 		return 2
 	}

@@ -23,11 +23,12 @@ import (
 func runSnapshotSave(args []string) int {
 	fs := pflag.NewFlagSet("etcdeck snapshot save", pflag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck snapshot save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]\n\n"+
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]\n\n"+
 			"Saves a snapshot of the cluster into the backup directory as\netcd-snapshot-<cluster-id>-<UTC time>-rev<revision>.db, then deletes that cluster's\n"+
 			"snapshots older than --keep-days beyond the newest --keep. Prints the saved path.\n\n%s", fs.FlagUsages())
 	}
 	flags := config.RegisterFlags(fs)
+	fs.MarkHidden("key-separator") // accepted as everywhere; a snapshot holds every key whatever it is
 	output := fs.String("output", "", "write exactly this file instead (no naming, no retention)")
 	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else 10)")
 	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else 30)")
@@ -50,23 +51,17 @@ func runSnapshotSave(args []string) int {
 	if fs.Changed("keep-days") && *keepDays < 0 {
 		return usageError(errors.New("snapshot save: --keep-days must not be negative"))
 	}
-	settings, err := flags.Resolve(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
-		return 2
+	settings, log, logFile, code := setUp("etcdeck snapshot save", flags)
+	if code != 0 {
+		return code
 	}
+	defer logFile.Close()
 	if fs.Changed("keep") {
 		settings.Retention.Keep = *keep
 	}
 	if fs.Changed("keep-days") {
 		settings.Retention.KeepDays = *keepDays
 	}
-	log, logFile, err := config.OpenLog(settings.LogPath)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
-		return 1
-	}
-	defer logFile.Close()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -128,8 +128,9 @@ func TestSnapshotSaveFailures(t *testing.T) {
 		{"snapshot", "status", "-w", "yaml", "f.db"},
 		{"snapshot"},
 	} {
-		if code, _, errText := etcdeck(t, args...); code != 2 || errText == "" {
-			t.Errorf("%v: exit %d, stderr %q; want 2 and the reason", args, code, errText)
+		// The reason first, then the usage line: never the usage alone.
+		if code, _, errText := etcdeck(t, args...); code != 2 || !strings.HasPrefix(errText, "etcdeck: snapshot") || !strings.HasSuffix(errText, usageLine+"\n") {
+			t.Errorf("%v: exit %d, stderr %q; want 2, the reason and the usage line", args, code, errText)
 		}
 	}
 	if code, _, errText := etcdeck(t, "snapshot", "status", filepath.Join(dir, "missing.db")); code != 1 || !strings.Contains(errText, "no such file") {

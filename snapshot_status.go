@@ -22,7 +22,7 @@ import (
 func runSnapshotStatus(args []string) int {
 	fs := pflag.NewFlagSet("etcdeck snapshot status", pflag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck snapshot status FILE [-w table|json]\n\nChecks a snapshot file: etcd's sha256, revision, total keys, total size, storage version.\n\n%s", fs.FlagUsages())
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot status FILE [-w table|json]\n\nChecks a snapshot file: etcd's sha256, revision, total keys, total size, storage version.\n\n%s", fs.FlagUsages())
 	}
 	format := fs.StringP("write-out", "w", "table", "output format: table or json")
 	inProcess := fs.Bool("in-process", false, "read the file in this process (etcdeck runs itself this way)")
@@ -31,12 +31,15 @@ func runSnapshotStatus(args []string) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot status:", err)
-		return 2
+		return usageError(fmt.Errorf("snapshot status: %w", err))
 	}
-	if fs.NArg() != 1 || (*format != "table" && *format != "json") {
-		fs.Usage()
-		return 2
+	switch {
+	case fs.NArg() == 0:
+		return usageError(errors.New("snapshot status: name the snapshot FILE to check"))
+	case fs.NArg() > 1:
+		return usageError(fmt.Errorf("snapshot status: unexpected argument %q (one FILE at a time)", fs.Arg(1)))
+	case *format != "table" && *format != "json":
+		return usageError(fmt.Errorf("snapshot status: -w %q: want table or json", *format))
 	}
 	path := fs.Arg(0)
 	var st embednode.SnapshotStatus

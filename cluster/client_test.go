@@ -71,6 +71,14 @@ func TestConnectTLS(t *testing.T) {
 			t.Fatalf("err = %v, want a hint to use https", err)
 		}
 	})
+	t.Run("TLS to a plaintext server", func(t *testing.T) {
+		plain := nodetest.Start(t).Endpoints()[0]
+		_, err := connect(t, cluster.ConnConfig{Endpoints: []string{"https://" + strings.TrimPrefix(plain, "http://")}, CACert: certs.CA})
+		want := strings.TrimPrefix(plain, "http://") + " does not speak TLS: use an http:// endpoint and drop the TLS flags"
+		if err == nil || err.Error() != want {
+			t.Fatalf("err = %v, want %q", err, want)
+		}
+	})
 	t.Run("cert without key", func(t *testing.T) {
 		_, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: certs.CA, Cert: certs.ClientCert, InsecureTransport: true})
 		if err == nil || err.Error() != "--cert and --key go together: give both or neither" {

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -166,6 +167,10 @@ func (c *Client) diagnose(ctx context.Context, addr string) string {
 	}
 	tc := tls.Client(conn, t)
 	err = tc.Handshake()
+	if errors.Is(err, io.EOF) && speaksHTTP(ctx, addr, c.conf.DialTimeout) {
+		// etcd's plaintext port closes on a TLS hello without a word, so ask it in plain HTTP.
+		return addr + " does not speak TLS: use an http:// endpoint and drop the TLS flags"
+	}
 	if err == nil {
 		// TLS 1.3 servers reject a missing client certificate after the handshake: read to see it.
 		tc.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
@@ -175,6 +180,24 @@ func (c *Client) diagnose(ctx context.Context, addr string) string {
 		}
 	}
 	return tlsCause(addr, err)
+}
+
+// speaksHTTP reports whether addr answers a plaintext HTTP request, as etcd's client port does
+// without TLS.
+func speaksHTTP(ctx context.Context, addr string, timeout time.Duration) bool {
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(timeout))
+	if _, err := io.WriteString(conn, "GET /version HTTP/1.0\r\n\r\n"); err != nil {
+		return false
+	}
+	head := make([]byte, 5)
+	_, err = io.ReadFull(conn, head)
+	return err == nil && string(head) == "HTTP/"
 }
 
 func tlsCause(addr string, err error) string {

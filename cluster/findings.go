@@ -173,7 +173,11 @@ func (t *Tracker) Findings() []Finding {
 		if last.OldLeader == last.NewLeader {
 			what = last.NewLeader + " re-elected"
 		}
-		add("warn", "", "%d leader change(s) seen; the last at %s: %s (term %d)", n,
+		seen := "leader changes"
+		if n == 1 {
+			seen = "leader change"
+		}
+		add("warn", "", "%d %s seen; the last at %s: %s (term %d)", n, seen,
 			last.Time.Format("15:04:05"), what, last.NewTerm)
 	}
 	return out

@@ -246,10 +246,14 @@ func TestMonitorFrozenMember(t *testing.T) {
 			t.Fatalf("member %s: %s %q", o.Member.Name, o.State, o.Err)
 		}
 	}
-	// The probe ends at the command timeout (and a dial timeout looking for the cause); a poll
-	// after that reports its own words.
-	time.Sleep(2 * time.Second)
-	h = byName(m.Poll(context.Background(), time.Second), name)
+	// The probe ends at the command timeout (2s); a poll after that reports its own words. Poll
+	// until it has ended rather than guess how long that takes on a loaded machine.
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		h = byName(m.Poll(context.Background(), time.Second), name)
+		if !h.Pending || time.Now().After(deadline) {
+			break
+		}
+	}
 	if h.State != cluster.StateUnreachable || h.Pending || !strings.Contains(h.Err, "within 2s (--command-timeout)") {
 		t.Fatalf("frozen member after the timeout: %s pending %v %q", h.State, h.Pending, h.Err)
 	}

@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -187,7 +188,7 @@ func (r Report) WriteText(w io.Writer) error {
 		b.WriteString("\n")
 		for _, c := range r.LeaderChanges {
 			fmt.Fprintf(&b, "  %s  %s → %s (term %d → %d), no leader for %s\n", c.Time.Format("15:04:05"),
-				c.OldLeader, c.NewLeader, c.OldTerm, c.NewTerm, leaderlessText(c.Leaderless))
+				c.OldLeader, c.NewLeader, c.OldTerm, c.NewTerm, c.LeaderlessText())
 		}
 	}
 	b.WriteString("\nfindings:")
@@ -222,32 +223,16 @@ func peersText(m map[string]time.Duration) string {
 		return "-"
 	}
 	var parts []string
-	for _, name := range sortedKeys(m) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
 		parts = append(parts, name+" "+quantileText(m[name]))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func sortedKeys(m map[string]time.Duration) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // quantileText is a quantile, or "-" when nothing was observed in the window.
 func quantileText(d time.Duration) string {
 	if d <= 0 {
 		return "-"
-	}
-	return FormatDuration(d)
-}
-
-func leaderlessText(d time.Duration) string {
-	if d == 0 {
-		return "less than a poll"
 	}
 	return FormatDuration(d)
 }

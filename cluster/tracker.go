@@ -19,6 +19,15 @@ type LeaderChange struct {
 	Leaderless time.Duration `json:"leaderless_ns"`
 }
 
+// LeaderlessText is how long the cluster had no leader, in words: "less than a poll" when the
+// change fell between two polls.
+func (c LeaderChange) LeaderlessText() string {
+	if c.Leaderless <= 0 {
+		return "less than a poll"
+	}
+	return FormatDuration(c.Leaderless)
+}
+
 // maxLeaderChanges bounds the history kept.
 const maxLeaderChanges = 100
 

@@ -43,7 +43,7 @@ const DefaultHealthInterval = 2 * time.Second
 // etcdeck's global ones on fs.
 func RegisterFlags(fs *pflag.FlagSet) *Flags {
 	f := &Flags{fs: fs}
-	fs.StringSliceVar(&f.endpoints, "endpoints", nil, "gRPC endpoints, comma separated (default: the embedded member)")
+	fs.StringSliceVar(&f.endpoints, "endpoints", nil, "gRPC endpoints, comma separated (default 127.0.0.1:2379, as etcdctl)")
 	fs.StringVar(&f.cacert, "cacert", "", "verify certificates of TLS-enabled secure servers using this CA bundle")
 	fs.StringVar(&f.cert, "cert", "", "identify secure client using this TLS certificate file")
 	fs.StringVar(&f.key, "key", "", "identify secure client using this TLS key file")
@@ -72,6 +72,8 @@ func envName(flag string) string {
 // the console; Resolve then fills Settings.Embed and Settings.Member.
 func (f *Flags) EmbedFlags() {
 	f.member = MemberFlags(f.fs)
+	// The console starts a member where headless commands would dial 127.0.0.1:2379.
+	f.fs.Lookup("endpoints").Usage = "gRPC endpoints, comma separated (default: the embedded member)"
 	f.embed = f.fs.Bool("embed", false, "start the embedded member even if endpoints are configured")
 }
 

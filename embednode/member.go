@@ -115,6 +115,16 @@ func parseURLs(flag string, list []string) (listen, advertised []url.URL, err er
 	return listen, advertised, nil
 }
 
+// CheckURLs reports a malformed listen URL, naming its flag: a usage mistake, found before
+// anything starts.
+func (c Config) CheckURLs() error {
+	if _, _, err := parseURLs("listen-client-urls", c.ListenClientURLs); err != nil {
+		return err
+	}
+	_, _, err := parseURLs("listen-peer-urls", c.ListenPeerURLs)
+	return err
+}
+
 // checkPorts fails with one clear message when a listen address is already taken, naming the flag
 // that changes it; etcd's own error would be a bind failure deep in its logs.
 func checkPorts(cfg Config) error {
@@ -149,6 +159,9 @@ func Start(ctx context.Context, cfg Config) (*Member, error) {
 	}
 	if cfg.DataDir == "" {
 		return nil, errors.New("--data-dir is empty")
+	}
+	if err := cfg.CheckURLs(); err != nil {
+		return nil, err
 	}
 	if err := checkPorts(cfg); err != nil {
 		return nil, err

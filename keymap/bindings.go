@@ -39,6 +39,16 @@ type Keys struct {
 	Reload   key.Binding
 	Watch    key.Binding
 	Filter   key.Binding
+	// Inspector, history, time travel and edits (views/keys inspector.go, history.go, edit.go).
+	Render    key.Binding
+	CopyKey   key.Binding
+	CopyValue key.Binding
+	History   key.Binding
+	New       key.Binding
+	Edit      key.Binding
+	Delete    key.Binding
+	DeleteDir key.Binding
+	Undelete  key.Binding
 }
 
 // Watch are the Watch view's bindings (a live stream of events under a prefix).
@@ -143,6 +153,15 @@ var bindings = []decl{
 	{"keys.reload", func(k *KeyMap) *key.Binding { return &k.Keys.Reload }, []string{"r"}, "r", "reload", 1, 0},
 	{"keys.filter", func(k *KeyMap) *key.Binding { return &k.Keys.Filter }, []string{"/"}, "/", "filter", 1, short},
 	{"keys.watch", func(k *KeyMap) *key.Binding { return &k.Keys.Watch }, []string{"w"}, "w", "watch", 1, short},
+	{"keys.history", func(k *KeyMap) *key.Binding { return &k.Keys.History }, []string{"H"}, "H", "history", 0, short},
+	{"keys.copy-key", func(k *KeyMap) *key.Binding { return &k.Keys.CopyKey }, []string{"y"}, "y", "copy key", 0, 0},
+	{"keys.new", func(k *KeyMap) *key.Binding { return &k.Keys.New }, []string{"n"}, "n", "new key", 1, 0},
+	{"keys.edit", func(k *KeyMap) *key.Binding { return &k.Keys.Edit }, []string{"e"}, "e", "edit value", 1, short},
+	{"keys.delete", func(k *KeyMap) *key.Binding { return &k.Keys.Delete }, []string{"d"}, "d", "delete key", 1, 0},
+	{"keys.delete-dir", func(k *KeyMap) *key.Binding { return &k.Keys.DeleteDir }, []string{"D"}, "D", "delete directory", 1, 0},
+	{"keys.render", func(k *KeyMap) *key.Binding { return &k.Keys.Render }, []string{"v"}, "v", "cycle rendering", 2, short},
+	{"keys.copy-value", func(k *KeyMap) *key.Binding { return &k.Keys.CopyValue }, []string{"Y"}, "Y", "copy value", 2, 0},
+	{"keys.undelete", func(k *KeyMap) *key.Binding { return &k.Keys.Undelete }, []string{"u"}, "u", "undelete", 2, 0},
 
 	{"snapshots.up", func(k *KeyMap) *key.Binding { return &k.Snapshots.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"snapshots.down", func(k *KeyMap) *key.Binding { return &k.Snapshots.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},

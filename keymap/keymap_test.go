@@ -121,7 +121,7 @@ func TestApplyRejectsConflicts(t *testing.T) {
 		t.Error("a rejected override changed the keymap")
 	}
 	// The same key in two different views is fine: only one view is active.
-	if err := km.Apply(map[string][]string{"watch.clear": {"y"}, "keys.reload": {"y"}}); err != nil {
+	if err := km.Apply(map[string][]string{"watch.clear": {"Z"}, "keys.reload": {"Z"}}); err != nil {
 		t.Errorf("same key in two views rejected: %v", err)
 	}
 	// Moving a key away and reusing it in one go is fine.
@@ -163,7 +163,7 @@ func TestHelpBuiltFromTable(t *testing.T) {
 	for _, b := range short {
 		got = append(got, b.Help().Desc)
 	}
-	if want := "open parent filter watch"; strings.Join(got, " ") != want {
+	if want := "open parent filter watch history edit value cycle rendering"; strings.Join(got, " ") != want {
 		t.Errorf("Keys short help = %q, want %q", strings.Join(got, " "), want)
 	}
 	full := km.Global.FullHelp()

@@ -12,10 +12,11 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/keys"
 )
 
 // commands are the command line's verbs, offered first by tab completion.
-var commands = []string{"goto ", "watch ", "help", "quit", "close"}
+var commands = []string{"goto ", "watch ", "rev ", "help", "quit", "close"}
 
 // Messages the command line produces for the root itself.
 type (
@@ -65,7 +66,7 @@ type completeDueMsg struct {
 }
 
 func newCmdline(st *common.Styles, session *cluster.Session, sep byte) cmdline {
-	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch [<prefix>] [--rev N] · help · quit"), session: session, sep: sep}
+	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch [<prefix>] [--rev N] · rev [N] · help · quit"), session: session, sep: sep}
 	c.setSuggestions()
 	return c
 }
@@ -207,6 +208,15 @@ func parseCommand(line string) (tea.Msg, error) {
 		return common.GotoMsg{Path: arg}, nil
 	case "watch", "w":
 		return parseWatch(arg)
+	case "rev":
+		if arg == "" {
+			return keys.TimeTravelMsg{}, nil // back to live
+		}
+		n, err := strconv.ParseInt(arg, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("rev %s: give a revision number (rev 1234), or rev alone to return to live", arg)
+		}
+		return keys.TimeTravelMsg{Rev: n}, nil
 	case "help", "h":
 		return openHelpMsg{}, nil
 	case "quit", "q":
@@ -217,7 +227,7 @@ func parseCommand(line string) (tea.Msg, error) {
 	case "":
 		return nil, nil
 	}
-	return nil, fmt.Errorf("unknown command %q: try goto <path>, watch <prefix>, help, close or quit", verb)
+	return nil, fmt.Errorf("unknown command %q: try goto <path>, watch <prefix>, rev [N], help, close or quit", verb)
 }
 
 // parseWatch reads "watch [<prefix>] [--rev N]": no prefix watches every key; --rev replays

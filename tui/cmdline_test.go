@@ -10,6 +10,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
+	"github.com/etcdeck/etcdeck/views/keys"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -26,6 +27,12 @@ func TestParseCommand(t *testing.T) {
 		{line: "watch /registry/", want: common.WatchMsg{Prefix: "/registry/"}},
 		{line: "w /", want: common.WatchMsg{Prefix: "/"}},
 		{line: `watch /bin/\x01\xff`, want: common.WatchMsg{Prefix: "/bin/\x01\xff"}}, // escaped as shown
+		{line: "rev 1234", want: keys.TimeTravelMsg{Rev: 1234}},
+		{line: "rev", want: keys.TimeTravelMsg{}},
+		{line: "rev  ", want: keys.TimeTravelMsg{}},
+		{line: "rev 0", wantErr: "give a revision number"},
+		{line: "rev -3", wantErr: "give a revision number"},
+		{line: "rev latest", wantErr: "give a revision number"},
 		{line: "help", want: openHelpMsg{}},
 		{line: "quit", want: quitRequestMsg{}},
 		{line: "q", want: quitRequestMsg{}},

@@ -230,6 +230,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.WatchMsg:
 		return tea.Batch(m.show(viewWatch), m.forward(viewWatch, msg))
+	case keys.TimeTravelMsg:
+		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.ConfirmMsg:
 		if msg.ID == quitConfirmID {
 			if msg.Yes {

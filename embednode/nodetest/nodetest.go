@@ -68,37 +68,14 @@ func StartConfig(t testing.TB, cfg embednode.Config) *embednode.Member {
 // (m0, m1, ...). Each can be closed on its own to simulate a member failure.
 func StartCluster(t testing.TB, n int) []*embednode.Member {
 	t.Helper()
-	cfgs := make([]embednode.Config, n)
-	var initial []string
-	for i := range cfgs {
-		cfgs[i] = Config(t, fmt.Sprintf("m%d", i))
-		cfgs[i].InitialClusterToken = fmt.Sprintf("nodetest-%d", time.Now().UnixNano())
-		initial = append(initial, cfgs[i].Name+"="+cfgs[i].ListenPeerURLs[0])
-	}
-	members := make([]*embednode.Member, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for i := range cfgs {
-		cfgs[i].InitialClusterToken = cfgs[0].InitialClusterToken
-		cfgs[i].InitialCluster = strings.Join(initial, ",")
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			members[i], errs[i] = embednode.Start(ctx, cfgs[i])
-		}(i)
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			for _, m := range members {
-				if m != nil {
-					m.Close(5 * time.Second)
-				}
+	members, err := startAll(clusterConfigs(t, n), embednode.Start)
+	if err != nil {
+		for _, m := range members {
+			if m != nil {
+				m.Close(5 * time.Second)
 			}
-			t.Fatalf("start member m%d: %v", i, err)
 		}
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		for _, m := range members {
@@ -106,6 +83,42 @@ func StartCluster(t testing.TB, n int) []*embednode.Member {
 		}
 	})
 	return members
+}
+
+// clusterConfigs is the configs of n members m0, m1, ... that form one cluster.
+func clusterConfigs(t testing.TB, n int) []embednode.Config {
+	cfgs := make([]embednode.Config, n)
+	var initial []string
+	for i := range cfgs {
+		cfgs[i] = Config(t, fmt.Sprintf("m%d", i))
+		initial = append(initial, cfgs[i].Name+"="+cfgs[i].ListenPeerURLs[0])
+	}
+	token := fmt.Sprintf("nodetest-%d", time.Now().UnixNano())
+	for i := range cfgs {
+		cfgs[i].InitialClusterToken = token
+		cfgs[i].InitialCluster = strings.Join(initial, ",")
+	}
+	return cfgs
+}
+
+// startAll starts every member at once (a new cluster's members wait for each other to form a
+// quorum) and returns them all, with the first failure naming its member.
+func startAll[T any](cfgs []embednode.Config, start func(context.Context, embednode.Config) (T, error)) ([]T, error) {
+	out := make([]T, len(cfgs))
+	errs := make([]error, len(cfgs))
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for i := range cfgs {
+		wg.Go(func() { out[i], errs[i] = start(ctx, cfgs[i]) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return out, fmt.Errorf("start member %s: %w", cfgs[i].Name, err)
+		}
+	}
+	return out, nil
 }
 
 // Endpoints joins the client endpoints of members for clients.
@@ -214,28 +227,14 @@ func Client(t testing.TB, endpoints []string) *clientv3.Client {
 // this: in-process members share one Prometheus registry.
 func SpawnCluster(t testing.TB, exe string, n int) []*embednode.Child {
 	t.Helper()
-	cfgs := make([]embednode.Config, n)
-	var initial []string
+	cfgs := clusterConfigs(t, n)
 	for i := range cfgs {
-		cfgs[i] = Config(t, fmt.Sprintf("m%d", i))
 		cfgs[i].Logger = nil
 		cfgs[i].LogFile = filepath.Join(filepath.Dir(cfgs[i].DataDir), cfgs[i].Name+".log")
-		initial = append(initial, cfgs[i].Name+"="+cfgs[i].ListenPeerURLs[0])
 	}
-	children := make([]*embednode.Child, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for i := range cfgs {
-		cfgs[i].InitialCluster = strings.Join(initial, ",")
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			children[i], errs[i] = embednode.Spawn(ctx, exe, cfgs[i], nil)
-		}(i)
-	}
-	wg.Wait()
+	children, err := startAll(cfgs, func(ctx context.Context, cfg embednode.Config) (*embednode.Child, error) {
+		return embednode.Spawn(ctx, exe, cfg, nil)
+	})
 	t.Cleanup(func() {
 		for _, c := range children {
 			if c != nil {
@@ -243,10 +242,8 @@ func SpawnCluster(t testing.TB, exe string, n int) []*embednode.Child {
 			}
 		}
 	})
-	for i, err := range errs {
-		if err != nil {
-			t.Fatalf("spawn member m%d: %v", i, err)
-		}
+	if err != nil {
+		t.Fatal(err)
 	}
 	return children
 }

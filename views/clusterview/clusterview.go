@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -124,7 +125,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.common.Keys.Cluster
+	k := m.keys()
 	switch {
 	case m.details && key.Matches(msg, m.common.Keys.Global.Back):
 		m.details = false
@@ -133,8 +134,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		m.move(1)
 	case key.Matches(msg, k.Details):
-		m.details = len(m.members()) > 0
-	case key.Matches(msg, k.Refresh) && m.health != nil:
+		m.details = true
+	case key.Matches(msg, k.Refresh):
 		return tea.Batch(m.health.Refresh(), m.metrics.Refresh())
 	}
 	return nil
@@ -186,9 +187,18 @@ func (m *Model) move(delta int) {
 	m.selected = ms[i].Member.ID
 }
 
+// keys is the view's bindings with those that would do nothing now disabled (so help and hints
+// leave them out): details while they show or with no member, poll now without a session.
+func (m *Model) keys() keymap.Cluster {
+	k := m.common.Keys.Cluster
+	k.Details.SetEnabled(!m.details && len(m.members()) > 0)
+	k.Refresh.SetEnabled(m.health != nil)
+	return k
+}
+
 // ShortHelp lists the view's main bindings; esc (back) is added while the details show.
 func (m *Model) ShortHelp() []key.Binding {
-	h := m.common.Keys.Cluster.ShortHelp()
+	h := m.keys().ShortHelp()
 	if m.details {
 		h = append(h, m.common.Keys.Global.Back)
 	}
@@ -196,4 +206,4 @@ func (m *Model) ShortHelp() []key.Binding {
 }
 
 // FullHelp groups the view's bindings for the help overlay.
-func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Cluster.FullHelp() }
+func (m *Model) FullHelp() [][]key.Binding { return m.keys().FullHelp() }

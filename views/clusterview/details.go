@@ -2,7 +2,8 @@ package clusterview
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,7 +118,7 @@ func (m *Model) metricsLines(mm cluster.MemberInfo) []string {
 		fmt.Sprintf(" WAL fsync p99 %s · backend commit p99 %s", took(s.WALFsyncP99), took(s.BackendCommitP99))}
 	if len(s.PeerRTTP99) > 0 {
 		var peers []string
-		for _, name := range sortedNames(s.PeerRTTP99) {
+		for _, name := range slices.Sorted(maps.Keys(s.PeerRTTP99)) {
 			peers = append(peers, name+" "+took(s.PeerRTTP99[name]))
 		}
 		out = append(out, " peer round trip p99: "+strings.Join(peers, " · "))
@@ -137,26 +138,13 @@ func (m *Model) leaderLines(n int) []string {
 	}
 	for i := len(ch) - 1; i >= 0 && len(out) < n; i-- {
 		c := ch[i]
-		gap := "less than a poll"
-		if c.Leaderless > 0 {
-			gap = cluster.FormatDuration(c.Leaderless)
-		}
 		out = append(out, fmt.Sprintf(" %s  %s → %s  term %d → %d  no leader for %s",
-			c.Time.Format("15:04:05"), c.OldLeader, c.NewLeader, c.OldTerm, c.NewTerm, gap))
+			c.Time.Format("15:04:05"), c.OldLeader, c.NewLeader, c.OldTerm, c.NewTerm, c.LeaderlessText()))
 	}
 	return out
 }
 
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-func sortedNames(m map[string]time.Duration) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
 
 // windowText is the latency window as people say it: "5 min", "90s".
 func windowText(d time.Duration) string {

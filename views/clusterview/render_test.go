@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,6 +197,33 @@ func TestSelectionAndDetails(t *testing.T) {
 	d.Press("esc")
 	if m.details || !strings.Contains(ansi.Strip(m.View()), "HEALTH") {
 		t.Fatalf("esc did not go back to the table:\n%s", ansi.Strip(m.View()))
+	}
+}
+
+// TestHintsNameOnlyWhatWorks: enter is hinted only with a member to show and not while its
+// details show; r only with a session to poll (these fixtures have none). Help shows enabled
+// bindings only, so those are what the short and full help offer.
+func TestHintsNameOnlyWhatWorks(t *testing.T) {
+	offered := func(m *Model) map[string]bool {
+		out := map[string]bool{}
+		for _, b := range append(m.ShortHelp(), slices.Concat(m.FullHelp()...)...) {
+			if b.Enabled() {
+				out[b.Help().Key] = true
+			}
+		}
+		return out
+	}
+	empty := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+	if got := offered(empty); got["enter"] || got["r"] {
+		t.Errorf("no session, no member: offered %v", got)
+	}
+	m := fixtureView(80, 24)
+	if got := offered(m); !got["enter"] || got["r"] {
+		t.Errorf("members, no session: offered %v, want enter and no r", got)
+	}
+	viewtest.New(t, m).Press("enter")
+	if got := offered(m); got["enter"] || !got["esc"] {
+		t.Errorf("details shown: offered %v, want esc and no enter", got)
 	}
 }
 

@@ -36,6 +36,10 @@ type Styles struct {
 	Selected lipgloss.Style
 	Normal   lipgloss.Style
 
+	// Values in the Keys view's inspector: syntax of JSON and YAML, diffs.
+	SynKey, SynString, SynNumber, SynLiteral, SynPunct, SynComment lipgloss.Style
+	DiffAdd, DiffDel, DiffHunk                                     lipgloss.Style
+
 	// Overlays: help, quit confirmation, member exited.
 	Overlay      lipgloss.Style
 	OverlayTitle lipgloss.Style
@@ -83,6 +87,21 @@ func NewStyles(noColor bool) *Styles {
 		Overlay:      plain.Border(lipgloss.RoundedBorder()).Padding(0, 1),
 		OverlayTitle: fg(plain.Bold(true), "212"),
 		Prompt:       fg(plain.Bold(true), "212"),
+		SynKey:       fg(plain, "117"),
+		SynString:    fg(plain, "150"),
+		SynNumber:    fg(plain, "215"),
+		SynLiteral:   fg(plain, "176"),
+		SynPunct:     fg(plain, "245"),
+		SynComment:   fg(plain.Italic(true), "243"),
+		DiffAdd:      fg(plain, "78"),
+		DiffDel:      fg(plain, "203"),
+		DiffHunk:     fg(plain.Bold(true), "111"),
+	}
+	if noColor {
+		// Without colour a diff's +/- and the hunk headers still read; keys stay bold.
+		s.SynKey = plain.Bold(true)
+		s.DiffHunk = plain.Bold(true)
+		s.DiffDel = plain.Faint(true)
 	}
 	if noColor {
 		s.faintify()

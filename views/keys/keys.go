@@ -67,6 +67,15 @@ type Model struct {
 	remainingFor string // the next the count was asked for
 
 	live *liveWatch
+
+	// The parts beside the list (panes.go): width and height above are the list's share of
+	// fullW×fullH while a pane is open.
+	fullW, fullH int
+	pane         pane
+	insp         inspector
+	hist         historyPane
+	pinRev       int64 // > 0: the keyspace as it was at this revision (timetravel.go)
+	edit         editState
 }
 
 var _ common.Component = (*Model)(nil)
@@ -80,7 +89,8 @@ func New(c common.Common) *Model {
 	}
 	return &Model{common: c, sep: sep, dir: string(sep), pending: map[string]int64{}, remaining: -1,
 		holdMax: defaultHoldMax,
-		filter:  common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows")}
+		filter:  common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows"),
+		insp:    inspector{c: c}, hist: historyPane{c: c}, edit: newEditState(c)}
 }
 
 // Path is the directory the view shows.
@@ -91,13 +101,15 @@ func (m *Model) Init() tea.Cmd { return m.open(m.dir, "") }
 
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {
-	m.width, m.height = width, height
+	m.fullW, m.fullH = width, height
+	m.layout()
 	m.filter.SetWidth(width)
+	m.edit.setWidth(width)
 	m.clamp()
 }
 
-// InputFocused is true while the filter field is open.
-func (m *Model) InputFocused() bool { return m.filter.Active() }
+// InputFocused is true while the filter field, an edit prompt or a question is open.
+func (m *Model) InputFocused() bool { return m.filter.Active() || m.edit.focused() }
 
 // Focus has nothing to resume: the view polls nothing, and its live watch keeps the directory
 // current while hidden so it is right when shown again.
@@ -120,6 +132,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	if r, ok := msg.(result); ok && r.session() != m.common.SessionID() {
 		return m, nil // a result of an ended session: never applied to the current one
 	}
+	if cmd, ok := m.updateParts(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case common.GotoMsg:
 		return m, m.gotoPath(msg.Path)
@@ -133,7 +148,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		return m, nil
 	case liveMsg:
-		return m, m.liveBatch(msg)
+		return m, tea.Batch(m.liveBatch(msg), m.inspectedChanged(msg))
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -148,6 +163,14 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	m.syncBindings()
+	defer m.syncBindings() // the key may open or close a pane, or move to another row
+	if cmd, ok := m.handlePaneKey(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.handleListKey(msg); ok {
+		return cmd
+	}
 	km := m.common.Keys.Keys
 	page := m.listHeight()
 	switch {
@@ -219,7 +242,7 @@ func (m *Model) clamp() {
 	m.offset = max(0, min(m.offset, len(m.visible)-h))
 }
 
-// openSelected enters the directory under the cursor; a plain key says what it holds.
+// openSelected enters the directory under the cursor, or opens the inspector on a key.
 func (m *Model) openSelected() tea.Cmd {
 	r, ok := m.selected()
 	switch {
@@ -228,11 +251,7 @@ func (m *Model) openSelected() tea.Cmd {
 	case r.Dir:
 		return m.open(m.dir+r.Name+string(m.sep), "")
 	default:
-		size := "size unknown yet"
-		if r.ValueSize >= 0 {
-			size = common.FormatSize(r.ValueSize)
-		}
-		return common.Flash(common.FlashInfo, cluster.EscapeKey(m.dir+r.Name)+": "+size)
+		return m.openInspector(r)
 	}
 }
 
@@ -268,7 +287,7 @@ func splitPath(p string, sep byte) (dir, name string) {
 }
 
 // ShortHelp lists the view's main bindings.
-func (m *Model) ShortHelp() []key.Binding { return m.common.Keys.Keys.ShortHelp() }
+func (m *Model) ShortHelp() []key.Binding { m.syncBindings(); return m.common.Keys.Keys.ShortHelp() }
 
 // FullHelp lists all the view's bindings.
-func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Keys.FullHelp() }
+func (m *Model) FullHelp() [][]key.Binding { m.syncBindings(); return m.common.Keys.Keys.FullHelp() }

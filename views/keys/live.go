@@ -45,8 +45,8 @@ const liveBuffer = 256
 // the listing and the watch is missed.
 func (m *Model) startLive() tea.Cmd {
 	s := m.common.Session
-	if s == nil || m.rev == 0 {
-		return nil
+	if s == nil || m.rev == 0 || m.pinRev > 0 {
+		return nil // the past does not change: a pinned view is not live
 	}
 	ctx, cancel := context.WithCancel(s.Context())
 	w := s.Client.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.rev + 1,

@@ -101,6 +101,9 @@ func (m *Model) listCmd(after string, rev int64, limit int) tea.Cmd {
 		return nil
 	}
 	gen, dir := m.gen, m.dir
+	if rev == 0 {
+		rev = m.pinRev // time travel: every page at the pinned revision (0: the current one)
+	}
 	opts := cluster.ListOptions{Sep: m.sep, Rev: rev, After: after, Limit: limit, Strategy: m.strategy}
 	opts.NamePrefix = m.filteredList
 	return func() tea.Msg {

@@ -9,9 +9,9 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// View renders the title, the column header, the rows on screen and a status line (or the
+// listView renders the title, the column header, the rows on screen and a status line (or the
 // filter field while it is open), exactly width×height.
-func (m *Model) View() string {
+func (m *Model) listView() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
@@ -64,6 +64,8 @@ func (m *Model) titleLine() string {
 		right = "not connected"
 	case m.loading:
 		right = "loading…"
+	case m.pinRev > 0:
+		right = "at rev " + strconv.FormatInt(m.pinRev, 10) + " · not live"
 	case m.live != nil:
 		right = "rev " + strconv.FormatInt(m.shownRev(), 10) + " · live"
 	case m.rev > 0:

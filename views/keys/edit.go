@@ -1,0 +1,308 @@
+package keys
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/decode"
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// Edits go through cluster's write API only: it refuses them in read-only mode (ErrReadOnly,
+// whose words the view shows) and records each in the audit log. Edits are compare-and-swap on
+// the mod revision the user was shown; a conflict writes nothing and shows what changed.
+
+// editState is the edit in progress: the question or prompt on the last line, the inline
+// editor, and what an answer will act on.
+type editState struct {
+	c       common.Common
+	confirm common.Confirm
+	prompt  common.Prompt
+	step    newStep
+	area    textarea.Model
+	// areaOpen: the inline editor (no $EDITOR) replaces the inspector.
+	areaOpen bool
+
+	// The value being edited: the key, the mod revision and lease it was read with, the bytes
+	// shown, and whether the editor holds hex.
+	key    string
+	modRev int64
+	lease  int64
+	orig   []byte
+	hex    bool
+	mine   []byte // the edited value, kept for a re-apply after a conflict
+	isNew  bool   // the editor holds a new key's value (n), not an edit
+	// whenShown: e was pressed on the list; the edit starts once the inspector has the value.
+	whenShown bool
+	newTTL    int64 // seconds, for n
+
+	prefix string   // D: the directory prefix to delete
+	undo   []byte   // u: the value to put back
+	target *deleteT // d: the key and the mod revision to delete at
+}
+
+type deleteT struct {
+	key    string
+	modRev int64
+}
+
+func newEditState(c common.Common) editState {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	return editState{c: c, confirm: common.NewConfirm(c.Styles), area: ta,
+		prompt: common.NewPrompt(c.Styles, "", "")}
+}
+
+func (e *editState) setWidth(w int) {
+	e.confirm.SetWidth(w)
+	e.prompt.SetWidth(w)
+}
+
+// focused is true while a question, a prompt or the inline editor takes every key.
+func (e *editState) focused() bool { return e.confirm.Active() || e.prompt.Active() || e.areaOpen }
+
+// Messages of the edit flows.
+type (
+	// editorDoneMsg: $EDITOR exited; path holds the edited text.
+	editorDoneMsg struct {
+		sid  uint64
+		path string
+		err  error
+	}
+	// writtenMsg: a write finished (what says which, for the status bar). A compare-and-swap
+	// conflict carries the diff of the value shown against the value now, made off the UI loop.
+	writtenMsg struct {
+		sid  uint64
+		what string
+		key  string
+		rev  int64
+		err  error
+		diff *decode.Doc
+	}
+)
+
+func (m editorDoneMsg) session() uint64 { return m.sid }
+func (m writtenMsg) session() uint64    { return m.sid }
+
+// refusal is why no edit can start now, or "": the view shows the past, or the session is
+// read-only (cluster's ErrReadOnly, the refusal every write of the write API gives).
+func (m *Model) refusal() string {
+	if r := m.pinnedRefusal(); r != "" {
+		return r
+	}
+	if s := m.common.Session; s != nil && s.Client.ReadOnly() {
+		return cluster.ErrReadOnly.Error()
+	}
+	if m.common.Session == nil {
+		return "not connected"
+	}
+	return ""
+}
+
+// startEdit edits the value shown in the inspector: in $EDITOR, or inline without one. Values
+// that are not text (Kubernetes protobuf, encrypted, binary) are offered as hex, never as a
+// re-encoding of their rendering.
+func (m *Model) startEdit() tea.Cmd {
+	if r := m.refusal(); r != "" {
+		return common.Flash(common.FlashError, r)
+	}
+	in := &m.insp
+	if in.loading || !in.info.Found || in.label != "" || in.rev != 0 {
+		return common.Flash(common.FlashWarn, "open the key's current value first (enter on it)")
+	}
+	e := &m.edit
+	e.key, e.modRev, e.lease, e.orig, e.isNew = in.key, in.info.ModRev, in.info.Lease, in.info.Value, false
+	why := ""
+	switch in.choices[0] {
+	case decode.Kubernetes:
+		why = "Kubernetes protobuf is never re-encoded from its YAML (the apiserver expects its own bytes)."
+	case decode.Encrypted:
+		why = "the value is encrypted at rest: editing it as text would destroy it."
+	case decode.Hex:
+		why = "the value is binary."
+	}
+	if why != "" {
+		e.confirm.Ask("keys.hex-edit", why+" Edit the raw bytes as hex instead?")
+		return nil
+	}
+	return m.launchEditor(false)
+}
+
+// maxInline is the largest text the inline editor takes: bubbles' textarea redraws the whole
+// value on each key.
+const maxInline = 64 << 10
+
+// launchEditor opens the value in $EDITOR through tea.ExecProcess (the terminal is handed over
+// and restored), or in the inline editor when $EDITOR is unset.
+func (m *Model) launchEditor(hex bool) tea.Cmd {
+	e := &m.edit
+	e.hex = hex
+	text := string(e.orig)
+	if hex {
+		text = decode.HexText(e.orig)
+	}
+	if os.Getenv("EDITOR") == "" {
+		if len(text) > maxInline {
+			return common.Flash(common.FlashError, fmt.Sprintf("the value is %s: set $EDITOR to edit values over %s (the inline editor is for small ones)",
+				common.FormatSize(int64(len(text))), common.FormatSize(maxInline)))
+		}
+		e.areaOpen = true
+		e.area.SetWidth(max(10, m.insp.width-2))
+		e.area.SetHeight(max(3, m.insp.height-3))
+		e.area.SetValue(text)
+		return e.area.Focus()
+	}
+	f, err := os.CreateTemp("", "etcdeck-*.txt")
+	if err != nil {
+		return common.Flash(common.FlashError, "cannot make a file for $EDITOR: "+err.Error())
+	}
+	path := f.Name()
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return common.Flash(common.FlashError, "cannot write the file for $EDITOR: "+err.Error())
+	}
+	// $EDITOR may hold arguments ("code -w"): the shell splits it, the path stays one argument.
+	cmd := exec.Command("sh", "-c", `$EDITOR "$1"`, "etcdeck-editor", path)
+	sid := m.common.SessionID()
+	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{sid: sid, path: path, err: err} })
+}
+
+// editorDone reads what $EDITOR left and writes it.
+func (m *Model) editorDone(msg editorDoneMsg) tea.Cmd {
+	data, err := os.ReadFile(msg.path)
+	os.Remove(msg.path)
+	if msg.err != nil {
+		return common.Flash(common.FlashError, "$EDITOR failed: "+msg.err.Error()+": nothing written")
+	}
+	if err != nil {
+		return common.Flash(common.FlashError, "reading the edited file: "+err.Error()+": nothing written")
+	}
+	return m.edited(string(data))
+}
+
+// edited takes the edited text (from $EDITOR or the inline editor) and writes it.
+func (m *Model) edited(text string) tea.Cmd {
+	e := &m.edit
+	v := []byte(text)
+	if e.hex {
+		var err error
+		if v, err = decode.ParseHex(text); err != nil {
+			return common.Flash(common.FlashError, "not hex: "+err.Error()+": nothing written")
+		}
+	}
+	if e.isNew {
+		return m.create(e.key, v, e.newTTL)
+	}
+	if bytes.Equal(v, e.orig) {
+		return common.Flash(common.FlashInfo, "no change: nothing written")
+	}
+	e.mine = v
+	return m.putCAS(e.key, v, e.modRev, e.lease)
+}
+
+// putCAS writes v at key only if its mod revision is still modRev, keeping its lease.
+func (m *Model) putCAS(key string, v []byte, modRev, lease int64) tea.Cmd {
+	s, orig := m.common.Session, m.edit.orig
+	return func() tea.Msg {
+		rev, err := s.Client.Put(s.Context(), key, v, cluster.PutOptions{ModRev: modRev, KeepLease: lease != 0})
+		msg := writtenMsg{sid: s.ID, what: "saved", key: key, rev: rev, err: err}
+		var ce *cluster.ConflictError
+		if errors.As(err, &ce) {
+			shown := "shown (rev " + strconv.FormatInt(ce.Expected, 10) + ")"
+			if ce.Current == nil {
+				msg.diff = decode.Diff(shown, "now (deleted)", orig, nil)
+			} else {
+				msg.diff = decode.Diff(shown, "now (rev "+strconv.FormatInt(ce.Current.ModRevision, 10)+")", orig, ce.Current.Value)
+			}
+		}
+		return msg
+	}
+}
+
+// written reports a write; a compare-and-swap conflict shows both versions and offers to
+// re-apply the edit onto the new one.
+func (m *Model) written(msg writtenMsg) tea.Cmd {
+	var ce *cluster.ConflictError
+	switch {
+	case errors.As(msg.err, &ce) && msg.what == "saved":
+		return m.conflict(ce, msg.diff)
+	case errors.Is(msg.err, cluster.ErrExists) && msg.what == "restored":
+		return common.Flash(common.FlashError, cluster.EscapeKey(msg.key)+" exists now (recreated since?): not overwritten — undelete only puts back a deleted key")
+	case errors.Is(msg.err, cluster.ErrExists):
+		return common.Flash(common.FlashError, cluster.EscapeKey(msg.key)+" already exists: nothing written ("+
+			common.BindingHint(m.common.Keys.Keys.Edit, "edits it")+")")
+	case msg.err != nil:
+		return common.Flash(common.FlashError, cluster.EscapeKey(msg.key)+": "+msg.err.Error())
+	}
+	text := fmt.Sprintf("%s %s at rev %d", msg.what, cluster.EscapeKey(msg.key), msg.rev)
+	if msg.what == "restored" {
+		text += " (its old lease is not restored)"
+	}
+	var cmd tea.Cmd
+	if m.pane == paneInspector && m.insp.key == msg.key && msg.what != "deleted" {
+		cmd = m.insp.show(msg.key, 0)
+	} else if msg.what == "deleted" && m.insp.key == msg.key {
+		m.setPane(paneNone)
+	}
+	return tea.Batch(common.Flash(common.FlashInfo, text), cmd)
+}
+
+// conflict shows the value as it was shown against the value now, and asks whether to put the
+// edit onto the new version.
+func (m *Model) conflict(ce *cluster.ConflictError, diff *decode.Doc) tea.Cmd {
+	e := &m.edit
+	m.setPane(paneInspector)
+	if ce.Current == nil {
+		m.insp.showDoc(e.key, "conflict: deleted since", diff)
+		e.confirm.Ask("keys.recreate", cluster.EscapeKey(e.key)+" was deleted since you opened it: nothing written. Create it again with your edit (create-only)?")
+		return nil
+	}
+	m.insp.showDoc(e.key, "conflict: changed since", diff)
+	e.orig, e.modRev, e.lease = ce.Current.Value, ce.Current.ModRevision, ce.Current.Lease
+	e.confirm.Ask("keys.reapply", fmt.Sprintf("%s changed since you opened it (rev %d → %d): nothing written. Re-apply your edit onto rev %d (n drops it)?",
+		cluster.EscapeKey(e.key), ce.Expected, ce.Current.ModRevision, ce.Current.ModRevision))
+	return nil
+}
+
+// updateArea feeds a key to the inline editor: ctrl+s saves, esc drops the edit.
+func (m *Model) updateArea(msg tea.Msg) tea.Cmd {
+	e := &m.edit
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "ctrl+s":
+			e.areaOpen = false
+			e.area.Blur()
+			return m.edited(e.area.Value())
+		case "esc":
+			e.areaOpen = false
+			e.area.Blur()
+			return common.Flash(common.FlashInfo, "edit dropped: nothing written")
+		}
+	}
+	var cmd tea.Cmd
+	e.area, cmd = e.area.Update(msg)
+	return cmd
+}
+
+// editAreaView is the inline editor in the inspector's place.
+func (m *Model) editAreaView(w, h int) string {
+	st := m.common.Styles
+	what := "editing"
+	if m.edit.hex {
+		what = "editing as hex"
+	}
+	title := st.TitleLine(w, "Edit", cluster.EscapeKey(m.edit.key), st.Muted.Render(what+" · ctrl+s saves · esc drops ($EDITOR unset)"))
+	return common.Fit(title+"\n"+m.edit.area.View(), w, h)
+}
