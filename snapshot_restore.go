@@ -20,8 +20,8 @@ import (
 // corrupt file leaves nothing behind.
 func runSnapshotRestore(args []string) int {
 	fs := pflag.NewFlagSet("etcdeck snapshot restore", pflag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: etcdeck snapshot restore FILE --data-dir DIR [flags]\n\n"+
+	fs.Usage = func() { // --help: on stdout, so it pipes into a pager
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot restore FILE --data-dir DIR [flags]\n\n"+
 			"Restores a snapshot into a new data dir, as `etcdutl snapshot restore` does: the file's sha256 is\n"+
 			"checked, the restore runs in a child process into a temporary dir beside DIR, and DIR appears only\n"+
 			"when it succeeded. DIR must not exist or be empty.\n\n%s", fs.FlagUsages())
