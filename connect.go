@@ -33,6 +33,9 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 	label := ""
 	switch {
 	case mayEmbed && (s.Embedded || s.Embed):
+		if err := checkInterruptedRestore(s.Member.DataDir, os.Stdin, os.Stderr, term.IsTerminal(int(os.Stdin.Fd()))); err != nil {
+			return nil, nil, err
+		}
 		if member, err = startMember(s.Member, memberLog); err != nil {
 			return nil, nil, err
 		}

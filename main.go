@@ -33,6 +33,7 @@ func commands() []command {
 		{"member", "[flags]", "run an etcd member in the foreground", runMember},
 		{"snapshot save", "[flags]", "save a snapshot of the cluster, then delete old ones (for cron)", runSnapshotSave},
 		{"snapshot status", "FILE [-w table|json]", "check a snapshot file: sha256, revision, keys, size, storage version", runSnapshotStatus},
+		{"snapshot restore", "FILE --data-dir DIR [flags]", "restore a snapshot into a new data dir, as etcdutl does (in a child process)", runSnapshotRestore},
 		{"diagnose", "[flags]", "sample every member's health, latency and metrics, and report what is wrong", runDiagnose},
 		{"help", "[command]", "list the commands and the console's flags, or one command's flags", runHelp},
 	}

@@ -61,9 +61,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--read-only", "bogus"}, `etcdeck: unknown command "bogus"`},
 		{[]string{"help", "bogus"}, `etcdeck: help: unknown command "bogus"`},
 		{[]string{"--listen-peer-urls", "http://x"}, `etcdeck: --listen-peer-urls: invalid URL "http://x": address x: missing port in address`},
-		{[]string{"snapshot"}, "etcdeck: snapshot needs a subcommand: save, status"},
-		{[]string{"help", "snapshot"}, "etcdeck: help: snapshot needs a subcommand: save, status"},
-		{[]string{"snapshot", "bogus"}, `etcdeck: unknown command "snapshot bogus": snapshot takes save, status`},
+		{[]string{"snapshot"}, "etcdeck: snapshot needs a subcommand: save, status, restore"},
+		{[]string{"help", "snapshot"}, "etcdeck: help: snapshot needs a subcommand: save, status, restore"},
+		{[]string{"snapshot", "bogus"}, `etcdeck: unknown command "snapshot bogus": snapshot takes save, status, restore`},
 	}
 	for _, tt := range tests {
 		code, out, errText := etcdeck(t, tt.args...)

@@ -66,6 +66,13 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 		"defragment":    func() error { return c.Defragment(ctx, eps[0]) },
 		"compact":       func() error { _, err := c.Compact(ctx, 1, false); return err },
 		"alarm-disarm":  func() error { _, err := c.AlarmDisarm(ctx); return err },
+		"restore": func() error {
+			_, err := c.Restore(ctx, "/backups/s.db", func(context.Context) (int64, error) {
+				t.Error("the restore ran on a read-only session")
+				return 0, nil
+			})
+			return err
+		},
 	}
 	for name, w := range writes {
 		if err := w(); !errors.Is(err, cluster.ErrReadOnly) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -81,6 +82,9 @@ func Spawn(ctx context.Context, exe string, cfg Config, log io.Writer) (*Child, 
 func (c *Child) start(ctx context.Context) error {
 	args := append([]string{"member", "--child"}, c.cfg.Args()...)
 	cmd := exec.Command(c.exe, args...)
+	if c.cfg.GOGC != 0 {
+		cmd.Env = append(os.Environ(), "GOGC="+strconv.Itoa(c.cfg.GOGC))
+	}
 	// Pdeathsig ends the member if etcdeck dies, even by SIGKILL; its own process group keeps
 	// the terminal's signals (ctrl+c before the UI starts) away from it: the parent stops it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM, Setpgid: true}

@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("ETCDECK_TEST_PARENT") != "" {
 		os.Exit(fakeParent())
 	}
+	if os.Getenv("ETCDECK_TEST_RESTORER") != "" {
+		os.Exit(interruptedRestorer())
+	}
 	dir, err := os.MkdirTemp("", "etcdeck-bin")
 	if err != nil {
 		panic(err)

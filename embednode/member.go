@@ -42,6 +42,9 @@ type Config struct {
 	UnsafeNoFsync bool
 	// QuotaBackendBytes is etcd's --quota-backend-bytes; zero means etcd's default (2 GiB).
 	QuotaBackendBytes int64
+	// GOGC, when not 0, is the Go garbage collector's target for a member run as a child
+	// (Spawn): an opened snapshot's temporary member trades memory for start-up time.
+	GOGC int
 }
 
 // DefaultConfig returns the embedded member's defaults: name "default", loopback client and

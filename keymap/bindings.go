@@ -93,6 +93,13 @@ type Snapshots struct {
 	Bottom key.Binding
 	Status key.Binding
 	Delete key.Binding
+	// Open browses the selected snapshot read-only in a temporary member; Restore restores it
+	// into the embedded member; Plan shows the restore plan for the connected cluster, and
+	// WritePlan (on the plan) writes it as a shell script.
+	Open      key.Binding
+	Restore   key.Binding
+	Plan      key.Binding
+	WritePlan key.Binding
 }
 
 // decl declares one binding: everything else (DefaultKeyMap, Actions, help) is built from it.
@@ -163,6 +170,10 @@ var bindings = []decl{
 	{"snapshots.bottom", func(k *KeyMap) *key.Binding { return &k.Snapshots.Bottom }, []string{"G", "end"}, "G", "bottom", 0, 0},
 	{"snapshots.status", func(k *KeyMap) *key.Binding { return &k.Snapshots.Status }, []string{"enter"}, "enter", "full status", 1, short},
 	{"snapshots.delete", func(k *KeyMap) *key.Binding { return &k.Snapshots.Delete }, []string{"d"}, "d", "delete file", 1, short},
+	{"snapshots.open", func(k *KeyMap) *key.Binding { return &k.Snapshots.Open }, []string{"o"}, "o", "open read-only", 2, short},
+	{"snapshots.restore", func(k *KeyMap) *key.Binding { return &k.Snapshots.Restore }, []string{"R"}, "R", "restore into member", 2, short},
+	{"snapshots.plan", func(k *KeyMap) *key.Binding { return &k.Snapshots.Plan }, []string{"P"}, "P", "restore plan", 2, short},
+	{"snapshots.write-plan", func(k *KeyMap) *key.Binding { return &k.Snapshots.WritePlan }, []string{"w"}, "w", "write plan script", 2, 0},
 
 	{"watch.up", func(k *KeyMap) *key.Binding { return &k.Watch.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"watch.down", func(k *KeyMap) *key.Binding { return &k.Watch.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},

@@ -181,7 +181,7 @@ func TestHelpBuiltFromTable(t *testing.T) {
 	for _, b := range km.Snapshots.ShortHelp() {
 		got = append(got, b.Help().Key+" "+b.Help().Desc)
 	}
-	if want := "enter full status, d delete file"; strings.Join(got, ", ") != want {
+	if want := "enter full status, d delete file, o open read-only, R restore into member, P restore plan"; strings.Join(got, ", ") != want {
 		t.Errorf("Snapshots short help = %q, want %q", strings.Join(got, ", "), want)
 	}
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // commands are the command line's verbs, offered first by tab completion.
-var commands = []string{"goto ", "watch ", "rev ", "help", "quit"}
+var commands = []string{"goto ", "watch ", "rev ", "help", "quit", "close"}
 
 // Messages the command line produces for the root itself.
 type (
@@ -221,10 +221,13 @@ func parseCommand(line string) (tea.Msg, error) {
 		return openHelpMsg{}, nil
 	case "quit", "q":
 		return quitRequestMsg{}, nil
+	case "close":
+		// Closes a snapshot opened read-only; with none open it does nothing.
+		return common.CloseSessionMsg{}, nil
 	case "":
 		return nil, nil
 	}
-	return nil, fmt.Errorf("unknown command %q: try goto <path>, watch <prefix>, rev [N], help or quit", verb)
+	return nil, fmt.Errorf("unknown command %q: try goto <path>, watch <prefix>, rev [N], help, close or quit", verb)
 }
 
 // parseWatch reads "watch [<prefix>] [--rev N]": no prefix watches every key; --rev replays

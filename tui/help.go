@@ -43,7 +43,7 @@ func (m *Model) helpView() string {
 	if !names {
 		b.WriteString(" " + st.Muted.Render("A wider terminal shows the action names the config's keys: section uses.") + "\n")
 	}
-	b.WriteString(" " + st.Muted.Render(":goto <path> · :watch <prefix> [--rev N] · :rev [N] · :quit · tab completes"))
+	b.WriteString(" " + st.Muted.Render(":goto <path> · :watch <prefix> [--rev N] · :rev [N] · :close · :quit"))
 	return b.String()
 }
 

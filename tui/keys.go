@@ -63,6 +63,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.show(viewCluster)
 	case key.Matches(msg, g.ViewSnapshots):
 		return m.show(viewSnapshots)
+	case !m.showHelp && key.Matches(msg, g.Snapshot) && len(m.stack) > 0:
+		// A backup of an opened backup would be a copy under a new cluster ID.
+		return m.status.setFlash(common.FlashWarn, "this is a snapshot opened read-only: esc goes back to the cluster, where s saves one")
 	case !m.showHelp && key.Matches(msg, g.Snapshot):
 		// The Snapshots view owns saving; it reports in the status bar from wherever we are.
 		return m.forward(viewSnapshots, common.SaveSnapshotMsg{})
@@ -71,6 +74,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case m.showHelp:
 		return nil // the help overlay is modal: view keys would act on a hidden screen
+	case key.Matches(msg, g.Back) && m.backClosesSession():
+		return m.closeSession()
 	}
 	return m.forward(m.active, msg)
 }

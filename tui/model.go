@@ -74,8 +74,16 @@ type Model struct {
 	memberDown  []string
 	memberPanel bool
 	restarting  bool
+	// memberBusy is true while a restore stops and starts the member on purpose.
+	memberBusy bool
 
 	crash *crash
+
+	// makeViews builds a session's views; stack holds the sessions underneath the one shown
+	// (a snapshot opened read-only sits on the cluster's), closeShown releases the shown one.
+	makeViews  func(common.Common) [numViews]common.Component
+	stack      []sessionFrame
+	closeShown func() error
 }
 
 // New builds the root model over settings and a session (nil only in rendering tests); it fails
@@ -131,6 +139,7 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 		crash:   &crash{},
 	}
 	m.help.Styles = st.Help
+	m.makeViews = makeViews
 	m.views = makeViews(c)
 	return m, nil
 }
@@ -240,7 +249,26 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case quitRequestMsg:
 		return m.requestQuit()
+	case common.OpenSessionMsg:
+		return m.openSession(msg)
+	case common.CloseSessionMsg:
+		return m.closeSession()
+	case common.SessionClosedMsg:
+		return m.sessionClosed(msg)
+	case common.ReloadViewsMsg:
+		return m.reloadViews()
+	case common.MemberBusyMsg:
+		m.memberBusy = msg.Busy
+		if !msg.Busy {
+			return m.waitMember()
+		}
+		return nil
 	case memberExitedMsg:
+		if m.memberBusy || m.memberRunning() {
+			// Stopped on purpose (watched again when the work ends), or the exit of a process
+			// a restore already replaced.
+			return nil
+		}
 		m.memberDown = msg.lines
 		if len(m.memberDown) == 0 {
 			m.memberDown = []string{"(the member wrote nothing)"}
@@ -260,11 +288,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.
-	cmds := make([]tea.Cmd, 0, numViews)
+	cmds := make([]tea.Cmd, 0, numViews+1)
 	for i := range m.views {
 		cmds = append(cmds, m.forward(i, msg))
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, m.forwardUnder(msg))...)
 }
 
 func (m *Model) forward(i int, msg tea.Msg) tea.Cmd {
@@ -299,6 +327,27 @@ func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.
 func (m *Model) ActiveName() string { return viewNames[m.active] }
+
+// memberRunning is true when the member's current process has not exited.
+func (m *Model) memberRunning() bool {
+	if m.member == nil {
+		return false
+	}
+	select {
+	case <-m.member.Exited():
+		return false
+	default:
+		return true
+	}
+}
+
+// sep is the key separator the command line completes paths with.
+func (m *Model) sep() byte {
+	if m.common.Settings.Sep == 0 {
+		return cluster.DefaultSep
+	}
+	return m.common.Settings.Sep
+}
 
 func isNilPointer(v any) bool {
 	if v == nil {

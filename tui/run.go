@@ -55,6 +55,10 @@ func run(ctx context.Context, m *Model, stderr io.Writer, opts ...tea.ProgramOpt
 	m.crash.mu.Unlock()
 
 	_, runErr := p.Run()
+	// A snapshot still open has a temporary member and a directory to release.
+	for _, err := range m.CloseSessions() {
+		fmt.Fprintln(stderr, "etcdeck:", err)
+	}
 	if r, stack, crashed := m.crash.report(); crashed {
 		return reportCrash(m.common.Log, m.common.Settings.LogPath, stderr, r, stack)
 	}

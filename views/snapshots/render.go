@@ -16,9 +16,15 @@ const wideColumns = 100
 func (m *Model) View() string {
 	st := m.common.Styles
 	var b strings.Builder
-	b.WriteString(st.TitleLine(m.width, "Snapshots", m.dir(), st.Muted.Render(m.summary())))
+	title := "Snapshots"
+	if m.plan.shown {
+		title = "Restore plan"
+	}
+	b.WriteString(st.TitleLine(m.width, title, m.dir(), st.Muted.Render(m.summary())))
 	b.WriteString("\n")
 	switch {
+	case m.plan.shown:
+		b.WriteString(m.planView())
 	case m.detail:
 		b.WriteString(m.detailView())
 	case m.dir() == "":
@@ -172,12 +178,15 @@ func (m *Model) footer() string {
 	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
 	var hints string
 	switch {
+	case m.plan.shown:
+		hints = m.planFooter()
 	case m.detail:
 		hints = common.Hints(common.BindingHint(g.Back, "back"), common.BindingHint(k.Status, "back"))
 	case m.save != nil:
 		hints = common.Hints(common.BindingHint(g.Back, "cancel the save"), common.BindingHint(k.Status, "full status"), common.BindingHint(k.Delete, "delete"))
 	default:
-		hints = common.Hints(common.BindingHint(g.Snapshot, "save"), common.BindingHint(k.Status, "full status"), common.BindingHint(k.Delete, "delete"))
+		hints = common.Hints(common.BindingHint(g.Snapshot, "save"), common.BindingHint(k.Status, "full status"),
+			common.BindingHint(k.Open, "open read-only"), common.BindingHint(k.Restore, "restore"), common.BindingHint(k.Plan, "plan"), common.BindingHint(k.Delete, "delete"))
 	}
 	return " " + m.common.Styles.Muted.Render(hints)
 }

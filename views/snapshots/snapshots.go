@@ -54,6 +54,11 @@ type Model struct {
 
 	save    *saving
 	saveSeq int
+
+	// restore is `R`, open `o` and plan `P` (restore.go, open.go, plan.go).
+	restore restorer
+	open    opener
+	plan    planner
 }
 
 var _ common.Component = (*Model)(nil)
@@ -120,7 +125,23 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.saveDone(msg)
 	case deletedMsg:
 		return m, m.deleted(msg)
+	case restoreStepMsg:
+		return m, m.restoreStep(msg)
+	case restoreDoneMsg:
+		return m, m.restoreDone(msg)
+	case openedMsg:
+		return m, m.opened(msg)
+	case planMsg:
+		return m, m.planBuilt(msg)
+	case planWrittenMsg:
+		return m, m.planWritten(msg)
 	case common.ConfirmMsg:
+		if msg.ID == restoreID {
+			if msg.Yes {
+				return m, m.startRestore()
+			}
+			m.restore.asked = ""
+		}
 		if msg.ID == deleteConfirmID {
 			path := m.deleting
 			m.deleting = ""
@@ -135,6 +156,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.confirm.Active() {
 		return m.confirm.Update(msg)
+	}
+	if m.plan.shown {
+		return m.planKey(msg)
 	}
 	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
 	switch {
@@ -161,6 +185,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.detail = true
 			return m.readStatus(f.Path)
 		}
+	case key.Matches(msg, k.Open):
+		return m.startOpen()
+	case key.Matches(msg, k.Restore):
+		return m.askRestore()
+	case key.Matches(msg, k.Plan):
+		return m.showPlan()
 	case key.Matches(msg, k.Delete):
 		if f, ok := m.selected(); ok {
 			m.deleting = f.Path

@@ -1,0 +1,238 @@
+package embednode_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.etcd.io/etcd/client/v3/snapshot"
+	"go.uber.org/zap"
+
+	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+// memberWithSnapshot spawns a child member holding /kept, saves a snapshot, then writes /later
+// (which a restore of that snapshot must take away).
+func memberWithSnapshot(t *testing.T, cfg embednode.Config) (*embednode.Child, string) {
+	t.Helper()
+	c := spawn(t, cfg)
+	cli := client(t, c.Endpoints())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := cli.Put(ctx, "/kept", "before"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "member.db")
+	if _, err := snapshot.SaveWithVersion(ctx, zap.NewNop(), clientv3.Config{Endpoints: c.Endpoints()}, file); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.Put(ctx, "/later", "after"); err != nil {
+		t.Fatal(err)
+	}
+	return c, file
+}
+
+func TestRestoreMember(t *testing.T) {
+	cfg := nodetest.Config(t, "embedded")
+	cfg.Logger = nil
+	c, file := memberWithSnapshot(t, cfg)
+	var steps []string
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	res, err := embednode.RestoreMember(ctx, etcdeckBin, c, embednode.MemberRestore{Snapshot: file,
+		Step: func(s string) { steps = append(steps, s) }})
+	if err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if res.Keys != 1 || res.Revision != 2 || !strings.HasPrefix(res.Backup, cfg.DataDir+".bak-") {
+		t.Fatalf("result %+v", res)
+	}
+	if want := fmt.Sprintf("restored rev 2, 1 keys; the old data is in %s", res.Backup); res.String() != want {
+		t.Fatalf("report %q, want %q", res.String(), want)
+	}
+	if got := strings.Join(steps, ","); got != "restoring,stopping,moved-aside,starting,checking" {
+		t.Fatalf("steps %s", got)
+	}
+	resp, err := client(t, c.Endpoints()).Get(ctx, "/", clientv3.WithPrefix())
+	if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Key) != "/kept" {
+		t.Fatalf("after restore: %v %v, want only /kept", resp, err)
+	}
+	if _, err := os.Stat(filepath.Join(res.Backup, "member", "snap", "db")); err != nil {
+		t.Fatalf("old data not kept: %v", err)
+	}
+	if got := leftovers(t, filepath.Dir(cfg.DataDir)); len(got) != 2 {
+		t.Fatalf("beside the data dir: %v, want the data dir and its backup", got)
+	}
+}
+
+func TestRestoreMemberRefusedFileLeavesMemberAlone(t *testing.T) {
+	cfg := nodetest.Config(t, "untouched")
+	cfg.Logger = nil
+	c, file := memberWithSnapshot(t, cfg)
+	data, _ := os.ReadFile(file)
+	data[len(data)/2] ^= 0x80
+	os.WriteFile(file, data, 0o600)
+	_, err := embednode.RestoreMember(context.Background(), etcdeckBin, c, embednode.MemberRestore{Snapshot: file})
+	if err == nil || !strings.Contains(err.Error(), "hash mismatch") {
+		t.Fatalf("err = %v, want a hash mismatch", err)
+	}
+	resp, err := client(t, c.Endpoints()).Get(context.Background(), "/later")
+	if err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("member after a refused restore: %v %v", resp, err)
+	}
+	if got := leftovers(t, filepath.Dir(cfg.DataDir)); len(got) != 1 {
+		t.Fatalf("beside the data dir: %v", got)
+	}
+}
+
+// restorerParams is what the test hands interruptedRestorer through the environment.
+type restorerParams struct {
+	Exe      string
+	Cfg      embednode.Config
+	Snapshot string
+}
+
+// interruptedRestorer plays the console during `R`: it runs the member, restores, and stops dead
+// (waiting to be killed) right after the old data dir was moved aside.
+func interruptedRestorer() int {
+	var p restorerParams
+	if err := json.Unmarshal([]byte(os.Getenv("ETCDECK_TEST_RESTORER")), &p); err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	c, err := embednode.Spawn(context.Background(), p.Exe, p.Cfg, nil)
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	_, err = embednode.RestoreMember(context.Background(), p.Exe, c, embednode.MemberRestore{Snapshot: p.Snapshot,
+		Step: func(s string) {
+			if s == embednode.StepMovedAside {
+				fmt.Println("moved")
+				time.Sleep(time.Minute)
+			}
+		}})
+	fmt.Println("error", err)
+	return 1
+}
+
+func TestInterruptedRestoreFoundAndPutBack(t *testing.T) {
+	cfg := nodetest.Config(t, "interrupted")
+	cfg.Logger = nil
+	c, file := memberWithSnapshot(t, cfg)
+	if err := c.Stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	params, _ := json.Marshal(restorerParams{Exe: etcdeckBin, Cfg: cfg, Snapshot: file})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "ETCDECK_TEST_RESTORER="+string(params))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if strings.TrimSpace(line) != "moved" {
+		t.Fatalf("restorer said %q", line)
+	}
+
+	found, err := embednode.FindInterruptedRestore(cfg.DataDir)
+	if err != nil || found == nil {
+		t.Fatalf("FindInterruptedRestore = %v, %v; want the interrupted restore", found, err)
+	}
+	if found.DataDir != cfg.DataDir || !strings.HasPrefix(found.Backup, cfg.DataDir+".bak-") ||
+		!strings.HasPrefix(found.Restored, cfg.DataDir+".restored-") {
+		t.Fatalf("found %+v", found)
+	}
+	if !strings.Contains(found.String(), "the old data is in "+found.Backup) {
+		t.Fatalf("String() = %q", found.String())
+	}
+	if err := found.PutBack(); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := embednode.FindInterruptedRestore(cfg.DataDir); again != nil || err != nil {
+		t.Fatalf("after PutBack: %v %v, want nothing", again, err)
+	}
+	c2 := spawn(t, cfg)
+	resp, err := client(t, c2.Endpoints()).Get(context.Background(), "/later")
+	if err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("the member on its put-back data: %v %v, want /later", resp, err)
+	}
+}
+
+func TestFindInterruptedRestoreIgnoresHealthyDirs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "odd [dir] *")
+	data := filepath.Join(dir, "default.etcd")
+	os.MkdirAll(data, 0o700)
+	os.MkdirAll(data+".bak-20261125T010203Z", 0o700)
+	if r, err := embednode.FindInterruptedRestore(data); r != nil || err != nil {
+		t.Fatalf("data dir present: %v %v, want nothing", r, err)
+	}
+	if r, err := embednode.FindInterruptedRestore(filepath.Join(dir, "none.etcd")); r != nil || err != nil {
+		t.Fatalf("no backup: %v %v, want nothing", r, err)
+	}
+	if r, err := embednode.FindInterruptedRestore(filepath.Join(dir, "not", "yet", "default.etcd")); r != nil || err != nil {
+		t.Fatalf("a first start (no parent dir): %v %v, want nothing", r, err)
+	}
+	os.Remove(data)
+	os.MkdirAll(data+".bak-20261126T010203Z", 0o700)
+	r, err := embednode.FindInterruptedRestore(data)
+	if err != nil || r == nil || r.Backup != data+".bak-20261126T010203Z" || r.Restored != "" {
+		t.Fatalf("two backups: %+v %v, want the newest", r, err)
+	}
+}
+
+// TestRestoreMemberRollsBack: when the member cannot start on the restored data (here its client
+// port is taken meanwhile), the restored dir is moved aside and the old data goes back in place.
+func TestRestoreMemberRollsBack(t *testing.T) {
+	cfg := nodetest.Config(t, "rollback")
+	cfg.Logger = nil
+	c, file := memberWithSnapshot(t, cfg)
+	var taken net.Listener
+	defer func() {
+		if taken != nil {
+			taken.Close()
+		}
+	}()
+	_, err := embednode.RestoreMember(context.Background(), etcdeckBin, c, embednode.MemberRestore{Snapshot: file,
+		Step: func(s string) {
+			if s == embednode.StepMovedAside {
+				taken, _ = net.Listen("tcp", strings.TrimPrefix(cfg.ListenClientURLs[0], "http://"))
+			}
+		}})
+	if err == nil || !strings.Contains(err.Error(), "the restored member did not start") ||
+		!strings.Contains(err.Error(), "the old data is back in "+cfg.DataDir) {
+		t.Fatalf("err = %v", err)
+	}
+	failed, _ := filepath.Glob(cfg.DataDir + ".restore-failed-*")
+	if len(failed) != 1 {
+		t.Fatalf("restored dir not kept aside: %v", leftovers(t, filepath.Dir(cfg.DataDir)))
+	}
+	if backups, _ := filepath.Glob(cfg.DataDir + ".bak-*"); len(backups) != 0 {
+		t.Fatalf("the backup was not put back: %v", backups)
+	}
+	taken.Close()
+	taken = nil
+	if err := c.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client(t, c.Endpoints()).Get(context.Background(), "/later")
+	if err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("the member on its old data: %v %v, want /later", resp, err)
+	}
+}

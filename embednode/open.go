@@ -1,0 +1,91 @@
+package embednode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// OpenedSnapshot is a snapshot file served by a temporary member: restored (in a child) into a
+// temporary directory and run (in another child) on random loopback ports, so a backup can be
+// browsed without touching any cluster. Close stops the member and removes the directory.
+type OpenedSnapshot struct {
+	File   string // the snapshot file
+	Dir    string // the temporary directory holding the data dir and the member's log
+	Member *Child
+	Result RestoreResult
+}
+
+// OpenSnapshot restores file into a new temporary directory under tmpRoot (os.TempDir() when
+// empty) and starts a member on it. Nothing is left behind when it fails.
+func OpenSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer) (*OpenedSnapshot, error) {
+	if tmpRoot == "" {
+		tmpRoot = os.TempDir()
+	}
+	dir, err := os.MkdirTemp(tmpRoot, "etcdeck-open-")
+	if err != nil {
+		return nil, fmt.Errorf("temporary dir for the snapshot: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(dir)
+		}
+	}()
+	client, err := freeLoopbackURL()
+	if err != nil {
+		return nil, err
+	}
+	peer, err := freeLoopbackURL()
+	if err != nil {
+		return nil, err
+	}
+	cfg := Config{Name: "snapshot", DataDir: filepath.Join(dir, "data"), ListenClientURLs: []string{client},
+		ListenPeerURLs: []string{peer}, LogFile: filepath.Join(dir, "member.log"),
+		// etcd rebuilds its index of every revision at start; a larger GC target cut that by
+		// ~20% on a 565 MB snapshot for ~15% more peak memory, for a member that only browses.
+		GOGC: 300}
+	res, err := RestoreInChild(ctx, exe, RestoreOptions{Snapshot: file, DataDir: cfg.DataDir, Name: cfg.Name,
+		PeerURLs: cfg.ListenPeerURLs, InitialClusterToken: "etcdeck-open"})
+	if err != nil {
+		return nil, err
+	}
+	m, err := Spawn(ctx, exe, cfg, log)
+	if err != nil {
+		return nil, fmt.Errorf("serve the snapshot: %w", err)
+	}
+	ok = true
+	return &OpenedSnapshot{File: file, Dir: dir, Member: m, Result: res}, nil
+}
+
+// Endpoints are the temporary member's client URLs.
+func (o *OpenedSnapshot) Endpoints() []string { return o.Member.Endpoints() }
+
+// Close stops the temporary member and removes its directory.
+func (o *OpenedSnapshot) Close() error {
+	stopErr := o.Member.Stop(10 * time.Second)
+	if err := os.RemoveAll(o.Dir); err != nil {
+		return fmt.Errorf("remove %s: %w", o.Dir, err)
+	}
+	return stopErr
+}
+
+// freeLoopbackURL picks a loopback port that was free a moment ago; the member's own check
+// names the flag if another process takes it first.
+func freeLoopbackURL() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("no free loopback port: %w", err)
+	}
+	defer l.Close()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return "", errors.New("no free loopback port")
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d", addr.Port), nil
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Measures etcdeck's snapshot restore against etcdutl's on the same ≈540 MB snapshot: etcdutl's
+# library in-process, the etcdutl binary (built from the etcd module etcdeck uses), etcdeck's
+# restore in a child process, and opening the snapshot read-only to its first listing.
+# The snapshot is written once (430,000 keys of 1 KiB) to ETCDECK_BENCH_SNAPSHOT
+# (default /tmp/etcdeck-bench/restore-500mb.db) and reused.
+#
+# Usage: scripts/restore-bench.sh [RUNS]     (default 3 runs, interleaved)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+# Built in a scratch module (etcdeck's go.mod does not carry the CLI's dependencies), at the
+# version etcdeck restores with.
+(cd "$bin" && go mod init etcdutl-bench >/dev/null 2>&1 && go get go.etcd.io/etcd/etcdutl/v3@v3.7.3 >/dev/null 2>&1 &&
+  go build -o "$bin/etcdutl" go.etcd.io/etcd/etcdutl/v3)
+ETCDUTL_BIN="$bin/etcdutl" go test ./embednode -run '^$' -bench 'Restore500MB' -benchtime "${runs}x" -timeout 30m -v

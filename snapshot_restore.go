@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/pflag"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/etcdeck/etcdeck/embednode"
+)
+
+// runSnapshotRestore is `etcdeck snapshot restore FILE --data-dir D [...]`, etcdutl's command with
+// its flags and defaults. It re-runs itself with --child for the restore proper, so a crash on a
+// corrupt file leaves nothing behind.
+func runSnapshotRestore(args []string) int {
+	fs := pflag.NewFlagSet("etcdeck snapshot restore", pflag.ContinueOnError)
+	fs.Usage = func() { // --help: on stdout, so it pipes into a pager
+		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot restore FILE --data-dir DIR [flags]\n\n"+
+			"Restores a snapshot into a new data dir, as `etcdutl snapshot restore` does: the file's sha256 is\n"+
+			"checked, the restore runs in a child process into a temporary dir beside DIR, and DIR appears only\n"+
+			"when it succeeded. DIR must not exist or be empty.\n\n%s", fs.FlagUsages())
+	}
+	var o embednode.RestoreOptions
+	fs.StringVar(&o.DataDir, "data-dir", "", "path to the output data directory (default \"<name>.etcd\")")
+	fs.StringVar(&o.Name, "name", embednode.DefaultRestoreName, "human-readable name for this member")
+	fs.StringVar(&o.InitialCluster, "initial-cluster", "", "initial cluster configuration for restore bootstrap (default: <name>=<initial-advertise-peer-urls>)")
+	fs.StringVar(&o.InitialClusterToken, "initial-cluster-token", embednode.DefaultRestoreToken, "initial cluster token for the etcd cluster during restore bootstrap")
+	fs.StringSliceVar(&o.PeerURLs, "initial-advertise-peer-urls", []string{embednode.DefaultRestorePeer}, "this member's peer URLs to advertise to the rest of the cluster")
+	fs.Uint64Var(&o.BumpRevision, "bump-revision", 0, "how much to increase the latest revision after restore (needs --mark-compacted)")
+	fs.BoolVar(&o.MarkCompacted, "mark-compacted", false, "mark the latest revision after restore as compacted (needs --bump-revision > 0)")
+	fs.BoolVar(&o.SkipHashCheck, "skip-hash-check", false, "ignore the snapshot's integrity hash (needed for a db copied from a data dir)")
+	child := fs.Bool("child", false, "do the restore in this process and report to the parent on stdout")
+	fs.MarkHidden("child")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return 0
+		}
+		return restoreUsage(err)
+	}
+	if fs.NArg() != 1 {
+		return restoreUsage(errors.New("want exactly one snapshot file"))
+	}
+	o.Snapshot = fs.Arg(0)
+	if err := o.WithDefaults().Validate(); err != nil {
+		return restoreUsage(err)
+	}
+	if *child {
+		res, err := embednode.Restore(o, restoreLogger())
+		embednode.WriteRestoreOutcome(os.Stdout, res, err)
+		if err != nil {
+			return 1
+		}
+		return 0
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot restore: cannot find my own binary to run the restore:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := embednode.RestoreInChild(ctx, exe, o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot restore:", err)
+		return 1
+	}
+	fmt.Printf("restored %s into %s: revision %d", o.Snapshot, res.DataDir, res.Revision)
+	if res.CompactRevision > 0 {
+		fmt.Printf(", compacted at %d", res.CompactRevision)
+	}
+	if !res.HashChecked {
+		fmt.Print(" (hash check skipped)")
+	}
+	fmt.Println()
+	return 0
+}
+
+// restoreUsage reports a usage mistake with the usage line; the exit code is 2.
+func restoreUsage(err error) int {
+	fmt.Fprintf(os.Stderr, "etcdeck snapshot restore: %v\nUsage: etcdeck snapshot restore FILE --data-dir DIR [flags] (etcdeck snapshot restore --help lists them)\n", err)
+	return 2
+}
+
+// restoreLogger writes etcdutl's warnings and errors as JSON lines on stderr, where the parent
+// keeps the last ones for its error message.
+func restoreLogger() *zap.Logger {
+	cfg := zap.NewProductionConfig()
+	cfg.Level = zap.NewAtomicLevelAt(zapcore.WarnLevel)
+	cfg.OutputPaths = []string{"stderr"}
+	cfg.Sampling = nil
+	lg, err := cfg.Build()
+	if err != nil {
+		return zap.NewNop()
+	}
+	return lg
+}

@@ -1,0 +1,219 @@
+package snapshots
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
+	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
+)
+
+// seenMsg waits until a message matching match has passed through the view and returns it.
+func (f *flow) seenMsg(what string, match func(tea.Msg) bool) tea.Msg {
+	f.t.Helper()
+	var out tea.Msg
+	f.until(what, func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, msg := range f.seen {
+			if match(msg) {
+				out = msg
+				return true
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// taskDone waits for the end of the task id.
+func (f *flow) taskDone(id string) common.TaskDoneMsg {
+	f.t.Helper()
+	return f.seenMsg(id+" to end", func(m tea.Msg) bool { d, ok := m.(common.TaskDoneMsg); return ok && d.ID == id }).(common.TaskDoneMsg)
+}
+
+// TestOpenFlow: o on a saved snapshot opens a read-only session on a temporary member that holds
+// the snapshot's keys (later writes absent); closing it stops the member and removes its dir.
+func TestOpenFlow(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where OpenSnapshot puts its directory
+	f := newFlow(t, cluster.DefaultRetention)
+	f.put(20, 10)
+	f.until("the empty listing", f.screenHas("no snapshots here yet"))
+	f.d.Send(common.SaveSnapshotMsg{})
+	if d := f.done(); d.Err != nil {
+		t.Fatal(d.Err)
+	}
+	f.until("the file listed", f.screenHas("✓ sha256 ok"))
+	if _, err := f.cli.Put(context.Background(), "/later", "x"); err != nil {
+		t.Fatal(err)
+	}
+
+	f.d.Press("o")
+	done := f.taskDone(openID)
+	if done.Err != nil || !strings.Contains(done.Result, "read-only (esc or :close goes back)") {
+		t.Fatalf("open: %+v", done)
+	}
+	open := f.seenMsg("the session switch", func(m tea.Msg) bool { _, ok := m.(common.OpenSessionMsg); return ok }).(common.OpenSessionMsg)
+	s := open.Session
+	if !s.ReadOnly || !strings.HasPrefix(s.Label, "snapshot etcd-snapshot-") || !strings.HasSuffix(s.Label, " · read-only") || s.Member != nil {
+		t.Fatalf("session %q read-only %v member %v", s.Label, s.ReadOnly, s.Member)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l, err := s.Client.ListDir(ctx, "/k/", cluster.ListOptions{})
+	if err != nil || len(l.Rows) != 20 {
+		t.Fatalf("the snapshot's /k/: %d rows, %v; want 20", len(l.Rows), err)
+	}
+	if _, err := s.Client.Get(ctx, "/later", 0); !errors.Is(err, cluster.ErrNotFound) {
+		t.Fatalf("/later, written after the snapshot: %v, want not found", err)
+	}
+	if _, err := s.Client.Put(ctx, "/w", []byte("x"), cluster.PutOptions{}); !errors.Is(err, cluster.ErrReadOnly) {
+		t.Fatalf("a write through the snapshot's session: %v, want ErrReadOnly", err)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 1 {
+		t.Fatalf("temporary dirs while open: %v", entries)
+	}
+	s.End()
+	if err := open.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Fatalf("left after close: %v", entries)
+	}
+}
+
+// TestRestoreFlow: R on the embedded member's snapshot, the word typed, restores it: the key
+// written after the snapshot is gone, the old data kept, the views asked to rebuild.
+func TestRestoreFlow(t *testing.T) {
+	cfg := nodetest.Config(t, "embedded")
+	cfg.Logger = nil
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	child, err := embednode.Spawn(ctx, etcdeckBin, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { child.Stop(10 * time.Second) })
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: child.Endpoints(), InsecureTransport: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cluster.NewSession(context.Background(), c, "embedded", child)
+	t.Cleanup(s.End)
+	st := config.Defaults()
+	st.BackupDir, st.StateDir = filepath.Join(t.TempDir(), "backups"), t.TempDir()
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st}).WithStatusExe(etcdeckBin)
+	m.SetSize(120, 30)
+	f := &flow{t: t, m: m, dir: st.BackupDir}
+	f.d = viewtest.New(t, m)
+	f.d.Seen = func(msg tea.Msg) { f.mu.Lock(); f.seen = append(f.seen, msg); f.mu.Unlock() }
+	f.d.Run(m.Init())
+
+	if _, err := c.Put(ctx, "/kept", []byte("v"), cluster.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f.d.Send(common.SaveSnapshotMsg{})
+	if d := f.done(); d.Err != nil {
+		t.Fatal(d.Err)
+	}
+	f.until("the file listed", f.screenHas("✓ sha256 ok"))
+	if _, err := c.Put(ctx, "/later", []byte("v"), cluster.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	f.d.Press("R")
+	if !m.InputFocused() || !f.screenHas("into the embedded member?")() {
+		t.Fatalf("R does not ask:\n%s", m.View())
+	}
+	f.d.Press("r", "e", "s", "t", "o", "r", "e", "enter")
+	start := f.seenMsg("the critical task", func(m tea.Msg) bool { s, ok := m.(common.TaskStartMsg); return ok && s.ID == restoreID }).(common.TaskStartMsg)
+	if !start.Critical {
+		t.Error("the restore is not marked critical: quitting would not ask")
+	}
+	done := f.taskDone(restoreID)
+	if done.Err != nil || !strings.HasPrefix(done.Result, "restored rev 2, 1 keys; the old data is in "+cfg.DataDir+".bak-") {
+		t.Fatalf("restore: %+v", done)
+	}
+	f.seenMsg("the views rebuilt", func(m tea.Msg) bool { _, ok := m.(common.ReloadViewsMsg); return ok })
+	if _, err := c.Get(ctx, "/later", 0); !errors.Is(err, cluster.ErrNotFound) {
+		t.Fatalf("/later after the restore: %v, want not found", err)
+	}
+	if _, err := c.Get(ctx, "/kept", 0); err != nil {
+		t.Fatalf("/kept after the restore: %v", err)
+	}
+	backup := strings.TrimPrefix(done.Result, "restored rev 2, 1 keys; the old data is in ")
+	if _, err := os.Stat(filepath.Join(backup, "member", "snap", "db")); err != nil {
+		t.Fatalf("old data not kept: %v", err)
+	}
+}
+
+// TestRestoreRefusedReadOnly: on a read-only session R says so before asking anything.
+func TestRestoreRefusedReadOnly(t *testing.T) {
+	mem := nodetest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil, cluster.WithReadOnly(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cluster.NewSession(context.Background(), c, "embedded", &embednode.Child{})
+	t.Cleanup(s.End)
+	m := fixtureView(120, 40)
+	m.common.Session = s
+	_, cmd := m.Update(viewtest.Key("R"))
+	flash, ok := cmd().(common.FlashMsg)
+	if !ok || flash.Level != common.FlashError || !strings.Contains(flash.Text, "read-only session") || m.InputFocused() {
+		t.Fatalf("R on a read-only session: %+v, question open %v", flash, m.InputFocused())
+	}
+}
+
+// TestPlanFlow: P on a live three-member cluster shows each member's restore command, from the
+// member list.
+func TestPlanFlow(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: nodetest.Endpoints(members...), InsecureTransport: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cluster.NewSession(context.Background(), c, "three", nil)
+	t.Cleanup(s.End)
+	m := fixtureView(160, 60)
+	m.common.Session = s
+	d := viewtest.New(t, m)
+	d.Press("P")
+	deadline := time.After(20 * time.Second)
+	for m.plan.loading {
+		select {
+		case msg := <-d.Msgs:
+			d.Send(msg)
+		case <-deadline:
+			t.Fatal("no plan")
+		}
+	}
+	text := ansi.Strip(m.View())
+	for i, mem := range members {
+		want := "--name m" + string(rune('0'+i))
+		if !strings.Contains(text, want) || !strings.Contains(text, "--initial-advertise-peer-urls "+mem.PeerURLs[0]) {
+			t.Errorf("the plan lacks %s with %s:\n%s", want, mem.PeerURLs[0], text)
+		}
+	}
+	if !strings.Contains(text, "Restore plan for cluster ") || !strings.Contains(text, ": 3 members from /backups/") {
+		t.Errorf("plan header:\n%s", text)
+	}
+}
