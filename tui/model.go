@@ -166,7 +166,7 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
-	if cmd, ok := m.status.update(msg, m.common.Session); ok {
+	if cmd, ok := m.status.update(msg); ok {
 		return cmd
 	}
 	switch msg := msg.(type) {

@@ -149,3 +149,11 @@ func (m *Model) CloseSessions() []error {
 	}
 	return errs
 }
+
+// sessionID is s's ID, 0 for no session (rendering tests, whose messages carry 0).
+func sessionID(s *cluster.Session) uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.ID
+}
