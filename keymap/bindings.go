@@ -82,6 +82,9 @@ type Cluster struct {
 	Down    key.Binding
 	Details key.Binding
 	Refresh key.Binding
+	// ScrollDown and ScrollUp scroll a member's details when they do not fit; enabled only then.
+	ScrollDown key.Binding
+	ScrollUp   key.Binding
 }
 
 // Snapshots are the Snapshots view's bindings (the backup directory's files; saving is the global
@@ -197,6 +200,8 @@ var bindings = []decl{
 	{"cluster.down", func(k *KeyMap) *key.Binding { return &k.Cluster.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
 	{"cluster.details", func(k *KeyMap) *key.Binding { return &k.Cluster.Details }, []string{"enter"}, "enter", "member details", 1, short},
 	{"cluster.refresh", func(k *KeyMap) *key.Binding { return &k.Cluster.Refresh }, []string{"r"}, "r", "poll now", 1, short},
+	{"cluster.scroll-down", func(k *KeyMap) *key.Binding { return &k.Cluster.ScrollDown }, []string{"pgdown", "J"}, "pgdn/J", "scroll details", 0, short | disabled},
+	{"cluster.scroll-up", func(k *KeyMap) *key.Binding { return &k.Cluster.ScrollUp }, []string{"pgup", "K"}, "pgup/K", "scroll details back", 0, short | disabled},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.

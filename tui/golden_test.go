@@ -56,7 +56,9 @@ func TestGoldenScreens(t *testing.T) {
 			"exit status 1",
 		}}}},
 		{name: "no_color_help", cfg: func(c *testEnv) { c.settings.NoColor = true; c.settings.ReadOnly = true }, steps: []tea.Msg{viewtest.Key("?")}},
-		{name: "unreachable", steps: []tea.Msg{overviewMsg{err: errors.New("cannot reach 127.0.0.1:2379: connection refused")}}},
+		{name: "unreachable", steps: []tea.Msg{func(m *Model) {
+			m.status.applyOverview(cluster.Overview{}, errors.New("cannot reach 127.0.0.1:2379: connection refused"))
+		}}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, sc := range screens {
@@ -67,8 +69,13 @@ func TestGoldenScreens(t *testing.T) {
 				}
 				m := newRealModel(t, cfg)
 				m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-				m.Update(overviewMsg{ov: cluster.Overview{Revision: 4006, LeaderName: "node-a"}})
+				// A poll's result, as the status bar's poller hands it over.
+				m.status.applyOverview(cluster.Overview{Revision: 4006, LeaderName: "node-a"}, nil)
 				for _, msg := range sc.steps {
+					if f, ok := msg.(func(*Model)); ok {
+						f(m) // what no message can bring without a connection
+						continue
+					}
 					m.Update(msg)
 				}
 				golden.RequireEqual(t, asciiScreen(t, m))

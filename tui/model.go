@@ -4,10 +4,8 @@
 package tui
 
 import (
-	"context"
 	"reflect"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
@@ -42,15 +40,6 @@ const (
 
 // chromeHeight is the status bar, the tab line and the help/command line.
 const chromeHeight = 3
-
-// memberLines is how many of the member's last log lines the exit panel shows.
-const memberLines = 10
-
-// memberExitedMsg says the embedded member process ended.
-type memberExitedMsg struct{ lines []string }
-
-// memberRestartedMsg carries the result of restarting the member.
-type memberRestartedMsg struct{ err error }
 
 // Model is the root model: it owns the views, the status bar and the overlays and routes every
 // message to its owner.
@@ -170,33 +159,6 @@ func (m *Model) show(i int) tea.Cmd {
 	return m.views[i].Focus()
 }
 
-func (m *Model) waitMember() tea.Cmd {
-	if m.member == nil {
-		return nil
-	}
-	ch, mem := m.member.Exited(), m.member
-	return func() tea.Msg {
-		<-ch
-		return memberExitedMsg{lines: mem.LastLines(memberLines)}
-	}
-}
-
-func (m *Model) restartMember() tea.Cmd {
-	if m.restarting {
-		return nil // one restart at a time; the status bar shows it running
-	}
-	m.restarting = true
-	mem, parent := m.member, m.common.Context()
-	return tea.Batch(
-		common.StartTask("tui.restart-member", "restarting the embedded member", false),
-		func() tea.Msg {
-			// Quitting ends the session and so abandons the restart.
-			ctx, cancel := context.WithTimeout(parent, time.Minute)
-			defer cancel()
-			return memberRestartedMsg{err: mem.Restart(ctx)}
-		})
-}
-
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	defer m.recoverInto(&cmd)
@@ -204,7 +166,7 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
-	if cmd, ok := m.status.update(msg, m.common.Session); ok {
+	if cmd, ok := m.status.update(msg); ok {
 		return cmd
 	}
 	switch msg := msg.(type) {
@@ -264,27 +226,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case memberExitedMsg:
-		if m.memberBusy || m.memberRunning() {
-			// Stopped on purpose (watched again when the work ends), or the exit of a process
-			// a restore already replaced.
-			return nil
-		}
-		m.memberDown = msg.lines
-		if len(m.memberDown) == 0 {
-			m.memberDown = []string{"(the member wrote nothing)"}
-		}
-		m.memberPanel = true
-		m.keys.Global.RestartMember.SetEnabled(true)
-		return nil
+		return m.memberExited(msg)
 	case memberRestartedMsg:
-		m.restarting = false
-		if msg.err != nil {
-			return common.EndTask("tui.restart-member", "", msg.err)
-		}
-		m.memberDown, m.memberPanel = nil, false
-		m.keys.Global.RestartMember.SetEnabled(false)
-		return tea.Batch(common.EndTask("tui.restart-member", "member running again", nil),
-			m.waitMember(), m.status.restartPolling(m.common.Session))
+		return m.memberRestarted(msg)
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.
@@ -327,19 +271,6 @@ func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.
 func (m *Model) ActiveName() string { return viewNames[m.active] }
-
-// memberRunning is true when the member's current process has not exited.
-func (m *Model) memberRunning() bool {
-	if m.member == nil {
-		return false
-	}
-	select {
-	case <-m.member.Exited():
-		return false
-	default:
-		return true
-	}
-}
 
 // sep is the key separator the command line completes paths with.
 func (m *Model) sep() byte {

@@ -19,6 +19,10 @@ type sessionFrame struct {
 	readOnly bool
 	cmd      cmdline
 	close    func() error // releases what the shown session stands on; nil for the first
+	// memberDown holds the member's last lines when it exited (shown again when the session is);
+	// restarting is true while a restart begun on this session runs.
+	memberDown []string
+	restarting bool
 }
 
 // openSession shows s in place of the current session: the current views are blurred and kept
@@ -29,8 +33,12 @@ func (m *Model) openSession(msg common.OpenSessionMsg) tea.Cmd {
 	}
 	m.views[m.active].Blur()
 	m.stack = append(m.stack, sessionFrame{common: m.common, member: m.member, views: m.views, active: m.active,
-		label: m.status.label, insecure: m.status.insecure, readOnly: m.status.readOnly, cmd: m.cmd, close: m.closeShown})
+		label: m.status.label, insecure: m.status.insecure, readOnly: m.status.readOnly, cmd: m.cmd, close: m.closeShown,
+		memberDown: m.memberDown, restarting: m.restarting})
 	m.closeShown = msg.Close
+	// The member's panel and restart belong to the session underneath.
+	m.memberDown, m.memberPanel, m.restarting = nil, false, false
+	m.keys.Global.RestartMember.SetEnabled(false)
 	c := m.common
 	c.Session = msg.Session
 	m.common, m.member = c, nil // a snapshot's temporary member is not the console's to restart
@@ -68,6 +76,9 @@ func (m *Model) pop() (*cluster.Session, func() error) {
 	m.stack = m.stack[:len(m.stack)-1]
 	m.common, m.member, m.views, m.active, m.cmd, m.closeShown = f.common, f.member, f.views, f.active, f.cmd, f.close
 	m.status.label, m.status.insecure, m.status.readOnly = f.label, f.insecure, f.readOnly
+	m.memberDown, m.restarting = f.memberDown, f.restarting
+	m.memberPanel = len(f.memberDown) > 0 // it exited while the snapshot was shown
+	m.keys.Global.RestartMember.SetEnabled(m.memberPanel)
 	return shown, release
 }
 
@@ -137,4 +148,12 @@ func (m *Model) CloseSessions() []error {
 		}
 	}
 	return errs
+}
+
+// sessionID is s's ID, 0 for no session (rendering tests, whose messages carry 0).
+func sessionID(s *cluster.Session) uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.ID
 }

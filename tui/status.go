@@ -14,22 +14,11 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// Poll intervals for the status bar's revision and leader.
+// Poll interval and longest backoff for the status bar's revision and leader.
 const (
 	pollInterval   = 2 * time.Second
 	maxPollBackoff = 30 * time.Second
 )
-
-// overviewMsg carries one poll's result; gen drops results of a poll chain that was replaced.
-type overviewMsg struct {
-	sid uint64 // the session polled: an ended session's results are dropped
-	gen int
-	ov  cluster.Overview
-	err error
-}
-
-// pollMsg asks for the next poll of chain gen.
-type pollMsg struct{ gen int }
 
 // clearFlashMsg clears flash number seq, unless a newer one replaced it.
 type clearFlashMsg struct{ seq int }
@@ -54,11 +43,14 @@ type status struct {
 	insecure string
 	readOnly bool
 
-	gen      int
-	ov       cluster.Overview
-	haveOv   bool
-	ovErr    error
-	failures int
+	// poll polls the shown session's revision and leader, always (the status bar is never
+	// hidden); chain numbers the pollers so each has its own ID and a replaced one's results
+	// (an old session's, or from before a member restart) are never taken for the current's.
+	poll   *common.Poller[cluster.Overview]
+	chain  int
+	ov     cluster.Overview
+	haveOv bool
+	ovErr  error
 
 	tasks    []task
 	spin     spinner.Model
@@ -75,53 +67,46 @@ func newStatus(st *common.Styles, label, insecure string, readOnly bool) status 
 	}
 }
 
-// pollCmd asks etcd for the revision and leader; the client applies its command timeout.
-func pollCmd(s *cluster.Session, gen int) tea.Cmd {
-	if s == nil {
+// restartPolling starts polling sess now, on a new poller: the old one's results are dropped.
+// Without a session or a client (rendering tests) nothing is polled.
+func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
+	s.chain++
+	s.poll = nil
+	if sess == nil || sess.Client == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ov, err := s.Client.Overview(s.Context())
-		return overviewMsg{sid: s.ID, gen: gen, ov: ov, err: err}
+	cl := sess.Client
+	// The client applies its command timeout and explains a timeout in its own words; the
+	// poller's bound only backs it up.
+	timeout := 2 * cl.CommandTimeout()
+	if timeout <= 0 {
+		timeout = common.DefaultPollTimeout
 	}
+	s.poll = common.NewPoller(fmt.Sprintf("tui.status.%d", s.chain), pollInterval, maxPollBackoff, cl.Overview,
+		common.PollContext(sess.Context()), common.PollTimeout(timeout))
+	return s.poll.Start()
 }
 
-// restartPolling starts a new poll chain now; results of the old one are dropped.
-func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
-	s.gen++
-	s.failures = 0
-	return pollCmd(sess, s.gen)
-}
-
-// nextPollDelay re-arms the poll only once a result arrived, backing off on errors.
-func (s *status) nextPollDelay() time.Duration {
-	d := pollInterval
-	for i := 0; i < s.failures && d < maxPollBackoff; i++ {
-		d *= 2
+// applyOverview shows one poll's result, or its error beside the last revision seen.
+func (s *status) applyOverview(ov cluster.Overview, err error) {
+	if err != nil {
+		s.ovErr = err
+		return
 	}
-	return min(d, maxPollBackoff)
+	s.ov, s.haveOv, s.ovErr = ov, true, nil
 }
 
 // update handles the status bar's own messages; ok is false for anything else.
-func (s *status) update(msg tea.Msg, sess *cluster.Session) (tea.Cmd, bool) {
+func (s *status) update(msg tea.Msg) (tea.Cmd, bool) {
+	if s.poll != nil {
+		if res, mine, cmd := s.poll.Update(msg); mine {
+			if res != nil {
+				s.applyOverview(res.Value, res.Err)
+			}
+			return cmd, true
+		}
+	}
 	switch msg := msg.(type) {
-	case overviewMsg:
-		if msg.sid != sessionID(sess) || msg.gen != s.gen {
-			return nil, true
-		}
-		if msg.err != nil {
-			s.ovErr = msg.err
-			s.failures++
-		} else {
-			s.ov, s.haveOv, s.ovErr, s.failures = msg.ov, true, nil, 0
-		}
-		gen := s.gen
-		return tea.Tick(s.nextPollDelay(), func(time.Time) tea.Msg { return pollMsg{gen: gen} }), true
-	case pollMsg:
-		if msg.gen != s.gen {
-			return nil, true
-		}
-		return pollCmd(sess, s.gen), true
 	case common.TaskStartMsg:
 		s.endTask(msg.ID)
 		s.tasks = append(s.tasks, task{id: msg.ID, label: msg.Label, critical: msg.Critical})
@@ -305,12 +290,4 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// sessionID is s's ID, 0 for no session (rendering tests, whose messages carry 0).
-func sessionID(s *cluster.Session) uint64 {
-	if s == nil {
-		return 0
-	}
-	return s.ID
 }

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -47,38 +46,26 @@ func TestStatusBarPollsRealMember(t *testing.T) {
 	f.quit()
 }
 
-func TestPollBackoff(t *testing.T) {
-	s := status{}
-	var got []time.Duration
-	for s.failures = 0; s.failures < 7; s.failures++ {
-		got = append(got, s.nextPollDelay())
-	}
-	want := []time.Duration{2, 4, 8, 16, 30, 30, 30}
-	for i := range want {
-		if got[i] != want[i]*time.Second {
-			t.Fatalf("delays = %v, want %v seconds", got, want)
-		}
-	}
-}
-
-// TestStalePollDropped: a result from a replaced poll chain neither shows nor re-arms a poll.
+// TestStalePollDropped: the status bar polls through a Poller per session (and per restart);
+// a result of a replaced poller, such as an ended session's, neither shows nor re-arms a poll,
+// while the current one's shows and re-arms.
 func TestStalePollDropped(t *testing.T) {
+	mem := nodetest.Start(t)
+	old, cur := testSession(t, mem.Endpoints()), testSession(t, mem.Endpoints())
 	m := newTestModel(t, testConfig())
-	m.status.gen = 2
-	cmd, handled := m.status.update(overviewMsg{gen: 1, ov: cluster.Overview{Revision: 9}}, nil)
-	if !handled || cmd != nil || m.status.haveOv {
-		t.Errorf("stale result: handled %v, cmd %v, shown %v", handled, cmd != nil, m.status.haveOv)
+	stale := m.status.restartPolling(old)()
+	fresh := m.status.restartPolling(cur)()
+	old.End()
+	cmd, handled := m.status.update(stale)
+	if handled || cmd != nil || m.status.haveOv {
+		t.Errorf("the old session's result: handled %v, cmd %v, shown %v", handled, cmd != nil, m.status.haveOv)
 	}
-	// A result of an ended session, with the current generation: dropped too.
-	cur := cluster.NewSession(context.Background(), nil, "current", nil)
-	defer cur.End()
-	cmd, handled = m.status.update(overviewMsg{sid: cur.ID + 1000, gen: 2, ov: cluster.Overview{Revision: 9}}, cur)
-	if !handled || cmd != nil || m.status.haveOv {
-		t.Errorf("other session's result: handled %v, cmd %v, shown %v", handled, cmd != nil, m.status.haveOv)
+	cmd, handled = m.status.update(fresh)
+	if !handled || cmd == nil || !m.status.haveOv || m.status.ov.Revision == 0 {
+		t.Errorf("the current result: handled %v, re-armed %v, shown %v (%+v)", handled, cmd != nil, m.status.haveOv, m.status.ov)
 	}
-	cmd, _ = m.status.update(overviewMsg{sid: cur.ID, gen: 2, ov: cluster.Overview{Revision: 9}}, cur)
-	if cmd == nil || !m.status.haveOv {
-		t.Error("current result not shown or poll not re-armed")
+	if m.status.restartPolling(cluster.NewSession(context.Background(), nil, "no client", nil)) != nil || m.status.poll != nil {
+		t.Error("a session without a client is polled")
 	}
 }
 

@@ -35,6 +35,9 @@ type Model struct {
 
 	selected uint64 // the selected member's ID, so the cursor follows it when the list changes
 	details  bool   // the selected member's details replace the table
+	// detailsOff is the first line of the details shown under their title (they scroll when
+	// the terminal is too short for them).
+	detailsOff int
 	// pollErr is why the last health poll failed ("" when it worked); failures and next say how
 	// often and when the next try is.
 	pollErr  string
@@ -129,12 +132,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.details && key.Matches(msg, m.common.Keys.Global.Back):
 		m.details = false
+	case key.Matches(msg, k.ScrollDown):
+		m.detailsOff = min(m.detailsOff+m.detailsPage(), m.detailsMaxOff())
+	case key.Matches(msg, k.ScrollUp):
+		m.detailsOff = max(m.detailsOff-m.detailsPage(), 0)
 	case key.Matches(msg, k.Up):
 		m.move(-1)
 	case key.Matches(msg, k.Down):
 		m.move(1)
 	case key.Matches(msg, k.Details):
-		m.details = true
+		m.details, m.detailsOff = true, 0
 	case key.Matches(msg, k.Refresh):
 		return tea.Batch(m.health.Refresh(), m.metrics.Refresh())
 	}
@@ -185,14 +192,23 @@ func (m *Model) move(delta int) {
 	}
 	i := max(0, min(len(ms)-1, m.index()+delta))
 	m.selected = ms[i].Member.ID
+	m.detailsOff = 0 // another member's details, from the top
 }
 
 // keys is the view's bindings with those that would do nothing now disabled (so help and hints
-// leave them out): details while they show or with no member, poll now without a session.
+// leave them out): details while they show or with no member, poll now without a session,
+// scrolling unless the details show and there is more that way.
 func (m *Model) keys() keymap.Cluster {
 	k := m.common.Keys.Cluster
 	k.Details.SetEnabled(!m.details && len(m.members()) > 0)
 	k.Refresh.SetEnabled(m.health != nil)
+	shown := m.details && m.index() >= 0
+	off := 0
+	if shown {
+		off = min(m.detailsOff, m.detailsMaxOff())
+	}
+	k.ScrollDown.SetEnabled(shown && off < m.detailsMaxOff())
+	k.ScrollUp.SetEnabled(shown && off > 0)
 	return k
 }
 

@@ -12,9 +12,49 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// detailsView is the selected member in full: identity and status, latency sparklines over the
-// tracked window, the metrics excerpts and the leader-change history.
+// detailsView is the selected member's details from the scroll position, under their title line,
+// exactly the view's height; the first and last rows say what is above and below when they do
+// not fit.
 func (m *Model) detailsView() string {
+	st := m.common.Styles
+	all := m.detailsLines()
+	title, body := all[0], all[1:]
+	rows := max(m.height-1, 0)
+	start := min(m.detailsOff, m.detailsMaxOff())
+	end := min(start+rows, len(body))
+	out := []string{title}
+	if start > 0 && end > start {
+		// The first row says what is above, in place of a line.
+		out = append(out, st.Muted.Render(fmt.Sprintf(" … %d lines above", start+1)))
+		start++
+	}
+	left := len(body) - end
+	more := left > 0 && end > start
+	if more {
+		end-- // the last row says what is below, in place of a line
+	}
+	out = append(out, body[start:end]...)
+	if more {
+		out = append(out, st.Muted.Render(fmt.Sprintf(" … %d more lines (%s)", left+1,
+			common.BindingHint(m.keys().ScrollDown, "scroll"))))
+	}
+	return common.Fit(strings.Join(out, "\n"), m.width, m.height)
+}
+
+// detailsPage is how far one press scrolls the details: half the rows under the title.
+func (m *Model) detailsPage() int { return max((m.height-1)/2, 1) }
+
+// detailsMaxOff is the last scroll position that still fills the rows under the title.
+func (m *Model) detailsMaxOff() int {
+	if m.index() < 0 {
+		return 0
+	}
+	return max(len(m.detailsLines())-1-max(m.height-1, 0), 0)
+}
+
+// detailsLines is the selected member in full, its title line first: identity and status,
+// latency sparklines over the tracked window, the metrics excerpts and the leader-change history.
+func (m *Model) detailsLines() []string {
 	st := m.common.Styles
 	h := m.members()[m.index()]
 	mm := h.Member
@@ -66,8 +106,7 @@ func (m *Model) detailsView() string {
 	lines = append(lines, "")
 	lines = append(lines, m.metricsLines(mm)...)
 	lines = append(lines, "")
-	lines = append(lines, m.leaderLines(m.height-len(lines))...)
-	return strings.Join(lines, "\n")
+	return append(lines, m.leaderLines()...)
 }
 
 // latencyLines are the three sparklines (linearizable read, serializable read, Status) over the
@@ -128,15 +167,15 @@ func (m *Model) metricsLines(mm cluster.MemberInfo) []string {
 	return out
 }
 
-// leaderLines is the leader-change history, newest first, within n lines.
-func (m *Model) leaderLines(n int) []string {
+// leaderLines is the leader-change history, newest first (the tracker keeps the last few).
+func (m *Model) leaderLines() []string {
 	st := m.common.Styles
 	ch := m.tracker.LeaderChanges()
 	out := []string{st.Title.Render(" Leader changes")}
 	if len(ch) == 0 {
 		return append(out, " "+st.Muted.Render("none seen since the view opened"))
 	}
-	for i := len(ch) - 1; i >= 0 && len(out) < n; i-- {
+	for i := len(ch) - 1; i >= 0; i-- {
 		c := ch[i]
 		out = append(out, fmt.Sprintf(" %s  %s → %s  term %d → %d  no leader for %s",
 			c.Time.Format("15:04:05"), c.OldLeader, c.NewLeader, c.OldTerm, c.NewTerm, c.LeaderlessText()))

@@ -131,7 +131,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	if m.details && m.index() >= 0 {
-		return common.Fit(m.detailsView(), m.width, m.height)
+		return m.detailsView()
 	}
 	st := m.common.Styles
 	lines := []string{m.titleLine()}

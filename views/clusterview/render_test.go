@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -242,5 +243,56 @@ func TestPollFailureAndNoLeader(t *testing.T) {
 	s = ansi.Strip(m.View())
 	if !strings.Contains(s, "NO LEADER since 12:01:40") || !strings.Contains(s, "✗ no leader since 12:01:40") {
 		t.Errorf("no leader:\n%s", s)
+	}
+}
+
+// TestDetailsScrollAt60x15: at the console's minimum the details do not fit; pgdn/J scroll them
+// under the fixed title until the leader changes show, offered only while there is more that
+// way, and pgup/K go back to the top.
+func TestDetailsScrollAt60x15(t *testing.T) {
+	m := fixtureView(60, 15)
+	d := viewtest.New(t, m)
+	enabled := func(b key.Binding) bool {
+		for _, h := range m.ShortHelp() {
+			if h.Help().Key == b.Help().Key && h.Enabled() {
+				return true
+			}
+		}
+		return false
+	}
+	k := m.common.Keys.Cluster
+	if enabled(k.ScrollDown) || enabled(k.ScrollUp) {
+		t.Fatal("scrolling offered on the table")
+	}
+	d.Press("enter")
+	s := ansi.Strip(m.View())
+	if strings.Contains(s, "Leader changes") || !strings.Contains(s, "more lines (pgdn/J scroll)") {
+		t.Fatalf("at 60x15 the details should overflow and say so:\n%s", s)
+	}
+	if !enabled(k.ScrollDown) || enabled(k.ScrollUp) {
+		t.Fatal("at the top of overflowing details only scrolling down should be offered")
+	}
+	for i := 0; i < 10 && enabled(k.ScrollDown); i++ {
+		d.Press("pgdown")
+	}
+	s = ansi.Strip(m.View())
+	for _, want := range []string{"m0 · follower", "lines above", "Leader changes", "m0 → m1  term 2 → 3  no leader for 10.0 s"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("scrolled to the end, the details lack %q:\n%s", want, s)
+		}
+	}
+	if lines := strings.Split(s, "\n"); len(lines) != 15 {
+		t.Errorf("%d lines, want 15", len(lines))
+	}
+	if enabled(k.ScrollDown) || !enabled(k.ScrollUp) {
+		t.Fatal("at the end only scrolling back should be offered")
+	}
+	d.Press("K", "K", "K", "K", "K")
+	if s := ansi.Strip(m.View()); strings.Contains(s, "lines above") || !strings.Contains(s, "raft term") {
+		t.Fatalf("K did not scroll back to the top:\n%s", s)
+	}
+	d.Press("J", "esc", "enter")
+	if strings.Contains(ansi.Strip(m.View()), "lines above") {
+		t.Fatal("details reopened scrolled")
 	}
 }

@@ -86,10 +86,15 @@ func (f *flow) put(n, size int) {
 	}
 }
 
+// waitLimit bounds one wait of a flow. It is generous on purpose: tests assert as soon as the
+// condition holds, and the machine may be shared with builds (listing a snapshot runs the
+// etcdeck binary).
+const waitLimit = 2 * time.Minute
+
 // until feeds the view its messages until cond holds.
 func (f *flow) until(what string, cond func() bool) {
 	f.t.Helper()
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(waitLimit)
 	for !cond() {
 		select {
 		case msg := <-f.d.Msgs:
@@ -147,25 +152,23 @@ func TestSaveFlow(t *testing.T) {
 	if first.Err != nil || !strings.Contains(first.Result, "saved "+f.dir+"/etcd-snapshot-") || !strings.Contains(first.Result, "from the leader") {
 		t.Fatalf("first save: %+v", first)
 	}
-	if !f.sawProgress() {
-		t.Error("no progress with a rate reached the status bar")
-	}
+	// The progress report and the end of the task come back from different goroutines, in
+	// either order.
+	f.until("progress with a rate in the status bar", f.sawProgress)
 	f.until("the file with its keys and integrity", f.screenHas("50  "))
 	f.until("the sha256 verdict", f.screenHas("✓ sha256 ok"))
 
-	time.Sleep(1100 * time.Millisecond) // a new second, a new name
-	f.d.Press("s")                      // the view's own s does nothing: the root sends SaveSnapshotMsg
+	// Backups are named to the second: the next save waits for a new one.
+	older := backupOf(t, first)
+	f.until("a new second for the next name", func() bool { return time.Now().UTC().Truncate(time.Second).After(older.Time) })
+	f.d.Press("s") // the view's own s does nothing: the root sends SaveSnapshotMsg
 	f.d.Send(common.SaveSnapshotMsg{})
 	second := f.done()
 	if second.Err != nil || !strings.Contains(second.Result, "retention deleted 1: etcd-snapshot-") {
 		t.Fatalf("second save: %+v", second)
 	}
 	// The listing shows the new file only (not the stale listing from before the save).
-	newPath, _, _ := strings.Cut(strings.TrimPrefix(second.Result, "saved "), " ")
-	newer, ok := cluster.ParseBackupName(filepath.Base(newPath))
-	if !ok {
-		t.Fatalf("second save's result names no backup: %q", second.Result)
-	}
+	newer := backupOf(t, second)
 	f.until("the new file listed alone", func() bool {
 		return f.screenHas("1 file ·")() && f.screenHas(newer.Time.Format("2006-01-02 15:04:05"))()
 	})
@@ -182,6 +185,17 @@ func TestSaveFlow(t *testing.T) {
 	if es, _ := os.ReadDir(f.dir); len(es) != 0 {
 		t.Errorf("left in the backup dir: %v", es)
 	}
+}
+
+// backupOf is the backup a save's result names.
+func backupOf(t *testing.T, done common.TaskDoneMsg) cluster.BackupFile {
+	t.Helper()
+	path, _, _ := strings.Cut(strings.TrimPrefix(done.Result, "saved "), " ")
+	b, ok := cluster.ParseBackupName(filepath.Base(path))
+	if !ok {
+		t.Fatalf("the save's result names no backup: %q", done.Result)
+	}
+	return b
 }
 
 // TestSaveFlowCancel: esc during a save cancels it; nothing that looks like a backup is left.

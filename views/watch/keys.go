@@ -12,7 +12,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if !m.watched {
 		return nil
 	}
-	k := m.common.Keys.Watch
+	k := m.keys() // what does nothing now is disabled and matches no key
 	n, h := m.rows(), m.listHeight()
 	switch {
 	case key.Matches(msg, k.Up):
@@ -29,9 +29,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.detail.open, m.detail.scroll = !m.detail.open, 0
 		m.scroll()
 	case key.Matches(msg, k.ValueDown):
-		m.detail.scroll += max(m.detailHeight()/2, 1)
+		at, most := m.valueScroll()
+		m.detail.scroll = min(at+max(m.detailHeight()/2, 1), most)
 	case key.Matches(msg, k.ValueUp):
-		m.detail.scroll = max(m.detail.scroll-max(m.detailHeight()/2, 1), 0)
+		at, _ := m.valueScroll()
+		m.detail.scroll = max(at-max(m.detailHeight()/2, 1), 0)
 	case key.Matches(msg, k.Render):
 		return m.cycleRendering()
 	case key.Matches(msg, k.Clear):

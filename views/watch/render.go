@@ -59,8 +59,9 @@ func (m *Model) View() string {
 	}
 	if dh := m.detailHeight(); dh > 0 {
 		b.WriteString(st.Muted.Render(strings.Repeat("─", m.width)) + "\n")
-		h := paneHints{renders: common.KeyName(m.common.Keys.Watch.Render)}
-		if k := common.KeyName(m.common.Keys.Watch.ValueDown); k != "" {
+		k := m.keys()
+		h := paneHints{renders: common.KeyName(k.Render)}
+		if k := common.KeyName(k.ValueDown); k != "" {
 			h.more = " · " + k + " scrolls"
 		}
 		lines := m.detail.view(st, m.selected(), m.width-1, dh-1, h)
