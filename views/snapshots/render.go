@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -86,11 +88,13 @@ func (m *Model) row(wide bool, time, id, rev, keys, size, integrity string) stri
 	return strings.Join(cells, "  ")
 }
 
+// padLeft right-aligns s in w cells; it counts display cells, not bytes ("…" is 3 bytes, 1 cell).
 func padLeft(s string, w int) string {
-	if len(s) >= w {
+	n := ansi.StringWidth(s)
+	if n >= w {
 		return s
 	}
-	return strings.Repeat(" ", w-len(s)) + s
+	return strings.Repeat(" ", w-n) + s
 }
 
 // statusCells are the keys and integrity cells of f: "…" while its status is read.

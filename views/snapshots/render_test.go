@@ -188,3 +188,15 @@ func TestProgressText(t *testing.T) {
 		t.Errorf("%q, want %q", got, want)
 	}
 }
+
+// TestPadLeftCountsCells: cells holding "…" or "–" (3 bytes, 1 cell) line up with digits.
+func TestPadLeftCountsCells(t *testing.T) {
+	for _, s := range []string{"…", "–", "57", "400,000", ""} {
+		if got := ansi.StringWidth(padLeft(s, 10)); got != 10 {
+			t.Errorf("padLeft(%q, 10) is %d cells wide, want 10", s, got)
+		}
+	}
+	if got := padLeft("12345678901", 10); got != "12345678901" {
+		t.Errorf("a longer cell is kept whole: %q", got)
+	}
+}
