@@ -50,7 +50,7 @@ func (f *flow) taskDone(id string) common.TaskDoneMsg {
 func TestOpenFlow(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // where OpenSnapshot puts its directory
-	f := newFlow(t, cluster.DefaultRetention)
+	f := newFlow(t, cluster.DefaultRetention())
 	f.put(20, 10)
 	f.until("the empty listing", f.screenHas("no snapshots here yet"))
 	f.d.Send(common.SaveSnapshotMsg{})
