@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/embednode"
-	"github.com/etcdeck/etcdeck/views/common"
 )
 
 // planner is `P`: the restore plan for the connected cluster, built from its live member list,
@@ -183,12 +182,10 @@ func (m *Model) planView() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// planFooter is the plan screen's hints.
-func (m *Model) planFooter() string {
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
-	hints := []string{common.BindingHint(k.WritePlan, "write it as a script"), common.BindingHint(k.Down, "scroll"), common.BindingHint(g.Back, "back")}
+// planStatus is the plan screen's status line: where the script went once written.
+func (m *Model) planStatus() string {
 	if m.plan.written != "" {
-		hints = append([]string{"written to " + m.plan.written}, hints...)
+		return "written to " + m.plan.written
 	}
-	return common.Hints(hints...)
+	return ""
 }

@@ -174,23 +174,21 @@ func (m *Model) detailView() string {
 	return strings.Join(lines, "\n")
 }
 
-// footer is the delete question while it is open, else the hints.
+// footer is the delete question while it is open, else a status line: the root's help line
+// under every view already lists the keys (from ShortHelp), as the Keys and Watch views leave it.
 func (m *Model) footer() string {
 	if m.confirm.Active() {
 		return m.confirm.View()
 	}
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
-	var hints string
+	var status string
 	switch {
 	case m.plan.shown:
-		hints = m.planFooter()
+		status = m.planStatus()
 	case m.detail:
-		hints = common.Hints(common.BindingHint(g.Back, "back"), common.BindingHint(k.Status, "back"))
-	case m.save != nil:
-		hints = common.Hints(common.BindingHint(g.Back, "cancel the save"), common.BindingHint(k.Status, "full status"), common.BindingHint(k.Delete, "delete"))
 	default:
-		hints = common.Hints(common.BindingHint(g.Snapshot, "save"), common.BindingHint(k.Status, "full status"),
-			common.BindingHint(k.Open, "open read-only"), common.BindingHint(k.Restore, "restore"), common.BindingHint(k.Plan, "plan"), common.BindingHint(k.Delete, "delete"))
+		if f, ok := m.selected(); ok {
+			status = f.Name
+		}
 	}
-	return " " + m.common.Styles.Muted.Render(hints)
+	return " " + m.common.Styles.Muted.Render(status)
 }

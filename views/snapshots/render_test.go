@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +199,32 @@ func TestPadLeftCountsCells(t *testing.T) {
 	}
 	if got := padLeft("12345678901", 10); got != "12345678901" {
 		t.Errorf("a longer cell is kept whole: %q", got)
+	}
+}
+
+// TestNoHintLineOfItsOwn: the root draws the help line from ShortHelp under every view, so the
+// view's own last line names no keys (it did: two hint lines on every screen); the keys it used
+// to hint are in ShortHelp instead.
+func TestNoHintLineOfItsOwn(t *testing.T) {
+	m := fixtureView(120, 40)
+	for _, screen := range []string{"list", "detail"} {
+		if screen == "detail" {
+			m.Update(viewtest.Key("enter"))
+		}
+		for _, hint := range []string{"full status", "delete", "open read-only", "save"} {
+			if strings.Contains(ansi.Strip(m.View()), hint) {
+				t.Errorf("%s: the view hints %q itself:\n%s", screen, hint, ansi.Strip(m.View()))
+			}
+		}
+	}
+	m = fixtureView(120, 40)
+	var help []string
+	for _, b := range m.ShortHelp() {
+		help = append(help, b.Help().Key+" "+b.Help().Desc)
+	}
+	for _, want := range []string{"s save snapshot", "enter full status", "d delete file", "o open read-only"} {
+		if !slices.Contains(help, want) {
+			t.Errorf("short help %q lacks %q", help, want)
+		}
 	}
 }

@@ -226,9 +226,25 @@ func (m *Model) clamp() {
 	m.offset = max(0, min(m.offset, len(m.files)-rows))
 }
 
-// ShortHelp lists the view's most used bindings with the global save.
+// ShortHelp is the help line under the view (the root draws it): the keys of the screen shown —
+// the list with the global save, a file's status, or the plan — and esc where it closes or
+// cancels something.
 func (m *Model) ShortHelp() []key.Binding {
-	return append([]key.Binding{m.common.Keys.Global.Snapshot}, m.common.Keys.Snapshots.ShortHelp()...)
+	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
+	switch {
+	case m.plan.shown:
+		return []key.Binding{k.WritePlan, k.Down, g.Back}
+	case m.detail:
+		return []key.Binding{g.Back}
+	}
+	h := append([]key.Binding{g.Snapshot}, k.ShortHelp()...)
+	if m.save != nil {
+		// A copy: the help's own "back/close" would not say what esc does here.
+		cancel := g.Back
+		cancel.SetHelp(g.Back.Help().Key, "cancel save")
+		h = append(h, cancel)
+	}
+	return h
 }
 
 // FullHelp groups the view's bindings for the help overlay.
