@@ -108,7 +108,7 @@ func (m *Model) planWritten(msg planWrittenMsg) tea.Cmd {
 
 // planKey handles a key while the plan is shown.
 func (m *Model) planKey(msg tea.KeyPressMsg) tea.Cmd {
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
+	k, g := m.keys(), m.common.Keys.Global
 	lines := len(m.planLines())
 	page := max(1, m.listHeight()+1) // the plan uses the table header's line too
 	switch {

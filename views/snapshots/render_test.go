@@ -228,3 +228,47 @@ func TestNoHintLineOfItsOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestHintsNameOnlyWhatWorks: the help line and `?` (enabled bindings of ShortHelp and
+// FullHelp) offer enter, d, o, R and P only with a file selected, not on a file's status (which
+// offers esc), and w only on a built plan.
+func TestHintsNameOnlyWhatWorks(t *testing.T) {
+	offered := func(m *Model) map[string]bool {
+		out := map[string]bool{}
+		for _, b := range append(m.ShortHelp(), slices.Concat(m.FullHelp()...)...) {
+			if b.Enabled() {
+				out[b.Help().Key] = true
+			}
+		}
+		return out
+	}
+	fileKeys := []string{"enter", "d", "o", "R", "P"}
+	check := func(name string, m *Model, want map[string]bool) {
+		t.Helper()
+		got := offered(m)
+		for _, k := range append(fileKeys, "w", "esc") {
+			if got[k] != want[k] {
+				t.Errorf("%s: offers %s = %v, want %v (offered %v)", name, k, got[k], want[k], got)
+			}
+		}
+	}
+	nodir := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+	nodir.SetSize(80, 24)
+	check("no backup directory", nodir, map[string]bool{})
+	empty := fixtureView(80, 24)
+	empty.Update(listedMsg{gen: empty.gen})
+	check("no files", empty, map[string]bool{})
+	// A key the help hides does nothing either.
+	if _, cmd := empty.Update(viewtest.Key("enter")); cmd != nil || empty.detail {
+		t.Errorf("enter with no file opened a status")
+	}
+	m := fixtureView(80, 24)
+	check("list", m, map[string]bool{"enter": true, "d": true, "o": true, "R": true, "P": true})
+	m.Update(viewtest.Key("enter"))
+	check("a file's status", m, map[string]bool{"esc": true})
+	m.Update(viewtest.Key("esc"))
+	m.plan = planner{shown: true, loading: true}
+	check("plan being built", m, map[string]bool{"esc": true})
+	m.plan.loading = false
+	check("plan", m, map[string]bool{"w": true, "esc": true})
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -160,7 +161,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.plan.shown {
 		return m.planKey(msg)
 	}
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
+	k, g := m.keys(), m.common.Keys.Global
 	switch {
 	case key.Matches(msg, g.Back):
 		if m.detail {
@@ -168,7 +169,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.cancelSave()
-	case m.detail && key.Matches(msg, k.Status):
+	case m.detail && key.Matches(msg, m.common.Keys.Snapshots.Status):
+		// enter opened the status and closes it too; the help offers esc for that.
 		m.detail = false
 	case m.detail:
 		return nil // the full status is modal: list keys would act on a hidden list
@@ -226,11 +228,34 @@ func (m *Model) clamp() {
 	m.offset = max(0, min(m.offset, len(m.files)-rows))
 }
 
+// keys is the view's bindings with those that would do nothing now disabled, so the help line
+// and `?` leave them out: file keys without a selected file (no backup directory, none saved
+// yet), list keys while a file's status or the plan shows, `w` until the plan is built. Keys that
+// explain a refusal (R without an embedded member, o without etcdeck's binary) stay on.
+func (m *Model) keys() keymap.Snapshots {
+	k := m.common.Keys.Snapshots
+	_, sel := m.selected()
+	list, plan := !m.plan.shown && !m.detail, m.plan.shown
+	for _, b := range []struct {
+		b  *key.Binding
+		on bool
+	}{
+		{&k.Up, list && len(m.files) > 1 || plan}, {&k.Down, list && len(m.files) > 1 || plan},
+		{&k.Top, list && len(m.files) > 1 || plan}, {&k.Bottom, list && len(m.files) > 1 || plan},
+		{&k.Status, list && sel}, {&k.Delete, list && sel},
+		{&k.Open, list && sel}, {&k.Restore, list && sel}, {&k.Plan, list && sel},
+		{&k.WritePlan, plan && !m.plan.loading && m.plan.err == nil},
+	} {
+		b.b.SetEnabled(b.on)
+	}
+	return k
+}
+
 // ShortHelp is the help line under the view (the root draws it): the keys of the screen shown —
 // the list with the global save, a file's status, or the plan — and esc where it closes or
 // cancels something.
 func (m *Model) ShortHelp() []key.Binding {
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
+	k, g := m.keys(), m.common.Keys.Global
 	switch {
 	case m.plan.shown:
 		return []key.Binding{k.WritePlan, k.Down, g.Back}
@@ -247,5 +272,5 @@ func (m *Model) ShortHelp() []key.Binding {
 	return h
 }
 
-// FullHelp groups the view's bindings for the help overlay.
-func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Snapshots.FullHelp() }
+// FullHelp groups the view's bindings for the help overlay; disabled ones are left out there.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys().FullHelp() }
