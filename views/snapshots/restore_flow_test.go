@@ -155,7 +155,10 @@ func TestRestoreFlow(t *testing.T) {
 	if _, err := c.Get(ctx, "/kept", 0); err != nil {
 		t.Fatalf("/kept after the restore: %v", err)
 	}
-	backup := strings.TrimPrefix(done.Result, "restored rev 2, 1 keys; the old data is in ")
+	if !strings.HasSuffix(done.Result, "; backups taken before the restore carry the old cluster ID and are kept by retention: delete them with d when no longer needed") {
+		t.Errorf("the report does not say retention keeps the old cluster's backups: %q", done.Result)
+	}
+	backup, _, _ := strings.Cut(strings.TrimPrefix(done.Result, "restored rev 2, 1 keys; the old data is in "), "; ")
 	if _, err := os.Stat(filepath.Join(backup, "member", "snap", "db")); err != nil {
 		t.Fatalf("old data not kept: %v", err)
 	}
