@@ -180,6 +180,9 @@ func (m *Model) footer() string {
 	if m.confirm.Active() {
 		return m.confirm.View()
 	}
+	if m.plan.prompt.Active() {
+		return " " + m.plan.prompt.View()
+	}
 	var status string
 	switch {
 	case m.plan.shown:

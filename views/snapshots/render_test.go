@@ -246,7 +246,7 @@ func TestHintsNameOnlyWhatWorks(t *testing.T) {
 	check := func(name string, m *Model, want map[string]bool) {
 		t.Helper()
 		got := offered(m)
-		for _, k := range append(fileKeys, "w", "esc") {
+		for _, k := range append(fileKeys, "w", "e", "esc") {
 			if got[k] != want[k] {
 				t.Errorf("%s: offers %s = %v, want %v (offered %v)", name, k, got[k], want[k], got)
 			}
@@ -270,5 +270,5 @@ func TestHintsNameOnlyWhatWorks(t *testing.T) {
 	m.plan = planner{shown: true, loading: true}
 	check("plan being built", m, map[string]bool{"esc": true})
 	m.plan.loading = false
-	check("plan", m, map[string]bool{"w": true, "esc": true})
+	check("plan", m, map[string]bool{"w": true, "e": true, "esc": true})
 }

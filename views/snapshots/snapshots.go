@@ -68,6 +68,7 @@ var _ common.Component = (*Model)(nil)
 func New(c common.Common) *Model {
 	c = c.Defaults()
 	m := &Model{common: c, statuses: map[string]*fileStatus{}, confirm: common.NewConfirm(c.Styles)}
+	m.plan.prompt = common.NewPrompt(c.Styles, "data dir on the members: ", embednode.DefaultPlanDataDir)
 	if exe, err := os.Executable(); err == nil && !strings.HasSuffix(exe, ".test") {
 		// A test binary would run its tests when called as `snapshot status`: tests name the
 		// etcdeck binary with WithStatusExe.
@@ -94,11 +95,13 @@ func (m *Model) Init() tea.Cmd { return m.reload() }
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.confirm.SetWidth(width)
+	m.plan.prompt.SetWidth(width - 1)
 	m.clamp()
 }
 
-// InputFocused is true while the delete question is open: it takes every key.
-func (m *Model) InputFocused() bool { return m.confirm.Active() }
+// InputFocused is true while a question (delete, restore) or the plan's data dir prompt is open:
+// it takes every key.
+func (m *Model) InputFocused() bool { return m.confirm.Active() || m.plan.prompt.Active() }
 
 // Focus lists the directory again: files may have come or gone (cron, another console).
 func (m *Model) Focus() tea.Cmd { return m.reload() }
@@ -113,6 +116,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
+		if m.plan.prompt.Active() {
+			return m, m.dataDirKey(msg)
+		}
 		return m, m.confirm.Update(msg)
 	case common.SaveSnapshotMsg:
 		return m, m.startSave()
@@ -133,7 +139,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case openedMsg:
 		return m, m.opened(msg)
 	case planMsg:
-		return m, m.planBuilt(msg)
+		return m, m.planArrived(msg)
 	case planWrittenMsg:
 		return m, m.planWritten(msg)
 	case common.ConfirmMsg:
@@ -157,6 +163,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.confirm.Active() {
 		return m.confirm.Update(msg)
+	}
+	if m.plan.prompt.Active() {
+		return m.dataDirKey(msg)
 	}
 	if m.plan.shown {
 		return m.planKey(msg)
@@ -230,7 +239,7 @@ func (m *Model) clamp() {
 
 // keys is the view's bindings with those that would do nothing now disabled, so the help line
 // and `?` leave them out: file keys without a selected file (no backup directory, none saved
-// yet), list keys while a file's status or the plan shows, `w` until the plan is built. Keys that
+// yet), list keys while a file's status or the plan shows, `w` and `e` until the plan is built. Keys that
 // explain a refusal (R without an embedded member, o without etcdeck's binary) stay on.
 func (m *Model) keys() keymap.Snapshots {
 	k := m.common.Keys.Snapshots
@@ -244,7 +253,7 @@ func (m *Model) keys() keymap.Snapshots {
 		{&k.Top, list && len(m.files) > 1 || plan}, {&k.Bottom, list && len(m.files) > 1 || plan},
 		{&k.Status, list && sel}, {&k.Delete, list && sel},
 		{&k.Open, list && sel}, {&k.Restore, list && sel}, {&k.Plan, list && sel},
-		{&k.WritePlan, plan && !m.plan.loading && m.plan.err == nil},
+		{&k.WritePlan, m.planBuilt()}, {&k.PlanDataDir, m.planBuilt()},
 	} {
 		b.b.SetEnabled(b.on)
 	}
@@ -258,7 +267,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	k, g := m.keys(), m.common.Keys.Global
 	switch {
 	case m.plan.shown:
-		return []key.Binding{k.WritePlan, k.Down, g.Back}
+		return []key.Binding{k.WritePlan, k.PlanDataDir, k.Down, g.Back}
 	case m.detail:
 		return []key.Binding{g.Back}
 	}
