@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -67,6 +69,12 @@ func TestOpenFlow(t *testing.T) {
 	if done.Err != nil || !strings.Contains(done.Result, "read-only (esc or :close goes back)") {
 		t.Fatalf("open: %+v", done)
 	}
+	for _, label := range []string{"restoring into a temporary dir (child process)", "starting the temporary member", "connecting to the temporary member"} {
+		f.seenMsg("the step "+label, func(m tea.Msg) bool {
+			p, ok := m.(common.TaskProgressMsg)
+			return ok && p.ID == openID && p.Label == label
+		})
+	}
 	open := f.seenMsg("the session switch", func(m tea.Msg) bool { _, ok := m.(common.OpenSessionMsg); return ok }).(common.OpenSessionMsg)
 	s := open.Session
 	if !s.ReadOnly || !strings.HasPrefix(s.Label, "snapshot etcd-snapshot-") || !strings.HasSuffix(s.Label, " · read-only") || s.Member != nil {
@@ -94,6 +102,51 @@ func TestOpenFlow(t *testing.T) {
 	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
 		t.Fatalf("left after close: %v", entries)
 	}
+}
+
+// TestOpenCancelled: esc while a snapshot is being restored for o, and quitting (Close, which
+// the root calls when the program ends) while its member starts, leave no temporary directory.
+func TestOpenCancelled(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	f := newFlow(t, cluster.DefaultRetention())
+	f.put(20, 10)
+	f.d.Send(common.SaveSnapshotMsg{})
+	if d := f.done(); d.Err != nil {
+		t.Fatal(d.Err)
+	}
+	f.until("the file listed", f.screenHas("✓ sha256 ok"))
+	step := func(label string) func(tea.Msg) bool {
+		return func(m tea.Msg) bool {
+			p, ok := m.(common.TaskProgressMsg)
+			return ok && p.ID == openID && p.Label == label
+		}
+	}
+	empty := func(when string) {
+		t.Helper()
+		if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+			t.Fatalf("left in $TMPDIR %s: %v", when, entries)
+		}
+	}
+
+	f.d.Press("o")
+	f.seenMsg("the restore step", step("restoring into a temporary dir (child process)"))
+	if !f.m.HandlesBack() || !slices.ContainsFunc(f.m.ShortHelp(), func(b key.Binding) bool { return b.Help().Desc == "cancel open" }) {
+		t.Fatal("esc is not offered to cancel the open")
+	}
+	f.d.Press("esc")
+	if done := f.taskDone(openID); done.Err == nil || !strings.Contains(done.Err.Error(), "cancelled") {
+		t.Fatalf("esc during the open: %+v", done)
+	}
+	empty("after esc")
+
+	f.mu.Lock()
+	f.seen = nil
+	f.mu.Unlock()
+	f.d.Press("o")
+	f.seenMsg("the member step", step("starting the temporary member"))
+	f.m.Close() // the console quit
+	empty("after quitting")
 }
 
 // TestRestoreFlow: R on the embedded member's snapshot, the word typed, restores it: the key

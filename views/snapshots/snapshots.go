@@ -62,7 +62,10 @@ type Model struct {
 	plan    planner
 }
 
-var _ common.Component = (*Model)(nil)
+var (
+	_ common.Component = (*Model)(nil)
+	_ common.Closer    = (*Model)(nil)
+)
 
 // New builds the Snapshots view on the backup directory of c.Settings.
 func New(c common.Common) *Model {
@@ -138,6 +141,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.restoreDone(msg)
 	case openedMsg:
 		return m, m.opened(msg)
+	case openStepMsg:
+		return m, m.openStep(msg)
 	case planMsg:
 		return m, m.planArrived(msg)
 	case planWrittenMsg:
@@ -177,7 +182,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.detail = false
 			return nil
 		}
-		return m.cancelSave()
+		if m.save != nil {
+			return m.cancelSave()
+		}
+		return m.cancelOpen()
 	case m.detail && key.Matches(msg, m.common.Keys.Snapshots.Status):
 		// enter opened the status and closes it too; the help offers esc for that.
 		m.detail = false
@@ -272,10 +280,13 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{g.Back}
 	}
 	h := append([]key.Binding{g.Snapshot}, k.ShortHelp()...)
-	if m.save != nil {
+	if m.save != nil || m.open.running {
 		// A copy: the help's own "back/close" would not say what esc does here.
-		cancel := g.Back
-		cancel.SetHelp(g.Back.Help().Key, "cancel save")
+		cancel, what := g.Back, "cancel open"
+		if m.save != nil {
+			what = "cancel save" // esc cancels the save first
+		}
+		cancel.SetHelp(g.Back.Help().Key, what)
 		h = append(h, cancel)
 	}
 	return h
