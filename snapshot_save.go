@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -30,8 +31,8 @@ func runSnapshotSave(args []string) int {
 	flags := config.RegisterFlags(fs)
 	fs.MarkHidden("key-separator") // accepted as everywhere; a snapshot holds every key whatever it is
 	output := fs.String("output", "", "write exactly this file instead (no naming, no retention)")
-	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else 10)")
-	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else 30)")
+	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(cluster.DefaultKeep)+")")
+	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(cluster.DefaultKeepDays)+")")
 	timeout := fs.Duration("timeout", cluster.DefaultSaveTimeout, "give up when the save takes longer (not --command-timeout)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {

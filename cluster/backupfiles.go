@@ -121,8 +121,16 @@ type Retention struct {
 	KeepDays int
 }
 
-// DefaultRetention keeps the last 10 backups of a cluster and anything younger than 30 days.
-var DefaultRetention = Retention{Keep: 10, KeepDays: 30}
+// The default retention: the last DefaultKeep backups of a cluster, and any younger than
+// DefaultKeepDays days.
+const (
+	DefaultKeep     = 10
+	DefaultKeepDays = 30
+)
+
+// DefaultRetention is the retention used when neither the config nor the flags set one. A
+// function, not a variable: nothing can change the default for everyone else.
+func DefaultRetention() Retention { return Retention{Keep: DefaultKeep, KeepDays: DefaultKeepDays} }
 
 // Expired returns the backups of cluster id that r deletes at now: older than KeepDays days (by
 // the time in the name) and not among the newest Keep (at least 1, so the last good backup is

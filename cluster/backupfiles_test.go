@@ -122,3 +122,16 @@ func TestListBackupsNewestFirst(t *testing.T) {
 		t.Errorf("missing dir: %v %v", none, err)
 	}
 }
+
+// TestDefaultRetention: the defaults are 10 files and 30 days, and changing the value one caller
+// got does not change what the next caller gets.
+func TestDefaultRetention(t *testing.T) {
+	r := cluster.DefaultRetention()
+	if r != (cluster.Retention{Keep: 10, KeepDays: 30}) {
+		t.Fatalf("default retention %+v, want keep 10, keep-days 30", r)
+	}
+	r.Keep = 1
+	if got := cluster.DefaultRetention(); got.Keep != cluster.DefaultKeep {
+		t.Fatalf("a caller's change leaked into the default: %+v", got)
+	}
+}

@@ -136,8 +136,8 @@ func TestConfigErrors(t *testing.T) {
 
 func TestRetentionSettings(t *testing.T) {
 	o, err := resolve(t, nil, nil)
-	if err != nil || o.Retention != cluster.DefaultRetention {
-		t.Fatalf("default retention %+v (%v), want %+v", o.Retention, err, cluster.DefaultRetention)
+	if err != nil || o.Retention != cluster.DefaultRetention() {
+		t.Fatalf("default retention %+v (%v), want %+v", o.Retention, err, cluster.DefaultRetention())
 	}
 	o, err = resolve(t, []string{"--config", writeConfig(t, "snapshot-keep: 3\nsnapshot-keep-days: 0\n")}, nil)
 	if err != nil || o.Retention != (cluster.Retention{Keep: 3, KeepDays: 0}) {

@@ -79,6 +79,6 @@ func Defaults() *Settings {
 		WatchBufferSize:    DefaultWatchBufferSize,
 		WatchBufferBytes:   DefaultWatchBufferBytes,
 		Sep:                cluster.DefaultSep,
-		Retention:          cluster.DefaultRetention,
+		Retention:          cluster.DefaultRetention(),
 	}
 }

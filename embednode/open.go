@@ -21,9 +21,18 @@ type OpenedSnapshot struct {
 	Result RestoreResult
 }
 
+// StepServing is the step OpenSnapshot reports once the file is restored: the temporary member
+// starts (StepRestoring comes before it, while the restore child runs).
+const StepServing = "serving"
+
 // OpenSnapshot restores file into a new temporary directory under tmpRoot (os.TempDir() when
-// empty) and starts a member on it. Nothing is left behind when it fails.
-func OpenSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer) (*OpenedSnapshot, error) {
+// empty) and starts a member on it; step, when set, hears StepRestoring then StepServing.
+// Nothing is left behind when it fails or ctx ends first: the restore child and the member are
+// stopped before the directory is removed.
+func OpenSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer, step func(string)) (*OpenedSnapshot, error) {
+	if step == nil {
+		step = func(string) {}
+	}
 	if tmpRoot == "" {
 		tmpRoot = os.TempDir()
 	}
@@ -50,14 +59,21 @@ func OpenSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer)
 		// etcd rebuilds its index of every revision at start; a larger GC target cut that by
 		// ~20% on a 565 MB snapshot for ~15% more peak memory, for a member that only browses.
 		GOGC: 300}
+	step(StepRestoring)
 	res, err := RestoreInChild(ctx, exe, RestoreOptions{Snapshot: file, DataDir: cfg.DataDir, Name: cfg.Name,
 		PeerURLs: cfg.ListenPeerURLs, InitialClusterToken: "etcdeck-open"})
 	if err != nil {
 		return nil, err
 	}
+	step(StepServing)
 	m, err := Spawn(ctx, exe, cfg, log)
 	if err != nil {
 		return nil, fmt.Errorf("serve the snapshot: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		// Ended as the member became ready: nobody will close what would be returned.
+		m.Stop(10 * time.Second)
+		return nil, err
 	}
 	ok = true
 	return &OpenedSnapshot{File: file, Dir: dir, Member: m, Result: res}, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,6 +67,14 @@ func BuildRestorePlan(in PlanInput) (RestorePlan, error) {
 	}
 	if in.DataDir == "" {
 		in.DataDir = DefaultPlanDataDir
+	}
+	// The data dir's parent gets the moved-aside copy: a relative dir would depend on the shell's
+	// directory, and "/" or a trailing slash would put the backup inside the dir itself.
+	if !filepath.IsAbs(in.DataDir) {
+		return RestorePlan{}, fmt.Errorf("data dir %q is not an absolute path (etcd's --data-dir on the members, e.g. %s)", in.DataDir, DefaultPlanDataDir)
+	}
+	if in.DataDir = filepath.Clean(in.DataDir); in.DataDir == "/" {
+		return RestorePlan{}, errors.New("data dir / is the root directory, not etcd's data dir")
 	}
 	if in.Bump == 0 {
 		in.Bump = DefaultPlanBump

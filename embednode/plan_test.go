@@ -91,6 +91,38 @@ func TestPlanRefusesAndSkips(t *testing.T) {
 	}
 }
 
+// TestPlanDataDir: the data dir the user gives goes into every command and the move aside,
+// cleaned; a relative dir or / is refused with the reason.
+func TestPlanDataDir(t *testing.T) {
+	for _, tc := range []struct{ dir, want, err string }{
+		{"", embednode.DefaultPlanDataDir, ""},
+		{"/data/etcd/", "/data/etcd", ""},
+		{"/srv//etcd", "/srv/etcd", ""},
+		{"etcd-data", "", "not an absolute path"},
+		{"/", "", "root directory"},
+	} {
+		p, err := embednode.BuildRestorePlan(embednode.PlanInput{Snapshot: "/b/s.db", Members: guideMembers, DataDir: tc.dir,
+			Now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)})
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: err %v, want %q", tc.dir, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.dir, err)
+		}
+		if p.DataDir != tc.want || p.Backup != tc.want+".bak-20261125T020000Z" {
+			t.Errorf("%q: data dir %q, backup %q", tc.dir, p.DataDir, p.Backup)
+		}
+		for _, m := range p.Members {
+			if i := slices.Index(m.Restore, "--data-dir"); i < 0 || m.Restore[i+1] != tc.want {
+				t.Errorf("%q: %s restores with %q", tc.dir, m.Name, m.Restore)
+			}
+		}
+	}
+}
+
 // TestPlanScriptRestoresThreeMembers runs the written script on each member of a live
 // three-member cluster, with etcdeck standing in for etcdutl (same flags), and starts the
 // restored cluster: every member serves the snapshot's keys at the bumped revision.

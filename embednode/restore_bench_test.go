@@ -106,7 +106,7 @@ func BenchmarkRestore500MB(b *testing.B) {
 		}},
 		{name: "open", run: func(dir string) error {
 			t0 := time.Now()
-			o, err := embednode.OpenSnapshot(context.Background(), etcdeckBin, file, dir, nil)
+			o, err := embednode.OpenSnapshot(context.Background(), etcdeckBin, file, dir, nil, nil)
 			if err != nil {
 				return err
 			}

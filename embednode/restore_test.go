@@ -276,7 +276,7 @@ func TestOpenSnapshotBrowsesAndCleansUp(t *testing.T) {
 	root := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	o, err := embednode.OpenSnapshot(ctx, etcdeckBin, s.path, root, nil)
+	o, err := embednode.OpenSnapshot(ctx, etcdeckBin, s.path, root, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,10 +297,43 @@ func TestOpenSnapshotBrowsesAndCleansUp(t *testing.T) {
 	}
 	bad := filepath.Join(t.TempDir(), "bad.db")
 	os.WriteFile(bad, []byte("not a snapshot"), 0o600)
-	if _, err := embednode.OpenSnapshot(ctx, etcdeckBin, bad, root, nil); !errors.Is(err, embednode.ErrTruncated) {
+	if _, err := embednode.OpenSnapshot(ctx, etcdeckBin, bad, root, nil, nil); !errors.Is(err, embednode.ErrTruncated) {
 		t.Fatalf("open a bad file: %v, want ErrTruncated", err)
 	}
 	if got := leftovers(t, root); len(got) != 0 {
 		t.Fatalf("left behind after a refused open: %v", got)
+	}
+}
+
+// TestOpenSnapshotCancelledLeavesNothing: the console quitting (its context ending) while a
+// snapshot is being restored or its member starts leaves no directory and no process behind.
+func TestOpenSnapshotCancelledLeavesNothing(t *testing.T) {
+	s := saveSnapshot(t, 5)
+	for _, at := range []string{embednode.StepRestoring, embednode.StepServing} {
+		t.Run(at, func(t *testing.T) {
+			root := t.TempDir()
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			var steps []string
+			o, err := embednode.OpenSnapshot(ctx, etcdeckBin, s.path, root, nil, func(step string) {
+				steps = append(steps, step)
+				if step == at {
+					cancel()
+				}
+			})
+			if err == nil {
+				o.Close()
+				t.Fatal("opened although cancelled")
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("err %v, want context.Canceled", err)
+			}
+			if got := leftovers(t, root); len(got) != 0 {
+				t.Fatalf("left behind after a cancelled open: %v", got)
+			}
+			if steps[len(steps)-1] != at {
+				t.Errorf("steps %v went past %s", steps, at)
+			}
+		})
 	}
 }

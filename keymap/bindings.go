@@ -98,11 +98,13 @@ type Snapshots struct {
 	Delete key.Binding
 	// Open browses the selected snapshot read-only in a temporary member; Restore restores it
 	// into the embedded member; Plan shows the restore plan for the connected cluster, and
-	// WritePlan (on the plan) writes it as a shell script.
-	Open      key.Binding
-	Restore   key.Binding
-	Plan      key.Binding
-	WritePlan key.Binding
+	// WritePlan (on the plan) writes it as a shell script, and PlanDataDir changes the members'
+	// data dir the plan restores into.
+	Open        key.Binding
+	Restore     key.Binding
+	Plan        key.Binding
+	WritePlan   key.Binding
+	PlanDataDir key.Binding
 }
 
 // decl declares one binding: everything else (DefaultKeyMap, Actions, help) is built from it.
@@ -177,6 +179,7 @@ var bindings = []decl{
 	{"snapshots.restore", func(k *KeyMap) *key.Binding { return &k.Snapshots.Restore }, []string{"R"}, "R", "restore into member", 2, short},
 	{"snapshots.plan", func(k *KeyMap) *key.Binding { return &k.Snapshots.Plan }, []string{"P"}, "P", "restore plan", 2, short},
 	{"snapshots.write-plan", func(k *KeyMap) *key.Binding { return &k.Snapshots.WritePlan }, []string{"w"}, "w", "write plan script", 2, 0},
+	{"snapshots.plan-data-dir", func(k *KeyMap) *key.Binding { return &k.Snapshots.PlanDataDir }, []string{"e"}, "e", "plan data dir", 2, 0},
 
 	{"watch.up", func(k *KeyMap) *key.Binding { return &k.Watch.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"watch.down", func(k *KeyMap) *key.Binding { return &k.Watch.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
+	"github.com/etcdeck/etcdeck/views/common"
 )
 
 // renderFPS caps how often the frame is redrawn.
@@ -55,6 +56,12 @@ func run(ctx context.Context, m *Model, stderr io.Writer, opts ...tea.ProgramOpt
 	m.crash.mu.Unlock()
 
 	_, runErr := p.Run()
+	// Work still in flight in a view (a snapshot being opened) stops and removes what it made.
+	for _, v := range m.views {
+		if c, ok := v.(common.Closer); ok {
+			c.Close()
+		}
+	}
 	// A snapshot still open has a temporary member and a directory to release.
 	for _, err := range m.CloseSessions() {
 		fmt.Fprintln(stderr, "etcdeck:", err)

@@ -13,6 +13,12 @@ func TestFormat(t *testing.T) {
 		{FormatSize(1023), "1023 B"},
 		{FormatSize(1024), "1.0 KiB"},
 		{FormatSize(1536*1024 - 512), "1.5 MiB"},
+		{FormatSize(1024*1024 - 1), "1.0 MiB"},
+		{FormatSize(1024*1024 - 52*1024), "972.0 KiB"},
+		{FormatSize(1102480752), "1.0 GiB"},
+		{FormatSize(5 << 30), "5.0 GiB"},
+		{FormatSize(3 << 39), "1.5 TiB"},
+		{FormatSize(4096 << 40), "4096.0 TiB"},
 		{Pad("abc", 5), "abc  "},
 		{Pad("abc", 0), ""},
 	} {

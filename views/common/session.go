@@ -32,6 +32,13 @@ type BackHandler interface {
 	HandlesBack() bool
 }
 
+// Closer is implemented by views with work that must end before the console exits (a snapshot
+// being opened holds a temporary directory and child processes): the root calls Close once the
+// program has stopped, and Close returns when that work is released.
+type Closer interface {
+	Close()
+}
+
 // MemberBusyMsg tells the root the embedded member is being stopped and started on purpose (a
 // restore): while Busy its exit is not a failure to report; when Busy turns false the root
 // watches it again (and reports at once if it did not come back).

@@ -200,7 +200,7 @@ func backupOf(t *testing.T, done common.TaskDoneMsg) cluster.BackupFile {
 
 // TestSaveFlowCancel: esc during a save cancels it; nothing that looks like a backup is left.
 func TestSaveFlowCancel(t *testing.T) {
-	f := newFlow(t, cluster.DefaultRetention)
+	f := newFlow(t, cluster.DefaultRetention())
 	f.put(500, 64<<10) // ~33 MB: long enough to cancel
 	f.d.Send(common.SaveSnapshotMsg{})
 	f.d.Send(common.SaveSnapshotMsg{}) // a second s while one runs is refused

@@ -22,16 +22,23 @@ type planner struct {
 	loading bool
 	seq     int
 	file    string
+	in      embednode.PlanInput // what the plan was built from: `e` rebuilds it with another data dir
 	plan    embednode.RestorePlan
 	err     error
 	offset  int
 	written string // the script's path once written
+
+	// dataDir is the members' data dir the user chose with `e` ("" until then: etcd's usual
+	// one); it stays for the next plan of the session.
+	dataDir string
+	prompt  common.Prompt
 }
 
 // planMsg carries plan seq or why it could not be built.
 type planMsg struct {
 	sid  uint64
 	seq  int
+	in   embednode.PlanInput
 	plan embednode.RestorePlan
 	err  error
 }
@@ -52,30 +59,60 @@ func (m *Model) showPlan() tea.Cmd {
 	if m.common.Session == nil || m.common.Session.Client == nil {
 		return flashErr("restore plan: not connected to a cluster")
 	}
-	m.plan.seq++
-	m.plan = planner{shown: true, loading: true, seq: m.plan.seq, file: f.Path}
-	sid, seq, client, ctx, file := m.common.SessionID(), m.plan.seq, m.common.Session.Client, m.common.Context(), f.Path
+	m.plan = planner{shown: true, loading: true, seq: m.plan.seq + 1, file: f.Path, dataDir: m.plan.dataDir, prompt: m.plan.prompt}
+	sid, seq, client, ctx, file, dataDir := m.common.SessionID(), m.plan.seq, m.common.Session.Client, m.common.Context(), f.Path, m.plan.dataDir
 	return func() tea.Msg {
 		list, err := client.ListMembers(ctx)
 		if err != nil {
 			return planMsg{sid: sid, seq: seq, err: err}
 		}
-		in := embednode.PlanInput{ClusterID: list.ClusterID, Snapshot: file, Now: time.Now()}
+		in := embednode.PlanInput{ClusterID: list.ClusterID, Snapshot: file, DataDir: dataDir, Now: time.Now()}
 		for _, mb := range list.Members {
 			in.Members = append(in.Members, embednode.PlanMember{ID: mb.ID, Name: mb.Name, PeerURLs: mb.PeerURLs,
 				ClientURLs: mb.ClientURLs, IsLearner: mb.IsLearner})
 		}
 		plan, err := embednode.BuildRestorePlan(in)
-		return planMsg{sid: sid, seq: seq, plan: plan, err: err}
+		return planMsg{sid: sid, seq: seq, in: in, plan: plan, err: err}
 	}
 }
 
-func (m *Model) planBuilt(msg planMsg) tea.Cmd {
+func (m *Model) planArrived(msg planMsg) tea.Cmd {
 	if msg.sid != m.common.SessionID() || msg.seq != m.plan.seq || !m.plan.shown {
 		return nil
 	}
-	m.plan.loading, m.plan.plan, m.plan.err = false, msg.plan, msg.err
+	m.plan.loading, m.plan.in, m.plan.plan, m.plan.err = false, msg.in, msg.plan, msg.err
 	return nil
+}
+
+// planBuilt is true when the plan screen shows a plan (not the member list being read, nor why
+// it could not be built).
+func (m *Model) planBuilt() bool { return m.plan.shown && !m.plan.loading && m.plan.err == nil }
+
+// askDataDir opens the prompt for the members' data dir, holding the plan's.
+func (m *Model) askDataDir() tea.Cmd {
+	if !m.planBuilt() {
+		return nil
+	}
+	return m.plan.prompt.Open(m.plan.plan.DataDir)
+}
+
+// dataDirKey feeds a key or a paste to the data dir prompt; enter rebuilds the plan for the dir
+// typed (the same members and time: only the data dir changes), esc leaves it as it was.
+func (m *Model) dataDirKey(msg tea.Msg) tea.Cmd {
+	res, cmd := m.plan.prompt.Update(msg)
+	if res != common.PromptSubmitted {
+		return cmd
+	}
+	in := m.plan.in
+	in.DataDir = strings.TrimSpace(m.plan.prompt.Value())
+	p, err := embednode.BuildRestorePlan(in)
+	if err != nil {
+		return flashErr("restore plan: " + err.Error())
+	}
+	m.plan.in, m.plan.plan, m.plan.dataDir = in, p, p.DataDir
+	// A script written before restores into the old dir: say nothing of it now.
+	m.plan.written = ""
+	return flashInfo("restore plan rebuilt for the data dir " + p.DataDir)
 }
 
 // writePlan writes the plan as a shell script in the backup directory.
@@ -109,7 +146,7 @@ func (m *Model) planWritten(msg planWrittenMsg) tea.Cmd {
 
 // planKey handles a key while the plan is shown.
 func (m *Model) planKey(msg tea.KeyPressMsg) tea.Cmd {
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
+	k, g := m.keys(), m.common.Keys.Global
 	lines := len(m.planLines())
 	page := max(1, m.listHeight()+1) // the plan uses the table header's line too
 	switch {
@@ -117,6 +154,8 @@ func (m *Model) planKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.plan.shown = false
 	case key.Matches(msg, k.WritePlan):
 		return m.writePlan()
+	case key.Matches(msg, k.PlanDataDir):
+		return m.askDataDir()
 	case key.Matches(msg, k.Up):
 		m.plan.offset--
 	case key.Matches(msg, k.Down):
@@ -183,12 +222,16 @@ func (m *Model) planView() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// planFooter is the plan screen's hints.
-func (m *Model) planFooter() string {
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
-	hints := []string{common.BindingHint(k.WritePlan, "write it as a script"), common.BindingHint(k.Down, "scroll"), common.BindingHint(g.Back, "back")}
-	if m.plan.written != "" {
-		hints = append([]string{"written to " + m.plan.written}, hints...)
+// planStatus is the plan screen's status line: the data dir it restores into, and where the
+// script went once written.
+func (m *Model) planStatus() string {
+	if !m.planBuilt() {
+		return ""
 	}
-	return common.Hints(hints...)
+	status := "data dir " + m.plan.plan.DataDir
+	if m.plan.written != "" {
+		// The path first: on a narrow screen the line is cut at its end.
+		status = "written to " + m.plan.written + " · " + status
+	}
+	return status
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -28,13 +29,14 @@ func planFixture(t *testing.T, w, h int) *Model {
 			PeerURLs:   []string{fmt.Sprintf("https://10.0.0.%d:2380", i)},
 			ClientURLs: []string{fmt.Sprintf("https://10.0.0.%d:2379", i)}})
 	}
-	p, err := embednode.BuildRestorePlan(embednode.PlanInput{ClusterID: files[0].ClusterID, Members: members,
-		Snapshot: files[0].Path, Now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)})
+	in := embednode.PlanInput{ClusterID: files[0].ClusterID, Members: members,
+		Snapshot: files[0].Path, Now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	p, err := embednode.BuildRestorePlan(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.plan = planner{shown: true, loading: true, seq: 1, file: files[0].Path}
-	m.Update(planMsg{seq: 1, plan: p})
+	m.plan.shown, m.plan.loading, m.plan.seq, m.plan.file = true, true, 1, files[0].Path
+	m.Update(planMsg{seq: 1, in: in, plan: p})
 	return m
 }
 
@@ -129,5 +131,53 @@ func TestHandlesBack(t *testing.T) {
 	m.Update(viewtest.Key("enter"))
 	if !m.HandlesBack() {
 		t.Fatal("a file's status is shown: esc closes it first")
+	}
+}
+
+// TestPlanDataDirPrompt: e on the plan asks for the members' data dir (holding the current one),
+// and enter rebuilds every command and the move aside for the dir typed; a relative dir is
+// refused and the plan stays; esc leaves it; the next P keeps the chosen dir.
+func TestPlanDataDirPrompt(t *testing.T) {
+	m := planFixture(t, 120, 40)
+	if !strings.Contains(ansi.Strip(m.View()), "--data-dir /var/lib/etcd") {
+		t.Fatalf("the plan does not start at etcd's usual dir:\n%s", ansi.Strip(m.View()))
+	}
+	m.Update(viewtest.Key("e"))
+	if !m.InputFocused() || !m.HandlesBack() || !strings.Contains(ansi.Strip(m.View()), "data dir on the members: /var/lib/etcd") {
+		t.Fatalf("e does not ask for the data dir holding the current one:\n%s", ansi.Strip(m.View()))
+	}
+	m.Update(viewtest.Key("ctrl+u"))
+	m.Update(tea.PasteMsg{Content: "relative/etcd"})
+	_, cmd := m.Update(viewtest.Key("enter"))
+	if flash, ok := cmd().(common.FlashMsg); !ok || flash.Level != common.FlashError || !strings.Contains(flash.Text, "not an absolute path") {
+		t.Fatalf("a relative dir: %+v", flash)
+	}
+	if m.plan.plan.DataDir != "/var/lib/etcd" || m.InputFocused() {
+		t.Fatalf("a refused dir changed the plan (%s) or kept the prompt open", m.plan.plan.DataDir)
+	}
+	m.Update(viewtest.Key("e"))
+	m.Update(viewtest.Key("ctrl+u"))
+	m.Update(tea.PasteMsg{Content: "/data/etcd/"})
+	if _, cmd = m.Update(viewtest.Key("enter")); cmd == nil {
+		t.Fatal("enter said nothing")
+	}
+	text := ansi.Strip(m.View())
+	if strings.Contains(text, "/var/lib/etcd") || !strings.Contains(text, "--data-dir /data/etcd") || !strings.Contains(text, "data dir /data/etcd") {
+		t.Fatalf("the plan was not rebuilt for /data/etcd:\n%s", text)
+	}
+	if !strings.Contains(m.plan.plan.Script(), "/data/etcd.bak-") {
+		t.Errorf("the script does not move /data/etcd aside:\n%s", m.plan.plan.Script())
+	}
+	m.Update(viewtest.Key("e"))
+	m.Update(viewtest.Key("x"))
+	m.Update(viewtest.Key("esc"))
+	if m.plan.plan.DataDir != "/data/etcd" || !m.plan.shown {
+		t.Fatalf("esc in the prompt changed the plan (%s) or closed it", m.plan.plan.DataDir)
+	}
+	m.Update(viewtest.Key("esc"))
+	m.common.Session = nil
+	m.Update(viewtest.Key("P")) // not connected: says so; the chosen dir stays for the next plan
+	if m.plan.dataDir != "/data/etcd" {
+		t.Fatalf("the chosen dir was forgotten: %q", m.plan.dataDir)
 	}
 }

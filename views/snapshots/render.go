@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -86,11 +88,13 @@ func (m *Model) row(wide bool, time, id, rev, keys, size, integrity string) stri
 	return strings.Join(cells, "  ")
 }
 
+// padLeft right-aligns s in w cells; it counts display cells, not bytes ("…" is 3 bytes, 1 cell).
 func padLeft(s string, w int) string {
-	if len(s) >= w {
+	n := ansi.StringWidth(s)
+	if n >= w {
 		return s
 	}
-	return strings.Repeat(" ", w-len(s)) + s
+	return strings.Repeat(" ", w-n) + s
 }
 
 // statusCells are the keys and integrity cells of f: "…" while its status is read.
@@ -170,23 +174,24 @@ func (m *Model) detailView() string {
 	return strings.Join(lines, "\n")
 }
 
-// footer is the delete question while it is open, else the hints.
+// footer is the delete question while it is open, else a status line: the root's help line
+// under every view already lists the keys (from ShortHelp), as the Keys and Watch views leave it.
 func (m *Model) footer() string {
 	if m.confirm.Active() {
 		return m.confirm.View()
 	}
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
-	var hints string
+	if m.plan.prompt.Active() {
+		return " " + m.plan.prompt.View()
+	}
+	var status string
 	switch {
 	case m.plan.shown:
-		hints = m.planFooter()
+		status = m.planStatus()
 	case m.detail:
-		hints = common.Hints(common.BindingHint(g.Back, "back"), common.BindingHint(k.Status, "back"))
-	case m.save != nil:
-		hints = common.Hints(common.BindingHint(g.Back, "cancel the save"), common.BindingHint(k.Status, "full status"), common.BindingHint(k.Delete, "delete"))
 	default:
-		hints = common.Hints(common.BindingHint(g.Snapshot, "save"), common.BindingHint(k.Status, "full status"),
-			common.BindingHint(k.Open, "open read-only"), common.BindingHint(k.Restore, "restore"), common.BindingHint(k.Plan, "plan"), common.BindingHint(k.Delete, "delete"))
+		if f, ok := m.selected(); ok {
+			status = f.Name
+		}
 	}
-	return " " + m.common.Styles.Muted.Render(hints)
+	return " " + m.common.Styles.Muted.Render(status)
 }

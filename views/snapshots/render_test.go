@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,4 +188,87 @@ func TestProgressText(t *testing.T) {
 	if want := "from the follower 10.0.0.2:2379 · 100.0 MiB of 500.0 MiB · 52.4 MB/s · 2s"; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}
+}
+
+// TestPadLeftCountsCells: cells holding "…" or "–" (3 bytes, 1 cell) line up with digits.
+func TestPadLeftCountsCells(t *testing.T) {
+	for _, s := range []string{"…", "–", "57", "400,000", ""} {
+		if got := ansi.StringWidth(padLeft(s, 10)); got != 10 {
+			t.Errorf("padLeft(%q, 10) is %d cells wide, want 10", s, got)
+		}
+	}
+	if got := padLeft("12345678901", 10); got != "12345678901" {
+		t.Errorf("a longer cell is kept whole: %q", got)
+	}
+}
+
+// TestNoHintLineOfItsOwn: the root draws the help line from ShortHelp under every view, so the
+// view's own last line names no keys (it did: two hint lines on every screen); the keys it used
+// to hint are in ShortHelp instead.
+func TestNoHintLineOfItsOwn(t *testing.T) {
+	m := fixtureView(120, 40)
+	for _, screen := range []string{"list", "detail"} {
+		if screen == "detail" {
+			m.Update(viewtest.Key("enter"))
+		}
+		for _, hint := range []string{"full status", "delete", "open read-only", "save"} {
+			if strings.Contains(ansi.Strip(m.View()), hint) {
+				t.Errorf("%s: the view hints %q itself:\n%s", screen, hint, ansi.Strip(m.View()))
+			}
+		}
+	}
+	m = fixtureView(120, 40)
+	var help []string
+	for _, b := range m.ShortHelp() {
+		help = append(help, b.Help().Key+" "+b.Help().Desc)
+	}
+	for _, want := range []string{"s save snapshot", "enter full status", "d delete file", "o open read-only"} {
+		if !slices.Contains(help, want) {
+			t.Errorf("short help %q lacks %q", help, want)
+		}
+	}
+}
+
+// TestHintsNameOnlyWhatWorks: the help line and `?` (enabled bindings of ShortHelp and
+// FullHelp) offer enter, d, o, R and P only with a file selected, not on a file's status (which
+// offers esc), and w only on a built plan.
+func TestHintsNameOnlyWhatWorks(t *testing.T) {
+	offered := func(m *Model) map[string]bool {
+		out := map[string]bool{}
+		for _, b := range append(m.ShortHelp(), slices.Concat(m.FullHelp()...)...) {
+			if b.Enabled() {
+				out[b.Help().Key] = true
+			}
+		}
+		return out
+	}
+	fileKeys := []string{"enter", "d", "o", "R", "P"}
+	check := func(name string, m *Model, want map[string]bool) {
+		t.Helper()
+		got := offered(m)
+		for _, k := range append(fileKeys, "w", "e", "esc") {
+			if got[k] != want[k] {
+				t.Errorf("%s: offers %s = %v, want %v (offered %v)", name, k, got[k], want[k], got)
+			}
+		}
+	}
+	nodir := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+	nodir.SetSize(80, 24)
+	check("no backup directory", nodir, map[string]bool{})
+	empty := fixtureView(80, 24)
+	empty.Update(listedMsg{gen: empty.gen})
+	check("no files", empty, map[string]bool{})
+	// A key the help hides does nothing either.
+	if _, cmd := empty.Update(viewtest.Key("enter")); cmd != nil || empty.detail {
+		t.Errorf("enter with no file opened a status")
+	}
+	m := fixtureView(80, 24)
+	check("list", m, map[string]bool{"enter": true, "d": true, "o": true, "R": true, "P": true})
+	m.Update(viewtest.Key("enter"))
+	check("a file's status", m, map[string]bool{"esc": true})
+	m.Update(viewtest.Key("esc"))
+	m.plan = planner{shown: true, loading: true}
+	check("plan being built", m, map[string]bool{"esc": true})
+	m.plan.loading = false
+	check("plan", m, map[string]bool{"w": true, "e": true, "esc": true})
 }

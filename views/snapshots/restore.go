@@ -158,5 +158,17 @@ func (m *Model) restoreDone(msg restoreDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		return tea.Batch(common.EndTask(restoreID, "", msg.err), idle)
 	}
-	return tea.Batch(common.EndTask(restoreID, msg.res.String(), nil), idle, common.Cmd(common.ReloadViewsMsg{}))
+	return tea.Batch(common.EndTask(restoreID, msg.res.String()+"; "+m.oldBackupsNote(), nil), idle, common.Cmd(common.ReloadViewsMsg{}))
+}
+
+// oldBackupsNote says what the restore did to retention. The restore gives the member a fresh
+// cluster token (as etcd's guide asks: nothing of the old cluster may rejoin it), so its cluster ID
+// changes and retention, which prunes per cluster ID, never prunes the earlier backups. Keeping
+// the old ID is not safe when the snapshot came from another cluster, so this is said, not fixed.
+func (m *Model) oldBackupsNote() string {
+	note := "backups taken before the restore carry the old cluster ID and are kept by retention"
+	if k := common.KeyName(m.common.Keys.Snapshots.Delete); k != "" {
+		note += ": delete them with " + k + " when no longer needed"
+	}
+	return note
 }

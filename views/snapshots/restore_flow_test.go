@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -50,7 +52,7 @@ func (f *flow) taskDone(id string) common.TaskDoneMsg {
 func TestOpenFlow(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // where OpenSnapshot puts its directory
-	f := newFlow(t, cluster.DefaultRetention)
+	f := newFlow(t, cluster.DefaultRetention())
 	f.put(20, 10)
 	f.until("the empty listing", f.screenHas("no snapshots here yet"))
 	f.d.Send(common.SaveSnapshotMsg{})
@@ -66,6 +68,12 @@ func TestOpenFlow(t *testing.T) {
 	done := f.taskDone(openID)
 	if done.Err != nil || !strings.Contains(done.Result, "read-only (esc or :close goes back)") {
 		t.Fatalf("open: %+v", done)
+	}
+	for _, label := range []string{"restoring into a temporary dir (child process)", "starting the temporary member", "connecting to the temporary member"} {
+		f.seenMsg("the step "+label, func(m tea.Msg) bool {
+			p, ok := m.(common.TaskProgressMsg)
+			return ok && p.ID == openID && p.Label == label
+		})
 	}
 	open := f.seenMsg("the session switch", func(m tea.Msg) bool { _, ok := m.(common.OpenSessionMsg); return ok }).(common.OpenSessionMsg)
 	s := open.Session
@@ -94,6 +102,51 @@ func TestOpenFlow(t *testing.T) {
 	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
 		t.Fatalf("left after close: %v", entries)
 	}
+}
+
+// TestOpenCancelled: esc while a snapshot is being restored for o, and quitting (Close, which
+// the root calls when the program ends) while its member starts, leave no temporary directory.
+func TestOpenCancelled(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	f := newFlow(t, cluster.DefaultRetention())
+	f.put(20, 10)
+	f.d.Send(common.SaveSnapshotMsg{})
+	if d := f.done(); d.Err != nil {
+		t.Fatal(d.Err)
+	}
+	f.until("the file listed", f.screenHas("✓ sha256 ok"))
+	step := func(label string) func(tea.Msg) bool {
+		return func(m tea.Msg) bool {
+			p, ok := m.(common.TaskProgressMsg)
+			return ok && p.ID == openID && p.Label == label
+		}
+	}
+	empty := func(when string) {
+		t.Helper()
+		if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+			t.Fatalf("left in $TMPDIR %s: %v", when, entries)
+		}
+	}
+
+	f.d.Press("o")
+	f.seenMsg("the restore step", step("restoring into a temporary dir (child process)"))
+	if !f.m.HandlesBack() || !slices.ContainsFunc(f.m.ShortHelp(), func(b key.Binding) bool { return b.Help().Desc == "cancel open" }) {
+		t.Fatal("esc is not offered to cancel the open")
+	}
+	f.d.Press("esc")
+	if done := f.taskDone(openID); done.Err == nil || !strings.Contains(done.Err.Error(), "cancelled") {
+		t.Fatalf("esc during the open: %+v", done)
+	}
+	empty("after esc")
+
+	f.mu.Lock()
+	f.seen = nil
+	f.mu.Unlock()
+	f.d.Press("o")
+	f.seenMsg("the member step", step("starting the temporary member"))
+	f.m.Close() // the console quit
+	empty("after quitting")
 }
 
 // TestRestoreFlow: R on the embedded member's snapshot, the word typed, restores it: the key
@@ -155,7 +208,10 @@ func TestRestoreFlow(t *testing.T) {
 	if _, err := c.Get(ctx, "/kept", 0); err != nil {
 		t.Fatalf("/kept after the restore: %v", err)
 	}
-	backup := strings.TrimPrefix(done.Result, "restored rev 2, 1 keys; the old data is in ")
+	if !strings.HasSuffix(done.Result, "; backups taken before the restore carry the old cluster ID and are kept by retention: delete them with d when no longer needed") {
+		t.Errorf("the report does not say retention keeps the old cluster's backups: %q", done.Result)
+	}
+	backup, _, _ := strings.Cut(strings.TrimPrefix(done.Result, "restored rev 2, 1 keys; the old data is in "), "; ")
 	if _, err := os.Stat(filepath.Join(backup, "member", "snap", "db")); err != nil {
 		t.Fatalf("old data not kept: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
+	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -61,12 +62,16 @@ type Model struct {
 	plan    planner
 }
 
-var _ common.Component = (*Model)(nil)
+var (
+	_ common.Component = (*Model)(nil)
+	_ common.Closer    = (*Model)(nil)
+)
 
 // New builds the Snapshots view on the backup directory of c.Settings.
 func New(c common.Common) *Model {
 	c = c.Defaults()
 	m := &Model{common: c, statuses: map[string]*fileStatus{}, confirm: common.NewConfirm(c.Styles)}
+	m.plan.prompt = common.NewPrompt(c.Styles, "data dir on the members: ", embednode.DefaultPlanDataDir)
 	if exe, err := os.Executable(); err == nil && !strings.HasSuffix(exe, ".test") {
 		// A test binary would run its tests when called as `snapshot status`: tests name the
 		// etcdeck binary with WithStatusExe.
@@ -93,11 +98,13 @@ func (m *Model) Init() tea.Cmd { return m.reload() }
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.confirm.SetWidth(width)
+	m.plan.prompt.SetWidth(width - 1)
 	m.clamp()
 }
 
-// InputFocused is true while the delete question is open: it takes every key.
-func (m *Model) InputFocused() bool { return m.confirm.Active() }
+// InputFocused is true while a question (delete, restore) or the plan's data dir prompt is open:
+// it takes every key.
+func (m *Model) InputFocused() bool { return m.confirm.Active() || m.plan.prompt.Active() }
 
 // Focus lists the directory again: files may have come or gone (cron, another console).
 func (m *Model) Focus() tea.Cmd { return m.reload() }
@@ -112,6 +119,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
+		if m.plan.prompt.Active() {
+			return m, m.dataDirKey(msg)
+		}
 		return m, m.confirm.Update(msg)
 	case common.SaveSnapshotMsg:
 		return m, m.startSave()
@@ -131,8 +141,10 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.restoreDone(msg)
 	case openedMsg:
 		return m, m.opened(msg)
+	case openStepMsg:
+		return m, m.openStep(msg)
 	case planMsg:
-		return m, m.planBuilt(msg)
+		return m, m.planArrived(msg)
 	case planWrittenMsg:
 		return m, m.planWritten(msg)
 	case common.ConfirmMsg:
@@ -157,18 +169,25 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.confirm.Active() {
 		return m.confirm.Update(msg)
 	}
+	if m.plan.prompt.Active() {
+		return m.dataDirKey(msg)
+	}
 	if m.plan.shown {
 		return m.planKey(msg)
 	}
-	k, g := m.common.Keys.Snapshots, m.common.Keys.Global
+	k, g := m.keys(), m.common.Keys.Global
 	switch {
 	case key.Matches(msg, g.Back):
 		if m.detail {
 			m.detail = false
 			return nil
 		}
-		return m.cancelSave()
-	case m.detail && key.Matches(msg, k.Status):
+		if m.save != nil {
+			return m.cancelSave()
+		}
+		return m.cancelOpen()
+	case m.detail && key.Matches(msg, m.common.Keys.Snapshots.Status):
+		// enter opened the status and closes it too; the help offers esc for that.
 		m.detail = false
 	case m.detail:
 		return nil // the full status is modal: list keys would act on a hidden list
@@ -226,10 +245,52 @@ func (m *Model) clamp() {
 	m.offset = max(0, min(m.offset, len(m.files)-rows))
 }
 
-// ShortHelp lists the view's most used bindings with the global save.
-func (m *Model) ShortHelp() []key.Binding {
-	return append([]key.Binding{m.common.Keys.Global.Snapshot}, m.common.Keys.Snapshots.ShortHelp()...)
+// keys is the view's bindings with those that would do nothing now disabled, so the help line
+// and `?` leave them out: file keys without a selected file (no backup directory, none saved
+// yet), list keys while a file's status or the plan shows, `w` and `e` until the plan is built. Keys that
+// explain a refusal (R without an embedded member, o without etcdeck's binary) stay on.
+func (m *Model) keys() keymap.Snapshots {
+	k := m.common.Keys.Snapshots
+	_, sel := m.selected()
+	list, plan := !m.plan.shown && !m.detail, m.plan.shown
+	for _, b := range []struct {
+		b  *key.Binding
+		on bool
+	}{
+		{&k.Up, list && len(m.files) > 1 || plan}, {&k.Down, list && len(m.files) > 1 || plan},
+		{&k.Top, list && len(m.files) > 1 || plan}, {&k.Bottom, list && len(m.files) > 1 || plan},
+		{&k.Status, list && sel}, {&k.Delete, list && sel},
+		{&k.Open, list && sel}, {&k.Restore, list && sel}, {&k.Plan, list && sel},
+		{&k.WritePlan, m.planBuilt()}, {&k.PlanDataDir, m.planBuilt()},
+	} {
+		b.b.SetEnabled(b.on)
+	}
+	return k
 }
 
-// FullHelp groups the view's bindings for the help overlay.
-func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.Snapshots.FullHelp() }
+// ShortHelp is the help line under the view (the root draws it): the keys of the screen shown —
+// the list with the global save, a file's status, or the plan — and esc where it closes or
+// cancels something.
+func (m *Model) ShortHelp() []key.Binding {
+	k, g := m.keys(), m.common.Keys.Global
+	switch {
+	case m.plan.shown:
+		return []key.Binding{k.WritePlan, k.PlanDataDir, k.Down, g.Back}
+	case m.detail:
+		return []key.Binding{g.Back}
+	}
+	h := append([]key.Binding{g.Snapshot}, k.ShortHelp()...)
+	if m.save != nil || m.open.running {
+		// A copy: the help's own "back/close" would not say what esc does here.
+		cancel, what := g.Back, "cancel open"
+		if m.save != nil {
+			what = "cancel save" // esc cancels the save first
+		}
+		cancel.SetHelp(g.Back.Help().Key, what)
+		h = append(h, cancel)
+	}
+	return h
+}
+
+// FullHelp groups the view's bindings for the help overlay; disabled ones are left out there.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys().FullHelp() }
