@@ -25,6 +25,17 @@ func memberTLSFlags(fs *pflag.FlagSet, cfg *embednode.Config) {
 	fs.BoolVar(&cfg.ClientCertAuth, "client-cert-auth", false, "enable client cert authentication")
 }
 
+// memberTuningFlags defines etcd's flags that an opened snapshot's throwaway member sets (see
+// embednode.OpenSnapshot); hidden, as nothing a user runs needs them.
+func memberTuningFlags(fs *pflag.FlagSet, cfg *embednode.Config) {
+	fs.BoolVar(&cfg.UnsafeNoFsync, "unsafe-no-fsync", false, "disable fsync (unsafe: data may be lost on a crash)")
+	fs.UintVar(&cfg.TickMs, "heartbeat-interval", 0, "time (in milliseconds) of a heartbeat interval (default etcd's 100)")
+	fs.UintVar(&cfg.ElectionMs, "election-timeout", 0, "time (in milliseconds) for an election to time out (default etcd's 1000)")
+	for _, name := range []string{"unsafe-no-fsync", "heartbeat-interval", "election-timeout"} {
+		fs.MarkHidden(name)
+	}
+}
+
 // runMember is `etcdeck member`: one etcd member in the foreground until SIGINT/SIGTERM. The
 // console runs it as its child (--child), reading the ready line from stdout.
 func runMember(args []string) int {
@@ -36,6 +47,7 @@ func runMember(args []string) int {
 	fs.StringVar(&cfg.InitialCluster, "initial-cluster", "", "initial cluster configuration for bootstrapping (default: this member alone)")
 	fs.StringVar(&cfg.LogFile, "log-file", "", "write the member's logs to this file instead of stderr")
 	memberTLSFlags(fs, cfg)
+	memberTuningFlags(fs, cfg)
 	child := fs.Bool("child", false, "run as etcdeck's embedded member: report readiness on stdout, exit with the parent")
 	fs.MarkHidden("child")
 	if err := fs.Parse(args); err != nil {

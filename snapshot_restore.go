@@ -37,6 +37,9 @@ func runSnapshotRestore(args []string) int {
 	fs.BoolVar(&o.SkipHashCheck, "skip-hash-check", false, "ignore the snapshot's integrity hash (needed for a db copied from a data dir)")
 	child := fs.Bool("child", false, "do the restore in this process and report to the parent on stdout")
 	fs.MarkHidden("child")
+	// For a data dir read and thrown away: what `o` (embednode.OpenSnapshot) restores into.
+	fs.BoolVar(&o.UnsafeNoFsync, "unsafe-no-fsync", false, "no fsync, for a data dir thrown away after reading")
+	fs.MarkHidden("unsafe-no-fsync")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0

@@ -49,6 +49,15 @@ func (cfg Config) Args() []string {
 	if cfg.LogFile != "" {
 		args = append(args, "--log-file", cfg.LogFile)
 	}
+	if cfg.UnsafeNoFsync {
+		args = append(args, "--unsafe-no-fsync")
+	}
+	if cfg.TickMs != 0 {
+		args = append(args, "--heartbeat-interval", strconv.FormatUint(uint64(cfg.TickMs), 10))
+	}
+	if cfg.ElectionMs != 0 {
+		args = append(args, "--election-timeout", strconv.FormatUint(uint64(cfg.ElectionMs), 10))
+	}
 	return args
 }
 

@@ -38,8 +38,13 @@ type Config struct {
 	// --client-cert-auth. Client URLs must then say https.
 	CertFile, KeyFile, TrustedCAFile string
 	ClientCertAuth                   bool
-	// UnsafeNoFsync trades durability for speed; only tests set it.
+	// UnsafeNoFsync is etcd's --unsafe-no-fsync: durability traded for speed, for tests and for an
+	// opened snapshot's throwaway member.
 	UnsafeNoFsync bool
+	// TickMs and ElectionMs are etcd's --heartbeat-interval and --election-timeout in ms; zero
+	// means etcd's 100 and 1000. A member alone still waits out part of a randomised election
+	// timeout before it serves (up to 1.1 s with the defaults): an opened snapshot shortens it.
+	TickMs, ElectionMs uint
 	// QuotaBackendBytes is etcd's --quota-backend-bytes; zero means etcd's default (2 GiB).
 	QuotaBackendBytes int64
 	// GOGC, when not 0, is the Go garbage collector's target for a member run as a child
@@ -187,6 +192,12 @@ func Start(ctx context.Context, cfg Config) (*Member, error) {
 		ec.InitialClusterToken = cfg.InitialClusterToken
 	}
 	ec.UnsafeNoFsync = cfg.UnsafeNoFsync
+	if cfg.TickMs != 0 {
+		ec.TickMs = cfg.TickMs
+	}
+	if cfg.ElectionMs != 0 {
+		ec.ElectionMs = cfg.ElectionMs
+	}
 	ec.QuotaBackendBytes = cfg.QuotaBackendBytes
 	ec.ClientTLSInfo.CertFile = cfg.CertFile
 	ec.ClientTLSInfo.KeyFile = cfg.KeyFile

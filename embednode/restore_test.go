@@ -255,6 +255,8 @@ func TestRestoreOptionsValidate(t *testing.T) {
 		{"bump and mark", embednode.RestoreOptions{Snapshot: "f", BumpRevision: 5, MarkCompacted: true}, ""},
 		{"mark alone", embednode.RestoreOptions{Snapshot: "f", MarkCompacted: true}, "--mark-compacted needs --bump-revision > 0"},
 		{"bump alone", embednode.RestoreOptions{Snapshot: "f", BumpRevision: 5}, "--bump-revision needs --mark-compacted"},
+		{"no fsync", embednode.RestoreOptions{Snapshot: "f", UnsafeNoFsync: true}, ""},
+		{"no fsync with a bump", embednode.RestoreOptions{Snapshot: "f", UnsafeNoFsync: true, BumpRevision: 5, MarkCompacted: true}, "does not bump revisions"},
 		{"no file", embednode.RestoreOptions{}, "no snapshot file"},
 		{"name not in cluster", embednode.RestoreOptions{Snapshot: "f", Name: "m9", InitialCluster: "m1=http://a:2380"}, "does not name this member"},
 	} {

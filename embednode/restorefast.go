@@ -1,0 +1,156 @@
+package embednode
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"go.etcd.io/etcd/api/v3/etcdserverpb"
+	"go.etcd.io/etcd/client/pkg/v3/types"
+	"go.etcd.io/etcd/server/v3/config"
+	"go.etcd.io/etcd/server/v3/etcdserver"
+	"go.etcd.io/etcd/server/v3/etcdserver/api/membership"
+	"go.etcd.io/etcd/server/v3/etcdserver/api/snap"
+	"go.etcd.io/etcd/server/v3/etcdserver/cindex"
+	"go.etcd.io/etcd/server/v3/storage/backend"
+	"go.etcd.io/etcd/server/v3/storage/schema"
+	"go.etcd.io/etcd/server/v3/storage/wal"
+	"go.etcd.io/etcd/server/v3/storage/wal/walpb"
+	"go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/raftpb"
+	"go.uber.org/zap"
+	"google.golang.org/protobuf/proto"
+)
+
+// restoreThrowaway writes into out what etcdutl's Restore (v3.7.3, v3Manager.Restore) writes,
+// step for step with the same etcd packages, for a data dir that is read and thrown away (an
+// opened snapshot): the db is opened once instead of three times (each opening walks every page
+// to rebuild bbolt's free list) and nothing is fsynced (etcdutl's first commit flushes the whole
+// copied file). The hash is checked by the caller; a revision bump is not supported.
+func restoreThrowaway(o RestoreOptions, out string, lg *zap.Logger) (err error) {
+	pURLs, err := types.NewURLs(o.PeerURLs)
+	if err != nil {
+		return err
+	}
+	ics, err := types.NewURLsMap(o.InitialCluster)
+	if err != nil {
+		return err
+	}
+	srv := config.ServerConfig{Logger: lg, Name: o.Name, PeerURLs: pURLs, InitialPeerURLsMap: ics,
+		InitialClusterToken: o.InitialClusterToken}
+	if err := srv.VerifyBootstrap(); err != nil {
+		return err
+	}
+	cl, err := membership.NewClusterFromURLsMap(lg, o.InitialClusterToken, ics)
+	if err != nil {
+		return err
+	}
+	snapDir, walDir := filepath.Join(out, "member", "snap"), filepath.Join(out, "member", "wal")
+	if err := os.MkdirAll(snapDir, 0o700); err != nil {
+		return err
+	}
+	dbPath := filepath.Join(snapDir, "db")
+	if err := copySnapshotDB(o.Snapshot, dbPath); err != nil {
+		return err
+	}
+	bcfg := backend.DefaultBackendConfig(lg)
+	bcfg.Path, bcfg.UnsafeNoFsync = dbPath, true
+	be := backend.New(bcfg)
+	defer func() {
+		if cerr := be.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close the restored db: %w", cerr)
+		}
+	}()
+	mb := schema.NewMembershipBackend(lg, be)
+	if err := mb.TrimMembershipFromBackend(); err != nil {
+		return err
+	}
+	cl.SetBackend(mb)
+	for _, m := range cl.Members() {
+		cl.AddMember(m, true)
+	}
+	hs, err := saveWALAndSnap(lg, cl, o.Name, walDir, snapDir)
+	if err != nil {
+		return err
+	}
+	cindex.UpdateConsistentIndexForce(be.BatchTx(), hs.GetCommit(), hs.GetTerm())
+	be.ForceCommit()
+	return nil
+}
+
+// copySnapshotDB copies a snapshot file to a db without etcd's sha256 trailer (when it has one).
+func copySnapshotDB(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	db, err := os.OpenFile(dst, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := io.Copy(db, in); err != nil {
+		return fmt.Errorf("copy the snapshot: %w", err)
+	}
+	size, err := db.Seek(0, io.SeekEnd)
+	if err != nil {
+		return err
+	}
+	if size%512 == sha256.Size { // etcdutl's hasChecksum
+		if err := db.Truncate(size - sha256.Size); err != nil {
+			return err
+		}
+	}
+	return db.Close()
+}
+
+// saveWALAndSnap is etcdutl's (v3.7.3): a WAL and a raft snapshot that bootstrap cl as a new
+// cluster at index len(members), term 1.
+func saveWALAndSnap(lg *zap.Logger, cl *membership.RaftCluster, name, walDir, snapDir string) (*raftpb.HardState, error) {
+	m := cl.MemberByName(name) //nolint:staticcheck // as etcdutl does
+	if m == nil {
+		return nil, errors.New("the member is not in --initial-cluster")
+	}
+	metadata, err := proto.Marshal(&etcdserverpb.Metadata{NodeID: new(uint64(m.ID)), ClusterID: new(uint64(cl.ID()))})
+	if err != nil {
+		return nil, err
+	}
+	w, err := wal.Create(lg, walDir, metadata)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	ids := cl.MemberIDs()
+	ents := make([]*raftpb.Entry, len(ids))
+	nodeIDs := make([]uint64, len(ids))
+	for i, id := range ids {
+		ctx, err := json.Marshal(cl.Member(id))
+		if err != nil {
+			return nil, err
+		}
+		p := raft.Peer{ID: uint64(id), Context: ctx}
+		nodeIDs[i] = p.ID
+		d, err := proto.Marshal(&raftpb.ConfChange{Type: raftpb.ConfChangeAddNode.Enum(), NodeId: new(p.ID), Context: p.Context})
+		if err != nil {
+			return nil, err
+		}
+		ents[i] = &raftpb.Entry{Type: raftpb.EntryConfChange.Enum(), Term: new(uint64(1)), Index: new(uint64(i + 1)), Data: d}
+	}
+	commit, term := uint64(len(ents)), uint64(1)
+	hs := raftpb.HardState{Term: new(term), Vote: new(nodeIDs[0]), Commit: new(commit)}
+	if err := w.Save(&hs, ents); err != nil {
+		return nil, err
+	}
+	cs := &raftpb.ConfState{Voters: nodeIDs}
+	rs := raftpb.Snapshot{Data: etcdserver.GetMembershipInfoInV2Format(lg, cl),
+		Metadata: &raftpb.SnapshotMetadata{Index: new(commit), Term: new(term), ConfState: cs}}
+	if err := snap.New(lg, snapDir).SaveSnap(&rs); err != nil {
+		return nil, err
+	}
+	return &hs, w.SaveSnapshot(&walpb.Snapshot{Index: new(commit), Term: new(term), ConfState: cs})
+}
