@@ -15,28 +15,7 @@ import (
 // shows in the Keys view, R and the typed word restore the snapshot into the embedded member,
 // and the key is gone while the old data dir is kept beside the new one.
 func TestRestoreEmbedded(t *testing.T) {
-	bin := buildEtcdeck(t)
-	c := startConsole(t, bin, 120, 35)
-	c.WaitFor("embedded "+c.endpoint, startupTimeout)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{c.endpoint}, DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if _, err := cli.Put(ctx, "/before-backup", "kept"); err != nil {
-		t.Fatal(err)
-	}
-	c.WaitFor("before-backup", 10*time.Second)
-
-	c.SendKeys("s")
-	c.WaitFor("✓ snapshot: saved ", 30*time.Second)
-	if _, err := cli.Put(ctx, "/after-backup", "lost"); err != nil {
-		t.Fatal(err)
-	}
-	c.WaitFor("after-backup", 10*time.Second)
-
+	c, cli, ctx := consoleWithBackup(t, "/before-backup", "/after-backup")
 	c.SendKeys("4")
 	c.WaitFor("✓ sha256 ok", 30*time.Second)
 	c.SendKeys("R")
@@ -66,25 +45,7 @@ func TestRestoreEmbedded(t *testing.T) {
 // TestOpenSnapshotReadOnly: o on a saved snapshot shows it in the Keys view with the status bar
 // saying so; a key written after the backup is not there; esc goes back to the cluster.
 func TestOpenSnapshotReadOnly(t *testing.T) {
-	bin := buildEtcdeck(t)
-	c := startConsole(t, bin, 120, 35)
-	c.WaitFor("embedded "+c.endpoint, startupTimeout)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{c.endpoint}, DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if _, err := cli.Put(ctx, "/in-backup", "v"); err != nil {
-		t.Fatal(err)
-	}
-	c.WaitFor("in-backup", 10*time.Second)
-	c.SendKeys("s")
-	c.WaitFor("✓ snapshot: saved ", 30*time.Second)
-	if _, err := cli.Put(ctx, "/not-in-backup", "v"); err != nil {
-		t.Fatal(err)
-	}
+	c, _, _ := consoleWithBackup(t, "/in-backup", "/not-in-backup")
 	c.SendKeys("4")
 	c.WaitFor("✓ sha256 ok", 30*time.Second)
 	c.SendKeys("o")
@@ -103,4 +64,32 @@ func TestOpenSnapshotReadOnly(t *testing.T) {
 	c.WaitFor("not-in-backup", 30*time.Second)
 	c.SendKeys("q")
 	c.WaitFor("[exited 0]", 30*time.Second)
+}
+
+// consoleWithBackup starts the console on its embedded member, writes the key before, saves a
+// snapshot with s, then writes the key after (so it is in the cluster but not in the backup).
+// The client and its context stay usable until the test ends.
+func consoleWithBackup(t *testing.T, before, after string) (*console, *clientv3.Client, context.Context) {
+	t.Helper()
+	bin := buildEtcdeck(t)
+	c := startConsole(t, bin, 120, 35)
+	c.WaitFor("embedded "+c.endpoint, startupTimeout)
+	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{c.endpoint}, DialTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	if _, err := cli.Put(ctx, before, "kept"); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitFor(strings.TrimPrefix(before, "/"), 10*time.Second)
+	c.SendKeys("s")
+	c.WaitFor("✓ snapshot: saved ", 30*time.Second)
+	if _, err := cli.Put(ctx, after, "lost"); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitFor(strings.TrimPrefix(after, "/"), 10*time.Second)
+	return c, cli, ctx
 }
