@@ -210,16 +210,7 @@ func TestWatchResumesAfterMemberRestart(t *testing.T) {
 }
 
 func TestWatchSurvivesMemberFailures(t *testing.T) {
-	nodes := watchCluster(t, 3)
-	var eps, proxied []string
-	proxies := make([]*watchProxy, len(nodes))
-	for i, n := range nodes {
-		eps = append(eps, n.m.Endpoints()...)
-		proxies[i] = newWatchProxy(t, n.m.Endpoints()[0])
-		proxied = append(proxied, proxies[i].addr())
-	}
-	c := watchConnect(t, proxied)
-	writerClient := watchConnect(t, eps)
+	nodes, proxies, c, writerClient := watchProxiedCluster(t)
 	start := watchRev(t, c) + 1
 	w := c.Watch(context.Background(), "/f/", WatchOptions{Prefix: true, StartRev: start})
 	defer w.Close()

@@ -304,3 +304,19 @@ func watchMoveLeader(t *testing.T, nodes []*watchNode, i int) {
 	}
 	t.Fatalf("leader %x not found", st.Leader)
 }
+
+// watchProxiedCluster starts three members, each behind a proxy the test can cut, and returns
+// them, a client that reaches them only through the proxies (the one whose watch is tested), and
+// a writer connected to the members directly.
+func watchProxiedCluster(t *testing.T) ([]*watchNode, []*watchProxy, *Client, *Client) {
+	t.Helper()
+	nodes := watchCluster(t, 3)
+	var eps, proxied []string
+	proxies := make([]*watchProxy, len(nodes))
+	for i, n := range nodes {
+		eps = append(eps, n.m.Endpoints()...)
+		proxies[i] = newWatchProxy(t, n.m.Endpoints()[0])
+		proxied = append(proxied, proxies[i].addr())
+	}
+	return nodes, proxies, watchConnect(t, proxied), watchConnect(t, eps)
+}

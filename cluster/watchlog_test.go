@@ -59,16 +59,7 @@ func TestWatchContinuesAfterCompaction(t *testing.T) {
 }
 
 func TestWatchNamesMemberAfterFailover(t *testing.T) {
-	nodes := watchCluster(t, 3)
-	var eps, proxied []string
-	proxies := make([]*watchProxy, len(nodes))
-	for i, n := range nodes {
-		eps = append(eps, n.m.Endpoints()...)
-		proxies[i] = newWatchProxy(t, n.m.Endpoints()[0])
-		proxied = append(proxied, proxies[i].addr())
-	}
-	c := watchConnect(t, proxied)
-	writer := watchConnect(t, eps)
+	nodes, proxies, c, writer := watchProxiedCluster(t)
 	start := watchRev(t, c) + 1
 	w := c.Watch(context.Background(), "/fo/", WatchOptions{Prefix: true, StartRev: start})
 	defer w.Close()
