@@ -165,10 +165,12 @@ func TestMonitorQuota(t *testing.T) {
 	if q := p.Members[0].Status.DBSizeQuota; q != 1<<20 {
 		t.Fatalf("quota %d, want %d", q, 1<<20)
 	}
-	// Fill the database until etcd raises NOSPACE.
+	// Fill the database until etcd raises NOSPACE. etcd compares the quota with the backend's
+	// size as of its last batch commit (every 100 ms), so puts faster than that can run past
+	// the quota for a while: keep writing until the alarm, not a fixed number of times.
 	cli := nodetest.Client(t, mem.Endpoints())
 	val := strings.Repeat("x", 64<<10)
-	for i := 0; i < 200; i++ {
+	for i, deadline := 0, time.Now().Add(30*time.Second); time.Now().Before(deadline); i++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err = cli.Put(ctx, fmt.Sprintf("/fill/%d", i), val)
 		cancel()
