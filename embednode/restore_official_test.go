@@ -2,7 +2,6 @@ package embednode_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,34 +13,10 @@ import (
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
-// startOfficialEtcd runs Debian's etcd server (3.4) on dir with the name and peer URL the dir
-// was restored for, and returns its client URL.
-func startOfficialEtcd(t *testing.T, bin, name, dir, peer string) string {
-	t.Helper()
-	client := fmt.Sprintf("http://127.0.0.1:%d", nodetest.FreePort(t))
-	cmd := exec.Command(bin, "--name", name, "--data-dir", dir,
-		"--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer)
-	log, err := os.Create(filepath.Join(t.TempDir(), "etcd.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		log.Close()
-	})
-	return client
-}
-
 // TestOfficialEtcdServesRestoredDir: a dir etcdeck restored (etcd 3.7 libraries) is served by
 // the official etcd server binary installed here (Debian's 3.4), keys and revision intact.
 func TestOfficialEtcdServesRestoredDir(t *testing.T) {
-	bin := nodetest.Etcd34Binary()
-	if bin == "" {
+	if nodetest.Etcd34Binary() == "" {
 		t.Skip("Debian's etcd-server is not installed (apt-get install -y etcd-server); .ci/run installs it")
 	}
 	s := saveSnapshot(t, 30)
@@ -49,7 +24,7 @@ func TestOfficialEtcdServesRestoredDir(t *testing.T) {
 	if _, err := restoreInChild(t, restoreOpts(s.path, cfg)); err != nil {
 		t.Fatal(err)
 	}
-	ep := startOfficialEtcd(t, bin, cfg.Name, cfg.DataDir, cfg.ListenPeerURLs[0])
+	ep := nodetest.RunEtcd34(t, cfg.Name, cfg.DataDir, cfg.ListenPeerURLs[0])
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -59,7 +34,7 @@ func TestOfficialEtcdServesRestoredDir(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s on the restored dir does not answer: %v", bin, err)
+			t.Fatalf("etcd 3.4 on the restored dir does not answer: %v", err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -147,18 +147,27 @@ func Etcd34Binary() string {
 // endpoint; it skips the test with the reason when the package is not installed.
 func StartEtcd34(t testing.TB) string {
 	t.Helper()
+	dir := t.TempDir()
+	peer := fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))
+	return RunEtcd34(t, "old", filepath.Join(dir, "old.etcd"), peer,
+		"--initial-advertise-peer-urls", peer, "--initial-cluster", "old="+peer)
+}
+
+// RunEtcd34 runs Debian's etcd-server binary as member name on dataDir (new, or one etcdeck
+// restored) with the given peer URL and a random loopback client port, plus extra flags; it
+// returns the client endpoint once the server listens, stops the server when the test ends, and
+// skips the test with the reason when the package is not installed.
+func RunEtcd34(t testing.TB, name, dataDir, peer string, extra ...string) string {
+	t.Helper()
 	bin := Etcd34Binary()
 	if bin == "" {
 		t.Skip("Debian's etcd-server is not installed (apt-get install -y etcd-server); .ci/run installs it")
 	}
-	dir := t.TempDir()
 	client := fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))
-	peer := fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))
-	cmd := exec.Command(bin, "--name", "old", "--data-dir", filepath.Join(dir, "old.etcd"),
-		"--listen-client-urls", client, "--advertise-client-urls", client,
-		"--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-		"--initial-cluster", "old="+peer)
-	log, err := os.Create(filepath.Join(dir, "etcd.log"))
+	args := append([]string{"--name", name, "--data-dir", dataDir,
+		"--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer}, extra...)
+	cmd := exec.Command(bin, args...)
+	log, err := os.Create(filepath.Join(t.TempDir(), "etcd.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
