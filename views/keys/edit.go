@@ -71,11 +71,19 @@ func (e *editState) focused() bool { return e.confirm.Active() || e.prompt.Activ
 
 // Messages of the edit flows.
 type (
-	// editorDoneMsg: $EDITOR exited; path holds the edited text.
-	editorDoneMsg struct {
+	// editorFileMsg: the value was written to path for $EDITOR (or err says why not).
+	editorFileMsg struct {
 		sid  uint64
 		path string
 		err  error
+	}
+	// editorDoneMsg: $EDITOR exited (err when it failed); text is what it left in the file, or
+	// readErr why that could not be read.
+	editorDoneMsg struct {
+		sid     uint64
+		text    string
+		err     error
+		readErr error
 	}
 	// writtenMsg: a write finished (what says which, for the status bar). A compare-and-swap
 	// conflict carries the diff of the value shown against the value now, made off the UI loop.
@@ -89,6 +97,7 @@ type (
 	}
 )
 
+func (m editorFileMsg) session() uint64 { return m.sid }
 func (m editorDoneMsg) session() uint64 { return m.sid }
 func (m writtenMsg) session() uint64    { return m.sid }
 
@@ -160,36 +169,53 @@ func (m *Model) launchEditor(hex bool) tea.Cmd {
 		e.area.SetValue(text)
 		return e.area.Focus()
 	}
-	f, err := os.CreateTemp("", "etcdeck-*.txt")
-	if err != nil {
-		return common.Flash(common.FlashError, "cannot make a file for $EDITOR: "+err.Error())
-	}
-	path := f.Name()
-	_, err = f.WriteString(text)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return common.Flash(common.FlashError, "cannot write the file for $EDITOR: "+err.Error())
-	}
-	// $EDITOR may hold arguments ("code -w"): the shell splits it, the path stays one argument.
-	cmd := exec.Command("sh", "-c", `$EDITOR "$1"`, "etcdeck-editor", path)
-	sid := m.common.SessionID()
-	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{sid: sid, path: path, err: err} })
+	return writeEditorFileCmd(m.common.SessionID(), text)
 }
 
-// editorDone reads what $EDITOR left and writes it.
+// writeEditorFileCmd writes the text to edit into a temporary file, off the UI loop.
+func writeEditorFileCmd(sid uint64, text string) tea.Cmd {
+	return func() tea.Msg {
+		f, err := os.CreateTemp("", "etcdeck-*.txt")
+		if err != nil {
+			return editorFileMsg{sid: sid, err: fmt.Errorf("cannot make a file for $EDITOR: %w", err)}
+		}
+		_, err = f.WriteString(text)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			return editorFileMsg{sid: sid, err: fmt.Errorf("cannot write the file for $EDITOR: %w", err)}
+		}
+		return editorFileMsg{sid: sid, path: f.Name()}
+	}
+}
+
+// runEditor hands the terminal to $EDITOR on the file; what it leaves is read and the file
+// removed when it exits, before the result reaches Update.
+func runEditor(msg editorFileMsg) tea.Cmd {
+	if msg.err != nil {
+		return common.Flash(common.FlashError, msg.err.Error())
+	}
+	sid, path := msg.sid, msg.path
+	// $EDITOR may hold arguments ("code -w"): the shell splits it, the path stays one argument.
+	cmd := exec.Command("sh", "-c", `$EDITOR "$1"`, "etcdeck-editor", path)
+	return tea.ExecProcess(cmd, func(err error) tea.Msg {
+		data, rerr := os.ReadFile(path)
+		os.Remove(path)
+		return editorDoneMsg{sid: sid, text: string(data), err: err, readErr: rerr}
+	})
+}
+
+// editorDone writes what $EDITOR left.
 func (m *Model) editorDone(msg editorDoneMsg) tea.Cmd {
-	data, err := os.ReadFile(msg.path)
-	os.Remove(msg.path)
 	if msg.err != nil {
 		return common.Flash(common.FlashError, "$EDITOR failed: "+msg.err.Error()+": nothing written")
 	}
-	if err != nil {
-		return common.Flash(common.FlashError, "reading the edited file: "+err.Error()+": nothing written")
+	if msg.readErr != nil {
+		return common.Flash(common.FlashError, "reading the edited file: "+msg.readErr.Error()+": nothing written")
 	}
-	return m.edited(string(data))
+	return m.edited(msg.text)
 }
 
 // edited takes the edited text (from $EDITOR or the inline editor) and writes it.

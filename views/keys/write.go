@@ -66,6 +66,8 @@ func (m *Model) updateEdit(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		return m.answered(msg), true
+	case editorFileMsg:
+		return runEditor(msg), true
 	case editorDoneMsg:
 		return m.editorDone(msg), true
 	case writtenMsg:
