@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,9 +33,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	etcdeckBin = filepath.Join(dir, "etcdeck")
-	if out, err := exec.Command("go", "build", "-o", etcdeckBin, "github.com/etcdeck/etcdeck").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build etcdeck: %v\n%s", err, out)
+	if etcdeckBin, err = nodetest.BuildEtcdeck(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := m.Run()
