@@ -99,10 +99,7 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 	}
 	st := common.NewStyles(settings.NoColor)
 	c := common.Common{Settings: settings, Session: session, Styles: st, Keys: km, Log: log}
-	sep := settings.Sep
-	if sep == 0 {
-		sep = cluster.DefaultSep
-	}
+	sep := settings.Sep // config applied its default
 	// The status bar names what the session is connected to; without one (rendering tests),
 	// what the settings name.
 	conn, label := settings.Conn, ""
@@ -274,9 +271,6 @@ func (m *Model) ActiveName() string { return viewNames[m.active] }
 
 // sep is the key separator the command line completes paths with.
 func (m *Model) sep() byte {
-	if m.common.Settings.Sep == 0 {
-		return cluster.DefaultSep
-	}
 	return m.common.Settings.Sep
 }
 
