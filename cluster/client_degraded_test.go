@@ -1,0 +1,75 @@
+package cluster_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
+)
+
+// One dead endpoint before two live members must not refuse the connection (issue 17): the
+// client connects, works, and names the dead one.
+func TestConnectFirstEndpointDead(t *testing.T) {
+	ms := nodetest.StartCluster(t, 3)
+	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
+	eps := append([]string{dead}, nodetest.Endpoints(ms[1:]...)...)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
+	if err != nil {
+		t.Fatalf("connect with %s dead first: %v", dead, err)
+	}
+	if got, want := c.Unreachable(), []string{"connection refused at " + dead}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Unreachable() = %q, want %q", got, want)
+	}
+	for i := 0; i < 6; i++ { // every call, whichever endpoint the balancer picks
+		if _, err := c.Overview(context.Background()); err != nil {
+			t.Fatalf("overview %d: %v", i, err)
+		}
+	}
+}
+
+// An HTTP/1 server is not etcd: say so instead of timing out (issue 16).
+func TestConnectHTTPServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "hello") }))
+	t.Cleanup(srv.Close)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	start := time.Now()
+	_, err := connect(t, cluster.ConnConfig{Endpoints: []string{addr}, InsecureTransport: true})
+	t.Logf("refused after %s", time.Since(start).Round(10*time.Millisecond))
+	want := addr + " answers HTTP, not etcd's gRPC"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}
+
+// An endpoint that accepts TCP and never answers is named as such, within --dial-timeout.
+func TestConnectSilentEndpoint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { conn.Close() }) // held open, never answered
+		}
+	}()
+	addr := ln.Addr().String()
+	start := time.Now()
+	_, err = connect(t, cluster.ConnConfig{Endpoints: []string{addr}, InsecureTransport: true, DialTimeout: time.Second})
+	t.Logf("refused after %s (--dial-timeout 1s)", time.Since(start).Round(10*time.Millisecond))
+	want := addr + " accepts connections but does not answer within 1s (--dial-timeout)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}
