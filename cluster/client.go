@@ -153,12 +153,25 @@ func (cl *Client) probeEndpoints(ctx context.Context) (alive, dead []string) {
 			defer cancel()
 			why := make(chan string, 1)
 			go func() { why <- cl.diagnose(pctx, hostOf(ep)) }()
-			_, err := cl.c.Status(pctx, ep)
-			if err == nil {
-				results[i].ok = true
-				return
+			answered := make(chan error, 1)
+			go func() { _, err := cl.c.Status(pctx, ep); answered <- err }()
+			var err error
+			select {
+			case err = <-answered:
+				if err == nil {
+					results[i].ok = true
+					return
+				}
+				results[i].why = <-why
+			case results[i].why = <-why:
+				if results[i].why != "" { // a cause found by hand ends the wait for gRPC's retries
+					return
+				}
+				if err = <-answered; err == nil {
+					results[i].ok = true
+					return
+				}
 			}
-			results[i].why = <-why
 			if results[i].why == "" {
 				results[i].why = fmt.Sprintf("%s: %s", hostOf(ep), explainText(err))
 				if errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded {
