@@ -73,3 +73,45 @@ func TestConnectSilentEndpoint(t *testing.T) {
 		t.Fatalf("err = %v, want %q", err, want)
 	}
 }
+
+// After the leader is killed, Overview (the header's source) names the new leader even when the
+// killed member is the first endpoint (issue 17: the header kept the old leader for > 10 s).
+func TestOverviewAfterLeaderKilled(t *testing.T) {
+	ms := nodetest.StartCluster(t, 3)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.Overview(context.Background())
+	if err != nil || o.LeaderName == "" {
+		t.Fatalf("overview: %+v %v", o, err)
+	}
+	old := o.LeaderName
+	// The leader first: the endpoint a poll used to ask before the others.
+	var eps []string
+	for i, m := range ms {
+		if fmt.Sprintf("m%d", i) == old { // StartCluster names them m0, m1, ... in order
+			eps = append(m.Endpoints(), eps...)
+			m.Close(10 * time.Second)
+		} else {
+			eps = append(eps, m.Endpoints()...)
+		}
+	}
+	c2, err := connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
+	if err != nil {
+		t.Fatalf("connect with the killed leader first: %v", err)
+	}
+	// A new election takes about a second; the bound is generous (a poll interval is 2 s).
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		o, err = c2.Overview(context.Background())
+		if err == nil && o.LeaderName != "" && o.LeaderName != old {
+			t.Logf("new leader %s (was %s)", o.LeaderName, old)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("overview still %+v, %v; want a leader other than %s", o, err, old)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
