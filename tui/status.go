@@ -51,6 +51,10 @@ type status struct {
 	ov     cluster.Overview
 	haveOv bool
 	ovErr  error
+	// ovAt is when ov arrived; staleFor how old it was at the last failed poll, shown instead of
+	// a leader and revision that may no longer be true.
+	ovAt     time.Time
+	staleFor time.Duration
 
 	tasks    []task
 	spin     spinner.Model
@@ -91,9 +95,12 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 func (s *status) applyOverview(ov cluster.Overview, err error) {
 	if err != nil {
 		s.ovErr = err
+		if s.haveOv {
+			s.staleFor = time.Since(s.ovAt)
+		}
 		return
 	}
-	s.ov, s.haveOv, s.ovErr = ov, true, nil
+	s.ov, s.haveOv, s.ovErr, s.ovAt, s.staleFor = ov, true, nil, time.Now(), 0
 }
 
 // update handles the status bar's own messages; ok is false for anything else.
@@ -208,6 +215,14 @@ func (s *status) view(w int) string {
 	sep := st.HeaderDim.Render(" · ")
 	tail := sep + st.HeaderDim.Render("leader ") + st.HeaderItem.Render(leader) +
 		sep + st.HeaderDim.Render("rev ") + st.HeaderItem.Render(rev)
+	if s.ovErr != nil {
+		// No endpoint answered the last poll (Overview asks them all): the leader and revision
+		// seen before may be false by now, so the header says how old they are instead.
+		tail = sep + st.Error.Render("no connection")
+		if s.haveOv {
+			tail += sep + st.HeaderDim.Render("stale ") + st.HeaderItem.Render(s.staleFor.Round(time.Second).String())
+		}
+	}
 	// Narrow terminals lose the brand first, then the end of the endpoint list.
 	brand := " " + st.Brand.Render("etcdeck") + "  "
 	room := w - lipgloss.Width(rightText) - lipgloss.Width(tail) - 1
