@@ -55,6 +55,9 @@ type status struct {
 	// a leader and revision that may no longer be true.
 	ovAt     time.Time
 	staleFor time.Duration
+	// unreachable are the session's endpoints that did not answer when it connected (the others
+	// did): a warning, since the connection goes on without them.
+	unreachable []string
 
 	tasks    []task
 	spin     spinner.Model
@@ -76,10 +79,12 @@ func newStatus(st *common.Styles, label, insecure string, readOnly bool) status 
 func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	s.chain++
 	s.poll = nil
+	s.unreachable = nil
 	if sess == nil || sess.Client == nil {
 		return nil
 	}
 	cl := sess.Client
+	s.unreachable = cl.Unreachable()
 	// The client applies its command timeout and explains a timeout in its own words; the
 	// poller's bound only backs it up.
 	timeout := 2 * cl.CommandTimeout()
@@ -201,6 +206,12 @@ func (s *status) view(w int) string {
 	}
 	if s.insecure != "" {
 		right = append(right, st.Warning.Render("⚠ "+s.insecure))
+	}
+	switch n := len(s.unreachable); {
+	case n == 1:
+		right = append(right, st.Warning.Render("⚠ "+cluster.EscapeKey(s.unreachable[0])+" (at connect)"))
+	case n > 1:
+		right = append(right, st.Warning.Render(fmt.Sprintf("⚠ %d endpoints did not answer at connect", n)))
 	}
 	rightText := strings.Join(right, "  ") + " "
 

@@ -150,3 +150,19 @@ func TestStatusBarStaleWhenMemberDies(t *testing.T) {
 	})
 	f.quit()
 }
+
+// TestStatusBarNamesDeadEndpoint: a console given a dead endpoint before a live one connects and
+// names the dead one in the header (issue 17: it refused to start).
+func TestStatusBarNamesDeadEndpoint(t *testing.T) {
+	mem := nodetest.Start(t)
+	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
+	sess := testSession(t, append([]string{dead}, mem.Endpoints()...))
+	m, err := New(config.Defaults(), sess, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startFlow(t, m, 160, 24)
+	want := "⚠ connection refused at " + dead + " (at connect)"
+	f.waitFor(want, func(s snapshot) bool { return contains(s.screen, want) && contains(s.screen, "leader default · rev ") })
+	f.quit()
+}
