@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -113,5 +114,43 @@ func TestOverviewAfterLeaderKilled(t *testing.T) {
 			t.Fatalf("overview still %+v, %v; want a leader other than %s", o, err, old)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// With the leader and a dead member as endpoints, a save comes from a healthy follower the user
+// did not list, found in the member list (issue 17: it saved from the leader).
+func TestSaveSnapshotFromUnlistedFollower(t *testing.T) {
+	ms := nodetest.StartCluster(t, 3)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.Overview(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var leader, others []*embednode.Member
+	for i, m := range ms {
+		if fmt.Sprintf("m%d", i) == o.LeaderName {
+			leader = append(leader, m)
+		} else {
+			others = append(others, m)
+		}
+	}
+	if len(leader) != 1 {
+		t.Fatalf("leader %q is none of m0..m2", o.LeaderName)
+	}
+	others[0].Close(10 * time.Second)
+	eps := append(leader[0].Endpoints(), others[0].Endpoints()...)
+	c2, err := connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
+	if err != nil {
+		t.Fatalf("connect to the leader and a dead member: %v", err)
+	}
+	res, err := c2.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Role != "follower" || !strings.Contains(res.Endpoint, others[1].Endpoints()[0]) {
+		t.Errorf("saved from the %s %s, want the follower %s", res.Role, res.Endpoint, others[1].Endpoints()[0])
 	}
 }
