@@ -42,7 +42,7 @@ func (m *Model) openSession(msg common.OpenSessionMsg) tea.Cmd {
 	c := m.common
 	c.Session = msg.Session
 	m.common, m.member = c, nil // a snapshot's temporary member is not the console's to restart
-	m.status.label, m.status.insecure, m.status.readOnly = msg.Session.Label, "", msg.Session.ReadOnly
+	m.status.label, m.status.insecure, m.status.readOnly = cluster.EscapeText(msg.Session.Label), "", msg.Session.ReadOnly
 	m.cmd = newCmdline(c.Styles, msg.Session, m.sep())
 	m.cmd.prompt.SetWidth(m.width)
 	m.views = m.makeViews(c)

@@ -69,7 +69,7 @@ type status struct {
 
 func newStatus(st *common.Styles, label, insecure string, readOnly bool) status {
 	return status{
-		st: st, label: label, insecure: insecure, readOnly: readOnly,
+		st: st, label: cluster.EscapeText(label), insecure: insecure, readOnly: readOnly,
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Running)),
 	}
 }
@@ -180,7 +180,9 @@ func (s *status) endTask(id string) (task, bool) {
 
 func (s *status) setFlash(level common.FlashLevel, text string) tea.Cmd {
 	s.flashSeq++
-	s.flash = &flash{level: level, text: text}
+	// Flashes quote errors, keys, names and paths that came from the cluster or the disk: one
+	// escaping rule for all of them (an ESC in a member name is shown, not obeyed).
+	s.flash = &flash{level: level, text: cluster.EscapeText(text)}
 	seq := s.flashSeq
 	return tea.Tick(common.FlashDuration, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
 }
