@@ -103,7 +103,7 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 func warnUnreachable(prefix string, sess *cluster.Session) bool {
 	dead := sess.Client.Unreachable()
 	for _, why := range dead {
-		fmt.Fprintf(os.Stderr, "%s: warning: %s\n", prefix, cluster.EscapeKey(why))
+		fmt.Fprintf(os.Stderr, "%s: warning: %s\n", prefix, cluster.EscapeText(why))
 	}
 	return len(dead) > 0
 }

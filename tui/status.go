@@ -211,7 +211,7 @@ func (s *status) view(w int) string {
 	}
 	switch n := len(s.unreachable); {
 	case n == 1:
-		right = append(right, st.Warning.Render("⚠ "+cluster.EscapeKey(s.unreachable[0])+" (at connect)"))
+		right = append(right, st.Warning.Render("⚠ "+cluster.EscapeText(s.unreachable[0])+" (at connect)"))
 	case n > 1:
 		right = append(right, st.Warning.Render(fmt.Sprintf("⚠ %d endpoints did not answer at connect", n)))
 	}
