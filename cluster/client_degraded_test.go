@@ -154,3 +154,26 @@ func TestSaveSnapshotFromUnlistedFollower(t *testing.T) {
 		t.Errorf("saved from the %s %s, want the follower %s", res.Role, res.Endpoint, others[1].Endpoints()[0])
 	}
 }
+
+// A listing whose only member died names the cause, not the timeout (issue 17: `r` in Keys said
+// "timed out waiting for the cluster (--command-timeout)").
+func TestListDirMemberDown(t *testing.T) {
+	m := nodetest.Start(t)
+	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true, CommandTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListDir(context.Background(), "/", cluster.ListOptions{}); err != nil {
+		t.Fatalf("listing while up: %v", err)
+	}
+	m.Close(10 * time.Second)
+	_, err = c.ListDir(context.Background(), "/", cluster.ListOptions{})
+	want := m.Endpoints()[0] + " refuses connections (member down?)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("listing after the member stopped: %v, want %q", err, want)
+	}
+	_, err = c.Overview(context.Background())
+	if err == nil || err.Error() != want {
+		t.Fatalf("overview after the member stopped: %v, want %q", err, want)
+	}
+}

@@ -104,6 +104,39 @@ func explainText(err error) string {
 	return strings.TrimPrefix(err.Error(), "etcdserver: ")
 }
 
+// explainDown is Explain for a call on a working connection that timed out or found no member
+// ready: when no endpoint answers it names why ("connection refused at 127.0.0.1:22379 (member
+// down?)"), which gRPC only reports as a deadline. ctx is the caller's, not the expired call's.
+func (c *Client) explainDown(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	code := status.Code(err)
+	if !errors.Is(err, context.DeadlineExceeded) && code != codes.DeadlineExceeded && code != codes.Unavailable {
+		return Explain(err)
+	}
+	if ctx.Err() == context.Canceled {
+		return Explain(err) // the session ended: nothing to diagnose
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.conf.DialTimeout)
+	defer cancel()
+	var causes []string
+	for _, ep := range c.c.Endpoints() {
+		why := c.diagnose(dctx, hostOf(ep))
+		if why == "" {
+			return Explain(err) // one endpoint looks fine: the cluster itself is slow
+		}
+		if strings.HasPrefix(why, "connection refused at ") {
+			why = hostOf(ep) + " refuses connections (member down?)"
+		}
+		causes = append(causes, why)
+	}
+	if len(causes) == 0 {
+		return Explain(err)
+	}
+	return explained(strings.Join(causes, "; "), err)
+}
+
 // explain diagnoses a failure to connect: auth errors say so; transport failures are retried by
 // hand against each endpoint (TCP, then TLS) to name the real cause, which gRPC hides behind
 // "context deadline exceeded".

@@ -86,10 +86,5 @@ func (c *Client) Overview(ctx context.Context) (Overview, error) {
 		return o, nil
 	}
 	// No member answered: name why (refused, silent, not etcd) rather than "timed out".
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.conf.DialTimeout)
-	defer cancel()
-	if why := c.diagnoseAll(dctx); why != "" {
-		return Overview{}, explained(why, lastErr)
-	}
-	return Overview{}, Explain(lastErr)
+	return Overview{}, c.explainDown(ctx, lastErr)
 }
