@@ -76,15 +76,10 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	// The inspector's and the history's.
 	case inspectedMsg:
 		return m, m.inspected(msg)
-	case renderedMsg:
-		return m, m.insp.update(msg)
-	case ttlTickMsg:
-		return m, m.insp.update(msg)
-	case historyMsg:
-		return m, m.hist.loaded(msg)
-	case diffMsg:
-		m.hist.diffed(msg)
-		return m, nil
+	case renderedMsg, ttlTickMsg:
+		return m, m.insp.Update(msg)
+	case historyMsg, diffMsg:
+		return m, m.hist.Update(msg)
 
 	// The writes': what a question needs before it is asked, its answer, the editor, the result.
 	case toDeleteMsg:
@@ -186,7 +181,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) tea.Cmd {
 // inspected hands the inspector its value, then starts the edit e on the list asked for.
 func (m *Model) inspected(msg inspectedMsg) tea.Cmd {
 	current := msg.gen == m.insp.gen
-	cmd := m.insp.update(msg)
+	cmd := m.insp.Update(msg)
 	if m.edit.whenShown && current {
 		m.edit.whenShown = false
 		return tea.Batch(cmd, m.startEdit())

@@ -101,8 +101,7 @@ func (m *Model) inspectorKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Delete):
 		return m.askDelete(m.insp.key, m.insp.info)
 	}
-	cmd, _ := m.insp.handleKey(msg)
-	return cmd
+	return m.insp.Update(msg)
 }
 
 // historyKey is the history's keys: its own (revisions, diff scrolling), enter to show a
@@ -126,8 +125,7 @@ func (m *Model) historyKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.askUndelete(m.hist.key, r)
 	}
-	cmd, _ := m.hist.handleKey(msg)
-	return cmd
+	return m.hist.Update(msg)
 }
 
 // openInspector opens the inspector on the leaf row r of the open directory.
@@ -178,11 +176,11 @@ func (m *Model) View() string {
 func (m *Model) paneView() string {
 	switch {
 	case m.pane == paneHistory:
-		return m.hist.view()
+		return m.hist.View()
 	case m.edit.areaOpen:
 		return m.edit.View(m.insp.width, m.insp.height)
 	}
-	return m.insp.view()
+	return m.insp.View()
 }
 
 func at(lines []string, i int) string {
