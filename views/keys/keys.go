@@ -145,8 +145,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.DeleteDir):
 		return m.askDeleteDir()
 	case key.Matches(msg, km.Edit) && leaf:
-		if r := m.refusal(); r != "" {
-			return common.Flash(common.FlashError, r)
+		if cmd := m.refusal("put", m.dir+r.Name); cmd != nil {
+			return cmd
 		}
 		cmd := m.openInspector(r)
 		m.edit.whenShown = true // the edit starts from the value the inspector is about to show
