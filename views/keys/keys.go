@@ -126,11 +126,8 @@ func (m *Model) Blur() {}
 func (m *Model) listHeight() int { return max(1, m.height-3) }
 
 // listKey is the list's own keys: moving, opening, filtering, and the actions on the selected
-// row (history, copy, new, edit, delete).
+// row (history, copy, new, edit, delete). The open filter field has its keys first (routeKey).
 func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.filter.Active() {
-		return m.updateFilter(msg)
-	}
 	km := m.common.Keys.Keys
 	page := m.listHeight()
 	r, sel := m.selected()

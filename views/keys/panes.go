@@ -15,7 +15,7 @@ import (
 // sideBySide is the least width at which a pane goes beside the list rather than below it.
 const sideBySide = 120
 
-// pane is what shows beside or below the list.
+// pane is what shows beside or below the list; which pane has the keys is m.focus (focus.go).
 type pane int
 
 const (
