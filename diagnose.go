@@ -58,6 +58,8 @@ func runDiagnose(flags *config.Flags, duration time.Duration, format string) int
 		return 1
 	}
 	defer end()
+	// A dead endpoint is a finding, not a reason to refuse: the report covers the members.
+	deadEndpoint := warnUnreachable("etcdeck diagnose", sess)
 
 	// ctrl+c ends the sampling early; the report covers what was seen until then.
 	stop, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -74,7 +76,7 @@ func runDiagnose(flags *config.Flags, duration time.Duration, format string) int
 		fmt.Fprintln(os.Stderr, "etcdeck diagnose:", err)
 		return 1
 	}
-	if !report.Healthy {
+	if !report.Healthy || deadEndpoint {
 		return 1
 	}
 	return 0

@@ -82,6 +82,7 @@ func runSnapshotSave(flags *config.Flags, o saveOptions) int {
 		return 1
 	}
 	defer end()
+	warnUnreachable("etcdeck snapshot save", sess)
 	opts := cluster.SaveOptions{Dir: settings.BackupDir, Output: o.output, Timeout: o.timeout}
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		// Someone is watching (not cron): show how far it has come on one rewritten line.
