@@ -148,3 +148,15 @@ func TestStatusBarEscapesTasks(t *testing.T) {
 		t.Errorf("a bidi or zero-width character reached the screen:\n%q", s)
 	}
 }
+
+// TestMemberPanelEscapes: the exited member's last log lines quote keys and names from the
+// cluster; the panel shows them by the one escaping rule, never raw.
+func TestMemberPanelEscapes(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(memberExitedMsg{lines: []string{"bad key /ev\x1b[31mil\u202e", "exit status 1"}})
+	s := m.View().Content
+	if !contains(s, `bad key /ev\x1b[31mil\u{202e}`) || strings.ContainsRune(s, 0x202e) {
+		t.Errorf("the member's lines are not escaped:\n%q", s)
+	}
+}
