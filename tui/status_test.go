@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -159,4 +160,40 @@ func TestMemberPanelEscapes(t *testing.T) {
 	if !contains(s, `bad key /ev\x1b[31mil\u{202e}`) || strings.ContainsRune(s, 0x202e) {
 		t.Errorf("the member's lines are not escaped:\n%q", s)
 	}
+}
+
+// TestStatusBarStaleWhenMemberDies: when the only endpoint dies the header stops showing the
+// leader and revision it saw last (issue 17: "leader m3 · rev 763" stayed for a minute) and says
+// "no connection" with the age of what it knew.
+func TestStatusBarStaleWhenMemberDies(t *testing.T) {
+	mem := nodetest.Start(t)
+	sess := testSession(t, mem.Endpoints())
+	m, err := New(config.Defaults(), sess, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startFlow(t, m, 100, 24)
+	f.waitFor("leader and revision", func(s snapshot) bool { return contains(s.screen, "leader default · rev ") })
+	mem.Close(10 * time.Second)
+	staleRE := regexp.MustCompile(`no connection · stale \d+s`)
+	f.waitFor("no connection · stale", func(s snapshot) bool {
+		return staleRE.MatchString(s.screen) && !contains(s.screen, "leader default")
+	})
+	f.quit()
+}
+
+// TestStatusBarNamesDeadEndpoint: a console given a dead endpoint before a live one connects and
+// names the dead one in the header (issue 17: it refused to start).
+func TestStatusBarNamesDeadEndpoint(t *testing.T) {
+	mem := nodetest.Start(t)
+	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
+	sess := testSession(t, append([]string{dead}, mem.Endpoints()...))
+	m, err := New(config.Defaults(), sess, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startFlow(t, m, 160, 24)
+	want := "⚠ connection refused at " + dead + " (at connect)"
+	f.waitFor(want, func(s snapshot) bool { return contains(s.screen, want) && contains(s.screen, "leader default · rev ") })
+	f.quit()
 }
