@@ -129,13 +129,13 @@ func (s *status) update(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case common.TaskStartMsg:
 		s.endTask(msg.ID)
-		s.tasks = append(s.tasks, task{id: msg.ID, label: msg.Label, critical: msg.Critical})
+		s.tasks = append(s.tasks, task{id: msg.ID, label: cluster.EscapeText(msg.Label), critical: msg.Critical})
 		s.flash = nil
 		return s.spin.Tick, true
 	case common.TaskProgressMsg:
 		for i := range s.tasks {
 			if s.tasks[i].id == msg.ID {
-				s.tasks[i].progress = msg.Label
+				s.tasks[i].progress = cluster.EscapeText(msg.Label)
 			}
 		}
 		return nil, true
@@ -229,7 +229,7 @@ func (s *status) view(w int) string {
 	if s.haveOv {
 		leader = "none"
 		if s.ov.LeaderName != "" {
-			leader = s.ov.LeaderName
+			leader = cluster.EscapeText(s.ov.LeaderName)
 		}
 		rev = fmt.Sprint(s.ov.Revision)
 	}
@@ -260,7 +260,7 @@ func (s *status) activity() string {
 	st := s.st
 	alert := ""
 	if s.alert.Rule != "" {
-		alert = st.Warning.Render(fmt.Sprintf("! %s alert (%s)", common.Plural(int(s.alert.Count), "event"), s.alert.Rule))
+		alert = st.Warning.Render(fmt.Sprintf("! %s alert (%s)", common.Plural(int(s.alert.Count), "event"), cluster.EscapeText(s.alert.Rule)))
 	}
 	if act := s.taskOrError(); act != "" && alert != "" {
 		return alert + "  " + act
@@ -285,7 +285,7 @@ func (s *status) taskOrError() string {
 		}
 		return s.spin.View() + " " + st.Running.Render(label)
 	case s.ovErr != nil:
-		return st.Error.Render("✗ " + firstLine(s.ovErr.Error()))
+		return st.Error.Render("✗ " + cluster.EscapeText(firstLine(s.ovErr.Error())))
 	}
 	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,6 +129,36 @@ func TestStatusBarAlert(t *testing.T) {
 	m.Update(common.AlertMsg{})
 	if s := ansi.Strip(m.View().Content); contains(s, "alert") {
 		t.Errorf("the cleared alert still shows:\n%s", s)
+	}
+}
+
+// TestStatusBarEscapesTasks: a running task's label (a file name) and its progress show by the
+// one escaping rule, ESC as \x1b and bidi as \u{…}, never raw.
+func TestStatusBarEscapesTasks(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(common.TaskStartMsg{ID: "t", Label: "saving a\u2066b.db"})
+	m.Update(common.TaskProgressMsg{ID: "t", Label: "at\x1b[2J\u200b 50%"})
+	s := m.View().Content
+	for _, want := range []string{`saving a\u{2066}b.db`, `at\x1b[2J\u{200b} 50%`} {
+		if !contains(s, want) {
+			t.Errorf("the status bar lacks %q:\n%q", want, s)
+		}
+	}
+	if strings.ContainsAny(s, "\u2066\u200b") {
+		t.Errorf("a bidi or zero-width character reached the screen:\n%q", s)
+	}
+}
+
+// TestMemberPanelEscapes: the exited member's last log lines quote keys and names from the
+// cluster; the panel shows them by the one escaping rule, never raw.
+func TestMemberPanelEscapes(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(memberExitedMsg{lines: []string{"bad key /ev\x1b[31mil\u202e", "exit status 1"}})
+	s := m.View().Content
+	if !contains(s, `bad key /ev\x1b[31mil\u{202e}`) || strings.ContainsRune(s, 0x202e) {
+		t.Errorf("the member's lines are not escaped:\n%q", s)
 	}
 }
 

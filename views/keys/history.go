@@ -204,7 +204,7 @@ func (hp *historyPane) View() string {
 		b.WriteString(" " + st.Muted.Render("reading the history of "+cluster.EscapeKey(hp.key)+"…"))
 		return common.Fit(b.String(), hp.width, hp.height)
 	case hp.err != nil:
-		b.WriteString(" " + st.Error.Render("✗ "+hp.err.Error()))
+		b.WriteString(" " + st.Error.Render("✗ "+cluster.EscapeText(hp.err.Error())))
 		return common.Fit(b.String(), hp.width, hp.height)
 	}
 	b.WriteString(" " + st.Muted.Render(hp.footnote()) + "\n")

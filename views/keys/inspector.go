@@ -277,7 +277,7 @@ func (in *inspector) View() string {
 		b.WriteString(" " + st.Muted.Render("reading "+cluster.EscapeKey(in.key)+"…"))
 		return common.Fit(b.String(), in.width, in.height)
 	case in.err != nil:
-		b.WriteString(" " + st.Error.Render("✗ "+in.err.Error()))
+		b.WriteString(" " + st.Error.Render("✗ "+cluster.EscapeText(in.err.Error())))
 		return common.Fit(b.String(), in.width, in.height)
 	case !in.info.Found:
 		where := "now"
