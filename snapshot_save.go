@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 )
 
@@ -31,8 +32,8 @@ func runSnapshotSave(args []string) int {
 	flags := config.RegisterFlags(fs)
 	fs.MarkHidden("key-separator") // accepted as everywhere; a snapshot holds every key whatever it is
 	output := fs.String("output", "", "write exactly this file instead (no naming, no retention)")
-	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(cluster.DefaultKeep)+")")
-	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(cluster.DefaultKeepDays)+")")
+	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(backup.DefaultKeep)+")")
+	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(backup.DefaultKeepDays)+")")
 	timeout := fs.Duration("timeout", cluster.DefaultSaveTimeout, "give up when the save takes longer (not --command-timeout)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -94,7 +95,7 @@ func runSnapshotSave(args []string) int {
 	if *output != "" {
 		return 0
 	}
-	deleted, err := cluster.ApplyRetention(settings.BackupDir, res.ClusterID, settings.Retention, time.Now())
+	deleted, err := backup.ApplyRetention(settings.BackupDir, res.ClusterID, settings.Retention, time.Now())
 	for _, d := range deleted {
 		fmt.Fprintf(os.Stderr, "retention (keep %d, keep-days %d) deleted %s\n", settings.Retention.Keep, settings.Retention.KeepDays, d.Path)
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+
+	"github.com/etcdeck/etcdeck/cluster/backup"
 )
 
 // DefaultSaveTimeout bounds a whole snapshot save. It is not --command-timeout: a multi-gigabyte
@@ -102,8 +104,8 @@ func (c *Client) SaveSnapshot(ctx context.Context, opt SaveOptions) (res SaveRes
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return res, fmt.Errorf("create backup directory: %w", err)
 	}
-	removeStalePartials(dir, time.Now())
-	tmp, err := os.CreateTemp(dir, partialPattern)
+	backup.RemoveStalePartials(dir, time.Now())
+	tmp, err := os.CreateTemp(dir, backup.PartialPattern)
 	if err != nil {
 		return res, fmt.Errorf("create snapshot file: %w", err)
 	}
@@ -132,7 +134,7 @@ func (c *Client) SaveSnapshot(ctx context.Context, opt SaveOptions) (res SaveRes
 	}
 	res.Path = opt.Output
 	if res.Path == "" {
-		res.Path = filepath.Join(dir, BackupName(res.ClusterID, started, res.Revision))
+		res.Path = filepath.Join(dir, backup.Name(res.ClusterID, started, res.Revision))
 		if _, err := os.Lstat(res.Path); err == nil {
 			return res, fmt.Errorf("%s already exists", res.Path)
 		}

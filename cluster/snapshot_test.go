@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -47,7 +49,7 @@ func dirEntries(t *testing.T, dir string) []string {
 func TestSaveSnapshot(t *testing.T) {
 	m := nodetest.Start(t)
 	seed(t, m.Endpoints(), "/snap/", 200, 100)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +136,7 @@ func TestSaveSnapshot(t *testing.T) {
 
 func TestSaveSnapshotPrefersFollower(t *testing.T) {
 	ms := nodetest.StartCluster(t, 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +161,7 @@ func TestSaveSnapshotPrefersFollower(t *testing.T) {
 func TestSaveSnapshotCancelLeavesNothing(t *testing.T) {
 	m := nodetest.Start(t)
 	seed(t, m.Endpoints(), "/big/", 400, 64<<10) // ~26 MB, long enough to cancel mid-stream
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +172,7 @@ func TestSaveSnapshotCancelLeavesNothing(t *testing.T) {
 	_, err = c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
 		once.Do(func() {
 			for _, n := range dirEntries(t, dir) {
-				_, isBackup := cluster.ParseBackupName(n)
+				_, isBackup := backup.ParseName(n)
 				sawTemp = sawTemp || !isBackup
 			}
 			cancel()
@@ -201,7 +203,7 @@ func TestSaveSnapshotPermissionDenied(t *testing.T) {
 		t.Skip("root ignores directory permissions")
 	}
 	m := nodetest.Start(t)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +229,7 @@ func TestSaveSnapshotDiskFull(t *testing.T) {
 	t.Cleanup(func() { exec.Command("umount", dir).Run() })
 	m := nodetest.Start(t)
 	seed(t, m.Endpoints(), "/fill/", 100, 32<<10) // ~3 MB
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +251,7 @@ func TestSaveSnapshotTLSAndAuth(t *testing.T) {
 	cfg.CertFile, cfg.KeyFile, cfg.TrustedCAFile, cfg.ClientCertAuth = certs.ServerCert, certs.ServerKey, certs.CA, true
 	m := nodetest.StartConfig(t, cfg)
 	conf := cluster.ConnConfig{Endpoints: m.Endpoints(), CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true}
-	admin, err := connect(t, conf)
+	admin, err := clustertest.Connect(t, conf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +268,7 @@ func TestSaveSnapshotTLSAndAuth(t *testing.T) {
 		}
 	}
 	conf.User, conf.Password = "reader", "reader-pw"
-	r, err := connect(t, conf)
+	r, err := clustertest.Connect(t, conf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +280,7 @@ func TestSaveSnapshotTLSAndAuth(t *testing.T) {
 		t.Errorf("refused save left %v", names)
 	}
 	conf.User, conf.Password = "root", "s3cret-pw"
-	c, err := connect(t, conf)
+	c, err := clustertest.Connect(t, conf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -98,7 +98,7 @@ func padLeft(s string, w int) string {
 }
 
 // statusCells are the keys and integrity cells of f: "…" while its status is read.
-func (m *Model) statusCells(f cluster.BackupFile) (keys, integrity string) {
+func (m *Model) statusCells(f backup.File) (keys, integrity string) {
 	fs := m.statuses[f.Path]
 	switch {
 	case fs == nil && m.exe == "":

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -35,7 +36,7 @@ type saveDoneMsg struct {
 	sid     uint64
 	seq     int
 	res     cluster.SaveResult
-	deleted []cluster.BackupFile
+	deleted []backup.File
 	retErr  error
 	err     error
 }
@@ -69,7 +70,7 @@ func (m *Model) startSave() tea.Cmd {
 		}})
 		done := saveDoneMsg{sid: sid, seq: s.seq, res: res, err: err}
 		if err == nil {
-			done.deleted, done.retErr = cluster.ApplyRetention(dir, res.ClusterID, retention, time.Now())
+			done.deleted, done.retErr = backup.ApplyRetention(dir, res.ClusterID, retention, time.Now())
 		}
 		return done
 	}

@@ -12,7 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -44,7 +44,7 @@ type Model struct {
 	gen      int // listing generation: results of an older listing are dropped
 	listed   bool
 	listErr  error
-	files    []cluster.BackupFile
+	files    []backup.File
 	statuses map[string]*fileStatus
 	reading  string // the file whose status a child process is reading now
 
@@ -220,9 +220,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) selected() (cluster.BackupFile, bool) {
+func (m *Model) selected() (backup.File, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.files) {
-		return cluster.BackupFile{}, false
+		return backup.File{}, false
 	}
 	return m.files[m.cursor], true
 }

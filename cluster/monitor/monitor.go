@@ -1,53 +1,31 @@
-package cluster
+package monitor
 
 import (
 	"context"
 	"crypto/tls"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/backoff"
+
+	"github.com/etcdeck/etcdeck/cluster"
 )
-
-// MemberInfo is one entry of the cluster's member list.
-type MemberInfo struct {
-	ID         uint64   `json:"id"`
-	Name       string   `json:"name"`
-	ClientURLs []string `json:"client_urls"`
-	PeerURLs   []string `json:"peer_urls"`
-	Learner    bool     `json:"learner"`
-}
-
-// IDString is the member ID as etcdctl prints it (hex).
-func (m MemberInfo) IDString() string { return fmt.Sprintf("%x", m.ID) }
-
-// Label names the member for people: its name, or its ID when it has none yet (added, not started).
-func (m MemberInfo) Label() string {
-	if m.Name != "" {
-		return m.Name
-	}
-	return m.IDString()
-}
 
 // Monitor watches every member of a cluster for the Cluster view and `etcdeck diagnose`: it keeps
 // one client per member open (a dial per poll would cost more than the poll), dialled with the
 // session's TLS and credentials, and polls them concurrently. Its methods are safe for concurrent
 // use; the pure bookkeeping of what the polls saw lives in Tracker.
 type Monitor struct {
-	base *Client
+	base *cluster.Client
 	ctx  context.Context
 	stop context.CancelFunc
 	http *http.Client
 
 	mu       sync.Mutex
-	members  []MemberInfo
+	members  []cluster.MemberInfo
 	conns    map[uint64]*memberConn
 	inflight map[uint64]chan MemberHealth
 	partial  map[uint64]partialProbe // what a probe still running has learnt so far
@@ -71,11 +49,11 @@ type memberConn struct {
 
 // NewMonitor returns a monitor of the cluster c is connected to. Its probes run under ctx (the
 // session's context): cancelling it ends them. Close releases the member clients.
-func NewMonitor(ctx context.Context, c *Client) *Monitor {
+func NewMonitor(ctx context.Context, c *cluster.Client) *Monitor {
 	mctx, stop := context.WithCancel(ctx)
 	tr := &http.Transport{MaxIdleConnsPerHost: 1, IdleConnTimeout: time.Minute}
-	if c.tls != nil {
-		tr.TLSClientConfig = c.tls.Clone()
+	if c.TLS() != nil {
+		tr.TLSClientConfig = c.TLS().Clone()
 	}
 	m := &Monitor{
 		base:     c,
@@ -105,7 +83,7 @@ func (m *Monitor) Close() {
 
 // knownMembers is the member list last seen, read from the session's client when there is none
 // yet.
-func (m *Monitor) knownMembers(ctx context.Context, timeout time.Duration) ([]MemberInfo, error) {
+func (m *Monitor) knownMembers(ctx context.Context, timeout time.Duration) ([]cluster.MemberInfo, error) {
 	if list := m.Members(); len(list) > 0 {
 		return list, nil
 	}
@@ -129,40 +107,25 @@ func (m *Monitor) nameOf(id uint64) string {
 }
 
 // Members returns the member list last seen (empty before the first poll).
-func (m *Monitor) Members() []MemberInfo {
+func (m *Monitor) Members() []cluster.MemberInfo {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]MemberInfo(nil), m.members...)
+	return append([]cluster.MemberInfo(nil), m.members...)
 }
 
 // listMembers asks the session's client for the member list, to start from.
-func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]MemberInfo, error) {
+func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]cluster.MemberInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	resp, err := m.base.c.MemberList(ctx, clientv3.WithSerializable())
+	list, err := m.base.SerializableMembers(ctx)
 	if err != nil {
-		return nil, Explain(err)
+		return nil, cluster.Explain(err)
 	}
-	return membersOf(resp.Members), nil
-}
-
-func membersOf(list []*pb.Member) []MemberInfo {
-	out := make([]MemberInfo, 0, len(list))
-	for _, mm := range list {
-		out = append(out, MemberInfo{ID: mm.ID, Name: mm.Name, Learner: mm.IsLearner,
-			ClientURLs: append([]string(nil), mm.ClientURLs...), PeerURLs: append([]string(nil), mm.PeerURLs...)})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out
+	return list, nil
 }
 
 // setMembers records the member list and closes the clients of members that left it.
-func (m *Monitor) setMembers(list []MemberInfo) {
+func (m *Monitor) setMembers(list []cluster.MemberInfo) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.members = list
@@ -202,7 +165,7 @@ func (m *Monitor) client(mc *memberConn, url string) (*clientv3.Client, error) {
 		mc.c.Close()
 		mc.c = nil
 	}
-	c, err := m.base.dialOne(m.ctx, url)
+	c, err := m.base.DialMember(m.ctx, url)
 	if err != nil {
 		return nil, err
 	}
@@ -219,37 +182,20 @@ func (mc *memberConn) close() {
 	}
 }
 
-// dialOne opens a client to one endpoint with the same TLS, credentials and timeouts as c, for
-// the per-member clients of a Monitor.
-func (c *Client) dialOne(ctx context.Context, endpoint string) (*clientv3.Client, error) {
-	cfg := c.etcdConfig(ctx, []string{endpoint})
-	// gRPC's reconnect backoff grows to two minutes; a member back from an outage should be
-	// seen within a few polls.
-	cfg.DialOptions = []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
-		Backoff:           backoff.Config{BaseDelay: time.Second, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 5 * time.Second},
-		MinConnectTimeout: max(c.conf.DialTimeout, time.Second),
-	})}
-	cl, err := clientv3.New(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", endpoint, Explain(err))
-	}
-	return cl, nil
-}
-
 // url is where to poll a member: the configured endpoint that answered as this member when
 // there is one (the user's way in, e.g. a port-forward, where the advertised URL may not be
 // reachable from here), else its first advertised client URL; "" when it has none.
-func (m *Monitor) url(mm MemberInfo) string {
+func (m *Monitor) url(mm cluster.MemberInfo) string {
 	m.mu.Lock()
 	ep, ok := m.configured[mm.ID]
 	m.mu.Unlock()
 	if ok {
-		return withScheme(ep, m.base.tls)
+		return withScheme(ep, m.base.TLS())
 	}
 	if len(mm.ClientURLs) == 0 {
 		return ""
 	}
-	return withScheme(mm.ClientURLs[0], m.base.tls)
+	return withScheme(mm.ClientURLs[0], m.base.TLS())
 }
 
 // withScheme gives an endpoint written etcdctl's way ("10.0.0.1:2379") its scheme (https when
@@ -272,11 +218,11 @@ func (m *Monitor) learnConfigured(ctx context.Context, timeout time.Duration) {
 	found := map[uint64]string{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for _, ep := range m.base.conf.Endpoints {
+	for _, ep := range m.base.Config().Endpoints {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if st, err := m.base.c.Status(ctx, ep); err == nil && st.Header != nil {
+			if st, err := m.base.EndpointStatus(ctx, ep); err == nil && st.Header != nil {
 				mu.Lock()
 				found[st.Header.MemberId] = ep
 				mu.Unlock()
