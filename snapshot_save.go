@@ -77,8 +77,8 @@ func runSnapshotSave(args []string) int {
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		// Someone is watching (not cron): show how far it has come on one rewritten line.
 		opts.Progress = func(p cluster.SaveProgress) {
-			fmt.Fprintf(os.Stderr, "\r%s of %s from the %s %s · %.1f MB/s · %s  ", humanBytes(p.Bytes), humanBytes(p.Total),
-				p.Role, p.Endpoint, float64(p.Bytes)/max(p.Elapsed.Seconds(), 1e-3)/1e6, p.Elapsed.Round(time.Second))
+			fmt.Fprintf(os.Stderr, "\r%s of %s from the %s %s · %s · %s  ", cluster.FormatBytes(p.Bytes), cluster.FormatBytes(p.Total),
+				p.Role, p.Endpoint, cluster.FormatRate(p.Bytes, max(p.Elapsed, time.Millisecond)), p.Elapsed.Round(time.Second))
 		}
 	}
 	res, err := sess.Client.SaveSnapshot(sess.Context(), opts)
@@ -90,8 +90,8 @@ func runSnapshotSave(args []string) int {
 		return 1
 	}
 	fmt.Println(res.Path)
-	fmt.Fprintf(os.Stderr, "saved from the %s %s: %s in %s (%.1f MB/s), revision %d\n", res.Role, res.Endpoint,
-		humanBytes(res.Bytes), res.Elapsed.Round(100*time.Millisecond), float64(res.Bytes)/res.Elapsed.Seconds()/1e6, res.Revision)
+	fmt.Fprintf(os.Stderr, "saved from the %s %s: %s in %s (%s), revision %d\n", res.Role, res.Endpoint,
+		cluster.FormatBytes(res.Bytes), res.Elapsed.Round(100*time.Millisecond), cluster.FormatRate(res.Bytes, max(res.Elapsed, time.Millisecond)), res.Revision)
 	if *output != "" {
 		return 0
 	}
@@ -104,17 +104,4 @@ func runSnapshotSave(args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// humanBytes is n in the largest unit that keeps it ≥ 1 (decimal, as etcdctl prints sizes).
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1e9:
-		return fmt.Sprintf("%.2f GB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -132,7 +132,7 @@ func (f *flow) sawProgress() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, msg := range f.seen {
-		if p, ok := msg.(common.TaskProgressMsg); ok && p.ID == saveTaskID && strings.Contains(p.Label, "MB/s") {
+		if p, ok := msg.(common.TaskProgressMsg); ok && p.ID == saveTaskID && strings.Contains(p.Label, "iB/s") {
 			return true
 		}
 	}

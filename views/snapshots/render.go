@@ -57,7 +57,7 @@ func (m *Model) summary() string {
 	for _, f := range m.files {
 		total += f.Size
 	}
-	return common.Plural(len(m.files), "file") + " · " + common.FormatSize(total)
+	return common.Plural(len(m.files), "file") + " · " + cluster.FormatBytes(total)
 }
 
 // table is the header and the visible rows.
@@ -70,7 +70,7 @@ func (m *Model) table() string {
 		f := m.files[i]
 		keys, integrity := m.statusCells(f)
 		line := m.row(wide, f.Time.Format("2006-01-02 15:04:05"), fmt.Sprintf("%016x", f.ClusterID),
-			common.Thousands(f.Revision), keys, common.FormatSize(f.Size), integrity)
+			common.Thousands(f.Revision), keys, cluster.FormatBytes(f.Size), integrity)
 		if i == m.cursor {
 			line = st.Selected.Render(common.Pad(line, m.width))
 		}
@@ -146,7 +146,7 @@ func (m *Model) detailView() string {
 		line("file", f.Path),
 		line("cluster ID", fmt.Sprintf("%016x", f.ClusterID)),
 		line("taken", f.Time.Format("2006-01-02 15:04:05")+" UTC"),
-		line("size", common.Thousands(f.Size)+" bytes ("+common.FormatSize(f.Size)+")"),
+		line("size", common.Thousands(f.Size)+" bytes ("+cluster.FormatBytes(f.Size)+")"),
 	}
 	fs := m.statuses[f.Path]
 	switch {

@@ -95,14 +95,14 @@ func (m *Model) saveProgress(msg saveProgressMsg) tea.Cmd {
 	return tea.Batch(common.TaskProgress(saveTaskID, progressText(msg.p)), waitProgress(m.save))
 }
 
-// progressText is "from the follower 10.0.0.2:2379 · 12.0 MiB of 525.7 MiB · 45.1 MB/s · 3s".
+// progressText is "from the follower 10.0.0.2:2379 · 12.0 MiB of 525.7 MiB · 43.0 MiB/s · 3s".
 func progressText(p cluster.SaveProgress) string {
-	parts := []string{"from the " + p.Role + " " + p.Endpoint, common.FormatSize(p.Bytes)}
+	parts := []string{"from the " + p.Role + " " + p.Endpoint, cluster.FormatBytes(p.Bytes)}
 	if p.Total > 0 {
-		parts[1] += " of " + common.FormatSize(p.Total)
+		parts[1] += " of " + cluster.FormatBytes(p.Total)
 	}
-	if s := p.Elapsed.Seconds(); s > 0 {
-		parts = append(parts, fmt.Sprintf("%.1f MB/s", float64(p.Bytes)/s/1e6))
+	if rate := cluster.FormatRate(p.Bytes, p.Elapsed); rate != "" {
+		parts = append(parts, rate)
 	}
 	parts = append(parts, p.Elapsed.Round(time.Second).String())
 	return strings.Join(parts, " · ")
@@ -127,12 +127,12 @@ func (m *Model) saveDone(msg saveDoneMsg) tea.Cmd {
 	return tea.Batch(common.EndTask(saveTaskID, text, nil), m.reload())
 }
 
-// doneText is "saved <path> from the follower <endpoint> (551 MiB, 68.0 MB/s); retention
+// doneText is "saved <path> from the follower <endpoint> (551.0 MiB, 64.8 MiB/s); retention
 // deleted 2: a.db, b.db".
 func doneText(msg saveDoneMsg) string {
 	r := msg.res
-	text := fmt.Sprintf("saved %s from the %s %s (%s, %.1f MB/s)", r.Path, r.Role, r.Endpoint,
-		common.FormatSize(r.Bytes), float64(r.Bytes)/max(r.Elapsed.Seconds(), 1e-3)/1e6)
+	text := fmt.Sprintf("saved %s from the %s %s (%s, %s)", r.Path, r.Role, r.Endpoint,
+		cluster.FormatBytes(r.Bytes), cluster.FormatRate(r.Bytes, max(r.Elapsed, time.Millisecond)))
 	if len(msg.deleted) > 0 {
 		names := make([]string, len(msg.deleted))
 		for i, d := range msg.deleted {

@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/keymap"
@@ -217,7 +218,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			m.deleting = f.Path
 			m.confirm.Ask(deleteConfirmID, fmt.Sprintf("Delete the snapshot of %s (rev %d, %s)?",
-				f.Time.Format("2006-01-02 15:04:05"), f.Revision, common.FormatSize(f.Size)))
+				f.Time.Format("2006-01-02 15:04:05"), f.Revision, cluster.FormatBytes(f.Size)))
 		}
 	}
 	return nil
