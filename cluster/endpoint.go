@@ -40,16 +40,6 @@ func (c *Client) EndpointStatus(ctx context.Context, endpoint string) (*clientv3
 	return c.c.Status(ctx, endpoint)
 }
 
-// SerializableMembers reads the member list from whichever member the client talks to, without a
-// quorum read: a monitor must still see the members while the cluster has no leader.
-func (c *Client) SerializableMembers(ctx context.Context) ([]MemberInfo, error) {
-	resp, err := c.c.MemberList(ctx, clientv3.WithSerializable())
-	if err != nil {
-		return nil, err
-	}
-	return MembersOf(resp.Members), nil
-}
-
 // WhyUnreachable names the transport's cause when addr (host:port) does not answer, "" when it
 // finds none.
 func (c *Client) WhyUnreachable(ctx context.Context, addr string) string {

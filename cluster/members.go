@@ -6,65 +6,53 @@ import (
 	"sort"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
-// ListedMember is one entry of the cluster's member list, as a restore plan needs it.
-type ListedMember struct {
-	ID         uint64
-	Name       string // "" for a member added but not started yet
-	PeerURLs   []string
-	ClientURLs []string
-	IsLearner  bool
-}
+// This file is the Cluster API's member list: the one member type and the one place that reads
+// the list (the type is member.Info, in a leaf package embednode can import). The Cluster view's monitor, the restore plan, the status bar's leader name and the
+// watch's serving member all go through it.
 
-// MemberList is the cluster's ID and its members.
+// MemberList is the cluster's ID and its members, sorted by name then ID.
 type MemberList struct {
 	ClusterID uint64
-	Members   []ListedMember
+	Members   []member.Info
 }
 
-// ListMembers reads the member list through a quorum read, so a plan is never built from a
-// partitioned member's stale view.
+// ListMembers reads the member list through a quorum read, so a restore plan is never built from
+// a partitioned member's stale view.
 func (c *Client) ListMembers(ctx context.Context) (MemberList, error) {
+	list, err := c.listMembers(ctx)
+	if err != nil {
+		return MemberList{}, fmt.Errorf("member list: %w", err)
+	}
+	return list, nil
+}
+
+// LocalMembers reads the member list from whichever member the client talks to, without a quorum
+// read: the Cluster view must still see the members while the cluster has no leader.
+func (c *Client) LocalMembers(ctx context.Context) (MemberList, error) {
+	return c.listMembers(ctx, clientv3.WithSerializable())
+}
+
+func (c *Client) listMembers(ctx context.Context, opts ...clientv3.OpOption) (MemberList, error) {
 	ctx, cancel := c.ctx(ctx)
 	defer cancel()
-	resp, err := c.c.MemberList(ctx)
+	resp, err := c.c.MemberList(ctx, opts...)
 	if err != nil {
-		return MemberList{}, fmt.Errorf("member list: %w", Explain(err))
+		return MemberList{}, Explain(err)
 	}
-	out := MemberList{ClusterID: resp.Header.GetClusterId()}
-	for _, m := range resp.Members {
-		out.Members = append(out.Members, ListedMember{ID: m.ID, Name: m.Name, PeerURLs: m.PeerURLs,
-			ClientURLs: m.ClientURLs, IsLearner: m.IsLearner})
-	}
-	return out, nil
+	return MemberList{ClusterID: resp.Header.GetClusterId(), Members: MembersOf(resp.Members)}, nil
 }
 
-// MemberInfo is one entry of the cluster's member list.
-type MemberInfo struct {
-	ID         uint64   `json:"id"`
-	Name       string   `json:"name"`
-	ClientURLs []string `json:"client_urls"`
-	PeerURLs   []string `json:"peer_urls"`
-	Learner    bool     `json:"learner"`
-}
-
-// IDString is the member ID as etcdctl prints it (hex).
-func (m MemberInfo) IDString() string { return fmt.Sprintf("%x", m.ID) }
-
-// Label names the member for people: its name, or its ID when it has none yet (added, not started).
-func (m MemberInfo) Label() string {
-	if m.Name != "" {
-		return m.Name
-	}
-	return m.IDString()
-}
-
-// MembersOf converts etcd's member list, sorted by name then ID.
-func MembersOf(list []*pb.Member) []MemberInfo {
-	out := make([]MemberInfo, 0, len(list))
+// MembersOf converts etcd's member list (as one member's own connection returns it, for the
+// monitor's per-member view), sorted by name then ID.
+func MembersOf(list []*pb.Member) []member.Info {
+	out := make([]member.Info, 0, len(list))
 	for _, mm := range list {
-		out = append(out, MemberInfo{ID: mm.ID, Name: mm.Name, Learner: mm.IsLearner,
+		out = append(out, member.Info{ID: mm.ID, Name: mm.Name, Learner: mm.IsLearner,
 			ClientURLs: append([]string(nil), mm.ClientURLs...), PeerURLs: append([]string(nil), mm.PeerURLs...)})
 	}
 	sort.Slice(out, func(i, j int) bool {

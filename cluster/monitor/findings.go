@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // Thresholds of the findings, from etcd's tuning and hardware guides.
@@ -186,7 +187,7 @@ func (t *Tracker) Findings() []Finding {
 }
 
 // metricFindings adds what a member's metrics say: slow disks, slow peers, failing heartbeats.
-func (t *Tracker) metricFindings(mm cluster.MemberInfo, add func(sev, member, format string, args ...any)) {
+func (t *Tracker) metricFindings(mm member.Info, add func(sev, member, format string, args ...any)) {
 	name := mm.Label()
 	s := t.Metrics(mm.ID)
 	if s == nil {

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // HealthState is a member's condition, in the words the Cluster view and `etcdeck diagnose` print.
@@ -47,11 +48,11 @@ type MemberStatus struct {
 // MemberHealth is one probe of one member: the health read as `etcdctl endpoint health` does it,
 // a serializable read beside it (the gap is the cost of consensus), and the member's status.
 type MemberHealth struct {
-	Member   cluster.MemberInfo `json:"member"`
-	Endpoint string             `json:"endpoint"`
-	Time     time.Time          `json:"time"`
-	State    HealthState        `json:"state"`
-	Err      string             `json:"error,omitempty"`
+	Member   member.Info `json:"member"`
+	Endpoint string      `json:"endpoint"`
+	Time     time.Time   `json:"time"`
+	State    HealthState `json:"state"`
+	Err      string      `json:"error,omitempty"`
 	// Round-trip times; zero when that call failed.
 	Linearizable time.Duration `json:"linearizable_ns"`
 	Serializable time.Duration `json:"serializable_ns"`
@@ -65,7 +66,7 @@ type MemberHealth struct {
 	// a later poll reports its result.
 	Pending bool `json:"pending,omitempty"`
 	// list is the member's own member list, the next poll's list when this member leads.
-	list []cluster.MemberInfo
+	list []member.Info
 }
 
 // Poll is one round over every member.
@@ -95,7 +96,7 @@ func (m *Monitor) Poll(ctx context.Context, wait time.Duration) Poll {
 		if ch == nil {
 			ch = make(chan MemberHealth, 1)
 			m.inflight[mm.ID] = ch
-			go func(mm cluster.MemberInfo, ch chan MemberHealth) { ch <- m.probe(mm) }(mm, ch)
+			go func(mm member.Info, ch chan MemberHealth) { ch <- m.probe(mm) }(mm, ch)
 		}
 		chans[i] = ch
 	}
@@ -130,8 +131,8 @@ func (m *Monitor) Poll(ctx context.Context, wait time.Duration) Poll {
 }
 
 // agreedList is the member list to poll next: the leader's own, else any healthy member's.
-func agreedList(hs []MemberHealth) []cluster.MemberInfo {
-	var any []cluster.MemberInfo
+func agreedList(hs []MemberHealth) []member.Info {
+	var any []member.Info
 	for _, h := range hs {
 		if h.State != StateHealthy || h.list == nil {
 			continue
@@ -146,7 +147,7 @@ func agreedList(hs []MemberHealth) []cluster.MemberInfo {
 	return any
 }
 
-func sameMembers(a, b []cluster.MemberInfo) bool {
+func sameMembers(a, b []member.Info) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -163,7 +164,7 @@ func sameMembers(a, b []cluster.MemberInfo) bool {
 // pending words a probe still running after wait: unreachable when even Status has not
 // answered; otherwise what Status said, and that the read is slow (a member without a leader
 // answers Status at once but its linearizable read waits for one).
-func (m *Monitor) pending(mm cluster.MemberInfo, at time.Time, wait time.Duration) MemberHealth {
+func (m *Monitor) pending(mm member.Info, at time.Time, wait time.Duration) MemberHealth {
 	w := wait.Round(time.Millisecond)
 	h := MemberHealth{Member: mm, Endpoint: m.url(mm), Time: at, Pending: true,
 		State: StateUnreachable, Err: fmt.Sprintf("no answer within %s", w)}
@@ -183,7 +184,7 @@ func (m *Monitor) pending(mm cluster.MemberInfo, at time.Time, wait time.Duratio
 }
 
 // collected clears the member's in-flight probe and returns its result under the current entry.
-func (m *Monitor) collected(mm cluster.MemberInfo, h MemberHealth) MemberHealth {
+func (m *Monitor) collected(mm member.Info, h MemberHealth) MemberHealth {
 	m.mu.Lock()
 	delete(m.inflight, mm.ID)
 	delete(m.partial, mm.ID)
@@ -194,7 +195,7 @@ func (m *Monitor) collected(mm cluster.MemberInfo, h MemberHealth) MemberHealth 
 
 // probe runs the checks on one member, in the order that tells the states apart: Status (is it
 // reachable, does it know a leader), then the reads, alarms and its own member list.
-func (m *Monitor) probe(mm cluster.MemberInfo) MemberHealth {
+func (m *Monitor) probe(mm member.Info) MemberHealth {
 	url := m.url(mm)
 	h := MemberHealth{Member: mm, Endpoint: url, Time: time.Now()}
 	if url == "" {

@@ -12,6 +12,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // Monitor watches every member of a cluster for the Cluster view and `etcdeck diagnose`: it keeps
@@ -25,7 +26,7 @@ type Monitor struct {
 	http *http.Client
 
 	mu       sync.Mutex
-	members  []cluster.MemberInfo
+	members  []member.Info
 	conns    map[uint64]*memberConn
 	inflight map[uint64]chan MemberHealth
 	partial  map[uint64]partialProbe // what a probe still running has learnt so far
@@ -83,7 +84,7 @@ func (m *Monitor) Close() {
 
 // knownMembers is the member list last seen, read from the session's client when there is none
 // yet.
-func (m *Monitor) knownMembers(ctx context.Context, timeout time.Duration) ([]cluster.MemberInfo, error) {
+func (m *Monitor) knownMembers(ctx context.Context, timeout time.Duration) ([]member.Info, error) {
 	if list := m.Members(); len(list) > 0 {
 		return list, nil
 	}
@@ -107,25 +108,25 @@ func (m *Monitor) nameOf(id uint64) string {
 }
 
 // Members returns the member list last seen (empty before the first poll).
-func (m *Monitor) Members() []cluster.MemberInfo {
+func (m *Monitor) Members() []member.Info {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]cluster.MemberInfo(nil), m.members...)
+	return append([]member.Info(nil), m.members...)
 }
 
 // listMembers asks the session's client for the member list, to start from.
-func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]cluster.MemberInfo, error) {
+func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]member.Info, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	list, err := m.base.SerializableMembers(ctx)
+	list, err := m.base.LocalMembers(ctx)
 	if err != nil {
-		return nil, cluster.Explain(err)
+		return nil, err
 	}
-	return list, nil
+	return list.Members, nil
 }
 
 // setMembers records the member list and closes the clients of members that left it.
-func (m *Monitor) setMembers(list []cluster.MemberInfo) {
+func (m *Monitor) setMembers(list []member.Info) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.members = list
@@ -185,7 +186,7 @@ func (mc *memberConn) close() {
 // url is where to poll a member: the configured endpoint that answered as this member when
 // there is one (the user's way in, e.g. a port-forward, where the advertised URL may not be
 // reachable from here), else its first advertised client URL; "" when it has none.
-func (m *Monitor) url(mm cluster.MemberInfo) string {
+func (m *Monitor) url(mm member.Info) string {
 	m.mu.Lock()
 	ep, ok := m.configured[mm.ID]
 	m.mu.Unlock()

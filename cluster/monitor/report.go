@@ -11,23 +11,24 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // MemberReport is everything known about one member: the last probe, latency over the tracked
 // window, and the metrics summary.
 type MemberReport struct {
-	Member        cluster.MemberInfo `json:"member"`
-	Endpoint      string             `json:"endpoint"`
-	State         HealthState        `json:"state"`
-	Err           string             `json:"error,omitempty"`
-	Leader        bool               `json:"leader"`
-	Status        *MemberStatus      `json:"status,omitempty"`
-	AppliedLag    uint64             `json:"applied_lag"`
-	Alarms        []string           `json:"alarms,omitempty"`
-	Linearizable  Stats              `json:"linearizable"`
-	Serializable  Stats              `json:"serializable"`
-	StatusLatency Stats              `json:"status_latency"`
-	Metrics       *MetricsSummary    `json:"metrics,omitempty"`
+	Member        member.Info     `json:"member"`
+	Endpoint      string          `json:"endpoint"`
+	State         HealthState     `json:"state"`
+	Err           string          `json:"error,omitempty"`
+	Leader        bool            `json:"leader"`
+	Status        *MemberStatus   `json:"status,omitempty"`
+	AppliedLag    uint64          `json:"applied_lag"`
+	Alarms        []string        `json:"alarms,omitempty"`
+	Linearizable  Stats           `json:"linearizable"`
+	Serializable  Stats           `json:"serializable"`
+	StatusLatency Stats           `json:"status_latency"`
+	Metrics       *MetricsSummary `json:"metrics,omitempty"`
 }
 
 // Report is the state of the cluster as the tracker saw it: what `etcdeck diagnose` prints.

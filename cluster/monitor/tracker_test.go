@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 	"github.com/etcdeck/etcdeck/cluster/monitor"
 )
 
 // health builds one member's probe result: leader 0 means the member knows none; term 0 means
 // it was not reached.
 func health(id uint64, at time.Time, leader, term uint64) monitor.MemberHealth {
-	h := monitor.MemberHealth{Member: cluster.MemberInfo{ID: id, Name: "m" + string(rune('0'+id))}, Time: at}
+	h := monitor.MemberHealth{Member: member.Info{ID: id, Name: "m" + string(rune('0'+id))}, Time: at}
 	if term == 0 {
 		h.State, h.Err = monitor.StateUnreachable, "connection refused"
 		return h

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -140,7 +141,7 @@ func (m *Model) latencyLines(h monitor.MemberHealth) []string {
 }
 
 // metricsLines are the excerpts of the member's last /metrics scrape, or why there is none.
-func (m *Model) metricsLines(mm cluster.MemberInfo) []string {
+func (m *Model) metricsLines(mm member.Info) []string {
 	st := m.common.Styles
 	s := m.tracker.Metrics(mm.ID)
 	head := " Metrics"

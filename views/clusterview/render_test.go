@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -24,7 +24,7 @@ import (
 
 var t0 = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 
-var fixtureMembers = []cluster.MemberInfo{
+var fixtureMembers = []member.Info{
 	{ID: 0x8e9e05c52164694d, Name: "m0", ClientURLs: []string{"http://10.0.0.10:2379"}, PeerURLs: []string{"http://10.0.0.10:2380"}},
 	{ID: 0x91bc3c398fb3c146, Name: "m1", ClientURLs: []string{"http://10.0.0.11:2379"}, PeerURLs: []string{"http://10.0.0.11:2380"}},
 	{ID: 0xfd422379fda50e48, Name: "m2", ClientURLs: []string{"http://10.0.0.12:2379"}, PeerURLs: []string{"http://10.0.0.12:2380"}},
