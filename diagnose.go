@@ -56,6 +56,8 @@ func runDiagnose(args []string) int {
 		return 1
 	}
 	defer end()
+	// A dead endpoint is a finding, not a reason to refuse: the report covers the members.
+	deadEndpoint := warnUnreachable("etcdeck diagnose", sess)
 
 	// ctrl+c ends the sampling early; the report covers what was seen until then.
 	stop, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -72,7 +74,7 @@ func runDiagnose(args []string) int {
 		fmt.Fprintln(os.Stderr, "etcdeck diagnose:", err)
 		return 1
 	}
-	if !report.Healthy {
+	if !report.Healthy || deadEndpoint {
 		return 1
 	}
 	return 0

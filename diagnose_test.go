@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,8 @@ func TestDiagnose(t *testing.T) {
 
 	members[1].Close(10 * time.Second)
 	code, out, errText = etcdeck(t, "diagnose", eps, "--duration=1s")
-	if code != 1 || errText != "" || !strings.HasPrefix(out, "cluster NOT healthy at ") ||
+	// The stopped member's endpoint is named on stderr (a warning), and in the report.
+	if code != 1 || !strings.HasPrefix(errText, "etcdeck diagnose: warning: connection refused at ") || !strings.HasPrefix(out, "cluster NOT healthy at ") ||
 		!strings.Contains(out, "error  member m1 unreachable: connection refused at ") {
 		t.Fatalf("m1 stopped: exit %d, stderr %q, report:\n%s", code, errText, out)
 	}
@@ -39,6 +41,19 @@ func TestDiagnose(t *testing.T) {
 	}
 	if r.Healthy || len(r.Members) != 3 || r.Members[1].State != monitor.StateUnreachable || !found {
 		t.Fatalf("JSON report: %+v", r)
+	}
+}
+
+// TestDiagnoseFirstEndpointDead: a dead endpoint first in --endpoints does not stop diagnose
+// (issue 17): it runs on the others, warns on stderr and exits 1.
+func TestDiagnoseFirstEndpointDead(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
+	eps := "--endpoints=" + strings.Join(append([]string{dead}, nodetest.Endpoints(members...)...), ",")
+	code, out, errText := etcdeck(t, "diagnose", eps, "--duration=1s")
+	if code != 1 || errText != "etcdeck diagnose: warning: connection refused at "+dead+"\n" ||
+		!strings.HasPrefix(out, "cluster healthy at ") || strings.Count(out, " healthy  ") != 3 {
+		t.Fatalf("first endpoint dead: exit %d, stderr %q, report:\n%s", code, errText, out)
 	}
 }
 

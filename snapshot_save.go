@@ -73,6 +73,7 @@ func runSnapshotSave(args []string) int {
 		return 1
 	}
 	defer end()
+	warnUnreachable("etcdeck snapshot save", sess)
 	opts := cluster.SaveOptions{Dir: settings.BackupDir, Output: *output, Timeout: *timeout}
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		// Someone is watching (not cron): show how far it has come on one rewritten line.

@@ -97,6 +97,22 @@ func TestSnapshotSaveHeadless(t *testing.T) {
 	}
 }
 
+// TestSnapshotSaveFirstEndpointDead: the README's cron line keeps working while a member is down
+// (issue 17): the save comes from a live member and the dead endpoint is a warning on stderr.
+func TestSnapshotSaveFirstEndpointDead(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
+	eps := "--endpoints=" + strings.Join(append([]string{dead}, nodetest.Endpoints(members[1:]...)...), ",")
+	dir := filepath.Join(t.TempDir(), "backups")
+	code, out, errText := etcdeck(t, "snapshot", "save", eps, "--backup-dir", dir)
+	if code != 0 || !strings.HasPrefix(errText, "etcdeck snapshot save: warning: connection refused at "+dead+"\n") {
+		t.Fatalf("first endpoint dead: exit %d, stdout %q, stderr %q", code, out, errText)
+	}
+	if st, err := os.Stat(strings.TrimSpace(out)); err != nil || st.Size() == 0 {
+		t.Fatalf("saved file %q: %v", out, err)
+	}
+}
+
 // TestSnapshotSaveFailures: an unreachable cluster and a directory that cannot be written exit 1
 // with the cause and leave no file; usage mistakes exit 2.
 func TestSnapshotSaveFailures(t *testing.T) {

@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster/backup"
 )
@@ -164,16 +166,40 @@ type snapshotSource struct {
 // leader. A forced endpoint is used as is.
 func (c *Client) pickSnapshotSource(ctx context.Context, force string) (snapshotSource, error) {
 	eps := c.c.Endpoints()
+	given := len(eps)
 	if force != "" {
-		eps = []string{force}
+		eps, given = []string{force}, 1
+	} else {
+		eps = c.withMemberURLs(ctx, eps)
 	}
+	// Every candidate at once: a dead one must not spend the others' time.
+	type answer struct {
+		st  *clientv3.StatusResponse
+		err error
+	}
+	answers := make([]answer, len(eps))
+	var wg sync.WaitGroup
+	for i, ep := range eps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			timeout := c.conf.CommandTimeout
+			if i >= given {
+				// A URL the cluster advertises may not be reachable from here (port-forward,
+				// proxy): it gets --dial-timeout, not the whole --command-timeout.
+				timeout = c.conf.DialTimeout
+			}
+			sctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			answers[i].st, answers[i].err = c.c.Status(sctx, ep)
+		}()
+	}
+	wg.Wait()
 	var best snapshotSource
 	bestRank := 99
 	var lastErr error
-	for _, ep := range eps {
-		sctx, cancel := c.ctx(ctx)
-		st, err := c.c.Status(sctx, ep)
-		cancel()
+	for i, ep := range eps {
+		st, err := answers[i].st, answers[i].err
 		if err != nil {
 			lastErr = fmt.Errorf("%s: %w", ep, Explain(err))
 			continue
@@ -198,9 +224,6 @@ func (c *Client) pickSnapshotSource(ctx context.Context, force string) (snapshot
 		if rank < bestRank {
 			best, bestRank = s, rank
 		}
-		if rank == 0 {
-			break
-		}
 	}
 	if bestRank == 99 {
 		if lastErr == nil {
@@ -209,6 +232,38 @@ func (c *Client) pickSnapshotSource(ctx context.Context, force string) (snapshot
 		return best, fmt.Errorf("no member to save a snapshot from: %w", lastErr)
 	}
 	return best, nil
+}
+
+// withMemberURLs adds to eps the client URLs of the members not already among them, so a save
+// can come from a healthy follower the user did not list. Without a member list (no member
+// answers, or the user may not list members) eps stay as given.
+func (c *Client) withMemberURLs(ctx context.Context, eps []string) []string {
+	mctx, cancel := c.ctx(ctx)
+	defer cancel()
+	ml, err := c.c.MemberList(mctx)
+	if err != nil {
+		return eps
+	}
+	have := make(map[string]bool, len(eps))
+	for _, ep := range eps {
+		have[hostOf(ep)] = true
+	}
+	out := append([]string(nil), eps...)
+	for _, m := range ml.Members {
+		// The member's first URL only: its others reach the same member.
+		if len(m.ClientURLs) == 0 || m.IsLearner {
+			continue
+		}
+		known := false
+		for _, u := range m.ClientURLs {
+			known = known || have[hostOf(u)]
+		}
+		if !known {
+			out = append(out, m.ClientURLs[0])
+			have[hostOf(m.ClientURLs[0])] = true
+		}
+	}
+	return out
 }
 
 // streamSnapshot reads the Maintenance.Snapshot stream of src's endpoint into w, checking the

@@ -76,9 +76,9 @@ func (m *Model) detailsLines() []string {
 	}
 	line := " " + state + "  " + cluster.EscapeText(h.Endpoint)
 	if s := h.Status; s != nil {
-		line += " · etcd " + s.Version
+		line += " · etcd " + cluster.EscapeText(s.Version)
 		if s.StorageVersion != "" {
-			line += " (storage " + s.StorageVersion + ")"
+			line += " (storage " + cluster.EscapeText(s.StorageVersion) + ")"
 		}
 	}
 	lines = append(lines, line)
@@ -95,10 +95,10 @@ func (m *Model) detailsLines() []string {
 			fmt.Sprintf(" raft term %d · index %d · applied %d (lag %d) · revision %d", s.RaftTerm, s.RaftIndex, s.RaftAppliedIndex, m.tracker.AppliedLag(h), s.Revision))
 	}
 	if len(h.Alarms) > 0 {
-		lines = append(lines, " "+st.Error.Render("alarms: "+strings.Join(h.Alarms, ", ")))
+		lines = append(lines, " "+st.Error.Render("alarms: "+cluster.EscapeText(strings.Join(h.Alarms, ", "))))
 	}
 	if s := h.Status; s != nil && len(s.Errors) > 0 {
-		lines = append(lines, " "+st.Error.Render("the member reports: "+strings.Join(s.Errors, "; ")))
+		lines = append(lines, " "+st.Error.Render("the member reports: "+cluster.EscapeText(strings.Join(s.Errors, "; "))))
 	}
 	if len(mm.PeerURLs) > 0 {
 		lines = append(lines, " "+st.Muted.Render("peers reach it at "+cluster.EscapeText(strings.Join(mm.PeerURLs, ", "))))
@@ -160,7 +160,7 @@ func (m *Model) metricsLines(mm member.Info) []string {
 	if len(s.PeerRTTP99) > 0 {
 		var peers []string
 		for _, name := range slices.Sorted(maps.Keys(s.PeerRTTP99)) {
-			peers = append(peers, name+" "+took(s.PeerRTTP99[name]))
+			peers = append(peers, cluster.EscapeText(name)+" "+took(s.PeerRTTP99[name]))
 		}
 		out = append(out, " peer round trip p99: "+strings.Join(peers, " · "))
 	}

@@ -246,7 +246,7 @@ func (m *Model) titleLine() string {
 func (m *Model) statusLine() string {
 	st := m.common.Styles
 	if m.pollErr != "" {
-		msg := fmt.Sprintf("health poll failed (%d×): %s", m.failures, m.pollErr)
+		msg := fmt.Sprintf("health poll failed (%d×): %s", m.failures, cluster.EscapeText(m.pollErr))
 		if m.next > 0 {
 			msg += " · retrying in " + m.next.Round(time.Second).String()
 		}

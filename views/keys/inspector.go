@@ -123,9 +123,11 @@ func (in *inspector) close() {
 	in.doc, in.info = nil, cluster.KeyInfo{}
 }
 
-// update handles the inspector's own results; keys come through handleKey.
-func (in *inspector) update(msg tea.Msg) tea.Cmd {
+// Update handles the inspector's keys (while it has the focus) and its own results.
+func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return in.keyPress(msg)
 	case inspectedMsg:
 		if msg.gen != in.gen || !in.open {
 			return nil
@@ -204,12 +206,11 @@ func (in *inspector) clamp() {
 	in.offset = max(0, min(in.offset, in.bottom()))
 }
 
-// handleKey scrolls, cycles renderings and copies; it reports whether it used the key.
-func (in *inspector) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+// keyPress scrolls, cycles renderings and copies.
+func (in *inspector) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 	km := in.c.Keys.Keys
 	if in.doc == nil && !key.Matches(msg, km.CopyKey) {
-		// Nothing to scroll yet; the keys are the inspector's all the same.
-		return nil, key.Matches(msg, km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom, km.Render, km.CopyValue)
+		return nil // nothing to scroll yet
 	}
 	switch {
 	case key.Matches(msg, km.Up):
@@ -226,21 +227,21 @@ func (in *inspector) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		in.offset = in.bottom()
 	case key.Matches(msg, km.Render):
 		if len(in.choices) < 2 {
-			return common.Flash(common.FlashInfo, "this value has one rendering"), true
+			return common.Flash(common.FlashInfo, "this value has one rendering")
 		}
-		return in.render((in.choice + 1) % len(in.choices)), true
+		return in.render((in.choice + 1) % len(in.choices))
 	case key.Matches(msg, km.CopyKey):
-		return copyCmd(cluster.EscapeKey(in.key), "key "+cluster.EscapeKey(in.key)), true
+		return copyCmd(cluster.EscapeKey(in.key), "key "+cluster.EscapeKey(in.key))
 	case key.Matches(msg, km.CopyValue):
 		if in.doc == nil {
-			return common.Flash(common.FlashWarn, "no value to copy"), true
+			return common.Flash(common.FlashWarn, "no value to copy")
 		}
-		return copyCmd(in.doc.Text(), "value as "+in.doc.Rendering.String()), true
+		return copyCmd(in.doc.Text(), "value as "+in.doc.Rendering.String())
 	default:
-		return nil, false
+		return nil
 	}
 	in.clamp()
-	return nil, true
+	return nil
 }
 
 // copyCmd puts text on the clipboard with OSC 52: the terminal does the copying, and only if it
@@ -257,8 +258,8 @@ func copyCmd(text, what string) tea.Cmd {
 // sequences (xterm's default is about 100 KB of base64).
 const largeCopy = 64 << 10
 
-// view draws the inspector into width×height.
-func (in *inspector) view() string {
+// View draws the inspector into width×height.
+func (in *inspector) View() string {
 	st := in.c.Styles
 	var b strings.Builder
 	right := ""
@@ -276,7 +277,7 @@ func (in *inspector) view() string {
 		b.WriteString(" " + st.Muted.Render("reading "+cluster.EscapeKey(in.key)+"…"))
 		return common.Fit(b.String(), in.width, in.height)
 	case in.err != nil:
-		b.WriteString(" " + st.Error.Render("✗ "+in.err.Error()))
+		b.WriteString(" " + st.Error.Render("✗ "+cluster.EscapeText(in.err.Error())))
 		return common.Fit(b.String(), in.width, in.height)
 	case !in.info.Found:
 		where := "now"

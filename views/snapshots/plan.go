@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -172,7 +173,7 @@ func (m *Model) planLines() []string {
 	case m.plan.loading:
 		text = "reading the member list…"
 	case m.plan.err != nil:
-		text = "✗ " + m.plan.err.Error()
+		text = "✗ " + cluster.EscapeText(m.plan.err.Error()) // the member list's error may quote the server
 	default:
 		text = m.plan.plan.Text()
 	}

@@ -33,7 +33,7 @@ func (m *Model) View() string {
 	case m.dir() == "":
 		b.WriteString(" " + st.Muted.Render("no backup directory: set --backup-dir or backup-dir in the config"))
 	case m.listErr != nil:
-		b.WriteString(" " + st.Error.Render("✗ "+m.listErr.Error()))
+		b.WriteString(" " + st.Error.Render("✗ "+cluster.EscapeText(m.listErr.Error())))
 	case !m.listed:
 		b.WriteString(" " + st.Muted.Render("reading "+cluster.EscapeText(m.dir())+"…"))
 	case len(m.files) == 0:
@@ -70,7 +70,7 @@ func (m *Model) table() string {
 		f := m.files[i]
 		keys, integrity := m.statusCells(f)
 		line := m.row(wide, f.Time.Format("2006-01-02 15:04:05"), fmt.Sprintf("%016x", f.ClusterID),
-			common.Thousands(f.Revision), keys, cluster.FormatBytes(f.Size), integrity)
+			common.Thousands(f.Revision), keys, cluster.FormatBytes(f.Size), cluster.EscapeText(integrity))
 		if i == m.cursor {
 			line = st.Selected.Render(common.Pad(line, m.width))
 		}
@@ -141,7 +141,10 @@ func (m *Model) detailView() string {
 	if !ok {
 		return ""
 	}
-	line := func(name, value string) string { return " " + st.Muted.Render(common.Pad(name, 12)) + value }
+	// Paths, errors and the snapshot's own fields: the one escaping rule applies to every value.
+	line := func(name, value string) string {
+		return " " + st.Muted.Render(common.Pad(name, 12)) + cluster.EscapeText(value)
+	}
 	lines := []string{
 		line("file", f.Path),
 		line("cluster ID", fmt.Sprintf("%016x", f.ClusterID)),
@@ -191,7 +194,7 @@ func (m *Model) footer() string {
 	case m.detail:
 	default:
 		if f, ok := m.selected(); ok {
-			status = f.Name
+			status = cluster.EscapeText(f.Name)
 		}
 	}
 	return " " + m.common.Styles.Muted.Render(status)

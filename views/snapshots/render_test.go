@@ -2,6 +2,7 @@ package snapshots
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -272,4 +273,33 @@ func TestHintsNameOnlyWhatWorks(t *testing.T) {
 	check("plan being built", m, map[string]bool{"esc": true})
 	m.plan.loading = false
 	check("plan", m, map[string]bool{"w": true, "e": true, "esc": true})
+}
+
+// TestFileTextEscaped: a file name and path, and a status error quoting them, show by the one
+// escaping rule in the list, the footer and the file's details: ESC as \x1b (never obeyed, never
+// swallowed), bidi as \u{…}.
+func TestFileTextEscaped(t *testing.T) {
+	m := fixtureView(120, 40)
+	files, _ := fixture()
+	f := files[0]
+	f.Name = "ev\x1b[31mil\u202e.db"
+	f.Path = "/backups/" + f.Name
+	m.Update(listedMsg{gen: m.gen, files: []backup.File{f}})
+	m.statuses[f.Path] = &fileStatus{err: errors.New("open " + f.Path + ": denied")}
+	list := m.View()
+	m.detail = true
+	details := m.View()
+	for where, s := range map[string]string{"list": list, "details": details} {
+		if strings.ContainsRune(s, 0x202e) {
+			t.Errorf("the %s hold U+202E raw:\n%q", where, s)
+		}
+	}
+	for _, want := range []string{`ev\x1b[31mil\u{202e}.db`, `? open /backups/ev\x1b[31mil`} {
+		if !strings.Contains(list, want) {
+			t.Errorf("the list lacks %q:\n%q", want, list)
+		}
+	}
+	if want := `/backups/ev\x1b[31mil\u{202e}.db`; !strings.Contains(details, want) {
+		t.Errorf("the details lack %q:\n%q", want, details)
+	}
 }

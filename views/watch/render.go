@@ -85,7 +85,7 @@ func (m *Model) rowLine(e *entry, revW, keyW, prevW int) string {
 		if e.warn {
 			style = st.Warning
 		}
-		return " " + at + "  " + style.Render(common.Pad("── "+e.note, max(m.width-timeW-3, 1)))
+		return " " + at + "  " + style.Render(common.Pad("── "+cluster.EscapeText(e.note), max(m.width-timeW-3, 1)))
 	}
 	ev := &e.ev
 	kind, size := "PUT", cluster.FormatBytes(ev.ValueSize)
@@ -206,7 +206,7 @@ func (m *Model) statusLine() string {
 		if m.state.Terminal() {
 			style = st.Error
 		}
-		parts = append(parts, style.Render(s))
+		parts = append(parts, style.Render(cluster.EscapeText(s))) // it may quote the server's error
 	}
 	if m.paused {
 		p := "PAUSED: events keep arriving into the buffer"
@@ -223,7 +223,7 @@ func (m *Model) statusLine() string {
 		parts = append(parts, p)
 	}
 	if m.flt.active() {
-		parts = append(parts, "filter: "+m.flt.String())
+		parts = append(parts, "filter: "+cluster.EscapeText(m.flt.String()))
 	}
 	if m.alert != nil {
 		parts = append(parts, st.Warning.Render(fmt.Sprintf("alert: %s matched", common.Thousands(m.alert.count))))
