@@ -74,7 +74,7 @@ func runSnapshotSave(args []string) int {
 	}
 	defer end()
 	warnUnreachable("etcdeck snapshot save", sess)
-	opts := cluster.SaveOptions{Dir: settings.BackupDir, Output: *output, Timeout: *timeout}
+	opts := backup.SaveOptions{Dir: settings.BackupDir, Output: *output, Timeout: *timeout, Retention: &settings.Retention}
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		// Someone is watching (not cron): show how far it has come on one rewritten line.
 		opts.Progress = func(p cluster.SaveProgress) {
@@ -82,7 +82,7 @@ func runSnapshotSave(args []string) int {
 				p.Role, p.Endpoint, cluster.FormatRate(p.Bytes, max(p.Elapsed, time.Millisecond)), p.Elapsed.Round(time.Second))
 		}
 	}
-	res, err := sess.Client.SaveSnapshot(sess.Context(), opts)
+	res, err := backup.Save(sess.Context(), sess.Client, opts)
 	if opts.Progress != nil {
 		fmt.Fprint(os.Stderr, "\r\x1b[K") // clear the progress line
 	}
@@ -93,15 +93,11 @@ func runSnapshotSave(args []string) int {
 	fmt.Println(res.Path)
 	fmt.Fprintf(os.Stderr, "saved from the %s %s: %s in %s (%s), revision %d\n", res.Role, res.Endpoint,
 		cluster.FormatBytes(res.Bytes), res.Elapsed.Round(100*time.Millisecond), cluster.FormatRate(res.Bytes, max(res.Elapsed, time.Millisecond)), res.Revision)
-	if *output != "" {
-		return 0
-	}
-	deleted, err := backup.ApplyRetention(settings.BackupDir, res.ClusterID, settings.Retention, time.Now())
-	for _, d := range deleted {
+	for _, d := range res.Deleted {
 		fmt.Fprintf(os.Stderr, "retention (keep %d, keep-days %d) deleted %s\n", settings.Retention.Keep, settings.Retention.KeepDays, d.Path)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
+	if res.RetentionErr != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", res.RetentionErr)
 		return 1
 	}
 	return 0

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/cluster/clustertest"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
@@ -147,7 +148,7 @@ func TestSaveSnapshotFromUnlistedFollower(t *testing.T) {
 	if err != nil {
 		t.Fatalf("connect to the leader and a dead member: %v", err)
 	}
-	res, err := c2.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	res, err := backup.Save(context.Background(), c2, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

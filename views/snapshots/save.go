@@ -33,12 +33,10 @@ type saveProgressMsg struct {
 
 // saveDoneMsg ends save seq: the saved file and what retention deleted, or why it failed.
 type saveDoneMsg struct {
-	sid     uint64
-	seq     int
-	res     cluster.SaveResult
-	deleted []backup.File
-	retErr  error
-	err     error
+	sid uint64
+	seq int
+	res backup.SaveResult // with what retention deleted
+	err error
 }
 
 // startSave saves a snapshot into the backup directory, then applies retention; progress goes to
@@ -60,7 +58,7 @@ func (m *Model) startSave() tea.Cmd {
 	run := func() tea.Msg {
 		defer cancel()
 		defer close(s.progress)
-		res, err := client.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
+		res, err := backup.Save(ctx, client, backup.SaveOptions{Dir: dir, Retention: &retention, Progress: func(p cluster.SaveProgress) {
 			// Latest wins: the UI wants the current figures, not a backlog.
 			select {
 			case <-s.progress:
@@ -68,11 +66,7 @@ func (m *Model) startSave() tea.Cmd {
 			}
 			s.progress <- p
 		}})
-		done := saveDoneMsg{sid: sid, seq: s.seq, res: res, err: err}
-		if err == nil {
-			done.deleted, done.retErr = backup.ApplyRetention(dir, res.ClusterID, retention, time.Now())
-		}
-		return done
+		return saveDoneMsg{sid: sid, seq: s.seq, res: res, err: err}
 	}
 	return tea.Batch(common.StartTask(saveTaskID, "snapshot", false), run, waitProgress(s))
 }
@@ -120,9 +114,9 @@ func (m *Model) saveDone(msg saveDoneMsg) tea.Cmd {
 		return tea.Batch(common.EndTask(saveTaskID, "", msg.err), m.reload())
 	}
 	text := doneText(msg)
-	if msg.retErr != nil {
+	if msg.res.RetentionErr != nil {
 		// The snapshot is saved; say what retention could not do without hiding that.
-		text += "; " + msg.retErr.Error()
+		text += "; " + msg.res.RetentionErr.Error()
 	}
 	return tea.Batch(common.EndTask(saveTaskID, text, nil), m.reload())
 }
@@ -133,9 +127,9 @@ func doneText(msg saveDoneMsg) string {
 	r := msg.res
 	text := fmt.Sprintf("saved %s from the %s %s (%s, %s)", r.Path, r.Role, r.Endpoint,
 		cluster.FormatBytes(r.Bytes), cluster.FormatRate(r.Bytes, max(r.Elapsed, time.Millisecond)))
-	if len(msg.deleted) > 0 {
-		names := make([]string, len(msg.deleted))
-		for i, d := range msg.deleted {
+	if len(r.Deleted) > 0 {
+		names := make([]string, len(r.Deleted))
+		for i, d := range r.Deleted {
 			names[i] = filepath.Base(d.Path)
 		}
 		text += fmt.Sprintf("; retention deleted %d: %s", len(names), strings.Join(names, ", "))

@@ -1,4 +1,4 @@
-package cluster_test
+package backup_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -58,7 +59,7 @@ func TestSaveSnapshot(t *testing.T) {
 	var last cluster.SaveProgress
 	calls := 0
 	at := time.Date(2026, 11, 25, 1, 2, 3, 0, time.UTC)
-	res, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{
+	res, err := backup.Save(context.Background(), c, backup.SaveOptions{
 		Dir: dir, Now: func() time.Time { return at },
 		Progress: func(p cluster.SaveProgress) { mu.Lock(); last, calls = p, calls+1; mu.Unlock() },
 	})
@@ -102,7 +103,7 @@ func TestSaveSnapshot(t *testing.T) {
 	}
 
 	// The same second again: refuse rather than overwrite, and leave no temporary file.
-	if _, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir, Now: func() time.Time { return at }}); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if _, err := backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir, Now: func() time.Time { return at }}); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("second save in the same second: %v", err)
 	}
 	if names := dirEntries(t, dir); len(names) != 1 {
@@ -116,7 +117,7 @@ func TestSaveSnapshot(t *testing.T) {
 	os.WriteFile(fresh, []byte("half"), 0o600)
 	old := time.Now().Add(-2 * time.Hour)
 	os.Chtimes(stale, old, old)
-	if _, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir}); err != nil {
+	if _, err := backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); err == nil {
@@ -128,7 +129,7 @@ func TestSaveSnapshot(t *testing.T) {
 
 	// --output writes exactly that file.
 	out := filepath.Join(t.TempDir(), "exact.db")
-	res2, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Output: out})
+	res2, err := backup.Save(context.Background(), c, backup.SaveOptions{Output: out})
 	if err != nil || res2.Path != out {
 		t.Fatalf("save --output: %v %s", err, res2.Path)
 	}
@@ -140,7 +141,7 @@ func TestSaveSnapshotPrefersFollower(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	res, err := backup.Save(context.Background(), c, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +150,7 @@ func TestSaveSnapshotPrefersFollower(t *testing.T) {
 	}
 	// A dead endpoint is skipped.
 	ms[0].Close(5 * time.Second)
-	res, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	res, err = backup.Save(context.Background(), c, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestSaveSnapshotCancelLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
 	sawTemp := false
-	_, err = c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
+	_, err = backup.Save(ctx, c, backup.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
 		once.Do(func() {
 			for _, n := range dirEntries(t, dir) {
 				_, isBackup := backup.ParseName(n)
@@ -189,7 +190,7 @@ func TestSaveSnapshotCancelLeavesNothing(t *testing.T) {
 	}
 
 	// Its own timeout, not --command-timeout.
-	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir, Timeout: time.Millisecond})
+	_, err = backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir, Timeout: time.Millisecond})
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "not finished within 1ms") {
 		t.Fatalf("1ms save: %v", err)
 	}
@@ -210,7 +211,7 @@ func TestSaveSnapshotPermissionDenied(t *testing.T) {
 	dir := t.TempDir()
 	os.Chmod(dir, 0o500)
 	defer os.Chmod(dir, 0o700)
-	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir})
+	_, err = backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir})
 	if !errors.Is(err, os.ErrPermission) {
 		t.Fatalf("err = %v, want permission denied", err)
 	}
@@ -233,7 +234,7 @@ func TestSaveSnapshotDiskFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir})
+	_, err = backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir})
 	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "no space left on device") {
 		t.Fatalf("err = %v, want no space left on device", err)
 	}
@@ -251,12 +252,8 @@ func TestSaveSnapshotTLSAndAuth(t *testing.T) {
 	cfg.CertFile, cfg.KeyFile, cfg.TrustedCAFile, cfg.ClientCertAuth = certs.ServerCert, certs.ServerKey, certs.CA, true
 	m := nodetest.StartConfig(t, cfg)
 	conf := cluster.ConnConfig{Endpoints: m.Endpoints(), CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true}
-	admin, err := clustertest.Connect(t, conf)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	e := admin.Etcd()
+	e := nodetest.ClientAs(t, m.Endpoints(), "", "", &certs)
 	for _, step := range []func() error{
 		func() error { _, err := e.UserAdd(ctx, "root", "s3cret-pw"); return err },
 		func() error { _, err := e.UserGrantRole(ctx, "root", "root"); return err },
@@ -273,7 +270,7 @@ func TestSaveSnapshotTLSAndAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := r.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "permission denied") {
+	if _, err := backup.Save(ctx, r, backup.SaveOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "permission denied") {
 		t.Errorf("a user without the root role: %v", err)
 	}
 	if names := dirEntries(t, dir); len(names) != 0 {
@@ -284,8 +281,48 @@ func TestSaveSnapshotTLSAndAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: t.TempDir()})
+	res, err := backup.Save(ctx, c, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil || !cluster.HasSHA256Trailer(res.Bytes) {
 		t.Fatalf("save over TLS with auth: %+v %v", res, err)
+	}
+}
+
+// TestSaveAppliesRetention: a save with Retention deletes the cluster's expired backups after it
+// (the headless command and the Snapshots view share this), and never with Output.
+func TestSaveAppliesRetention(t *testing.T) {
+	m := nodetest.Start(t)
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, dir := context.Background(), t.TempDir()
+	var old []string
+	for _, age := range []time.Duration{60 * 24 * time.Hour, 50 * 24 * time.Hour} {
+		at := time.Now().Add(-age)
+		res, err := backup.Save(ctx, c, backup.SaveOptions{Dir: dir, Now: func() time.Time { return at }})
+		if err != nil || len(res.Deleted) != 0 {
+			t.Fatalf("save without retention: %v, deleted %v", err, res.Deleted)
+		}
+		old = append(old, res.Path)
+	}
+	keep := backup.Retention{Keep: 1, KeepDays: 1}
+	res, err := backup.Save(ctx, c, backup.SaveOptions{Output: filepath.Join(dir, "exact.db"), Retention: &keep})
+	if err != nil || len(res.Deleted) != 0 {
+		t.Fatalf("save --output applied retention: %v, deleted %v", err, res.Deleted)
+	}
+	res, err = backup.Save(ctx, c, backup.SaveOptions{Dir: dir, Retention: &keep})
+	if err != nil || res.RetentionErr != nil {
+		t.Fatalf("save with retention: %v, %v", err, res.RetentionErr)
+	}
+	var deleted []string
+	for _, d := range res.Deleted {
+		deleted = append(deleted, d.Path)
+	}
+	sort.Strings(deleted)
+	if strings.Join(deleted, ",") != strings.Join(old, ",") {
+		t.Errorf("retention deleted %v, want %v", deleted, old)
+	}
+	if names := dirEntries(t, dir); len(names) != 2 {
+		t.Errorf("backup dir holds %v, want the new backup and exact.db", names)
 	}
 }
