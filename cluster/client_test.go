@@ -73,12 +73,8 @@ func TestConnectTLS(t *testing.T) {
 
 func TestConnectAuth(t *testing.T) {
 	m := nodetest.Start(t)
-	admin, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	e := admin.Etcd()
+	e := nodetest.Client(t, m.Endpoints())
 	for _, step := range []func() error{
 		func() error { _, err := e.UserAdd(ctx, "root", "s3cret-pw"); return err },
 		func() error { _, err := e.UserGrantRole(ctx, "root", "root"); return err },
@@ -92,7 +88,7 @@ func TestConnectAuth(t *testing.T) {
 	if _, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), User: "root", Password: "s3cret-pw", InsecureTransport: true}); err != nil {
 		t.Fatalf("right password: %v", err)
 	}
-	_, err = clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), User: "root", Password: "wrong-pw", InsecureTransport: true})
+	_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), User: "root", Password: "wrong-pw", InsecureTransport: true})
 	want := "authentication failed for user root: wrong user name or password"
 	if err == nil || err.Error() != want {
 		t.Fatalf("wrong password: err = %v, want %q", err, want)
@@ -117,7 +113,7 @@ func TestOverviewNamesLeaderOfThree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Etcd().Put(context.Background(), "k", "v"); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), "k", "v"); err != nil {
 		t.Fatal(err)
 	}
 	// The member Overview asks may be a follower that has not applied the put yet: wait for it,
