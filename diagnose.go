@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/config"
 )
 
@@ -64,7 +64,7 @@ func runDiagnose(flags *config.Flags, duration time.Duration, format string) int
 	// ctrl+c ends the sampling early; the report covers what was seen until then.
 	stop, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
-	report := cluster.Diagnose(sess.Context(), sess.Client, cluster.DiagnoseOptions{Duration: duration, Stop: stop.Done()})
+	report := monitor.Diagnose(sess.Context(), sess.Client, monitor.DiagnoseOptions{Duration: duration, Stop: stop.Done()})
 	if format == "json" {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")

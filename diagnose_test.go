@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -31,7 +31,7 @@ func TestDiagnose(t *testing.T) {
 	}
 
 	code, out, _ = etcdeck(t, "diagnose", eps, "--duration=0", "-w", "json")
-	var r cluster.Report
+	var r monitor.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 1 {
 		t.Fatalf("JSON report: exit %d, %v:\n%s", code, err, out)
 	}
@@ -39,7 +39,7 @@ func TestDiagnose(t *testing.T) {
 	for _, f := range r.Findings {
 		found = found || f.Severity == "error" && f.Member == "m1" && strings.HasPrefix(f.Text, "member m1 unreachable: connection refused at ")
 	}
-	if r.Healthy || len(r.Members) != 3 || r.Members[1].State != cluster.StateUnreachable || !found {
+	if r.Healthy || len(r.Members) != 3 || r.Members[1].State != monitor.StateUnreachable || !found {
 		t.Fatalf("JSON report: %+v", r)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 )
 
@@ -34,8 +35,8 @@ func newSnapshotSaveCommand() *cobra.Command {
 	fs.MarkHidden("key-separator") // accepted as everywhere; a snapshot holds every key whatever it is
 	var o saveOptions
 	fs.StringVar(&o.output, "output", "", "write exactly this file instead (no naming, no retention)")
-	fs.IntVar(&o.keep, "keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(cluster.DefaultKeep)+")")
-	fs.IntVar(&o.keepDays, "keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(cluster.DefaultKeepDays)+")")
+	fs.IntVar(&o.keep, "keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(backup.DefaultKeep)+")")
+	fs.IntVar(&o.keepDays, "keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(backup.DefaultKeepDays)+")")
 	fs.DurationVar(&o.timeout, "timeout", cluster.DefaultSaveTimeout, "give up when the save takes longer (not --command-timeout)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		switch {
@@ -83,15 +84,18 @@ func runSnapshotSave(flags *config.Flags, o saveOptions) int {
 	}
 	defer end()
 	warnUnreachable("etcdeck snapshot save", sess)
-	opts := cluster.SaveOptions{Dir: settings.BackupDir, Output: o.output, Timeout: o.timeout}
+	opts := backup.SaveOptions{Dir: settings.BackupDir, Output: o.output, Timeout: o.timeout}
+	if o.output == "" {
+		opts.Retention = &settings.Retention
+	}
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		// Someone is watching (not cron): show how far it has come on one rewritten line.
 		opts.Progress = func(p cluster.SaveProgress) {
-			fmt.Fprintf(os.Stderr, "\r%s of %s from the %s %s · %.1f MB/s · %s  ", humanBytes(p.Bytes), humanBytes(p.Total),
-				p.Role, p.Endpoint, float64(p.Bytes)/max(p.Elapsed.Seconds(), 1e-3)/1e6, p.Elapsed.Round(time.Second))
+			fmt.Fprintf(os.Stderr, "\r%s of %s from the %s %s · %s · %s  ", cluster.FormatBytes(p.Bytes), cluster.FormatBytes(p.Total),
+				p.Role, p.Endpoint, cluster.FormatRate(p.Bytes, max(p.Elapsed, time.Millisecond)), p.Elapsed.Round(time.Second))
 		}
 	}
-	res, err := sess.Client.SaveSnapshot(sess.Context(), opts)
+	res, err := backup.Save(sess.Context(), sess.Client, opts)
 	if opts.Progress != nil {
 		fmt.Fprint(os.Stderr, "\r\x1b[K") // clear the progress line
 	}
@@ -100,31 +104,14 @@ func runSnapshotSave(flags *config.Flags, o saveOptions) int {
 		return 1
 	}
 	fmt.Println(res.Path)
-	fmt.Fprintf(os.Stderr, "saved from the %s %s: %s in %s (%.1f MB/s), revision %d\n", res.Role, res.Endpoint,
-		humanBytes(res.Bytes), res.Elapsed.Round(100*time.Millisecond), float64(res.Bytes)/res.Elapsed.Seconds()/1e6, res.Revision)
-	if o.output != "" {
-		return 0
-	}
-	deleted, err := cluster.ApplyRetention(settings.BackupDir, res.ClusterID, settings.Retention, time.Now())
-	for _, d := range deleted {
+	fmt.Fprintf(os.Stderr, "saved from the %s %s: %s in %s (%s), revision %d\n", res.Role, res.Endpoint,
+		cluster.FormatBytes(res.Bytes), res.Elapsed.Round(100*time.Millisecond), cluster.FormatRate(res.Bytes, max(res.Elapsed, time.Millisecond)), res.Revision)
+	for _, d := range res.Deleted {
 		fmt.Fprintf(os.Stderr, "retention (keep %d, keep-days %d) deleted %s\n", settings.Retention.Keep, settings.Retention.KeepDays, d.Path)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
+	if res.RetentionErr != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", res.RetentionErr)
 		return 1
 	}
 	return 0
-}
-
-// humanBytes is n in the largest unit that keeps it ≥ 1 (decimal, as etcdctl prints sizes).
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1e9:
-		return fmt.Sprintf("%.2f GB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -36,7 +36,7 @@ func TestSnapshotSaveHeadless(t *testing.T) {
 		t.Fatalf("save: exit %d, stdout %q, stderr %q", code, out, errText)
 	}
 	path := strings.TrimSuffix(out, "\n")
-	first, ok := cluster.ParseBackupName(filepath.Base(path))
+	first, ok := backup.ParseName(filepath.Base(path))
 	if !ok || filepath.Dir(path) != dir {
 		t.Fatalf("stdout %q is not a backup in %s", out, dir)
 	}
@@ -46,9 +46,9 @@ func TestSnapshotSaveHeadless(t *testing.T) {
 
 	// Old files: two of this cluster (expired), one of another cluster, one foreign name.
 	old := time.Now().AddDate(0, 0, -40)
-	mine1 := cluster.BackupName(first.ClusterID, old, 1)
-	mine2 := cluster.BackupName(first.ClusterID, old.Add(-time.Hour), 1)
-	other := cluster.BackupName(first.ClusterID+1, old, 1)
+	mine1 := backup.Name(first.ClusterID, old, 1)
+	mine2 := backup.Name(first.ClusterID, old.Add(-time.Hour), 1)
+	other := backup.Name(first.ClusterID+1, old, 1)
 	for _, n := range []string{mine1, mine2, other, "etcd-backup-old.db"} {
 		os.WriteFile(filepath.Join(dir, n), []byte("old"), 0o600)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -21,7 +23,7 @@ func TestConnectFirstEndpointDead(t *testing.T) {
 	ms := nodetest.StartCluster(t, 3)
 	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
 	eps := append([]string{dead}, nodetest.Endpoints(ms[1:]...)...)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
 	if err != nil {
 		t.Fatalf("connect with %s dead first: %v", dead, err)
 	}
@@ -41,7 +43,7 @@ func TestConnectHTTPServer(t *testing.T) {
 	t.Cleanup(srv.Close)
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	start := time.Now()
-	_, err := connect(t, cluster.ConnConfig{Endpoints: []string{addr}, InsecureTransport: true})
+	_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{addr}, InsecureTransport: true})
 	t.Logf("refused after %s", time.Since(start).Round(10*time.Millisecond))
 	want := addr + " answers HTTP, not etcd's gRPC"
 	if err == nil || err.Error() != want {
@@ -67,7 +69,7 @@ func TestConnectSilentEndpoint(t *testing.T) {
 	}()
 	addr := ln.Addr().String()
 	start := time.Now()
-	_, err = connect(t, cluster.ConnConfig{Endpoints: []string{addr}, InsecureTransport: true, DialTimeout: time.Second})
+	_, err = clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{addr}, InsecureTransport: true, DialTimeout: time.Second})
 	t.Logf("refused after %s (--dial-timeout 1s)", time.Since(start).Round(10*time.Millisecond))
 	want := addr + " accepts connections but does not answer within 1s (--dial-timeout)"
 	if err == nil || err.Error() != want {
@@ -79,7 +81,7 @@ func TestConnectSilentEndpoint(t *testing.T) {
 // killed member is the first endpoint (issue 17: the header kept the old leader for > 10 s).
 func TestOverviewAfterLeaderKilled(t *testing.T) {
 	ms := nodetest.StartCluster(t, 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func TestOverviewAfterLeaderKilled(t *testing.T) {
 			eps = append(eps, m.Endpoints()...)
 		}
 	}
-	c2, err := connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
+	c2, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
 	if err != nil {
 		t.Fatalf("connect with the killed leader first: %v", err)
 	}
@@ -121,7 +123,7 @@ func TestOverviewAfterLeaderKilled(t *testing.T) {
 // did not list, found in the member list (issue 17: it saved from the leader).
 func TestSaveSnapshotFromUnlistedFollower(t *testing.T) {
 	ms := nodetest.StartCluster(t, 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,11 +144,11 @@ func TestSaveSnapshotFromUnlistedFollower(t *testing.T) {
 	}
 	others[0].Close(10 * time.Second)
 	eps := append(leader[0].Endpoints(), others[0].Endpoints()...)
-	c2, err := connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
+	c2, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})
 	if err != nil {
 		t.Fatalf("connect to the leader and a dead member: %v", err)
 	}
-	res, err := c2.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	res, err := backup.Save(context.Background(), c2, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +161,7 @@ func TestSaveSnapshotFromUnlistedFollower(t *testing.T) {
 // "timed out waiting for the cluster (--command-timeout)").
 func TestListDirMemberDown(t *testing.T) {
 	m := nodetest.Start(t)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true, CommandTimeout: time.Second})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true, CommandTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

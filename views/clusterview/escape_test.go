@@ -7,7 +7,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
@@ -19,16 +20,16 @@ import (
 func TestMemberStatusTextEscaped(t *testing.T) {
 	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
 	m.SetSize(160, 40)
-	mm := cluster.MemberInfo{ID: 0xabc, Name: "m0", ClientURLs: []string{"http://a:2379"}}
-	h := cluster.MemberHealth{Member: mm, Endpoint: "http://a:2379", Time: t0, State: cluster.StateUnhealthy,
+	mm := member.Info{ID: 0xabc, Name: "m0", ClientURLs: []string{"http://a:2379"}}
+	h := monitor.MemberHealth{Member: mm, Endpoint: "http://a:2379", Time: t0, State: monitor.StateUnhealthy,
 		MemberIDs: []uint64{mm.ID}, Alarms: []string{"NOSPACE\u2067"},
-		Status: &cluster.MemberStatus{Version: "3.7\u2069", StorageVersion: "3.6\x1b[2J", Leader: mm.ID, RaftTerm: 2,
+		Status: &monitor.MemberStatus{Version: "3.7\u2069", StorageVersion: "3.6\x1b[2J", Leader: mm.ID, RaftTerm: 2,
 			Errors: []string{"bad\u202adisk"}}}
-	m.applyPoll(cluster.Poll{Time: t0, Members: []cluster.MemberHealth{h}}, nil, 0, time.Second)
+	m.applyPoll(monitor.Poll{Time: t0, Members: []monitor.MemberHealth{h}}, nil, 0, time.Second)
 	viewtest.New(t, m).Press("enter")
 	details := m.View()
 	m.Update(viewtest.Key("esc"))
-	m.applyPoll(cluster.Poll{Time: t0}, errors.New("dial\x1b[31m \u200bfailed"), 3, time.Second)
+	m.applyPoll(monitor.Poll{Time: t0}, errors.New("dial\x1b[31m \u200bfailed"), 3, time.Second)
 	status := m.View()
 	for where, c := range map[string]struct {
 		s    string

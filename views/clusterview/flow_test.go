@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
@@ -31,13 +32,13 @@ func until(t *testing.T, d *viewtest.Driver, m *Model, timeout time.Duration, wh
 	}
 }
 
-func row(m *Model, name string) (cluster.MemberHealth, bool) {
+func row(m *Model, name string) (monitor.MemberHealth, bool) {
 	for _, h := range m.members() {
 		if h.Member.Name == name {
 			return h, true
 		}
 	}
-	return cluster.MemberHealth{}, false
+	return monitor.MemberHealth{}, false
 }
 
 // TestFlowThreeMembers drives the view against three real members connected through one
@@ -66,7 +67,7 @@ func TestFlowThreeMembers(t *testing.T) {
 		leader, _ := m.tracker.Leader()
 		healthy := 0
 		for _, h := range m.members() {
-			if h.State == cluster.StateHealthy {
+			if h.State == monitor.StateHealthy {
 				healthy++
 			}
 		}
@@ -94,7 +95,7 @@ func TestFlowThreeMembers(t *testing.T) {
 			}
 		}
 		h, _ := row(m, follower)
-		return h.State == cluster.StateUnreachable && h.Err != ""
+		return h.State == monitor.StateUnreachable && h.Err != ""
 	})
 	if polls > 2 {
 		t.Errorf("the stopped member showed unreachable after %d polls started after the stop, want the first (or the next)", polls)
@@ -103,7 +104,7 @@ func TestFlowThreeMembers(t *testing.T) {
 	before := h.Time
 	until(t, d, m, 15*time.Second, "m0 polled again", func() bool {
 		h, _ := row(m, "m0")
-		return h.Time.After(before) && h.State == cluster.StateHealthy
+		return h.Time.After(before) && h.State == monitor.StateHealthy
 	})
 	if s := ansi.Strip(m.View()); !strings.Contains(s, "└ connection refused at ") {
 		t.Fatalf("the error is not under the stopped member's row:\n%s", s)

@@ -180,7 +180,7 @@ func (m *Model) launchEditor(hex bool) tea.Cmd {
 	if os.Getenv("EDITOR") == "" {
 		if len(text) > maxInline {
 			return common.Flash(common.FlashError, fmt.Sprintf("the value is %s: set $EDITOR to edit values over %s (the inline editor is for small ones)",
-				common.FormatSize(int64(len(text))), common.FormatSize(maxInline)))
+				cluster.FormatBytes(int64(len(text))), cluster.FormatBytes(maxInline)))
 		}
 		e.areaOpen = true
 		e.area.SetWidth(max(10, m.insp.width-2))

@@ -270,11 +270,11 @@ func revRow(r cluster.Revision, at time.Time) string {
 		when = "  " + at.UTC().Format("2006-01-02 15:04:05")
 	}
 	if r.Deleted {
-		return fmt.Sprintf("rev %-8d deleted       (last value %s)", r.Rev, common.FormatSize(int64(len(r.Value))))
+		return fmt.Sprintf("rev %-8d deleted       (last value %s)", r.Rev, cluster.FormatBytes(int64(len(r.Value))))
 	}
 	what := "updated"
 	if r.Version == 1 {
 		what = "created"
 	}
-	return fmt.Sprintf("rev %-8d %-8s v%-4d %8s%s", r.Rev, what, r.Version, common.FormatSize(int64(len(r.Value))), when)
+	return fmt.Sprintf("rev %-8d %-8s v%-4d %8s%s", r.Rev, what, r.Version, cluster.FormatBytes(int64(len(r.Value))), when)
 }

@@ -247,7 +247,7 @@ func (in *inspector) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 // copyCmd puts text on the clipboard with OSC 52: the terminal does the copying, and only if it
 // allows programs to set the clipboard.
 func copyCmd(text, what string) tea.Cmd {
-	msg := fmt.Sprintf("copied %s (%s) via OSC 52: the terminal must allow OSC 52 clipboard writes", what, common.FormatSize(int64(len(text))))
+	msg := fmt.Sprintf("copied %s (%s) via OSC 52: the terminal must allow OSC 52 clipboard writes", what, cluster.FormatBytes(int64(len(text))))
 	if len(text) > largeCopy {
 		msg += "; many cap their size, so a copy this large may arrive cut"
 	}
@@ -321,7 +321,7 @@ func (in *inspector) metaLines() []string {
 	if i.Version > 0 {
 		parts = append(parts, "version "+strconv.FormatInt(i.Version, 10))
 	}
-	parts = append(parts, common.FormatSize(int64(len(i.Value))))
+	parts = append(parts, cluster.FormatBytes(int64(len(i.Value))))
 	lease := ""
 	switch {
 	case i.Lease == 0:

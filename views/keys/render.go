@@ -166,5 +166,5 @@ func rowDetail(r cluster.Row) string {
 	if r.ValueSize < 0 {
 		return "…"
 	}
-	return common.FormatSize(r.ValueSize)
+	return cluster.FormatBytes(r.ValueSize)
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/keymap"
@@ -23,7 +23,7 @@ func TestHundredsOfCachedBackupsOpenAtOnce(t *testing.T) {
 	cache := embednode.OpenStatusCache(filepath.Join(state, statusCacheFile))
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := 0; i < 300; i++ {
-		p := filepath.Join(dir, cluster.BackupName(0xabc, base.Add(time.Duration(i)*time.Hour), int64(i)))
+		p := filepath.Join(dir, backup.Name(0xabc, base.Add(time.Duration(i)*time.Hour), int64(i)))
 		if err := os.WriteFile(p, make([]byte, 544), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -67,11 +67,7 @@ func (m *Model) showPlan() tea.Cmd {
 		if err != nil {
 			return planMsg{sid: sid, seq: seq, err: err}
 		}
-		in := embednode.PlanInput{ClusterID: list.ClusterID, Snapshot: file, DataDir: dataDir, Now: time.Now()}
-		for _, mb := range list.Members {
-			in.Members = append(in.Members, embednode.PlanMember{ID: mb.ID, Name: mb.Name, PeerURLs: mb.PeerURLs,
-				ClientURLs: mb.ClientURLs, IsLearner: mb.IsLearner})
-		}
+		in := embednode.PlanInput{ClusterID: list.ClusterID, Members: list.Members, Snapshot: file, DataDir: dataDir, Now: time.Now()}
 		plan, err := embednode.BuildRestorePlan(in)
 		return planMsg{sid: sid, seq: seq, in: in, plan: plan, err: err}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -56,7 +57,7 @@ func (m *Model) summary() string {
 	for _, f := range m.files {
 		total += f.Size
 	}
-	return common.Plural(len(m.files), "file") + " · " + common.FormatSize(total)
+	return common.Plural(len(m.files), "file") + " · " + cluster.FormatBytes(total)
 }
 
 // table is the header and the visible rows.
@@ -69,7 +70,7 @@ func (m *Model) table() string {
 		f := m.files[i]
 		keys, integrity := m.statusCells(f)
 		line := m.row(wide, f.Time.Format("2006-01-02 15:04:05"), fmt.Sprintf("%016x", f.ClusterID),
-			common.Thousands(f.Revision), keys, common.FormatSize(f.Size), cluster.EscapeText(integrity))
+			common.Thousands(f.Revision), keys, cluster.FormatBytes(f.Size), cluster.EscapeText(integrity))
 		if i == m.cursor {
 			line = st.Selected.Render(common.Pad(line, m.width))
 		}
@@ -98,7 +99,7 @@ func padLeft(s string, w int) string {
 }
 
 // statusCells are the keys and integrity cells of f: "…" while its status is read.
-func (m *Model) statusCells(f cluster.BackupFile) (keys, integrity string) {
+func (m *Model) statusCells(f backup.File) (keys, integrity string) {
 	fs := m.statuses[f.Path]
 	switch {
 	case fs == nil && m.exe == "":
@@ -148,7 +149,7 @@ func (m *Model) detailView() string {
 		line("file", f.Path),
 		line("cluster ID", fmt.Sprintf("%016x", f.ClusterID)),
 		line("taken", f.Time.Format("2006-01-02 15:04:05")+" UTC"),
-		line("size", common.Thousands(f.Size)+" bytes ("+common.FormatSize(f.Size)+")"),
+		line("size", common.Thousands(f.Size)+" bytes ("+cluster.FormatBytes(f.Size)+")"),
 	}
 	fs := m.statuses[f.Path]
 	switch {

@@ -88,7 +88,7 @@ func (m *Model) rowLine(e *entry, revW, keyW, prevW int) string {
 		return " " + at + "  " + style.Render(common.Pad("── "+cluster.EscapeText(e.note), max(m.width-timeW-3, 1)))
 	}
 	ev := &e.ev
-	kind, size := "PUT", common.FormatSize(ev.ValueSize)
+	kind, size := "PUT", cluster.FormatBytes(ev.ValueSize)
 	if ev.Kind == cluster.EventDelete {
 		kind, size = "DEL", ""
 	}
@@ -229,7 +229,7 @@ func (m *Model) statusLine() string {
 		parts = append(parts, st.Warning.Render(fmt.Sprintf("alert: %s matched", common.Thousands(m.alert.count))))
 	}
 	held := fmt.Sprintf("buffer %s/%s rows, %s/%s", common.Thousands(int64(m.buf.len())),
-		common.Thousands(int64(m.buf.maxCount)), common.FormatSize(m.buf.bytes), common.FormatSize(m.buf.maxBytes))
+		common.Thousands(int64(m.buf.maxCount)), cluster.FormatBytes(m.buf.bytes), cluster.FormatBytes(m.buf.maxBytes))
 	parts = append(parts, st.Muted.Render(held))
 	return " " + strings.Join(parts, st.Muted.Render(" · "))
 }

@@ -70,7 +70,7 @@ func (c *Client) Overview(ctx context.Context) (Overview, error) {
 		o := Overview{Revision: st.Header.Revision, LeaderID: st.Leader, Endpoint: ep}
 		name, known := c.members.get(st.Leader)
 		if !known && st.Leader != 0 {
-			if ml, err := c.c.MemberList(ctx); err == nil {
+			if ml, err := c.ListMembers(ctx); err == nil {
 				names := make(map[uint64]string, len(ml.Members))
 				for _, m := range ml.Members {
 					names[m.ID] = m.Name
