@@ -11,17 +11,36 @@ import (
 // EscapeKey renders a raw etcd key (or one segment of it) for the terminal, the one escaping used
 // everywhere keys are shown: printable UTF-8 stays as is, a backslash becomes `\\`, bytes that are
 // not valid UTF-8 and ASCII control bytes become `\xNN`, and other non-printable runes (C1
-// controls, line separators, format characters) become `\u{XXXX}`. UnescapeKey reverses it, so a
-// key shown on screen can be typed back.
-func EscapeKey(s string) string {
-	clean := true
+// controls, line separators, format characters such as the bidi overrides U+202E and
+// U+2066–U+2069, U+061C and zero-width characters) become `\u{XXXX}`. UnescapeKey reverses it, so
+// a key shown on screen can be typed back.
+func EscapeKey(s string) string { return escape(s, true) }
+
+// EscapeText renders any other text that came from the cluster for the terminal — a value's
+// lines in every rendering, member names, URLs, error texts, file names — by EscapeKey's rule,
+// except that a backslash stays as it is (the text is read, not typed back) and a tab becomes
+// four spaces (so widths stay right). Nothing it returns can move the cursor, change colours or
+// reorder the text around it.
+func EscapeText(s string) string {
+	if !needsEscape(s, false) {
+		return s
+	}
+	return escape(strings.ReplaceAll(s, "\t", "    "), false)
+}
+
+// needsEscape is true when s holds a byte escape would change.
+func needsEscape(s string, backslash bool) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '\\' {
-			clean = false
-			break
+		if c := s[i]; c < 0x20 || c >= 0x7f || backslash && c == '\\' {
+			return true
 		}
 	}
-	if clean {
+	return false
+}
+
+// escape is the one rule: see EscapeKey.
+func escape(s string, backslash bool) string {
+	if !needsEscape(s, backslash) {
 		return s
 	}
 	var b strings.Builder
@@ -31,7 +50,7 @@ func EscapeKey(s string) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\\':
+		case r == '\\' && backslash:
 			b.WriteString(`\\`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)

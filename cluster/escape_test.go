@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -114,6 +115,58 @@ func FuzzBuilder(f *testing.F) {
 			if r.Leaf != w[0] || r.Dir != w[1] || (r.Dir && r.Count >= 0 && r.Count != counts[r.Name]) {
 				t.Fatalf("row %v, want leaf=%v dir=%v count=%d", r, w[0], w[1], counts[r.Name])
 			}
+		}
+	})
+}
+
+// hostileText holds what must never reach the terminal raw: ESC sequences, C1 controls, bidi
+// overrides and isolates, the Arabic letter mark, zero-width characters, line separators.
+var hostileText = []string{"ev\x1b[31mil", "a\u202eb", "\u2066x\u2069", "\u2067\u2068", "a\u061cb", "z\u200bw\u200c\u200d\ufeff",
+	"c1\u0085\u009b", "l\u2028p\u2029", "\xff\xfe", "bell\a"}
+
+// TestEscapeTextHostile: every hostile character comes out as \xNN or \u{…}; plain text (a
+// backslash included) comes out unchanged; a tab becomes spaces.
+func TestEscapeTextHostile(t *testing.T) {
+	for _, s := range hostileText {
+		got := EscapeText(s)
+		checkTerminalSafe(t, s, got)
+		if got == s {
+			t.Errorf("%q not escaped", s)
+		}
+	}
+	for in, want := range map[string]string{`C:\dir`: `C:\dir`, "ünï code ✓": "ünï code ✓", "a\tb": "a    b", "ev\x1b[31mil": `ev\x1b[31mil`, "a\u202eb": `a\u{202e}b`} {
+		if got := EscapeText(in); got != want {
+			t.Errorf("EscapeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// checkTerminalSafe fails when out holds a control, format, bidi or separator character.
+func checkTerminalSafe(t *testing.T, in, out string) {
+	t.Helper()
+	if !utf8.ValidString(out) {
+		t.Fatalf("%q escaped to invalid UTF-8 %q", in, out)
+	}
+	for _, r := range out {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 || r != ' ' && !unicode.IsPrint(r) {
+			t.Fatalf("%q escaped to %q, which still holds %U", in, out, r)
+		}
+	}
+}
+
+// FuzzEscapeText: nothing EscapeText returns can move the cursor, colour or reorder text, and
+// text that needed no escaping is returned as it was.
+func FuzzEscapeText(f *testing.F) {
+	for _, s := range hostileText {
+		f.Add(s)
+	}
+	f.Add("plain / text")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := EscapeText(s)
+		checkTerminalSafe(t, s, out)
+		plain := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && !unicode.IsPrint(r) }) < 0
+		if plain && utf8.ValidString(s) && out != s {
+			t.Fatalf("printable %q changed to %q", s, out)
 		}
 	})
 }

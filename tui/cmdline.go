@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"errors"
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,11 +9,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
-	"github.com/etcdeck/etcdeck/views/keys"
 )
-
-// commands are the command line's verbs, offered first by tab completion.
-var commands = []string{"goto ", "watch ", "rev ", "help", "quit", "close"}
 
 // Messages the command line produces for the root itself.
 type (
@@ -27,7 +20,7 @@ type (
 // maxHistory bounds the command line history offered for completion.
 const maxHistory = 50
 
-// cmdline is the ":" command line: goto, watch, help, quit, with tab completion from the verbs,
+// cmdline is the ":" command line: the verbs of verbTable, with tab completion from the verbs,
 // earlier lines and the children of the directory being typed.
 type cmdline struct {
 	// sep is the byte keys are split on; completion lists the directory before the last one.
@@ -66,7 +59,7 @@ type completeDueMsg struct {
 }
 
 func newCmdline(st *common.Styles, session *cluster.Session, sep byte) cmdline {
-	c := cmdline{prompt: common.NewPrompt(st, ":", "goto <path> · watch [<prefix>] [--rev N] · rev [N] · help · quit"), session: session, sep: sep}
+	c := cmdline{prompt: common.NewPrompt(st, ":", cmdPlaceholder()), session: session, sep: sep}
 	c.setSuggestions()
 	return c
 }
@@ -78,7 +71,7 @@ func (c *cmdline) open() tea.Cmd {
 }
 
 func (c *cmdline) setSuggestions() {
-	s := append(slices.Clone(commands), c.history...)
+	s := append(verbSuggestions(), c.history...)
 	c.prompt.SetSuggestions(append(s, c.children...))
 }
 
@@ -174,97 +167,4 @@ func (c *cmdline) completed(msg completionsMsg) {
 	}
 	c.children = msg.lines
 	c.setSuggestions()
-}
-
-// pathArg splits a command line into the part before the path and the path, when the line
-// names one: "/a/b" or "goto /a/b" or "watch /a/".
-func pathArg(line string) (head, path string, ok bool) {
-	if strings.HasPrefix(line, "/") {
-		return "", line, true
-	}
-	verb, arg, found := strings.Cut(line, " ")
-	switch verb {
-	case "goto", "g", "watch", "w":
-		if found && strings.HasPrefix(arg, "/") {
-			return verb + " ", arg, true
-		}
-	}
-	return "", "", false
-}
-
-// parseCommand turns one command line into the message that carries it out.
-func parseCommand(line string) (tea.Msg, error) {
-	line = strings.TrimSpace(line)
-	if strings.HasPrefix(line, "/") {
-		return common.GotoMsg{Path: line}, nil
-	}
-	verb, arg, _ := strings.Cut(line, " ")
-	arg = strings.TrimSpace(arg)
-	switch verb {
-	case "goto", "g":
-		if arg == "" {
-			return nil, errors.New("goto needs a key or directory, e.g. goto /registry/pods/")
-		}
-		return common.GotoMsg{Path: arg}, nil
-	case "watch", "w":
-		return parseWatch(arg)
-	case "rev":
-		if arg == "" {
-			return keys.TimeTravelMsg{}, nil // back to live
-		}
-		n, err := strconv.ParseInt(arg, 10, 64)
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("rev %s: give a revision number (rev 1234), or rev alone to return to live", arg)
-		}
-		return keys.TimeTravelMsg{Rev: n}, nil
-	case "help", "h":
-		return openHelpMsg{}, nil
-	case "quit", "q":
-		return quitRequestMsg{}, nil
-	case "close":
-		// Closes a snapshot opened read-only; with none open it does nothing.
-		return common.CloseSessionMsg{}, nil
-	case "":
-		return nil, nil
-	}
-	return nil, fmt.Errorf("unknown command %q: try goto <path>, watch <prefix>, rev [N], help, close or quit", verb)
-}
-
-// parseWatch reads "watch [<prefix>] [--rev N]": no prefix watches every key; --rev replays
-// history from revision N first, as etcdctl watch --rev does.
-func parseWatch(arg string) (tea.Msg, error) {
-	var msg common.WatchMsg
-	var rest []string
-	fields := strings.Fields(arg)
-	for i := 0; i < len(fields); i++ {
-		f := fields[i]
-		v, isRev := strings.CutPrefix(f, "--rev=")
-		if f == "--rev" {
-			if i+1 == len(fields) {
-				return nil, errors.New("watch --rev needs a revision, e.g. watch /registry/ --rev 1200")
-			}
-			v, isRev = fields[i+1], true
-			i++
-		}
-		if !isRev {
-			rest = append(rest, f)
-			continue
-		}
-		rev, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || rev < 1 {
-			return nil, fmt.Errorf("watch --rev %s: a revision is a whole number from 1", v)
-		}
-		msg.Rev = rev
-	}
-	if len(rest) > 1 {
-		return nil, fmt.Errorf("watch takes one prefix, got %q: escape spaces in keys as \\x20", strings.Join(rest, " "))
-	}
-	if len(rest) == 1 {
-		prefix, err := cluster.UnescapeKey(rest[0])
-		if err != nil {
-			return nil, fmt.Errorf("watch %s: %w", rest[0], err)
-		}
-		msg.Prefix = prefix
-	}
-	return msg, nil
 }

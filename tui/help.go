@@ -9,16 +9,12 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// viewScopes are the views' keymap scopes, in tab order: the config file's `keys:` section
-// names an action "<scope>.<action>".
-var viewScopes = [numViews]string{"keys", "watch", "cluster", "snapshots"}
-
 // helpView is the full help: the active view's bindings, then the global ones, each with the
 // action name the config file's `keys:` section rebinds it by.
 func (m *Model) helpView() string {
 	st := m.common.Styles
 	g := m.keys.Global
-	scope := viewScopes[m.active]
+	scope := viewTable[m.active].scope
 	viewCols, globalCols := m.views[m.active].FullHelp(), g.FullHelp()
 	// Names go when the columns with them would not fit; a line then says how to see them.
 	names := widest(m.helpColumns(scope, viewCols, true)) < m.width &&
@@ -43,7 +39,7 @@ func (m *Model) helpView() string {
 	if !names {
 		b.WriteString(" " + st.Muted.Render("A wider terminal shows the action names the config's keys: section uses.") + "\n")
 	}
-	b.WriteString(" " + st.Muted.Render(":goto <path> · :watch <prefix> [--rev N] · :rev [N] · :close · :quit"))
+	b.WriteString(" " + st.Muted.Render(verbUsages(":", " · ")))
 	return b.String()
 }
 

@@ -40,6 +40,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 
+	if i, ok := m.viewFor(msg); ok {
+		return m.show(i)
+	}
 	switch {
 	case key.Matches(msg, g.Quit):
 		return m.requestQuit()
@@ -55,14 +58,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.show((m.active + 1) % numViews)
 	case key.Matches(msg, g.PrevView):
 		return m.show((m.active + numViews - 1) % numViews)
-	case key.Matches(msg, g.ViewKeys):
-		return m.show(viewKeys)
-	case key.Matches(msg, g.ViewWatch):
-		return m.show(viewWatch)
-	case key.Matches(msg, g.ViewCluster):
-		return m.show(viewCluster)
-	case key.Matches(msg, g.ViewSnapshots):
-		return m.show(viewSnapshots)
 	case !m.showHelp && key.Matches(msg, g.Snapshot) && len(m.stack) > 0:
 		// A backup of an opened backup would be a copy under a new cluster ID.
 		return m.status.setFlash(common.FlashWarn, "this is a snapshot opened read-only: esc goes back to the cluster, where s saves one")

@@ -14,23 +14,9 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
-	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
-	"github.com/etcdeck/etcdeck/views/snapshots"
-	"github.com/etcdeck/etcdeck/views/watch"
 )
-
-// The views, in tab order.
-const (
-	viewKeys = iota
-	viewWatch
-	viewCluster
-	viewSnapshots
-	numViews
-)
-
-var viewNames = [numViews]string{"Keys", "Watch", "Cluster", "Snapshots"}
 
 // Minimum terminal size; below it the console shows one line saying so.
 const (
@@ -44,46 +30,34 @@ const chromeHeight = 3
 // Model is the root model: it owns the views, the status bar and the overlays and routes every
 // message to its owner.
 type Model struct {
-	// common holds the settings and the session the views share; the root reads them there too.
-	common common.Common
-	member cluster.Member // the session's member; nil when there is none
-	keys   *keymap.KeyMap
-	views  [numViews]common.Component
-	active int
+	// sessionFrame is the shown session's state: its Common, member, views, command line…
+	sessionFrame
+	// stack holds the sessions underneath the one shown (a snapshot opened read-only sits on
+	// the cluster's), each frame whole.
+	stack []sessionFrame
+	// makeViews builds a session's views (tests of the shell give views with fixed content).
+	makeViews func(common.Common) [numViews]common.Component
 
+	keys          *keymap.KeyMap
 	width, height int
 
 	status   status
 	help     help.Model
 	showHelp bool
-	cmd      cmdline
 	// confirm asks before quitting while critical work runs.
 	confirm common.Confirm
-	// memberDown holds the exited member's last log lines; memberPanel shows them.
-	memberDown  []string
+	// memberPanel shows the exited member's last lines (the frame's memberDown).
 	memberPanel bool
-	restarting  bool
 	// memberBusy is true while a restore stops and starts the member on purpose.
 	memberBusy bool
 
 	crash *crash
-
-	// makeViews builds a session's views; stack holds the sessions underneath the one shown
-	// (a snapshot opened read-only sits on the cluster's), closeShown releases the shown one.
-	makeViews  func(common.Common) [numViews]common.Component
-	stack      []sessionFrame
-	closeShown func() error
 }
 
 // New builds the root model over settings and a session (nil only in rendering tests); it fails
 // only when settings.Keys names unknown actions or bad keys. log may be nil.
 func New(settings *config.Settings, session *cluster.Session, log *zap.Logger) (*Model, error) {
 	return newModel(settings, session, log, defaultViews)
-}
-
-// defaultViews builds the four views in tab order.
-func defaultViews(c common.Common) [numViews]common.Component {
-	return [numViews]common.Component{keys.New(c), watch.New(c), clusterview.New(c), snapshots.New(c)}
 }
 
 // newModel builds the root model around the views makeViews returns (tests of the shell give
@@ -99,10 +73,6 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 	}
 	st := common.NewStyles(settings.NoColor)
 	c := common.Common{Settings: settings, Session: session, Styles: st, Keys: km, Log: log}
-	sep := settings.Sep
-	if sep == 0 {
-		sep = cluster.DefaultSep
-	}
 	// The status bar names what the session is connected to; without one (rendering tests),
 	// what the settings name.
 	conn, label := settings.Conn, ""
@@ -119,17 +89,17 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 	if label == "" {
 		label = strings.Join(conn.Endpoints, ",")
 	}
+	h := header{label: label, insecure: conn.Insecure(), readOnly: settings.ReadOnly}
 	m := &Model{
-		common: c, member: member, keys: km,
-		status:  newStatus(st, label, conn.Insecure(), settings.ReadOnly),
-		help:    help.New(),
-		cmd:     newCmdline(st, session, sep),
-		confirm: common.NewConfirm(st),
-		crash:   &crash{},
+		keys:      km,
+		status:    newStatus(st, h),
+		help:      help.New(),
+		confirm:   common.NewConfirm(st),
+		crash:     &crash{},
+		makeViews: makeViews,
 	}
 	m.help.Styles = st.Help
-	m.makeViews = makeViews
-	m.views = makeViews(c)
+	m.enter(m.newFrame(c, member, h, nil))
 	return m, nil
 }
 
@@ -271,14 +241,6 @@ func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.
 func (m *Model) ActiveName() string { return viewNames[m.active] }
-
-// sep is the key separator the command line completes paths with.
-func (m *Model) sep() byte {
-	if m.common.Settings.Sep == 0 {
-		return cluster.DefaultSep
-	}
-	return m.common.Settings.Sep
-}
 
 func isNilPointer(v any) bool {
 	if v == nil {

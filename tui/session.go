@@ -4,25 +4,51 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// sessionFrame is the console's state on one session, kept underneath while another session (a
-// snapshot opened read-only) is shown.
+// sessionFrame is everything the console holds for one session: the root model holds the
+// shown session's, and each session underneath (the cluster's, while a snapshot opened read-only
+// is shown) is a frame on the stack, whole. Showing another session is building its frame and
+// entering it: openSession pushes the shown one, closeSession pops it back; switching to another
+// cluster would end the shown frame and enter the new one in its place.
 type sessionFrame struct {
-	common   common.Common
-	member   cluster.Member
-	views    [numViews]common.Component
-	active   int
-	label    string
-	insecure string
-	readOnly bool
-	cmd      cmdline
-	close    func() error // releases what the shown session stands on; nil for the first
+	common common.Common
+	member cluster.Member // the session's member; nil when there is none
+	views  [numViews]common.Component
+	active int
+	// header is what the status bar says of the session; the status bar holds the shown one's,
+	// and leave keeps it here while the session is underneath.
+	header header
+	cmd    cmdline
+	close  func() error // releases what the session stands on; nil for the first
 	// memberDown holds the member's last lines when it exited (shown again when the session is);
 	// restarting is true while a restart begun on this session runs.
 	memberDown []string
 	restarting bool
+}
+
+// newFrame builds the frame of session c.Session: its views and command line.
+func (m *Model) newFrame(c common.Common, member cluster.Member, h header, release func() error) sessionFrame {
+	h.label = cluster.EscapeText(h.label) // a session's label names endpoints or a snapshot file
+	f := sessionFrame{common: c, member: member, header: h, close: release,
+		cmd: newCmdline(c.Styles, c.Session, sepOf(c.Settings)), views: m.makeViews(c)}
+	f.cmd.prompt.SetWidth(m.width)
+	return f
+}
+
+// enter makes f the shown session.
+func (m *Model) enter(f sessionFrame) {
+	m.sessionFrame = f
+	m.status.header = f.header
+}
+
+// leave is the shown session's frame as it stands, to keep underneath.
+func (m *Model) leave() sessionFrame {
+	f := m.sessionFrame
+	f.header = m.status.header
+	return f
 }
 
 // openSession shows s in place of the current session: the current views are blurred and kept
@@ -32,21 +58,14 @@ func (m *Model) openSession(msg common.OpenSessionMsg) tea.Cmd {
 		return nil
 	}
 	m.views[m.active].Blur()
-	m.stack = append(m.stack, sessionFrame{common: m.common, member: m.member, views: m.views, active: m.active,
-		label: m.status.label, insecure: m.status.insecure, readOnly: m.status.readOnly, cmd: m.cmd, close: m.closeShown,
-		memberDown: m.memberDown, restarting: m.restarting})
-	m.closeShown = msg.Close
-	// The member's panel and restart belong to the session underneath.
-	m.memberDown, m.memberPanel, m.restarting = nil, false, false
-	m.keys.Global.RestartMember.SetEnabled(false)
+	m.stack = append(m.stack, m.leave())
 	c := m.common
 	c.Session = msg.Session
-	m.common, m.member = c, nil // a snapshot's temporary member is not the console's to restart
-	m.status.label, m.status.insecure, m.status.readOnly = msg.Session.Label, "", msg.Session.ReadOnly
-	m.cmd = newCmdline(c.Styles, msg.Session, m.sep())
-	m.cmd.prompt.SetWidth(m.width)
-	m.views = m.makeViews(c)
-	m.active = viewKeys
+	// A snapshot's temporary member is not the console's to restart.
+	m.enter(m.newFrame(c, nil, header{label: msg.Session.Label, readOnly: msg.Session.ReadOnly}, msg.Close))
+	// The member's panel and restart belong to the session underneath.
+	m.memberPanel = false
+	m.keys.Global.RestartMember.SetEnabled(false)
 	return m.startViews()
 }
 
@@ -71,15 +90,12 @@ func (m *Model) closeSession() tea.Cmd {
 
 // pop shows the session underneath again and returns the one shown with its release.
 func (m *Model) pop() (*cluster.Session, func() error) {
-	shown, release := m.common.Session, m.closeShown
-	f := m.stack[len(m.stack)-1]
+	shown := m.sessionFrame
+	m.enter(m.stack[len(m.stack)-1])
 	m.stack = m.stack[:len(m.stack)-1]
-	m.common, m.member, m.views, m.active, m.cmd, m.closeShown = f.common, f.member, f.views, f.active, f.cmd, f.close
-	m.status.label, m.status.insecure, m.status.readOnly = f.label, f.insecure, f.readOnly
-	m.memberDown, m.restarting = f.memberDown, f.restarting
-	m.memberPanel = len(f.memberDown) > 0 // it exited while the snapshot was shown
+	m.memberPanel = len(m.memberDown) > 0 // it exited while the snapshot was shown
 	m.keys.Global.RestartMember.SetEnabled(m.memberPanel)
-	return shown, release
+	return shown.common.Session, shown.close
 }
 
 // reloadViews rebuilds the views of the session shown: its data changed under them.
@@ -148,6 +164,14 @@ func (m *Model) CloseSessions() []error {
 		}
 	}
 	return errs
+}
+
+// sepOf is the key separator settings name, the default when they name none.
+func sepOf(settings *config.Settings) byte {
+	if settings == nil || settings.Sep == 0 {
+		return cluster.DefaultSep
+	}
+	return settings.Sep
 }
 
 // sessionID is s's ID, 0 for no session (rendering tests, whose messages carry 0).

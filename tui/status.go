@@ -38,10 +38,9 @@ type flash struct {
 // status is the status bar: what we are connected to, leader, revision, read-only, warnings,
 // running tasks and flashes.
 type status struct {
-	st       *common.Styles
-	label    string
-	insecure string
-	readOnly bool
+	st *common.Styles
+	// header is the shown session's: the sessions underneath keep theirs in their frames.
+	header
 
 	// poll polls the shown session's revision and leader, always (the status bar is never
 	// hidden); chain numbers the pollers so each has its own ID and a replaced one's results
@@ -60,9 +59,18 @@ type status struct {
 	alert common.AlertMsg
 }
 
-func newStatus(st *common.Styles, label, insecure string, readOnly bool) status {
+// header is what the status bar says of a session: what it is connected to, its security
+// warning ("" when none) and whether it is read-only.
+type header struct {
+	label    string
+	insecure string
+	readOnly bool
+}
+
+func newStatus(st *common.Styles, h header) status {
+	h.label = cluster.EscapeText(h.label) // a session's label names endpoints or a snapshot file
 	return status{
-		st: st, label: label, insecure: insecure, readOnly: readOnly,
+		st: st, header: h,
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Running)),
 	}
 }
@@ -168,7 +176,9 @@ func (s *status) endTask(id string) (task, bool) {
 
 func (s *status) setFlash(level common.FlashLevel, text string) tea.Cmd {
 	s.flashSeq++
-	s.flash = &flash{level: level, text: text}
+	// Flashes quote errors, keys, names and paths that came from the cluster or the disk: one
+	// escaping rule for all of them (an ESC in a member name is shown, not obeyed).
+	s.flash = &flash{level: level, text: cluster.EscapeText(text)}
 	seq := s.flashSeq
 	return tea.Tick(common.FlashDuration, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
 }

@@ -2,9 +2,9 @@ package decode
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/etcdeck/etcdeck/cluster"
 )
 
 // TokenKind says what a piece of a line is, so the view can colour it.
@@ -103,36 +103,10 @@ func (d *Doc) raw(i int) string {
 	return sanitize(string(s))
 }
 
-// sanitize shows control characters as \xNN (a value must never move the terminal's cursor or
-// change its colours) and expands tabs so widths stay right.
-func sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '\t':
-			b.WriteString("    ")
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, "\\x%02x", s[i])
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, "\\x%02x", r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
+// sanitize shows a line of a value for the terminal by cluster's one escaping rule (EscapeText):
+// control bytes as \xNN, bidi, format and zero-width characters as \u{XXXX} (a value must never
+// move the cursor, change colours or make text read differently from its bytes), tabs expanded.
+func sanitize(s string) string { return cluster.EscapeText(s) }
 
 // Text is the whole rendering as plain text (what `Y` copies), notes excluded.
 func (d *Doc) Text() string {

@@ -66,13 +66,13 @@ func (m *Model) detailsLines() []string {
 		role = "learner"
 	}
 	back := common.BindingHint(m.common.Keys.Global.Back, "back")
-	lines := []string{st.TitleLine(m.width, "Cluster", fmt.Sprintf("%s · %s · %s", mm.Label(), role, mm.IDString()), st.Muted.Render(back))}
+	lines := []string{st.TitleLine(m.width, "Cluster", fmt.Sprintf("%s · %s · %s", cluster.EscapeText(mm.Label()), role, mm.IDString()), st.Muted.Render(back))}
 
 	state := st.Success.Render(string(h.State))
 	if h.State != cluster.StateHealthy {
 		state = st.Error.Render(string(h.State))
 	}
-	line := " " + state + "  " + h.Endpoint
+	line := " " + state + "  " + cluster.EscapeText(h.Endpoint)
 	if s := h.Status; s != nil {
 		line += " · etcd " + s.Version
 		if s.StorageVersion != "" {
@@ -81,7 +81,7 @@ func (m *Model) detailsLines() []string {
 	}
 	lines = append(lines, line)
 	if h.Err != "" {
-		lines = append(lines, " "+st.Error.Render("└ "+h.Err))
+		lines = append(lines, " "+st.Error.Render("└ "+cluster.EscapeText(h.Err)))
 	}
 	if s := h.Status; s != nil {
 		bar, style := m.quotaBar(s)
@@ -99,7 +99,7 @@ func (m *Model) detailsLines() []string {
 		lines = append(lines, " "+st.Error.Render("the member reports: "+strings.Join(s.Errors, "; ")))
 	}
 	if len(mm.PeerURLs) > 0 {
-		lines = append(lines, " "+st.Muted.Render("peers reach it at "+strings.Join(mm.PeerURLs, ", ")))
+		lines = append(lines, " "+st.Muted.Render("peers reach it at "+cluster.EscapeText(strings.Join(mm.PeerURLs, ", "))))
 	}
 	lines = append(lines, "")
 	lines = append(lines, m.latencyLines(h)...)
@@ -147,7 +147,7 @@ func (m *Model) metricsLines(mm cluster.MemberInfo) []string {
 	case s == nil:
 		return []string{st.Title.Render(head), " " + st.Muted.Render("not scraped yet (every "+cluster.DefaultMetricsInterval.String()+")")}
 	case s.Err != "":
-		return []string{st.Title.Render(head), " " + st.Caution.Render(s.Err)}
+		return []string{st.Title.Render(head), " " + st.Caution.Render(cluster.EscapeText(s.Err))}
 	}
 	over := "since the member started"
 	if s.Window > 0 {

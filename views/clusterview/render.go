@@ -171,7 +171,7 @@ func (m *Model) table() []string {
 		var cells []string
 		for _, c := range cols {
 			text, style := c.cell(m, h)
-			text = pad(text, c.width, c.right)
+			text = pad(cluster.EscapeText(text), c.width, c.right) // names and URLs came from the cluster
 			if style != nil && !selected {
 				text = style.Render(text)
 			}
@@ -183,7 +183,7 @@ func (m *Model) table() []string {
 		}
 		out = append(out, line)
 		if h.Err != "" {
-			out = append(out, "   "+st.Error.Render("└ "+h.Err))
+			out = append(out, "   "+st.Error.Render("└ "+cluster.EscapeText(h.Err)))
 		}
 	}
 	return out
@@ -206,7 +206,7 @@ func (m *Model) findings(n int) []string {
 		case "warn":
 			mark, style = "! ", st.Caution
 		}
-		wrapped := strings.Split(ansi.Wordwrap(f.Text, max(m.width-4, 10), ""), "\n")
+		wrapped := strings.Split(ansi.Wordwrap(cluster.EscapeText(f.Text), max(m.width-4, 10), ""), "\n")
 		if len(out)+len(wrapped) > n-1 && i < len(fs)-1 || len(out)+len(wrapped) > n {
 			out = append(out, " "+st.Muted.Render(fmt.Sprintf("… %d more (%s on a member for its details)", len(fs)-i,
 				common.KeyName(m.common.Keys.Cluster.Details))))
@@ -236,7 +236,7 @@ func (m *Model) titleLine() string {
 	case !since.IsZero():
 		subject += " · " + st.Error.Render("NO LEADER since "+since.Format("15:04:05"))
 	case leader != 0:
-		subject += fmt.Sprintf(" · leader %s · term %d", m.tracker.Name(leader), term)
+		subject += fmt.Sprintf(" · leader %s · term %d", cluster.EscapeText(m.tracker.Name(leader)), term)
 	}
 	return st.TitleLine(m.width, "Cluster", subject, st.Muted.Render("polled "+p.Time.Format("15:04:05")))
 }

@@ -296,3 +296,25 @@ func TestDetailsScrollAt60x15(t *testing.T) {
 		t.Fatal("details reopened scrolled")
 	}
 }
+
+// TestHostileMemberNameEscaped: a member name or error text holding ESC or a bidi override is
+// shown escaped (as \x1b, \u{202e}) in the table, the title and the details, never obeyed.
+func TestHostileMemberNameEscaped(t *testing.T) {
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+	m.SetSize(120, 40)
+	p := fixturePoll(0)
+	p.Members[0].Member.Name = "ev\x1b[31mil\u202e"
+	p.Members[2].Err, p.Members[2].State = "refused by \u202eevil\x1b[2J", cluster.StateUnreachable
+	m.applyPoll(p, nil, 0, 2*time.Second)
+	out := ansi.Strip(m.View())
+	m.Update(viewtest.Key("enter"))
+	out += ansi.Strip(m.View())
+	if strings.ContainsAny(out, "\x1b\u202e") {
+		t.Fatalf("a raw ESC or U+202E reached the screen:\n%q", out)
+	}
+	for _, want := range []string{`ev\x1b[31mil\u{202e}`, `refused by \u{202e}evil\x1b[2J`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, out)
+		}
+	}
+}

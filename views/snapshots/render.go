@@ -22,7 +22,7 @@ func (m *Model) View() string {
 	if m.plan.shown {
 		title = "Restore plan"
 	}
-	b.WriteString(st.TitleLine(m.width, title, m.dir(), st.Muted.Render(m.summary())))
+	b.WriteString(st.TitleLine(m.width, title, cluster.EscapeText(m.dir()), st.Muted.Render(m.summary())))
 	b.WriteString("\n")
 	switch {
 	case m.plan.shown:
@@ -34,7 +34,7 @@ func (m *Model) View() string {
 	case m.listErr != nil:
 		b.WriteString(" " + st.Error.Render("✗ "+m.listErr.Error()))
 	case !m.listed:
-		b.WriteString(" " + st.Muted.Render("reading "+m.dir()+"…"))
+		b.WriteString(" " + st.Muted.Render("reading "+cluster.EscapeText(m.dir())+"…"))
 	case len(m.files) == 0:
 		b.WriteString(" " + st.Muted.Render("no snapshots here yet: "+common.Hints(common.BindingHint(m.common.Keys.Global.Snapshot, "saves one"))))
 	default:

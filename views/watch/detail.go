@@ -217,5 +217,7 @@ func preview(ev *cluster.Event, width int) string {
 	if !printable(v) {
 		return fmt.Sprintf("%x", v[:min(len(v), width/2)])
 	}
-	return strings.Join(strings.Fields(string(v)), " ")
+	// Folded, then escaped by the one rule: a bidi override or zero-width character in a value
+	// must not make the row read differently from its bytes.
+	return cluster.EscapeText(strings.Join(strings.Fields(string(v)), " "))
 }

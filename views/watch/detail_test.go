@@ -152,3 +152,13 @@ func encodePod(t *testing.T, pod *corev1.Pod) []byte {
 	}
 	return b.Bytes()
 }
+
+// TestPreviewEscapesBidi: a value's preview in the event list shows bidi and zero-width
+// characters escaped, so the row reads as its bytes.
+func TestPreviewEscapesBidi(t *testing.T) {
+	ev := &cluster.Event{Kind: cluster.EventPut, Key: "/k", Value: []byte("abc\u202edef\u200b\u2066x")}
+	got := preview(ev, 40)
+	if strings.ContainsAny(got, "\u202e\u200b\u2066") || !strings.Contains(got, `\u{202e}`) {
+		t.Fatalf("preview %q", got)
+	}
+}

@@ -1,0 +1,81 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/clusterview"
+	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/keys"
+	"github.com/etcdeck/etcdeck/views/snapshots"
+	"github.com/etcdeck/etcdeck/views/watch"
+)
+
+// The views the root routes messages to by name (a GotoMsg to Keys, a WatchMsg to Watch); their
+// index is their place in viewTable. A view nothing routes to needs no constant.
+const (
+	viewKeys = iota
+	viewWatch
+	viewCluster
+	viewSnapshots
+)
+
+// viewDef is one view of the console: everything the root knows of it.
+type viewDef struct {
+	// name titles its tab and its help.
+	name string
+	// scope is its keymap scope: the config's keys: section names its actions "<scope>.<action>"
+	// and the help names them so.
+	scope string
+	// key is the global binding that shows it; its default key is the number its tab shows.
+	key func(*keymap.Global) *key.Binding
+	// make builds it on a session.
+	make func(common.Common) common.Component
+}
+
+// viewTable is every view, in tab order. Adding a view is an entry here, its bindings in
+// keymap/bindings.go (its own scope and the number key) and its package.
+var viewTable = [...]viewDef{
+	viewKeys: {name: "Keys", scope: "keys",
+		key:  func(g *keymap.Global) *key.Binding { return &g.ViewKeys },
+		make: func(c common.Common) common.Component { return keys.New(c) }},
+	viewWatch: {name: "Watch", scope: "watch",
+		key:  func(g *keymap.Global) *key.Binding { return &g.ViewWatch },
+		make: func(c common.Common) common.Component { return watch.New(c) }},
+	viewCluster: {name: "Cluster", scope: "cluster",
+		key:  func(g *keymap.Global) *key.Binding { return &g.ViewCluster },
+		make: func(c common.Common) common.Component { return clusterview.New(c) }},
+	viewSnapshots: {name: "Snapshots", scope: "snapshots",
+		key:  func(g *keymap.Global) *key.Binding { return &g.ViewSnapshots },
+		make: func(c common.Common) common.Component { return snapshots.New(c) }},
+}
+
+// numViews is how many views there are.
+const numViews = len(viewTable)
+
+// viewNames are the views' names in tab order.
+var viewNames = func() (names [numViews]string) {
+	for i, v := range viewTable {
+		names[i] = v.name
+	}
+	return names
+}()
+
+// defaultViews builds every view of viewTable on c, in tab order.
+func defaultViews(c common.Common) (views [numViews]common.Component) {
+	for i, v := range viewTable {
+		views[i] = v.make(c)
+	}
+	return views
+}
+
+// viewFor is the index of the view whose key msg is; ok is false when it is none's.
+func (m *Model) viewFor(msg tea.KeyPressMsg) (int, bool) {
+	for i, v := range viewTable {
+		if key.Matches(msg, *v.key(&m.keys.Global)) {
+			return i, true
+		}
+	}
+	return 0, false
+}
