@@ -62,7 +62,8 @@ type Model struct {
 	// memberDown holds the exited member's last log lines; memberPanel shows them.
 	memberDown  []string
 	memberPanel bool
-	restarting  bool
+	// restart restarts the embedded member (ctrl+r), one at a time whichever session is shown.
+	restart *common.Task[uint64]
 	// memberBusy is true while a restore stops and starts the member on purpose.
 	memberBusy bool
 
@@ -126,6 +127,7 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 		cmd:     newCmdline(st, session, sep),
 		confirm: common.NewConfirm(st),
 		crash:   &crash{},
+		restart: newRestartTask(),
 	}
 	m.help.Styles = st.Help
 	m.makeViews = makeViews
@@ -227,8 +229,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case memberExitedMsg:
 		return m.memberExited(msg)
-	case memberRestartedMsg:
-		return m.memberRestarted(msg)
+	}
+	if cmd, ok := m.updateRestart(msg); ok {
+		return cmd
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.

@@ -19,10 +19,8 @@ type sessionFrame struct {
 	readOnly bool
 	cmd      cmdline
 	close    func() error // releases what the shown session stands on; nil for the first
-	// memberDown holds the member's last lines when it exited (shown again when the session is);
-	// restarting is true while a restart begun on this session runs.
+	// memberDown holds the member's last lines when it exited (shown again when the session is).
 	memberDown []string
-	restarting bool
 }
 
 // openSession shows s in place of the current session: the current views are blurred and kept
@@ -34,10 +32,10 @@ func (m *Model) openSession(msg common.OpenSessionMsg) tea.Cmd {
 	m.views[m.active].Blur()
 	m.stack = append(m.stack, sessionFrame{common: m.common, member: m.member, views: m.views, active: m.active,
 		label: m.status.label, insecure: m.status.insecure, readOnly: m.status.readOnly, cmd: m.cmd, close: m.closeShown,
-		memberDown: m.memberDown, restarting: m.restarting})
+		memberDown: m.memberDown})
 	m.closeShown = msg.Close
 	// The member's panel and restart belong to the session underneath.
-	m.memberDown, m.memberPanel, m.restarting = nil, false, false
+	m.memberDown, m.memberPanel = nil, false
 	m.keys.Global.RestartMember.SetEnabled(false)
 	c := m.common
 	c.Session = msg.Session
@@ -76,7 +74,7 @@ func (m *Model) pop() (*cluster.Session, func() error) {
 	m.stack = m.stack[:len(m.stack)-1]
 	m.common, m.member, m.views, m.active, m.cmd, m.closeShown = f.common, f.member, f.views, f.active, f.cmd, f.close
 	m.status.label, m.status.insecure, m.status.readOnly = f.label, f.insecure, f.readOnly
-	m.memberDown, m.restarting = f.memberDown, f.restarting
+	m.memberDown = f.memberDown
 	m.memberPanel = len(f.memberDown) > 0 // it exited while the snapshot was shown
 	m.keys.Global.RestartMember.SetEnabled(m.memberPanel)
 	return shown, release

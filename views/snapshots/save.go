@@ -2,7 +2,6 @@ package snapshots
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -17,138 +16,76 @@ import (
 // saveTaskID is the status bar task of a running save.
 const saveTaskID = "snapshots.save"
 
-// saving is a running save: its cancel and the channel its progress arrives on.
-type saving struct {
-	seq      int
-	cancel   context.CancelFunc
-	progress chan cluster.SaveProgress
-}
-
-// saveProgressMsg is the latest progress of save seq.
-type saveProgressMsg struct {
-	seq int
-	p   cluster.SaveProgress
-}
-
-// saveDoneMsg ends save seq: the saved file and what retention deleted, or why it failed.
-type saveDoneMsg struct {
-	sid     uint64
-	seq     int
+// saved is what a save did: the file saved and what retention deleted after it.
+type saved struct {
 	res     cluster.SaveResult
 	deleted []cluster.BackupFile
 	retErr  error
-	err     error
+}
+
+// newSaveTask is the task saves run on: one at a time, esc cancels (the partial file goes).
+func newSaveTask() *common.Task[saved] {
+	return common.NewTask(saveTaskID, common.TaskResultText(doneText),
+		common.TaskCancelNote[saved]("nothing was saved"))
 }
 
 // startSave saves a snapshot into the backup directory, then applies retention; progress goes to
 // the status bar. One save at a time.
 func (m *Model) startSave() tea.Cmd {
 	switch {
-	case m.save != nil:
+	case m.save.Running():
 		return flashWarn("a snapshot save is already running (esc on the Snapshots view cancels it)")
 	case m.common.Session == nil:
 		return flashErr("snapshot: not connected to a cluster")
 	case m.dir() == "":
 		return flashErr("snapshot: no backup directory (--backup-dir or backup-dir in the config)")
 	}
-	m.saveSeq++
-	ctx, cancel := context.WithCancel(m.common.Context())
-	s := &saving{seq: m.saveSeq, cancel: cancel, progress: make(chan cluster.SaveProgress, 1)}
-	m.save = s
-	client, dir, retention, sid := m.common.Session.Client, m.dir(), m.common.Settings.Retention, m.common.SessionID()
-	run := func() tea.Msg {
-		defer cancel()
-		defer close(s.progress)
+	client, dir, retention := m.common.Session.Client, m.dir(), m.common.Settings.Retention
+	return m.save.Start(m.common.Context(), "snapshot", func(ctx context.Context, r *common.TaskRun) (saved, error) {
 		res, err := client.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
-			// Latest wins: the UI wants the current figures, not a backlog.
-			select {
-			case <-s.progress:
-			default:
-			}
-			s.progress <- p
+			r.Progress(progress(p))
 		}})
-		done := saveDoneMsg{sid: sid, seq: s.seq, res: res, err: err}
-		if err == nil {
-			done.deleted, done.retErr = cluster.ApplyRetention(dir, res.ClusterID, retention, time.Now())
+		if err != nil {
+			return saved{}, err
 		}
-		return done
-	}
-	return tea.Batch(common.StartTask(saveTaskID, "snapshot", false), run, waitProgress(s))
+		s := saved{res: res}
+		s.deleted, s.retErr = cluster.ApplyRetention(dir, res.ClusterID, retention, time.Now())
+		return s, nil
+	})
 }
 
-// waitProgress delivers the next progress report of s; it ends when the save does.
-func waitProgress(s *saving) tea.Cmd {
-	return func() tea.Msg {
-		p, ok := <-s.progress
-		if !ok {
-			return nil
-		}
-		return saveProgressMsg{seq: s.seq, p: p}
-	}
+// progress is a save's report for the status bar: "from the follower 10.0.0.2:2379 · 12.0 MiB
+// of 525.7 MiB · 45.1 MB/s · 3s".
+func progress(p cluster.SaveProgress) common.Progress {
+	return common.Progress{Note: "from the " + p.Role + " " + p.Endpoint, Bytes: p.Bytes, Total: p.Total, Elapsed: p.Elapsed}
 }
 
-func (m *Model) saveProgress(msg saveProgressMsg) tea.Cmd {
-	if m.save == nil || msg.seq != m.save.seq {
+// saveDone lists the directory again after a save, whatever its outcome.
+func (m *Model) saveDone(res *common.TaskResult[saved]) tea.Cmd {
+	if res == nil {
 		return nil
 	}
-	return tea.Batch(common.TaskProgress(saveTaskID, progressText(msg.p)), waitProgress(m.save))
-}
-
-// progressText is "from the follower 10.0.0.2:2379 · 12.0 MiB of 525.7 MiB · 45.1 MB/s · 3s".
-func progressText(p cluster.SaveProgress) string {
-	parts := []string{"from the " + p.Role + " " + p.Endpoint, common.FormatSize(p.Bytes)}
-	if p.Total > 0 {
-		parts[1] += " of " + common.FormatSize(p.Total)
-	}
-	if s := p.Elapsed.Seconds(); s > 0 {
-		parts = append(parts, fmt.Sprintf("%.1f MB/s", float64(p.Bytes)/s/1e6))
-	}
-	parts = append(parts, p.Elapsed.Round(time.Second).String())
-	return strings.Join(parts, " · ")
-}
-
-func (m *Model) saveDone(msg saveDoneMsg) tea.Cmd {
-	if m.save == nil || msg.seq != m.save.seq {
-		return nil
-	}
-	m.save = nil
-	if msg.sid != m.common.SessionID() {
-		return common.EndTask(saveTaskID, "", errors.New("the session ended"))
-	}
-	if msg.err != nil {
-		return tea.Batch(common.EndTask(saveTaskID, "", msg.err), m.reload())
-	}
-	text := doneText(msg)
-	if msg.retErr != nil {
-		// The snapshot is saved; say what retention could not do without hiding that.
-		text += "; " + msg.retErr.Error()
-	}
-	return tea.Batch(common.EndTask(saveTaskID, text, nil), m.reload())
+	return m.reload()
 }
 
 // doneText is "saved <path> from the follower <endpoint> (551 MiB, 68.0 MB/s); retention
-// deleted 2: a.db, b.db".
-func doneText(msg saveDoneMsg) string {
-	r := msg.res
+// deleted 2: a.db, b.db"; what retention could not do follows, without hiding that the
+// snapshot is saved.
+func doneText(s saved) string {
+	r := s.res
 	text := fmt.Sprintf("saved %s from the %s %s (%s, %.1f MB/s)", r.Path, r.Role, r.Endpoint,
 		common.FormatSize(r.Bytes), float64(r.Bytes)/max(r.Elapsed.Seconds(), 1e-3)/1e6)
-	if len(msg.deleted) > 0 {
-		names := make([]string, len(msg.deleted))
-		for i, d := range msg.deleted {
+	if len(s.deleted) > 0 {
+		names := make([]string, len(s.deleted))
+		for i, d := range s.deleted {
 			names[i] = filepath.Base(d.Path)
 		}
 		text += fmt.Sprintf("; retention deleted %d: %s", len(names), strings.Join(names, ", "))
 	}
-	return text
-}
-
-// cancelSave cancels a running save (esc); its file is removed and the status bar says so.
-func (m *Model) cancelSave() tea.Cmd {
-	if m.save == nil {
-		return nil
+	if s.retErr != nil {
+		text += "; " + s.retErr.Error()
 	}
-	m.save.cancel()
-	return nil
+	return text
 }
 
 func flashInfo(text string) tea.Cmd { return common.Flash(common.FlashInfo, text) }
