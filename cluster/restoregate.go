@@ -1,17 +1,19 @@
 package cluster
 
-import "context"
+import (
+	"context"
+	"errors"
+	"os"
+)
 
 // Restore puts a restore of the embedded member's data from file (do, which returns the
 // revision after) through the write gate: refused with ErrReadOnly in read-only mode before
 // anything happens, and an audit line ("restore", the file, the revision after, the result)
 // either way. Unlike the key writes, do gets ctx as it is: a restore outlasts --command-timeout.
 func (c *Client) Restore(ctx context.Context, file string, do func(context.Context) (int64, error)) (int64, error) {
-	e := AuditEntry{Action: "restore", Target: file, User: c.conf.User, Endpoints: c.conf.Endpoints}
-	if c.readOnly {
-		e.Result = "refused: read-only"
-		c.record(e)
-		return 0, ErrReadOnly
+	e := AuditEntry{Action: "restore", Target: EscapeKey(file)}
+	if err := c.admit(&e); err != nil {
+		return 0, err
 	}
 	rev, err := do(ctx)
 	e.NewRev, e.Result = rev, "ok"
@@ -20,4 +22,18 @@ func (c *Client) Restore(ctx context.Context, file string, do func(context.Conte
 	}
 	c.record(e)
 	return rev, err
+}
+
+// DeleteBackup removes a backup file through the write gate: deleting a backup is a write, so
+// it is refused in read-only mode and audited ("delete-backup", the file, the result) either way.
+// A file already gone counts as deleted.
+func (c *Client) DeleteBackup(ctx context.Context, path string) error {
+	e := AuditEntry{Action: "delete-backup", Target: EscapeKey(path)}
+	_, err := c.write(ctx, e, func(context.Context, *AuditEntry) (int64, error) {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return 0, err
+		}
+		return 0, nil
+	})
+	return err
 }

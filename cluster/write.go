@@ -236,11 +236,8 @@ func (c *Client) LeaseTTL(ctx context.Context, id int64) (time.Duration, error) 
 // write is the one gate of every write: the read-only refusal before any RPC, the command timeout
 // from the caller's context, and the audit line. do may set e.Result (e.g. "exists") and add to e.
 func (c *Client) write(ctx context.Context, e AuditEntry, do func(context.Context, *AuditEntry) (int64, error)) (int64, error) {
-	e.User, e.Endpoints = c.conf.User, c.conf.Endpoints
-	if c.readOnly {
-		e.Result = "refused: read-only"
-		c.record(e)
-		return 0, ErrReadOnly
+	if err := c.admit(&e); err != nil {
+		return 0, err
 	}
 	cctx, cancel := c.ctx(ctx)
 	defer cancel()
@@ -263,6 +260,32 @@ func (c *Client) write(ctx context.Context, e AuditEntry, do func(context.Contex
 	}
 	c.record(e)
 	return rev, err
+}
+
+// admit is the gate's first half, shared by every write (keys, leases, maintenance, restores,
+// backup files): in read-only mode it records the refusal and returns ErrReadOnly; otherwise it
+// reserves room for the write's audit line and refuses the write when the line could not be kept
+// (the audit log fails closed). Nothing has been sent when it returns an error.
+func (c *Client) admit(e *AuditEntry) error {
+	e.User, e.Endpoints = c.conf.User, c.conf.Endpoints
+	if c.readOnly {
+		e.Result = "refused: read-only"
+		c.record(*e)
+		return ErrReadOnly
+	}
+	return c.audit.Reserve(*e)
+}
+
+// CheckWrite asks the gate before a write is prepared (a prompt opened, a question asked): in
+// read-only mode it records action on key (or target: a file, a member) as refused in the audit log and returns ErrReadOnly, so
+// a refusal the user sees is always audited; otherwise it returns nil and records nothing (the
+// write itself records its line).
+func (c *Client) CheckWrite(action, key, target string) error {
+	if !c.readOnly {
+		return nil
+	}
+	e := AuditEntry{Action: action, Key: EscapeKey(key), Target: EscapeKey(target)}
+	return c.admit(&e)
 }
 
 func (c *Client) record(e AuditEntry) {

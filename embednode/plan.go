@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // DefaultPlanDataDir is where kubeadm and most packages keep etcd's data; the plan says to adjust it.
@@ -65,13 +67,16 @@ func BuildRestorePlan(in PlanInput) (RestorePlan, error) {
 	if in.Snapshot == "" {
 		return RestorePlan{}, errors.New("no snapshot file chosen")
 	}
+	if strings.ContainsRune(in.Snapshot+in.DataDir, 0) {
+		return RestorePlan{}, errors.New("the snapshot path or data dir holds a NUL byte, which no command line can carry")
+	}
 	if in.DataDir == "" {
 		in.DataDir = DefaultPlanDataDir
 	}
 	// The data dir's parent gets the moved-aside copy: a relative dir would depend on the shell's
 	// directory, and "/" or a trailing slash would put the backup inside the dir itself.
 	if !filepath.IsAbs(in.DataDir) {
-		return RestorePlan{}, fmt.Errorf("data dir %q is not an absolute path (etcd's --data-dir on the members, e.g. %s)", in.DataDir, DefaultPlanDataDir)
+		return RestorePlan{}, fmt.Errorf("data dir %s is not an absolute path (etcd's --data-dir on the members, e.g. %s)", shellQuote(in.DataDir), DefaultPlanDataDir)
 	}
 	if in.DataDir = filepath.Clean(in.DataDir); in.DataDir == "/" {
 		return RestorePlan{}, errors.New("data dir / is the root directory, not etcd's data dir")
@@ -94,11 +99,13 @@ func BuildRestorePlan(in PlanInput) (RestorePlan, error) {
 		case m.Name == "":
 			return RestorePlan{}, fmt.Errorf("member %x has not started (it has no name yet): start it or remove it before planning a restore", m.ID)
 		case len(m.PeerURLs) == 0:
-			return RestorePlan{}, fmt.Errorf("member %s has no peer URLs", m.Name)
+			return RestorePlan{}, fmt.Errorf("member %s has no peer URLs", shellQuote(m.Name))
 		case seen[m.Name]:
-			return RestorePlan{}, fmt.Errorf("two members are named %s: --initial-cluster needs unique names", m.Name)
+			return RestorePlan{}, fmt.Errorf("two members are named %s: --initial-cluster needs unique names", shellQuote(m.Name))
 		case strings.ContainsAny(m.Name, "=,"):
-			return RestorePlan{}, fmt.Errorf("member name %q holds '=' or ',', which --initial-cluster cannot carry", m.Name)
+			return RestorePlan{}, fmt.Errorf("member name %s holds '=' or ',', which --initial-cluster cannot carry", shellQuote(m.Name))
+		case strings.ContainsRune(m.Name+strings.Join(m.PeerURLs, ""), 0):
+			return RestorePlan{}, fmt.Errorf("member %s has a NUL byte in its name or peer URLs, which no command line can carry", shellQuote(m.Name))
 		}
 		seen[m.Name] = true
 		if m.IsLearner {
@@ -151,21 +158,22 @@ func (p RestorePlan) Endpoints() []string {
 	return eps
 }
 
-// runbook is the order of the steps, each with the command where there is one.
+// runbook is the order of the steps, each with the command where there is one. Every value in
+// it went through shellQuote, so each step is one line whatever the cluster's names hold.
 func (p RestorePlan) runbook() []string {
 	var names []string
 	for _, m := range p.Members {
-		names = append(names, m.Name+" ("+m.Host+")")
+		names = append(names, shellQuote(m.Name)+" ("+shellQuote(m.Host)+")")
 	}
-	health := "etcdctl --endpoints " + strings.Join(p.Endpoints(), ",") + " endpoint health --cluster"
+	health := "etcdctl --endpoints " + shellQuote(strings.Join(p.Endpoints(), ",")) + " endpoint health --cluster"
 	if len(p.Endpoints()) == 0 {
 		health = "etcdctl endpoint health --cluster"
 	}
 	return []string{
 		"Stop every API server (Kubernetes: move kube-apiserver.yaml out of /etc/kubernetes/manifests on each control-plane node).",
 		"Stop etcd on every member: " + strings.Join(names, ", ") + ".",
-		"Copy the snapshot to " + p.Snapshot + " on every member's host; check it with `etcdutl snapshot status " + p.Snapshot + "`.",
-		"On every member, move the data dir aside (never delete it): mv " + p.DataDir + " " + p.Backup,
+		"Copy the snapshot to " + shellQuote(p.Snapshot) + " on every member's host; check it with `etcdutl snapshot status " + shellQuote(p.Snapshot) + "`.",
+		"On every member, move the data dir aside (never delete it): mv " + shellQuote(p.DataDir) + " " + shellQuote(p.Backup),
 		"On every member, restore from the same file with its own command below.",
 		"Start etcd on every member, with its usual flags.",
 		"Check health: " + health,
@@ -176,15 +184,15 @@ func (p RestorePlan) runbook() []string {
 // Text renders the plan for the screen: the runbook, then each member's command.
 func (p RestorePlan) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Restore plan for cluster %x: %d members from %s\n\n", p.ClusterID, len(p.Members), p.Snapshot)
+	fmt.Fprintf(&b, "Restore plan for cluster %x: %s from %s\n\n", p.ClusterID, plural(len(p.Members), "member"), shellQuote(p.Snapshot))
 	for i, s := range p.runbook() {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 	}
 	for _, m := range p.Members {
-		fmt.Fprintf(&b, "\n%s (on %s):\n  %s\n", m.Name, m.Host, strings.Join(commandLines(shellQuoteAll(m.Restore)), " \\\n    "))
+		fmt.Fprintf(&b, "\n%s (on %s):\n  %s\n", shellQuote(m.Name), shellQuote(m.Host), strings.Join(commandLines(shellQuoteAll(m.Restore)), " \\\n    "))
 	}
 	if len(p.Learners) > 0 {
-		fmt.Fprintf(&b, "\nNot restored (learners; add them again afterwards): %s\n", strings.Join(p.Learners, ", "))
+		fmt.Fprintf(&b, "\nNot restored (learners; add them again afterwards): %s\n", shellQuoteJoin(p.Learners, ", "))
 	}
 	fmt.Fprintf(&b, "\nNote: %s\n", BumpNote)
 	return b.String()
@@ -197,12 +205,12 @@ func (p RestorePlan) Script() string {
 	b.WriteString("#!/usr/bin/env bash\n")
 	fmt.Fprintf(&b, "# Restore plan for etcd cluster %x, written by etcdeck.\n#\n", p.ClusterID)
 	for i, s := range p.runbook() {
-		fmt.Fprintf(&b, "# %d. %s\n", i+1, s)
+		b.WriteString(comment(fmt.Sprintf("%d. %s", i+1, s)))
 	}
 	b.WriteString("#\n# This script does steps 4 and 5 on one member's host: run it there as\n#   " +
 		"[SNAPSHOT=/path/to/file] [DATA_DIR=/path/to/data-dir] restore.sh MEMBER-NAME\n# after step 2 on every member.\n#\n")
 	for _, line := range wrap("Note: "+BumpNote, 96) {
-		b.WriteString("# " + line + "\n")
+		b.WriteString(comment(line))
 	}
 	b.WriteString("set -euo pipefail\n\n")
 	fmt.Fprintf(&b, "SNAPSHOT=${SNAPSHOT:-%s}\nDATA_DIR=${DATA_DIR:-%s}\nBACKUP=\"$DATA_DIR\"%s\n\n",
@@ -220,7 +228,9 @@ func (p RestorePlan) Script() string {
 		}
 		fmt.Fprintf(&b, "%s)\n  restore() {\n    %s\n  }\n  ;;\n", shellQuote(m.Name), strings.Join(commandLines(cmd), " \\\n      "))
 	}
-	fmt.Fprintf(&b, "*)\n  echo \"usage: $0 MEMBER (one of: %s)\" >&2\n  exit 2\n  ;;\nesac\n\n", strings.Join(names, " "))
+	// The names go to printf as one quoted argument: nothing in them is ever expanded.
+	fmt.Fprintf(&b, "*)\n  printf 'usage: %%s MEMBER (one of: %%s)\\n' \"$0\" %s >&2\n  exit 2\n  ;;\nesac\n\n",
+		shellQuote(shellQuoteJoin(names, " ")))
 	b.WriteString(`if pgrep -x etcd >/dev/null; then
   echo "etcd still runs on this host: stop it on every member first (step 2)" >&2
   exit 1
@@ -237,6 +247,22 @@ restore
 echo "restored $1 into $DATA_DIR; start etcd once every member is restored (step 6)"
 `)
 	return b.String()
+}
+
+// comment renders one line of the script's comments: a newline or carriage return left in it
+// (shellQuote never leaves one) is written as \n or \r, so no comment line can end early and
+// turn the rest into a command.
+func comment(line string) string {
+	line = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(line)
+	return "# " + line + "\n"
+}
+
+// plural is "1 member", "3 members".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // commandLines groups a command for display: the command and its file, then one flag (with its
@@ -257,12 +283,62 @@ func commandLines(args []string) []string {
 	return lines
 }
 
-// shellQuote quotes s for a POSIX shell when it holds anything but safe characters.
+// shellQuote is the one way a value that came from the cluster or the user (a member name, a URL,
+// a host, a path) reaches the restore plan, on screen and in the script, comments included. Safe
+// words stay bare; printable text goes in single quotes; anything holding a control byte (a
+// newline, ESC), a bidi or other format character, a line separator or bytes that are not UTF-8
+// goes in bash's $'…' form with those written as \xNN bytes, so the result is one line of
+// printable ASCII-safe text that the shell reads back as exactly s and never expands.
 func shellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,:/=@+%") == "" {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	if plainPrintable(s) {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r < utf8.RuneSelf || unicode.IsPrint(r):
+			b.WriteString(s[i : i+size])
+		default:
+			// Bytes, not \u: bash decodes \u only in a UTF-8 locale, and a root shell may not be in one.
+			for j := i; j < i+size; j++ {
+				fmt.Fprintf(&b, `\x%02x`, s[j])
+			}
+		}
+		i += size
+	}
+	b.WriteString("'")
+	return b.String()
+}
+
+// plainPrintable is true when s is valid UTF-8 of printable runes and spaces only: single quotes
+// hold it safely and it shows as itself.
+func plainPrintable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r != ' ' && (r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && !unicode.IsPrint(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// shellQuoteJoin quotes each value and joins them with sep: a list of names in a sentence.
+func shellQuoteJoin(values []string, sep string) string {
+	return strings.Join(shellQuoteAll(values), sep)
 }
 
 func shellQuoteAll(args []string) []string {

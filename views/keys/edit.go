@@ -101,27 +101,37 @@ func (m editorFileMsg) session() uint64 { return m.sid }
 func (m editorDoneMsg) session() uint64 { return m.sid }
 func (m writtenMsg) session() uint64    { return m.sid }
 
-// refusal is why no edit can start now, or "": the view shows the past, or the session is
-// read-only (cluster's ErrReadOnly, the refusal every write of the write API gives).
-func (m *Model) refusal() string {
+// refusal is the command that says why no edit of key (action as the audit log names it) can
+// start now, or nil when one can: the view shows the past, there is no session, or the session is
+// read-only — then the write gate itself (cluster's CheckWrite) refuses, off the UI loop, so the
+// refusal is in the audit log like any other.
+func (m *Model) refusal(action, key string) tea.Cmd {
 	if r := m.pinnedRefusal(); r != "" {
-		return r
+		return common.Flash(common.FlashError, r)
 	}
-	if s := m.common.Session; s != nil && s.Client.ReadOnly() {
-		return cluster.ErrReadOnly.Error()
+	return m.writeRefusal(action, key)
+}
+
+// writeRefusal is refusal without the time-travel check (undelete works from any revision).
+func (m *Model) writeRefusal(action, key string) tea.Cmd {
+	s := m.common.Session
+	if s == nil || s.Client == nil {
+		return common.Flash(common.FlashError, "not connected")
 	}
-	if m.common.Session == nil {
-		return "not connected"
+	if !s.Client.ReadOnly() {
+		return nil
 	}
-	return ""
+	return func() tea.Msg {
+		return common.FlashMsg{Level: common.FlashError, Text: s.Client.CheckWrite(action, key, "").Error()}
+	}
 }
 
 // startEdit edits the value shown in the inspector: in $EDITOR, or inline without one. Values
 // that are not text (Kubernetes protobuf, encrypted, binary) are offered as hex, never as a
 // re-encoding of their rendering.
 func (m *Model) startEdit() tea.Cmd {
-	if r := m.refusal(); r != "" {
-		return common.Flash(common.FlashError, r)
+	if cmd := m.refusal("put", m.insp.key); cmd != nil {
+		return cmd
 	}
 	in := &m.insp
 	if in.loading || !in.info.Found || in.label != "" || in.rev != 0 {

@@ -256,6 +256,15 @@ func TestReadOnlyRefusesEdits(t *testing.T) {
 	if _, err := s.Client.Put(context.Background(), "/app/x", []byte("v"), cluster.PutOptions{CreateOnly: true}); !errors.Is(err, cluster.ErrReadOnly) {
 		t.Errorf("write API under --read-only: %v", err)
 	}
+	// Every refusal the user saw went through the write gate and left its audit line.
+	want := [][3]string{
+		{"put", "/app/config", "refused: read-only"}, {"delete", "/app/config", "refused: read-only"},
+		{"create", "/app/config", "refused: read-only"}, {"create", "/registry/", "refused: read-only"},
+		{"delete-prefix", "/registry/pods/", "refused: read-only"}, {"create", "/app/x", "refused: read-only"},
+	}
+	if got := f.auditLines(t); !reflect.DeepEqual(got, want) {
+		t.Errorf("audit lines of the refused keys e d u n D and the API put:\n%q\nwant\n%q", got, want)
+	}
 }
 
 func gotoDir(p string) common.GotoMsg { return common.GotoMsg{Path: p} }

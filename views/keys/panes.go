@@ -170,8 +170,8 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, km.DeleteDir):
 		return m.askDeleteDir(), true
 	case key.Matches(msg, km.Edit) && leaf:
-		if r := m.refusal(); r != "" {
-			return common.Flash(common.FlashError, r), true
+		if cmd := m.refusal("put", m.dir+r.Name); cmd != nil {
+			return cmd, true
 		}
 		cmd := m.openInspector(r)
 		m.edit.whenShown = true // the edit starts from the value the inspector is about to show

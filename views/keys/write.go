@@ -136,10 +136,10 @@ func (m *Model) answered(msg common.ConfirmMsg) tea.Cmd {
 
 // askDeleteSelected reads the selected key for its mod revision, then asks.
 func (m *Model) askDeleteSelected() tea.Cmd {
-	if r := m.refusal(); r != "" {
-		return common.Flash(common.FlashError, r)
-	}
 	r, _ := m.selected()
+	if cmd := m.refusal("delete", m.dir+r.Name); cmd != nil {
+		return cmd
+	}
 	s, key := m.common.Session, m.dir+r.Name
 	return func() tea.Msg {
 		info, err := s.Client.GetKey(s.Context(), key, 0)
@@ -149,8 +149,8 @@ func (m *Model) askDeleteSelected() tea.Cmd {
 
 // askDelete asks before deleting key at the mod revision shown.
 func (m *Model) askDelete(key string, info cluster.KeyInfo) tea.Cmd {
-	if r := m.refusal(); r != "" {
-		return common.Flash(common.FlashError, r)
+	if cmd := m.refusal("delete", key); cmd != nil {
+		return cmd
 	}
 	if !info.Found || info.ModRev == 0 || m.insp.label != "" && m.pane == paneInspector && m.insp.key == key {
 		return common.Flash(common.FlashWarn, "open the key's current value first (enter on it)")
@@ -162,10 +162,10 @@ func (m *Model) askDelete(key string, info cluster.KeyInfo) tea.Cmd {
 
 // askDeleteDir counts the selected directory's keys, then asks for its prefix to be typed.
 func (m *Model) askDeleteDir() tea.Cmd {
-	if r := m.refusal(); r != "" {
-		return common.Flash(common.FlashError, r)
-	}
 	r, ok := m.selected()
+	if cmd := m.refusal("delete-prefix", m.dir+r.Name+string(m.sep)); cmd != nil {
+		return cmd
+	}
 	if !ok || !r.Dir {
 		return common.Flash(common.FlashWarn, "select a directory to delete")
 	}
@@ -178,8 +178,8 @@ func (m *Model) askDeleteDir() tea.Cmd {
 
 // askUndelete asks before putting back r's value at key, create-only.
 func (m *Model) askUndelete(key string, r cluster.Revision) tea.Cmd {
-	if s := m.common.Session; s == nil || s.Client.ReadOnly() {
-		return common.Flash(common.FlashError, cluster.ErrReadOnly.Error())
+	if cmd := m.writeRefusal("create", key); cmd != nil {
+		return cmd
 	}
 	if r.Value == nil && r.Deleted {
 		return common.Flash(common.FlashError, "etcd no longer holds the deleted value (compacted): nothing to put back")
@@ -192,8 +192,8 @@ func (m *Model) askUndelete(key string, r cluster.Revision) tea.Cmd {
 
 // startNew asks for a new key's path (the open directory filled in), then its TTL and value.
 func (m *Model) startNew() tea.Cmd {
-	if r := m.refusal(); r != "" {
-		return common.Flash(common.FlashError, r)
+	if cmd := m.refusal("create", m.dir); cmd != nil {
+		return cmd
 	}
 	e := &m.edit
 	e.step = newPath

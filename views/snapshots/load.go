@@ -3,7 +3,6 @@ package snapshots
 import (
 	"context"
 	"errors"
-	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -135,14 +134,29 @@ func (m *Model) statusRead(msg statusMsg) tea.Cmd {
 	return m.readNext()
 }
 
-// deleteCmd removes one snapshot file.
-func deleteCmd(sid uint64, path string) tea.Cmd {
+// deleteCmd removes one snapshot file through the write gate: refused in read-only mode,
+// audited either way.
+func deleteCmd(s *cluster.Session, path string) tea.Cmd {
 	return func() tea.Msg {
-		err := os.Remove(path)
-		if errors.Is(err, os.ErrNotExist) {
-			err = nil // gone already: what was asked
+		var err error
+		if s.Client == nil {
+			err = errors.New("not connected")
+		} else {
+			err = s.Client.DeleteBackup(s.Context(), path)
 		}
-		return deletedMsg{sid: sid, path: path, err: err}
+		return deletedMsg{sid: s.ID, path: path, err: err}
+	}
+}
+
+// refuseWrite is the command that asks the write gate about action on target in a read-only
+// session: the gate records the refusal in the audit log, and its words are flashed.
+func refuseWrite(c *cluster.Client, action, target string) tea.Cmd {
+	return func() tea.Msg {
+		err := c.CheckWrite(action, "", target)
+		if err == nil {
+			return nil
+		}
+		return flashErr(action + ": " + err.Error())()
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -45,8 +44,8 @@ func (m *Model) askRestore() tea.Cmd {
 	case m.member() == nil:
 		return flashWarn("R restores into etcdeck's embedded member; this console is connected to a cluster elsewhere: P shows the restore plan for it")
 	case m.common.Session.Client != nil && m.common.Session.Client.ReadOnly():
-		// Said before the typed question; the write gate (cluster.Client.Restore) refuses anyway.
-		return flashErr("restore: " + cluster.ErrReadOnly.Error())
+		// Said before the typed question, by the write gate itself, so the refusal is audited.
+		return refuseWrite(m.common.Session.Client, "restore", f.Path)
 	case m.exe == "":
 		return flashErr("restore: etcdeck's own binary is unknown, and the restore must run in a child process")
 	}

@@ -217,12 +217,20 @@ func TestRestoreFlow(t *testing.T) {
 	}
 }
 
-// TestRestoreRefusedReadOnly: on a read-only session R says so before asking anything.
+// TestRestoreRefusedReadOnly: on a read-only session R and d say so before asking anything,
+// through the write gate: each refusal is in the audit log, and the file is still there.
 func TestRestoreRefusedReadOnly(t *testing.T) {
 	mem := nodetest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil, cluster.WithReadOnly(true))
+	auditPath := filepath.Join(t.TempDir(), cluster.AuditFile)
+	audit, err := cluster.OpenAudit(auditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer audit.Close()
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil,
+		cluster.WithReadOnly(true), cluster.WithAudit(audit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,6 +242,23 @@ func TestRestoreRefusedReadOnly(t *testing.T) {
 	flash, ok := cmd().(common.FlashMsg)
 	if !ok || flash.Level != common.FlashError || !strings.Contains(flash.Text, "read-only session") || m.InputFocused() {
 		t.Fatalf("R on a read-only session: %+v, question open %v", flash, m.InputFocused())
+	}
+	_, cmd = m.Update(viewtest.Key("d"))
+	if cmd == nil {
+		t.Fatal("d on a read-only session asked nothing and said nothing")
+	}
+	flash, ok = cmd().(common.FlashMsg)
+	if !ok || flash.Level != common.FlashError || !strings.Contains(flash.Text, "read-only session") || m.InputFocused() {
+		t.Fatalf("d on a read-only session: %+v, question open %v", flash, m.InputFocused())
+	}
+	data, err := os.ReadFile(auditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"action":"restore"`) || !strings.Contains(lines[1], `"action":"delete-backup"`) ||
+		!strings.Contains(lines[1], `"result":"refused: read-only"`) {
+		t.Fatalf("audit log after R and d refused:\n%s", data)
 	}
 }
 

@@ -155,8 +155,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if msg.ID == deleteConfirmID {
 			path := m.deleting
 			m.deleting = ""
-			if msg.Yes && path != "" {
-				return m, deleteCmd(m.common.SessionID(), path)
+			if msg.Yes && path != "" && m.common.Session != nil {
+				return m, deleteCmd(m.common.Session, path)
 			}
 		}
 	}
@@ -211,6 +211,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.showPlan()
 	case key.Matches(msg, k.Delete):
 		if f, ok := m.selected(); ok {
+			if s := m.common.Session; s != nil && s.Client != nil && s.Client.ReadOnly() {
+				return refuseWrite(s.Client, "delete-backup", f.Path)
+			}
 			m.deleting = f.Path
 			m.confirm.Ask(deleteConfirmID, fmt.Sprintf("Delete the snapshot of %s (rev %d, %s)?",
 				f.Time.Format("2006-01-02 15:04:05"), f.Revision, common.FormatSize(f.Size)))
