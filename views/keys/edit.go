@@ -57,7 +57,7 @@ type deleteT struct {
 func newEditState(c common.Common) editState {
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
-	return editState{c: c, confirm: common.NewConfirm(c.Styles), area: ta,
+	return editState{c: c, confirm: common.NewConfirm(c.Styles).ForSession(c.SessionID()), area: ta,
 		prompt: common.NewPrompt(c.Styles, "", "")}
 }
 
@@ -97,9 +97,9 @@ type (
 	}
 )
 
-func (m editorFileMsg) session() uint64 { return m.sid }
-func (m editorDoneMsg) session() uint64 { return m.sid }
-func (m writtenMsg) session() uint64    { return m.sid }
+func (m editorFileMsg) ResultSession() uint64 { return m.sid }
+func (m editorDoneMsg) ResultSession() uint64 { return m.sid }
+func (m writtenMsg) ResultSession() uint64    { return m.sid }
 
 // refusal is the command that says why no edit of key (action as the audit log names it) can
 // start now, or nil when one can: the view shows the past, there is no session, or the session is

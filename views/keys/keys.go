@@ -129,8 +129,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, m.updateFilter(msg)
 		}
 	}
-	if r, ok := msg.(result); ok && r.session() != m.common.SessionID() {
-		return m, nil // a result of an ended session: never applied to the current one
+	if m.common.Foreign(msg) {
+		return m, nil // another session's result or answer: never applied to this one
 	}
 	if cmd, ok := m.updateParts(msg); ok {
 		return m, cmd

@@ -43,8 +43,8 @@ type (
 	}
 )
 
-func (m toDeleteMsg) session() uint64   { return m.sid }
-func (m dirCountedMsg) session() uint64 { return m.sid }
+func (m toDeleteMsg) ResultSession() uint64   { return m.sid }
+func (m dirCountedMsg) ResultSession() uint64 { return m.sid }
 
 // updateEdit handles the edit flows' keys (while a question, prompt or the inline editor is
 // open) and results; ok is false for what they do not own.

@@ -69,7 +69,7 @@ var (
 // New builds the Snapshots view on the backup directory of c.Settings.
 func New(c common.Common) *Model {
 	c = c.Defaults()
-	m := &Model{common: c, statuses: map[string]*fileStatus{}, confirm: common.NewConfirm(c.Styles),
+	m := &Model{common: c, statuses: map[string]*fileStatus{}, confirm: common.NewConfirm(c.Styles).ForSession(c.SessionID()),
 		save: newSaveTask(), open: newOpenTask()}
 	m.restore.task = m.newRestoreTask()
 	m.plan.prompt = common.NewPrompt(c.Styles, "data dir on the members: ", embednode.DefaultPlanDataDir)
@@ -116,6 +116,9 @@ func (m *Model) Blur() {}
 // Update handles keys, the listing and status results, the save's progress and the delete
 // question.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	if m.common.Foreign(msg) {
+		return m, nil // another session's result or answer: never applied to this one
+	}
 	if res, mine, cmd := m.save.Update(msg); mine {
 		return m, tea.Batch(cmd, m.saveDone(res))
 	}
