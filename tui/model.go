@@ -48,6 +48,8 @@ type Model struct {
 	confirm common.Confirm
 	// memberPanel shows the exited member's last lines (the frame's memberDown).
 	memberPanel bool
+	// restart restarts the embedded member (ctrl+r), one at a time whichever session is shown.
+	restart *common.Task[uint64]
 	// memberBusy is true while a restore stops and starts the member on purpose.
 	memberBusy bool
 
@@ -97,6 +99,7 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 		confirm:   common.NewConfirm(st),
 		crash:     &crash{},
 		makeViews: makeViews,
+		restart:   newRestartTask(),
 	}
 	m.help.Styles = st.Help
 	m.enter(m.newFrame(c, member, h, nil))
@@ -197,8 +200,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case memberExitedMsg:
 		return m.memberExited(msg)
-	case memberRestartedMsg:
-		return m.memberRestarted(msg)
+	}
+	if cmd, ok := m.updateRestart(msg); ok {
+		return cmd
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.

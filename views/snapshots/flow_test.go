@@ -47,6 +47,7 @@ type flow struct {
 	d    *viewtest.Driver
 	dir  string
 	cli  *clientv3.Client
+	s    *cluster.Session
 	mu   sync.Mutex
 	seen []tea.Msg
 }
@@ -69,7 +70,7 @@ func newFlow(t *testing.T, r backup.Retention) *flow {
 	st.Retention = r
 	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st}).WithStatusExe(etcdeckBin)
 	m.SetSize(120, 30)
-	f := &flow{t: t, m: m, dir: st.BackupDir, cli: cli}
+	f := &flow{t: t, m: m, dir: st.BackupDir, cli: cli, s: s}
 	f.d = viewtest.New(t, m)
 	f.d.Seen = func(msg tea.Msg) { f.mu.Lock(); f.seen = append(f.seen, msg); f.mu.Unlock() }
 	f.d.Run(m.Init())
