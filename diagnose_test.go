@@ -59,7 +59,7 @@ func TestDiagnoseFirstEndpointDead(t *testing.T) {
 
 func TestDiagnoseUsage(t *testing.T) {
 	for _, args := range [][]string{{"diagnose", "-w", "xml"}, {"diagnose", "extra"}, {"diagnose", "--duration=-1s"}, {"diagnose", "--bogus"}} {
-		if code, out, errText := etcdeck(t, args...); code != 2 || out != "" || !strings.Contains(errText, usageLine) {
+		if code, out, errText := etcdeck(t, args...); code != 2 || out != "" || !strings.HasPrefix(errText, "etcdeck diagnose: ") || !strings.Contains(errText, "\nUsage: etcdeck diagnose [flags]") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errText)
 		}
 	}

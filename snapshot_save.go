@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/etcdeck/etcdeck/cluster"
@@ -18,51 +18,61 @@ import (
 	"github.com/etcdeck/etcdeck/config"
 )
 
-// runSnapshotSave is `etcdeck snapshot save [--backup-dir D | --output FILE] [--keep N]
+// newSnapshotSaveCommand is `etcdeck snapshot save [--backup-dir D | --output FILE] [--keep N]
 // [--keep-days N]`: one snapshot of the cluster the connection flags name, from one member (a
 // healthy follower first), then retention in the backup directory. The saved path goes to
 // stdout, what happened and errors to stderr; SIGINT or SIGTERM cancels and leaves no file.
-func runSnapshotSave(args []string) int {
-	fs := pflag.NewFlagSet("etcdeck snapshot save", pflag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]\n\n"+
-			"Saves a snapshot of the cluster into the backup directory as\netcd-snapshot-<cluster-id>-<UTC time>-rev<revision>.db, then deletes that cluster's\n"+
-			"snapshots older than --keep-days beyond the newest --keep. Prints the saved path.\n\n%s", fs.FlagUsages())
+func newSnapshotSaveCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]",
+		Short: "save a snapshot of the cluster, then delete old ones (for cron)",
+		Long: "Saves a snapshot of the cluster into the backup directory as\netcd-snapshot-<cluster-id>-<UTC time>-rev<revision>.db, then deletes that cluster's\n" +
+			"snapshots older than --keep-days beyond the newest --keep. Prints the saved path.",
+		Args: noArgs,
 	}
+	fs := cmd.Flags()
 	flags := config.RegisterFlags(fs)
 	fs.MarkHidden("key-separator") // accepted as everywhere; a snapshot holds every key whatever it is
-	output := fs.String("output", "", "write exactly this file instead (no naming, no retention)")
-	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(backup.DefaultKeep)+")")
-	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(backup.DefaultKeepDays)+")")
-	timeout := fs.Duration("timeout", cluster.DefaultSaveTimeout, "give up when the save takes longer (not --command-timeout)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return 0
+	var o saveOptions
+	fs.StringVar(&o.output, "output", "", "write exactly this file instead (no naming, no retention)")
+	fs.IntVar(&o.keep, "keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(backup.DefaultKeep)+")")
+	fs.IntVar(&o.keepDays, "keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(backup.DefaultKeepDays)+")")
+	fs.DurationVar(&o.timeout, "timeout", cluster.DefaultSaveTimeout, "give up when the save takes longer (not --command-timeout)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		switch {
+		case o.output != "" && fs.Changed("backup-dir"):
+			return usageErr(cmd, errors.New("--output and --backup-dir exclude each other"))
+		case fs.Changed("keep") && o.keep < 1:
+			return usageErr(cmd, errors.New("--keep must be at least 1 (the newest snapshot is always kept)"))
+		case fs.Changed("keep-days") && o.keepDays < 0:
+			return usageErr(cmd, errors.New("--keep-days must not be negative"))
 		}
-		return usageError(fmt.Errorf("snapshot save: %w", err))
+		o.keepSet, o.keepDaysSet = fs.Changed("keep"), fs.Changed("keep-days")
+		return exit(runSnapshotSave(flags, o))
 	}
-	if fs.NArg() > 0 {
-		return usageError(fmt.Errorf("snapshot save: unexpected argument %q", fs.Arg(0)))
-	}
-	if *output != "" && fs.Changed("backup-dir") {
-		return usageError(errors.New("snapshot save: --output and --backup-dir exclude each other"))
-	}
-	if fs.Changed("keep") && *keep < 1 {
-		return usageError(errors.New("snapshot save: --keep must be at least 1 (the newest snapshot is always kept)"))
-	}
-	if fs.Changed("keep-days") && *keepDays < 0 {
-		return usageError(errors.New("snapshot save: --keep-days must not be negative"))
-	}
+	return cmd
+}
+
+// saveOptions are snapshot save's own flags.
+type saveOptions struct {
+	output               string
+	keep, keepDays       int
+	keepSet, keepDaysSet bool
+	timeout              time.Duration
+}
+
+// runSnapshotSave saves one snapshot, then applies retention unless --output named the file.
+func runSnapshotSave(flags *config.Flags, o saveOptions) int {
 	settings, log, logFile, code := setUp("etcdeck snapshot save", flags)
 	if code != 0 {
 		return code
 	}
 	defer logFile.Close()
-	if fs.Changed("keep") {
-		settings.Retention.Keep = *keep
+	if o.keepSet {
+		settings.Retention.Keep = o.keep
 	}
-	if fs.Changed("keep-days") {
-		settings.Retention.KeepDays = *keepDays
+	if o.keepDaysSet {
+		settings.Retention.KeepDays = o.keepDays
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -74,7 +84,10 @@ func runSnapshotSave(args []string) int {
 	}
 	defer end()
 	warnUnreachable("etcdeck snapshot save", sess)
-	opts := backup.SaveOptions{Dir: settings.BackupDir, Output: *output, Timeout: *timeout, Retention: &settings.Retention}
+	opts := backup.SaveOptions{Dir: settings.BackupDir, Output: o.output, Timeout: o.timeout}
+	if o.output == "" {
+		opts.Retention = &settings.Retention
+	}
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		// Someone is watching (not cron): show how far it has come on one rewritten line.
 		opts.Progress = func(p cluster.SaveProgress) {

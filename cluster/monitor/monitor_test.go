@@ -107,12 +107,13 @@ func TestMonitorThreeMembers(t *testing.T) {
 	took := time.Since(start)
 	tr.AddPoll(p)
 	dead := byName(p, fmt.Sprintf("m%d", follower))
-	if dead.State != monitor.StateUnreachable || !strings.Contains(dead.Err, "connection refused") {
-		t.Fatalf("stopped follower: %s %q, want unreachable with connection refused", dead.State, dead.Err)
+	// The refusal itself is the answer: not "no answer within 2s" (the wait running out), which
+	// is what a poll that waited on the dead member would say. How long the poll took is logged,
+	// not asserted (speed is for benchmarks; a loaded machine must not fail this).
+	if dead.State != monitor.StateUnreachable || dead.Pending || !strings.Contains(dead.Err, "connection refused") {
+		t.Fatalf("stopped follower: %s pending %v %q, want unreachable with connection refused", dead.State, dead.Pending, dead.Err)
 	}
-	if took > 2500*time.Millisecond {
-		t.Fatalf("the poll took %s with one member down", took)
-	}
+	t.Logf("the poll took %s with one member down", took)
 	for _, h := range p.Members {
 		if h.Member.Name != dead.Member.Name && (h.State != monitor.StateHealthy || h.Time.Before(start)) {
 			t.Fatalf("member %s: %s %q (probe at %v, poll at %v)", h.Member.Name, h.State, h.Err, h.Time, start)
@@ -236,11 +237,11 @@ func TestMonitorFrozenMember(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	name := fmt.Sprintf("m%d", frozen)
 
+	// The poll returns when its wait is over, not when the frozen member's probe ends: the probe
+	// is still pending in the result (asserted below), which proves it without timing the poll.
 	start := time.Now()
 	p := m.Poll(context.Background(), time.Second)
-	if took := time.Since(start); took > 1500*time.Millisecond {
-		t.Fatalf("the poll took %s with a frozen member", took)
-	}
+	t.Logf("the poll took %s with a frozen member", time.Since(start))
 	h := byName(p, name)
 	if h.State != monitor.StateUnreachable || !h.Pending || h.Err != "no answer within 1s" {
 		t.Fatalf("frozen member: %s pending %v %q", h.State, h.Pending, h.Err)
@@ -258,7 +259,10 @@ func TestMonitorFrozenMember(t *testing.T) {
 			break
 		}
 	}
-	if h.State != monitor.StateUnreachable || h.Pending || !strings.Contains(h.Err, "within 2s (--command-timeout)") {
+	// A frozen process still accepts TCP (the kernel does): the cause names the silence, either
+	// as the command timeout or, found by dialing by hand, as a connection that never answers.
+	silent := strings.Contains(h.Err, "within 2s (--command-timeout)") || strings.Contains(h.Err, "accepts connections but does not answer")
+	if h.State != monitor.StateUnreachable || h.Pending || !silent {
 		t.Fatalf("frozen member after the timeout: %s pending %v %q", h.State, h.Pending, h.Err)
 	}
 }

@@ -57,10 +57,7 @@ func New(c common.Common) *Model {
 	}
 	ctx, cl := c.Context(), c.Session.Client
 	mon := monitor.NewMonitor(ctx, cl)
-	interval := c.Settings.HealthPollInterval
-	if interval <= 0 {
-		interval = 2 * time.Second
-	}
+	interval := c.Settings.HealthPollInterval // config validated it (> 0)
 	// A member silent for a whole interval is reported unreachable; its probe keeps running.
 	wait := min(interval, cl.CommandTimeout())
 	m.monitor = mon

@@ -85,10 +85,7 @@ var _ common.Component = (*Model)(nil)
 // New builds the Keys view at "/".
 func New(c common.Common) *Model {
 	c = c.Defaults()
-	sep := c.Settings.Sep
-	if sep == 0 {
-		sep = cluster.DefaultSep
-	}
+	sep := c.Settings.Sep // config applied its default
 	return &Model{common: c, sep: sep, dir: string(sep), pending: map[string]int64{}, remaining: -1,
 		holdMax: defaultHoldMax,
 		filter:  common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows"),
