@@ -4,7 +4,6 @@
 package tui
 
 import (
-	"reflect"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -84,9 +83,7 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 		if session.Client != nil {
 			conn = session.Client.Config()
 		}
-		if !isNilPointer(session.Member) {
-			member = session.Member // a nil *Child in the interface means there is no member
-		}
+		member = session.Member // NewSession made a nil *Child nil
 	}
 	if label == "" {
 		label = strings.Join(conn.Endpoints, ",")
@@ -245,11 +242,3 @@ func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.
 func (m *Model) ActiveName() string { return viewNames[m.active] }
-
-func isNilPointer(v any) bool {
-	if v == nil {
-		return false
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
-}

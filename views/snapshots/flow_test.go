@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
@@ -54,15 +53,7 @@ type flow struct {
 
 func newFlow(t *testing.T, r backup.Retention) *flow {
 	mem := nodetest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	s := cluster.NewSession(context.Background(), c, "test", nil)
-	t.Cleanup(s.End)
+	s := viewtest.Session(t, mem.Endpoints())
 	cli := nodetest.Client(t, mem.Endpoints())
 	st := config.Defaults()
 	st.BackupDir = filepath.Join(t.TempDir(), "backups")

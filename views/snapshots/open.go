@@ -71,12 +71,8 @@ func (m *Model) startOpen() tea.Cmd {
 			return opened{}, err
 		}
 		step(stepConnecting)
-		// The temporary member is local plaintext without auth: the cluster's TLS files and
-		// user are not for it. Read-only refuses every write in cluster's write path.
-		conn.Endpoints = snap.Endpoints()
-		conn.InsecureTransport, conn.InsecureSkipTLSVerify = true, false
-		conn.CACert, conn.Cert, conn.Key, conn.User, conn.Password = "", "", "", "", ""
-		client, err := cluster.Connect(ctx, conn, log.Named("snapshot"), cluster.WithReadOnly(true))
+		// Read-only refuses every write in cluster's write path.
+		client, err := cluster.Connect(ctx, conn.Local(snap.Endpoints()), log.Named("snapshot"), cluster.WithReadOnly(true))
 		if err == nil {
 			err = ctx.Err() // cancelled while connecting: nobody waits for the session
 		}
