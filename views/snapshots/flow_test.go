@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
