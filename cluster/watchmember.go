@@ -47,8 +47,8 @@ func (r *watchRun) memberName(ctx context.Context, id uint64) string {
 	}
 	lctx, cancel := context.WithTimeout(ctx, memberLookupTimeout)
 	defer cancel()
-	if resp, err := r.w.c.c.MemberList(lctx); err == nil {
-		for _, m := range resp.Members {
+	if list, err := r.w.c.ListMembers(lctx); err == nil {
+		for _, m := range list.Members {
 			switch {
 			case m.Name != "":
 				r.names[m.ID] = m.Name

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -49,7 +50,7 @@ func savedSnapshot(t *testing.T, n int) (*embednode.Member, string, map[string]s
 		t.Fatal(err)
 	}
 	defer c.Close()
-	res, err := c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: t.TempDir()})
+	res, err := backup.Save(ctx, c, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

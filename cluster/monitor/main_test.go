@@ -1,4 +1,4 @@
-package cluster_test
+package monitor_test
 
 import (
 	"os"
@@ -19,7 +19,7 @@ var (
 func etcdeckBinary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "etcdeck-cluster-test"); binErr == nil {
+		if binDir, binErr = os.MkdirTemp("", "etcdeck-monitor-test"); binErr == nil {
 			binPath, binErr = nodetest.BuildEtcdeck(binDir)
 		}
 	})
