@@ -71,7 +71,7 @@ func openSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer,
 	if tmpRoot == "" {
 		tmpRoot = os.TempDir()
 	}
-	dir, err := os.MkdirTemp(tmpRoot, "etcdeck-open-")
+	dir, err := ownedTempDir(tmpRoot, openDirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("temporary dir for the snapshot: %w", err)
 	}
