@@ -102,7 +102,7 @@ func openSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer,
 		TickMs: 10, ElectionMs: 100}
 	step(StepRestoring)
 	res, err := RestoreInChild(ctx, exe, RestoreOptions{Snapshot: file, DataDir: cfg.DataDir, Name: cfg.Name,
-		PeerURLs: cfg.ListenPeerURLs, InitialClusterToken: "etcdeck-open", UnsafeNoFsync: true})
+		PeerURLs: cfg.ListenPeerURLs, InitialClusterToken: "etcdeck-open", UnsafeNoFsync: true, AuthOff: true})
 	if err != nil {
 		return nil, err
 	}

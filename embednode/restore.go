@@ -55,6 +55,10 @@ type RestoreOptions struct {
 	// an opened snapshot's: the same files as etcdutl writes, without fsync and with one opening
 	// of the db instead of three. Not with a revision bump.
 	UnsafeNoFsync bool
+	// AuthOff (hidden --unsafe-auth-off, with UnsafeNoFsync only) switches authentication off in
+	// the restored copy: an opened backup of an auth-enabled cluster is browsed by its temporary
+	// member without users or passwords (it listens on loopback and is thrown away on close).
+	AuthOff bool
 }
 
 // WithDefaults fills what is empty with etcdutl's defaults.
@@ -131,6 +135,9 @@ func (o RestoreOptions) Args() []string {
 	}
 	if o.UnsafeNoFsync {
 		args = append(args, "--unsafe-no-fsync")
+	}
+	if o.AuthOff {
+		args = append(args, "--unsafe-auth-off")
 	}
 	return args
 }
