@@ -47,8 +47,10 @@ func (r *watchRun) memberName(ctx context.Context, id uint64) string {
 	}
 	lctx, cancel := context.WithTimeout(ctx, memberLookupTimeout)
 	defer cancel()
-	if resp, err := r.w.c.c.MemberList(lctx); err == nil {
+	if resp, err := r.cli.MemberList(lctx); err == nil {
+		r.urls = map[uint64][]string{}
 		for _, m := range resp.Members {
+			r.urls[m.ID] = append([]string(nil), m.ClientURLs...)
 			switch {
 			case m.Name != "":
 				r.names[m.ID] = m.Name
