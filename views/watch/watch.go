@@ -30,6 +30,11 @@ const watchChannel = 4096
 // idleProgress is how long a quiet watch waits before asking the server how far it is.
 const idleProgress = 3 * time.Second
 
+// stallAfter is how long a progress request may go unanswered before the watch counts its
+// member as stalled and moves to another: "reconnecting" then shows within about twice this
+// of the member going silent (the bound is 5 s).
+const stallAfter = 2 * time.Second
+
 // Model is the Watch view.
 type Model struct {
 	common        common.Common
@@ -195,7 +200,7 @@ func (m *Model) start(prefix string, rev int64) tea.Cmd {
 	// selected row's value and diff, and the export; the channel stays small since the view
 	// drains it all the time.
 	m.w = s.Client.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, StartRev: rev, Buffer: watchChannel,
-		PrevKV: true, ContinueAfterCompaction: true, IdleProgress: idleProgress})
+		PrevKV: true, ContinueAfterCompaction: true, IdleProgress: idleProgress, StallAfter: stallAfter})
 	return tea.Batch(closeOld, m.next(), m.tick())
 }
 
