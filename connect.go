@@ -97,6 +97,17 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 	return sess, func() { sess.End(); audit.Close(); stopMember() }, nil
 }
 
+// warnUnreachable prints, after prefix, one warning line on stderr for each endpoint that did not
+// answer when the session connected (the others did): a headless command goes on with them.
+// It reports whether there was any.
+func warnUnreachable(prefix string, sess *cluster.Session) bool {
+	dead := sess.Client.Unreachable()
+	for _, why := range dead {
+		fmt.Fprintf(os.Stderr, "%s: warning: %s\n", prefix, cluster.EscapeText(why))
+	}
+	return len(dead) > 0
+}
+
 // setUp resolves the settings (flags, ETCDCTL_* variables, the config file) and opens the log
 // file: what every command that connects does first. On failure it prints the error after
 // prefix ("etcdeck", "etcdeck diagnose") and returns its exit code: 2 for the settings, which

@@ -4,130 +4,218 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// command is one entry of the command table: a subcommand's name (one or two words, "" for the
-// console), what follows it in help ("[flags]"), its one-line summary for `etcdeck help`, and
-// what runs it with the arguments after its name, returning the exit code (0 ok, 1 failure,
-// 2 usage).
-type command struct {
-	name    string
-	args    string
-	summary string
-	run     func(args []string) int
+// newRootCommand is the command tree: the console at its root, one file per subcommand
+// (etcdctl's ctlv3/command/*_command.go). Adding a command is one line here and a file named for
+// it; help, usage errors and completion come from the tree.
+func newRootCommand() *cobra.Command {
+	root := newConsoleCommand()
+	snapshot := newGroupCommand("snapshot", "save, check and restore snapshot files",
+		newSnapshotSaveCommand(), newSnapshotStatusCommand(), newSnapshotRestoreCommand())
+	root.AddCommand(newMemberCommand(), snapshot, newDiagnoseCommand(), newCompletionCommand())
+	root.SetHelpCommand(newHelpCommand())
+	root.InitDefaultHelpCmd()                       // now, not at Execute: help and the tests list the whole tree
+	root.CompletionOptions.DisableDefaultCmd = true // newCompletionCommand replaces it
+	root.SilenceErrors, root.SilenceUsage = true, true
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(c, err) })
+	root.SetHelpFunc(func(c *cobra.Command, _ []string) { fmt.Fprint(c.OutOrStdout(), helpFor(c)) })
+	registerCompletions(root)
+	return root
 }
 
-// commands is the table of subcommands, in the order help lists them. Adding a command is one
-// line here and a file named for it.
-func commands() []command {
-	return []command{
-		{"", "[flags]", "the console (starts an embedded member when no cluster is named)", runConsole},
-		{"member", "[flags]", "run an etcd member in the foreground", runMember},
-		{"snapshot save", "[flags]", "save a snapshot of the cluster, then delete old ones (for cron)", runSnapshotSave},
-		{"snapshot status", "FILE [-w table|json]", "check a snapshot file: sha256, revision, keys, size, storage version", runSnapshotStatus},
-		{"snapshot restore", "FILE --data-dir DIR [flags]", "restore a snapshot into a new data dir, as etcdutl does (in a child process)", runSnapshotRestore},
-		{"diagnose", "[flags]", "sample every member's health, latency and metrics, and report what is wrong", runDiagnose},
-		{"help", "[command]", "list the commands and the console's flags, or one command's flags", runHelp},
-	}
+func init() {
+	cobra.EnableCommandSorting = false // help lists the commands in the tree's order
 }
-
-// usageLine is printed with every usage error.
-const usageLine = "Usage: etcdeck [flags] | etcdeck <command> [flags] (etcdeck help lists them)"
 
 func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// run finds the command args name and runs it; arguments starting with "-" belong to the
-// console.
+// run executes the command args name and returns its exit code: 0 ok, 1 failure, 2 usage.
+// Commands print their own errors; a usage error is printed here, in one style.
 func run(args []string) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return runConsole(args)
-	}
-	if cmd, rest, ok := lookup(commands(), args); ok {
-		return cmd.run(rest)
-	}
-	return usageError(unknownCommand(commands(), args))
-}
-
-// unknownCommand is the error for args that name no command. When args[0] is the first word of
-// two-word commands ("snapshot"), it lists them, so `etcdeck snapshot` says what to add.
-func unknownCommand(table []command, args []string) error {
-	var subs []string
-	for _, c := range table {
-		if group, sub, ok := strings.Cut(c.name, " "); ok && group == args[0] {
-			subs = append(subs, sub)
-		}
-	}
+	root := newRootCommand()
+	root.SetArgs(args)
+	root.SetOut(os.Stdout)
+	root.SetErr(os.Stderr)
+	err := root.Execute()
+	var code exitCode
+	var usage *usageError
 	switch {
-	case len(subs) == 0:
-		return fmt.Errorf("unknown command %q", args[0])
-	case len(args) == 1:
-		return fmt.Errorf("%s needs a subcommand: %s", args[0], strings.Join(subs, ", "))
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	case errors.As(err, &usage):
+		printUsageError(os.Stderr, usage)
+		return 2
 	}
-	return fmt.Errorf("unknown command %q: %s takes %s", args[0]+" "+args[1], args[0], strings.Join(subs, ", "))
+	fmt.Fprintln(os.Stderr, "etcdeck:", err) // cobra's own, none expected
+	return 1
 }
 
-// lookup matches the longest command name of table (two words first) at the start of args.
-func lookup(table []command, args []string) (command, []string, bool) {
-	for _, words := range []int{2, 1} {
-		if len(args) < words {
-			continue
+// exitCode ends a command with that code once it has said why on stderr.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit %d", int(c)) }
+
+// exit turns a command's exit code into RunE's error.
+func exit(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return exitCode(code)
+}
+
+// usageError is a usage mistake in the command cmd: printed as `etcdeck <command>: <what is
+// wrong>` and the command's usage line, exit 2.
+type usageError struct {
+	cmd *cobra.Command
+	err error
+}
+
+func (u *usageError) Error() string { return u.err.Error() }
+
+// usageErr is the usage error err of cmd, for RunE and cobra's flag and argument checks.
+func usageErr(cmd *cobra.Command, err error) error { return &usageError{cmd, err} }
+
+// usageLine is printed with the console's usage errors.
+const usageLine = "Usage: etcdeck [flags] | etcdeck <command> [flags] (etcdeck help lists them)"
+
+// printUsageError writes the one style of usage error.
+func printUsageError(w io.Writer, u *usageError) {
+	if !u.cmd.HasParent() {
+		fmt.Fprintf(w, "etcdeck: %v\n%s\n", u.err, usageLine)
+		return
+	}
+	fmt.Fprintf(w, "%s: %v\n%s\n", u.cmd.CommandPath(), u.err, commandUsageLine(u.cmd))
+}
+
+// commandUsageLine is a subcommand's usage line and where to read its flags.
+func commandUsageLine(c *cobra.Command) string {
+	return fmt.Sprintf("Usage: %s (%s --help lists them)", synopsis(c), c.CommandPath())
+}
+
+// synopsis is a command's path followed by what it takes ("etcdeck snapshot status FILE [-w
+// table|json]"), from its Use.
+func synopsis(c *cobra.Command) string {
+	_, rest, _ := strings.Cut(c.Use, " ")
+	return strings.Join(strings.Fields(c.CommandPath()+" "+rest), " ")
+}
+
+// newGroupCommand is a command that only holds subcommands (`etcdeck snapshot`): alone it prints
+// its help; a word that is none of its subcommands is a usage error.
+func newGroupCommand(name, short string, subs ...*cobra.Command) *cobra.Command {
+	g := &cobra.Command{Use: name + " <command>", Short: short}
+	g.AddCommand(subs...)
+	g.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
 		}
-		name := strings.Join(args[:words], " ")
-		for _, c := range table {
-			if c.name != "" && c.name == name {
-				return c, args[words:], true
+		return usageErr(cmd, unknownSub(cmd, args[0]))
+	}
+	return g
+}
+
+// unknownSub is the error for a word that is none of group's subcommands.
+func unknownSub(group *cobra.Command, word string) error {
+	var names []string
+	for _, s := range group.Commands() {
+		if s.IsAvailableCommand() {
+			names = append(names, s.Name())
+		}
+	}
+	return fmt.Errorf("unknown command %q: %s takes %s", word, group.Name(), strings.Join(names, ", "))
+}
+
+// newHelpCommand is `etcdeck help [command [sub]]`: the root's help, or that command's, on stdout.
+func newHelpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "list the commands and the console's flags, or one command's flags",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root := cmd.Root()
+			target, rest, err := root.Find(args)
+			switch {
+			case len(args) == 0 || target == cmd:
+				target = root
+			case err != nil || target == root || len(rest) > 0:
+				return usageErr(cmd, fmt.Errorf("unknown command %q", strings.Join(args, " ")))
 			}
-		}
+			return target.Help()
+		},
 	}
-	return command{}, nil, false
 }
 
-// usageError reports a usage mistake on stderr with the usage line; the exit code is 2.
-func usageError(err error) int {
-	fmt.Fprintf(os.Stderr, "etcdeck: %v\n%s\n", err, usageLine)
-	return 2
-}
-
-// runHelp is `etcdeck help [command]`: the command table and the console's flags, or one
-// command's own help.
-func runHelp(args []string) int {
-	if len(args) > 0 {
-		cmd, _, ok := lookup(commands(), args)
-		switch {
-		case ok && cmd.name == "help":
-			fmt.Print(helpText())
-			return 0
-		case ok:
-			return cmd.run([]string{"--help"})
-		}
-		return usageError(fmt.Errorf("help: %w", unknownCommand(commands(), args)))
+// helpFor is a command's help: the command list and the console's flags for the root; the usage,
+// description, subcommands and flags for the others.
+func helpFor(c *cobra.Command) string {
+	if !c.HasParent() {
+		return helpText(c)
 	}
-	fmt.Print(helpText())
-	return 0
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: %s\n\n", synopsis(c))
+	if c.Long != "" {
+		fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(c.Long))
+	} else {
+		fmt.Fprintf(&b, "%s.\n\n", strings.ToUpper(c.Short[:1])+c.Short[1:])
+	}
+	if c.HasAvailableSubCommands() {
+		b.WriteString("Commands:\n")
+		listCommands(&b, c)
+		b.WriteString("\n")
+	}
+	if c.HasAvailableLocalFlags() {
+		fmt.Fprintf(&b, "Flags:\n%s", c.LocalFlags().FlagUsages())
+	}
+	return b.String()
 }
 
 // helpText lists every command with its summary, then the console's flags.
-func helpText() string {
+func helpText(root *cobra.Command) string {
 	var b strings.Builder
 	b.WriteString("etcdeck: a terminal administration console for etcd.\n\nCommands:\n")
-	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
-	for _, c := range commands() {
-		fmt.Fprintf(tw, "  %s\t%s\n", strings.Join(strings.Fields("etcdeck "+c.name+" "+c.args), " "), c.summary)
+	listCommands(&b, root)
+	fmt.Fprintf(&b, "\n`etcdeck help <command>` or `etcdeck <command> --help` shows a command's flags.\n\nThe console's flags:\n%s", root.LocalFlags().FlagUsages())
+	return b.String()
+}
+
+// listCommands writes one line per runnable command under c (c itself first when it runs),
+// its synopsis and summary.
+func listCommands(w io.Writer, c *cobra.Command) {
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	for _, l := range leaves(c) {
+		fmt.Fprintf(tw, "  %s\t%s\n", synopsis(l), l.Short)
 	}
 	tw.Flush()
-	fs, _, _ := consoleFlags()
-	fmt.Fprintf(&b, "\n`etcdeck help <command>` or `etcdeck <command> --help` shows a command's flags.\n\nThe console's flags:\n%s", fs.FlagUsages())
-	return b.String()
+}
+
+// leaves are the commands under c that do something (c first when it does), in the tree's
+// order; hidden ones (cobra's __complete) are left out.
+func leaves(c *cobra.Command) []*cobra.Command {
+	var out []*cobra.Command
+	if !c.HasAvailableSubCommands() || !c.HasParent() {
+		out = append(out, c)
+	}
+	for _, s := range c.Commands() {
+		if s.IsAvailableCommand() || s.Name() == "help" {
+			out = append(out, leaves(s)...)
+		}
+	}
+	return out
 }
 
 // versionText is etcdeck's version and the etcd modules it was built with.
@@ -143,4 +231,12 @@ func versionText() string {
 		}
 	}
 	return b.String()
+}
+
+// noArgs is the Args check of a command that takes none.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErr(cmd, fmt.Errorf("unexpected argument %q", args[0]))
+	}
+	return nil
 }

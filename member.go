@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -11,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/etcdeck/etcdeck/config"
@@ -36,13 +36,16 @@ func memberTuningFlags(fs *pflag.FlagSet, cfg *embednode.Config) {
 	}
 }
 
-// runMember is `etcdeck member`: one etcd member in the foreground until SIGINT/SIGTERM. The
-// console runs it as its child (--child), reading the ready line from stdout.
-func runMember(args []string) int {
-	fs := pflag.NewFlagSet("etcdeck member", pflag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(os.Stdout, "Usage: etcdeck member [flags]\n\nRuns an etcd member in the foreground (logs on stderr unless --log-file).\n\n%s", fs.FlagUsages())
+// newMemberCommand is `etcdeck member`: one etcd member in the foreground until SIGINT/SIGTERM.
+// The console runs it as its child (--child), reading the ready line from stdout.
+func newMemberCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "member [flags]",
+		Short: "run an etcd member in the foreground",
+		Long:  "Runs an etcd member in the foreground (logs on stderr unless --log-file).",
+		Args:  noArgs,
 	}
+	fs := cmd.Flags()
 	cfg := config.MemberFlags(fs)
 	fs.StringVar(&cfg.InitialCluster, "initial-cluster", "", "initial cluster configuration for bootstrapping (default: this member alone)")
 	fs.StringVar(&cfg.LogFile, "log-file", "", "write the member's logs to this file instead of stderr")
@@ -50,20 +53,21 @@ func runMember(args []string) int {
 	memberTuningFlags(fs, cfg)
 	child := fs.Bool("child", false, "run as etcdeck's embedded member: report readiness on stdout, exit with the parent")
 	fs.MarkHidden("child")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return 0
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := cfg.CheckURLs(); err != nil {
+			return usageErr(cmd, err)
 		}
-		fmt.Fprintf(os.Stderr, "etcdeck member: %v\nUsage: etcdeck member [flags] (etcdeck member --help lists them)\n", err)
-		return 2
+		return exit(runMember(cfg, *child))
 	}
-	if err := cfg.CheckURLs(); err != nil {
-		fmt.Fprintf(os.Stderr, "etcdeck member: %v\nUsage: etcdeck member [flags] (etcdeck member --help lists them)\n", err)
-		return 2
-	}
+	return cmd
+}
+
+// runMember runs the member cfg names until a signal, or the parent's end when it is the
+// console's child.
+func runMember(cfg *embednode.Config, child bool) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if *child {
+	if child {
 		embednode.WatchParent(stop)
 	}
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -73,7 +77,7 @@ func runMember(args []string) int {
 		fmt.Fprintln(os.Stderr, "etcdeck member:", err)
 		return 1
 	}
-	if *child {
+	if child {
 		line, _ := json.Marshal(embednode.Ready{Name: cfg.Name, ClientURLs: m.ClientURLs, PeerURLs: m.PeerURLs, DataDir: cfg.DataDir})
 		fmt.Printf("%s%s\n", embednode.ReadyPrefix, line)
 	} else {

@@ -8,24 +8,32 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/etcdeck/etcdeck/embednode"
 )
 
-// runSnapshotRestore is `etcdeck snapshot restore FILE --data-dir D [...]`, etcdutl's command with
-// its flags and defaults. It re-runs itself with --child for the restore proper, so a crash on a
-// corrupt file leaves nothing behind.
-func runSnapshotRestore(args []string) int {
-	fs := pflag.NewFlagSet("etcdeck snapshot restore", pflag.ContinueOnError)
-	fs.Usage = func() { // --help: on stdout, so it pipes into a pager
-		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot restore FILE --data-dir DIR [flags]\n\n"+
-			"Restores a snapshot into a new data dir, as `etcdutl snapshot restore` does: the file's sha256 is\n"+
-			"checked, the restore runs in a child process into a temporary dir beside DIR, and DIR appears only\n"+
-			"when it succeeded. DIR must not exist or be empty.\n\n%s", fs.FlagUsages())
+// newSnapshotRestoreCommand is `etcdeck snapshot restore FILE --data-dir D [...]`, etcdutl's
+// command with its flags and defaults. It re-runs itself with --child for the restore proper, so
+// a crash on a corrupt file leaves nothing behind.
+func newSnapshotRestoreCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "restore FILE --data-dir DIR [flags]",
+		Short: "restore a snapshot into a new data dir, as etcdutl does (in a child process)",
+		Long: "Restores a snapshot into a new data dir, as `etcdutl snapshot restore` does: the file's sha256 is\n" +
+			"checked, the restore runs in a child process into a temporary dir beside DIR, and DIR appears only\n" +
+			"when it succeeded. DIR must not exist or be empty.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErr(cmd, errors.New("want exactly one snapshot file"))
+			}
+			return nil
+		},
+		ValidArgsFunction: completeSnapshotFile,
 	}
+	fs := cmd.Flags()
 	var o embednode.RestoreOptions
 	fs.StringVar(&o.DataDir, "data-dir", "", "path to the output data directory (default \"<name>.etcd\")")
 	fs.StringVar(&o.Name, "name", embednode.DefaultRestoreName, "human-readable name for this member")
@@ -40,20 +48,19 @@ func runSnapshotRestore(args []string) int {
 	// For a data dir read and thrown away: what `o` (embednode.OpenSnapshot) restores into.
 	fs.BoolVar(&o.UnsafeNoFsync, "unsafe-no-fsync", false, "no fsync, for a data dir thrown away after reading")
 	fs.MarkHidden("unsafe-no-fsync")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return 0
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		o.Snapshot = args[0]
+		if err := o.WithDefaults().Validate(); err != nil {
+			return usageErr(cmd, err)
 		}
-		return restoreUsage(err)
+		return exit(runSnapshotRestore(o, *child))
 	}
-	if fs.NArg() != 1 {
-		return restoreUsage(errors.New("want exactly one snapshot file"))
-	}
-	o.Snapshot = fs.Arg(0)
-	if err := o.WithDefaults().Validate(); err != nil {
-		return restoreUsage(err)
-	}
-	if *child {
+	return cmd
+}
+
+// runSnapshotRestore restores o in a child process, or in this one when it is that child.
+func runSnapshotRestore(o embednode.RestoreOptions, child bool) int {
+	if child {
 		res, err := embednode.Restore(o, restoreLogger())
 		embednode.WriteRestoreOutcome(os.Stdout, res, err)
 		if err != nil {
@@ -82,12 +89,6 @@ func runSnapshotRestore(args []string) int {
 	}
 	fmt.Println()
 	return 0
-}
-
-// restoreUsage reports a usage mistake with the usage line; the exit code is 2.
-func restoreUsage(err error) int {
-	fmt.Fprintf(os.Stderr, "etcdeck snapshot restore: %v\nUsage: etcdeck snapshot restore FILE --data-dir DIR [flags] (etcdeck snapshot restore --help lists them)\n", err)
-	return 2
 }
 
 // restoreLogger writes etcdutl's warnings and errors as JSON lines on stderr, where the parent

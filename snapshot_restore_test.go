@@ -93,3 +93,35 @@ func TestSnapshotRestoreUsage(t *testing.T) {
 		t.Fatalf("missing file: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestSnapshotCommandsNameNonSnapshots: the headless commands say what a file is before any
+// other check (status of an empty file said "write …: bad file descriptor"; restore of random
+// bytes advised --skip-hash-check, of a directory likewise).
+func TestSnapshotCommandsNameNonSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	os.WriteFile(empty, nil, 0o600)
+	random := filepath.Join(dir, "random.db")
+	junk := make([]byte, 8192)
+	for i := range junk {
+		junk[i] = byte(i*31 + 7)
+	}
+	os.WriteFile(random, junk, 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"snapshot", "status", empty}, "empty file"},
+		{[]string{"snapshot", "status", random}, "not an etcd snapshot (no bbolt header)"},
+		{[]string{"snapshot", "status", dir}, "not a regular file"},
+		{[]string{"snapshot", "restore", random, "--data-dir", filepath.Join(t.TempDir(), "a.etcd")}, "not an etcd snapshot (no bbolt header)"},
+		{[]string{"snapshot", "restore", dir, "--data-dir", filepath.Join(t.TempDir(), "b.etcd")}, "not a regular file"},
+		{[]string{"snapshot", "restore", empty, "--data-dir", filepath.Join(t.TempDir(), "c.etcd")}, "empty file"},
+	} {
+		code, _, stderr := etcdeck(t, tc.args...)
+		if code != 1 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "skip-hash-check") ||
+			strings.Contains(stderr, "bad file descriptor") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", tc.args[:2], code, stderr, tc.want)
+		}
+	}
+}

@@ -10,58 +10,69 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 )
 
-// runSnapshotSave is `etcdeck snapshot save [--backup-dir D | --output FILE] [--keep N]
+// newSnapshotSaveCommand is `etcdeck snapshot save [--backup-dir D | --output FILE] [--keep N]
 // [--keep-days N]`: one snapshot of the cluster the connection flags name, from one member (a
 // healthy follower first), then retention in the backup directory. The saved path goes to
 // stdout, what happened and errors to stderr; SIGINT or SIGTERM cancels and leaves no file.
-func runSnapshotSave(args []string) int {
-	fs := pflag.NewFlagSet("etcdeck snapshot save", pflag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]\n\n"+
-			"Saves a snapshot of the cluster into the backup directory as\netcd-snapshot-<cluster-id>-<UTC time>-rev<revision>.db, then deletes that cluster's\n"+
-			"snapshots older than --keep-days beyond the newest --keep. Prints the saved path.\n\n%s", fs.FlagUsages())
+func newSnapshotSaveCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "save [--backup-dir DIR | --output FILE] [--keep N] [--keep-days N] [connection flags]",
+		Short: "save a snapshot of the cluster, then delete old ones (for cron)",
+		Long: "Saves a snapshot of the cluster into the backup directory as\netcd-snapshot-<cluster-id>-<UTC time>-rev<revision>.db, then deletes that cluster's\n" +
+			"snapshots older than --keep-days beyond the newest --keep. Prints the saved path.",
+		Args: noArgs,
 	}
+	fs := cmd.Flags()
 	flags := config.RegisterFlags(fs)
 	fs.MarkHidden("key-separator") // accepted as everywhere; a snapshot holds every key whatever it is
-	output := fs.String("output", "", "write exactly this file instead (no naming, no retention)")
-	keep := fs.Int("keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(cluster.DefaultKeep)+")")
-	keepDays := fs.Int("keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(cluster.DefaultKeepDays)+")")
-	timeout := fs.Duration("timeout", cluster.DefaultSaveTimeout, "give up when the save takes longer (not --command-timeout)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return 0
+	var o saveOptions
+	fs.StringVar(&o.output, "output", "", "write exactly this file instead (no naming, no retention)")
+	fs.IntVar(&o.keep, "keep", 0, "always keep this cluster's newest N snapshots (default: config snapshot-keep, else "+strconv.Itoa(backup.DefaultKeep)+")")
+	fs.IntVar(&o.keepDays, "keep-days", 0, "delete older snapshots once they are more than N days old (default: config snapshot-keep-days, else "+strconv.Itoa(backup.DefaultKeepDays)+")")
+	fs.DurationVar(&o.timeout, "timeout", cluster.DefaultSaveTimeout, "give up when the save takes longer (not --command-timeout)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		switch {
+		case o.output != "" && fs.Changed("backup-dir"):
+			return usageErr(cmd, errors.New("--output and --backup-dir exclude each other"))
+		case fs.Changed("keep") && o.keep < 1:
+			return usageErr(cmd, errors.New("--keep must be at least 1 (the newest snapshot is always kept)"))
+		case fs.Changed("keep-days") && o.keepDays < 0:
+			return usageErr(cmd, errors.New("--keep-days must not be negative"))
 		}
-		return usageError(fmt.Errorf("snapshot save: %w", err))
+		o.keepSet, o.keepDaysSet = fs.Changed("keep"), fs.Changed("keep-days")
+		return exit(runSnapshotSave(flags, o))
 	}
-	if fs.NArg() > 0 {
-		return usageError(fmt.Errorf("snapshot save: unexpected argument %q", fs.Arg(0)))
-	}
-	if *output != "" && fs.Changed("backup-dir") {
-		return usageError(errors.New("snapshot save: --output and --backup-dir exclude each other"))
-	}
-	if fs.Changed("keep") && *keep < 1 {
-		return usageError(errors.New("snapshot save: --keep must be at least 1 (the newest snapshot is always kept)"))
-	}
-	if fs.Changed("keep-days") && *keepDays < 0 {
-		return usageError(errors.New("snapshot save: --keep-days must not be negative"))
-	}
+	return cmd
+}
+
+// saveOptions are snapshot save's own flags.
+type saveOptions struct {
+	output               string
+	keep, keepDays       int
+	keepSet, keepDaysSet bool
+	timeout              time.Duration
+}
+
+// runSnapshotSave saves one snapshot, then applies retention unless --output named the file.
+func runSnapshotSave(flags *config.Flags, o saveOptions) int {
 	settings, log, logFile, code := setUp("etcdeck snapshot save", flags)
 	if code != 0 {
 		return code
 	}
 	defer logFile.Close()
-	if fs.Changed("keep") {
-		settings.Retention.Keep = *keep
+	if o.keepSet {
+		settings.Retention.Keep = o.keep
 	}
-	if fs.Changed("keep-days") {
-		settings.Retention.KeepDays = *keepDays
+	if o.keepDaysSet {
+		settings.Retention.KeepDays = o.keepDays
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -72,15 +83,19 @@ func runSnapshotSave(args []string) int {
 		return 1
 	}
 	defer end()
-	opts := cluster.SaveOptions{Dir: settings.BackupDir, Output: *output, Timeout: *timeout}
+	warnUnreachable("etcdeck snapshot save", sess)
+	opts := backup.SaveOptions{Dir: settings.BackupDir, Output: o.output, Timeout: o.timeout}
+	if o.output == "" {
+		opts.Retention = &settings.Retention
+	}
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		// Someone is watching (not cron): show how far it has come on one rewritten line.
 		opts.Progress = func(p cluster.SaveProgress) {
-			fmt.Fprintf(os.Stderr, "\r%s of %s from the %s %s · %.1f MB/s · %s  ", humanBytes(p.Bytes), humanBytes(p.Total),
-				p.Role, p.Endpoint, float64(p.Bytes)/max(p.Elapsed.Seconds(), 1e-3)/1e6, p.Elapsed.Round(time.Second))
+			fmt.Fprintf(os.Stderr, "\r%s of %s from the %s %s · %s · %s  ", cluster.FormatBytes(p.Bytes), cluster.FormatBytes(p.Total),
+				p.Role, p.Endpoint, cluster.FormatRate(p.Bytes, max(p.Elapsed, time.Millisecond)), p.Elapsed.Round(time.Second))
 		}
 	}
-	res, err := sess.Client.SaveSnapshot(sess.Context(), opts)
+	res, err := backup.Save(sess.Context(), sess.Client, opts)
 	if opts.Progress != nil {
 		fmt.Fprint(os.Stderr, "\r\x1b[K") // clear the progress line
 	}
@@ -89,31 +104,14 @@ func runSnapshotSave(args []string) int {
 		return 1
 	}
 	fmt.Println(res.Path)
-	fmt.Fprintf(os.Stderr, "saved from the %s %s: %s in %s (%.1f MB/s), revision %d\n", res.Role, res.Endpoint,
-		humanBytes(res.Bytes), res.Elapsed.Round(100*time.Millisecond), float64(res.Bytes)/res.Elapsed.Seconds()/1e6, res.Revision)
-	if *output != "" {
-		return 0
-	}
-	deleted, err := cluster.ApplyRetention(settings.BackupDir, res.ClusterID, settings.Retention, time.Now())
-	for _, d := range deleted {
+	fmt.Fprintf(os.Stderr, "saved from the %s %s: %s in %s (%s), revision %d\n", res.Role, res.Endpoint,
+		cluster.FormatBytes(res.Bytes), res.Elapsed.Round(100*time.Millisecond), cluster.FormatRate(res.Bytes, max(res.Elapsed, time.Millisecond)), res.Revision)
+	for _, d := range res.Deleted {
 		fmt.Fprintf(os.Stderr, "retention (keep %d, keep-days %d) deleted %s\n", settings.Retention.Keep, settings.Retention.KeepDays, d.Path)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", err)
+	if res.RetentionErr != nil {
+		fmt.Fprintln(os.Stderr, "etcdeck snapshot save:", res.RetentionErr)
 		return 1
 	}
 	return 0
-}
-
-// humanBytes is n in the largest unit that keeps it ≥ 1 (decimal, as etcdctl prints sizes).
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1e9:
-		return fmt.Sprintf("%.2f GB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%d B", n)
 }

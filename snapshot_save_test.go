@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -36,7 +36,7 @@ func TestSnapshotSaveHeadless(t *testing.T) {
 		t.Fatalf("save: exit %d, stdout %q, stderr %q", code, out, errText)
 	}
 	path := strings.TrimSuffix(out, "\n")
-	first, ok := cluster.ParseBackupName(filepath.Base(path))
+	first, ok := backup.ParseName(filepath.Base(path))
 	if !ok || filepath.Dir(path) != dir {
 		t.Fatalf("stdout %q is not a backup in %s", out, dir)
 	}
@@ -46,9 +46,9 @@ func TestSnapshotSaveHeadless(t *testing.T) {
 
 	// Old files: two of this cluster (expired), one of another cluster, one foreign name.
 	old := time.Now().AddDate(0, 0, -40)
-	mine1 := cluster.BackupName(first.ClusterID, old, 1)
-	mine2 := cluster.BackupName(first.ClusterID, old.Add(-time.Hour), 1)
-	other := cluster.BackupName(first.ClusterID+1, old, 1)
+	mine1 := backup.Name(first.ClusterID, old, 1)
+	mine2 := backup.Name(first.ClusterID, old.Add(-time.Hour), 1)
+	other := backup.Name(first.ClusterID+1, old, 1)
 	for _, n := range []string{mine1, mine2, other, "etcd-backup-old.db"} {
 		os.WriteFile(filepath.Join(dir, n), []byte("old"), 0o600)
 	}
@@ -97,6 +97,22 @@ func TestSnapshotSaveHeadless(t *testing.T) {
 	}
 }
 
+// TestSnapshotSaveFirstEndpointDead: the README's cron line keeps working while a member is down
+// (issue 17): the save comes from a live member and the dead endpoint is a warning on stderr.
+func TestSnapshotSaveFirstEndpointDead(t *testing.T) {
+	members := nodetest.StartCluster(t, 3)
+	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
+	eps := "--endpoints=" + strings.Join(append([]string{dead}, nodetest.Endpoints(members[1:]...)...), ",")
+	dir := filepath.Join(t.TempDir(), "backups")
+	code, out, errText := etcdeck(t, "snapshot", "save", eps, "--backup-dir", dir)
+	if code != 0 || !strings.HasPrefix(errText, "etcdeck snapshot save: warning: connection refused at "+dead+"\n") {
+		t.Fatalf("first endpoint dead: exit %d, stdout %q, stderr %q", code, out, errText)
+	}
+	if st, err := os.Stat(strings.TrimSpace(out)); err != nil || st.Size() == 0 {
+		t.Fatalf("saved file %q: %v", out, err)
+	}
+}
+
 // TestSnapshotSaveFailures: an unreachable cluster and a directory that cannot be written exit 1
 // with the cause and leave no file; usage mistakes exit 2.
 func TestSnapshotSaveFailures(t *testing.T) {
@@ -126,10 +142,10 @@ func TestSnapshotSaveFailures(t *testing.T) {
 		{"snapshot", "save", "--bogus"},
 		{"snapshot", "status"},
 		{"snapshot", "status", "-w", "yaml", "f.db"},
-		{"snapshot"},
 	} {
-		// The reason first, then the usage line: never the usage alone.
-		if code, _, errText := etcdeck(t, args...); code != 2 || !strings.HasPrefix(errText, "etcdeck: snapshot") || !strings.HasSuffix(errText, usageLine+"\n") {
+		// The reason first, then the command's usage line: never the usage alone.
+		usage := "\nUsage: etcdeck " + strings.Join(args[:2], " ")
+		if code, _, errText := etcdeck(t, args...); code != 2 || !strings.HasPrefix(errText, "etcdeck "+strings.Join(args[:2], " ")+": ") || !strings.Contains(errText, usage) || !strings.HasSuffix(errText, "lists them)\n") {
 			t.Errorf("%v: exit %d, stderr %q; want 2, the reason and the usage line", args, code, errText)
 		}
 	}

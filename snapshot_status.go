@@ -10,41 +10,49 @@ import (
 	"os/signal"
 	"text/tabwriter"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/etcdeck/etcdeck/embednode"
 )
 
-// runSnapshotStatus is `etcdeck snapshot status FILE [-w table|json]`: the sha256 check,
+// newSnapshotStatusCommand is `etcdeck snapshot status FILE [-w table|json]`: the sha256 check,
 // revision, total keys, total size and storage version of a snapshot file. The file is read by a
 // second etcdeck process (--in-process), so a corrupt file that makes bbolt panic is reported as
 // corrupt instead of crashing with a Go trace. Exit 1 when a check fails.
-func runSnapshotStatus(args []string) int {
-	fs := pflag.NewFlagSet("etcdeck snapshot status", pflag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(os.Stdout, "Usage: etcdeck snapshot status FILE [-w table|json]\n\nChecks a snapshot file: etcd's sha256, revision, total keys, total size, storage version.\n\n%s", fs.FlagUsages())
+func newSnapshotStatusCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status FILE [-w table|json]",
+		Short: "check a snapshot file: sha256, revision, keys, size, storage version",
+		Long:  "Checks a snapshot file: etcd's sha256, revision, total keys, total size, storage version.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) == 0:
+				return usageErr(cmd, errors.New("name the snapshot FILE to check"))
+			case len(args) > 1:
+				return usageErr(cmd, fmt.Errorf("unexpected argument %q (one FILE at a time)", args[1]))
+			}
+			return nil
+		},
+		ValidArgsFunction: completeSnapshotFile,
 	}
+	fs := cmd.Flags()
 	format := fs.StringP("write-out", "w", "table", "output format: table or json")
 	inProcess := fs.Bool("in-process", false, "read the file in this process (etcdeck runs itself this way)")
 	fs.MarkHidden("in-process")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return 0
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if *format != "table" && *format != "json" {
+			return usageErr(cmd, fmt.Errorf("-w %q: want table or json", *format))
 		}
-		return usageError(fmt.Errorf("snapshot status: %w", err))
+		return exit(runSnapshotStatus(args[0], *format, *inProcess))
 	}
-	switch {
-	case fs.NArg() == 0:
-		return usageError(errors.New("snapshot status: name the snapshot FILE to check"))
-	case fs.NArg() > 1:
-		return usageError(fmt.Errorf("snapshot status: unexpected argument %q (one FILE at a time)", fs.Arg(1)))
-	case *format != "table" && *format != "json":
-		return usageError(fmt.Errorf("snapshot status: -w %q: want table or json", *format))
-	}
-	path := fs.Arg(0)
+	return cmd
+}
+
+// runSnapshotStatus checks the snapshot file at path, in a child process unless inProcess.
+func runSnapshotStatus(path, format string, inProcess bool) int {
 	var st embednode.SnapshotStatus
 	var err error
-	if *inProcess {
+	if inProcess {
 		st, err = embednode.ReadSnapshotStatus(path)
 	} else {
 		exe, xerr := os.Executable()
@@ -60,13 +68,13 @@ func runSnapshotStatus(args []string) int {
 		fmt.Fprintln(os.Stderr, "etcdeck snapshot status:", err)
 		return 1
 	}
-	if *format == "json" {
+	if format == "json" {
 		out, _ := json.Marshal(st)
 		fmt.Println(string(out))
 	} else {
 		writeStatusTable(os.Stdout, st)
 	}
-	if *inProcess {
+	if inProcess {
 		return 0 // the parent judges the result
 	}
 	if p := st.Problem(); p != "" {

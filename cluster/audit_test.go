@@ -99,9 +99,8 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 func TestAuditLogLines(t *testing.T) {
 	const password, value = "pw-Zebra-4721", "value-Quokka-9913"
 	m := nodetest.Start(t)
-	admin := optClient(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	ctx := context.Background()
-	e := admin.Etcd()
+	e := nodetest.Client(t, m.Endpoints())
 	if _, err := e.UserAdd(ctx, "root", password); err != nil {
 		t.Fatal(err)
 	}

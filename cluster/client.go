@@ -17,6 +17,8 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // Defaults of etcdctl, which etcdeck keeps.
@@ -71,6 +73,8 @@ type Client struct {
 	// readOnly refuses every write before it is sent; audit records every write (write.go).
 	readOnly bool
 	audit    *AuditLog
+	// unreachable are the endpoints that did not answer at Connect, with their causes.
+	unreachable []string
 }
 
 // Connect dials the cluster and checks it answers, so a wrong endpoint, certificate or password
@@ -104,20 +108,100 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger, opts ...Opti
 		return nil, cl.explain(ctx, err)
 	}
 	cl.c = c
-	// Dialing is lazy: ask for status so errors surface here. gRPC retries a failing handshake
-	// until the deadline, so after --dial-timeout we look at the endpoints ourselves and stop
-	// early when they show the cause (wrong CA, refused, not TLS).
-	if err := cl.probe(ctx, conf.DialTimeout); err != nil {
-		if why := cl.diagnoseAll(ctx); why != "" {
-			c.Close()
-			return nil, explained(why, err)
+	// Dialing is lazy: ask every endpoint for its status, each within its own --dial-timeout and
+	// all at once, so one dead or silent endpoint neither refuses the connection nor eats the
+	// others' time. The dead ones are kept (gRPC's balancer skips them, and uses them again when
+	// they come back) and named by Unreachable.
+	alive, dead := cl.probeEndpoints(ctx)
+	if len(alive) == 0 {
+		c.Close()
+		if why := strings.Join(dead, "; "); why != "" {
+			return nil, explained(why, errNoEndpoint)
 		}
-		if err := cl.probe(ctx, conf.CommandTimeout); err != nil {
-			c.Close()
-			return nil, cl.explain(ctx, err)
-		}
+		return nil, explained("no endpoint answered", errNoEndpoint)
+	}
+	cl.unreachable = dead
+	if err := cl.checkRead(ctx); err != nil {
+		c.Close()
+		return nil, cl.explain(ctx, err)
 	}
 	return cl, nil
+}
+
+// errNoEndpoint is the cause under Connect's error when no endpoint answered.
+var errNoEndpoint = errors.New("no endpoint answered")
+
+// Unreachable names the endpoints that did not answer when the client connected, each with its
+// cause ("connection refused at 127.0.0.1:22379"): the caller shows them as a warning.
+func (c *Client) Unreachable() []string { return append([]string(nil), c.unreachable...) }
+
+// probeEndpoints asks each endpoint for its status, and at the same time dials it by hand to name
+// the cause should gRPC fail (gRPC says only "context deadline exceeded"). alive are the
+// endpoints that answered; dead the causes for the others, in the order given.
+func (cl *Client) probeEndpoints(ctx context.Context) (alive, dead []string) {
+	eps := cl.c.Endpoints()
+	type result struct {
+		ok  bool
+		why string
+	}
+	results := make([]result, len(eps))
+	done := make(chan struct{}, len(eps))
+	for i, ep := range eps {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			pctx, cancel := context.WithTimeout(ctx, cl.conf.DialTimeout)
+			defer cancel()
+			why := make(chan string, 1)
+			go func() { why <- cl.diagnose(pctx, hostOf(ep)) }()
+			answered := make(chan error, 1)
+			go func() { _, err := cl.c.Status(pctx, ep); answered <- err }()
+			var err error
+			select {
+			case err = <-answered:
+				if err == nil {
+					results[i].ok = true
+					return
+				}
+				results[i].why = <-why
+			case results[i].why = <-why:
+				if results[i].why != "" { // a cause found by hand ends the wait for gRPC's retries
+					return
+				}
+				if err = <-answered; err == nil {
+					results[i].ok = true
+					return
+				}
+			}
+			if results[i].why == "" {
+				results[i].why = fmt.Sprintf("%s: %s", hostOf(ep), explainText(err))
+				if errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded {
+					results[i].why = fmt.Sprintf("no answer from %s within %s (--dial-timeout)", hostOf(ep), cl.conf.DialTimeout)
+				}
+			}
+		}()
+	}
+	for range eps {
+		<-done
+	}
+	for i, r := range results {
+		if r.ok {
+			alive = append(alive, eps[i])
+		} else {
+			dead = append(dead, r.why)
+		}
+	}
+	return alive, dead
+}
+
+// checkRead checks that the credentials allow a read: Status does not need them.
+func (cl *Client) checkRead(ctx context.Context) error {
+	cctx, cancel := context.WithTimeout(ctx, cl.conf.CommandTimeout)
+	defer cancel()
+	_, err := cl.c.Get(cctx, "\x00", clientv3.WithKeysOnly(), clientv3.WithCountOnly())
+	if isPermissionDenied(err) {
+		return nil // authenticated, just not allowed to read that key
+	}
+	return err
 }
 
 // etcdConfig is the clientv3 configuration of c's settings for endpoints: Connect and the
@@ -139,26 +223,6 @@ func (c *Client) etcdConfig(ctx context.Context, endpoints []string) clientv3.Co
 		cfg.TLS = c.tls.Clone()
 	}
 	return cfg
-}
-
-// probe checks that an endpoint answers and that the credentials allow a read.
-func (cl *Client) probe(ctx context.Context, timeout time.Duration) error {
-	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var lastErr error
-	for _, ep := range cl.c.Endpoints() {
-		if _, lastErr = cl.c.Status(cctx, ep); lastErr == nil {
-			break
-		}
-	}
-	if lastErr == nil {
-		// Status does not need credentials; a read does.
-		_, lastErr = cl.c.Get(cctx, "\x00", clientv3.WithKeysOnly(), clientv3.WithCountOnly())
-		if isPermissionDenied(lastErr) {
-			lastErr = nil // authenticated, just not allowed to read that key
-		}
-	}
-	return lastErr
 }
 
 func tlsConfig(conf ConnConfig) (*tls.Config, error) {

@@ -8,25 +8,9 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
-
-func connect(t *testing.T, conf cluster.ConnConfig) (*cluster.Client, error) {
-	t.Helper()
-	if conf.DialTimeout == 0 {
-		conf.DialTimeout = 2 * time.Second
-	}
-	if conf.CommandTimeout == 0 {
-		conf.CommandTimeout = 3 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cluster.Connect(ctx, conf, nil)
-	if err == nil {
-		t.Cleanup(func() { c.Close() })
-	}
-	return c, err
-}
 
 func TestConnectTLS(t *testing.T) {
 	certs := nodetest.NewCerts(t)
@@ -37,7 +21,7 @@ func TestConnectTLS(t *testing.T) {
 	ep := m.ClientURLs[0]
 
 	t.Run("client certificate", func(t *testing.T) {
-		c, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true})
+		c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true})
 		if err != nil {
 			t.Fatalf("connect: %v", err)
 		}
@@ -47,40 +31,40 @@ func TestConnectTLS(t *testing.T) {
 	})
 	t.Run("etcdctl style endpoint without scheme", func(t *testing.T) {
 		hostport := strings.TrimPrefix(ep, "https://")
-		if _, err := connect(t, cluster.ConnConfig{Endpoints: []string{hostport}, CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true}); err != nil {
+		if _, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{hostport}, CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true}); err != nil {
 			t.Fatalf("connect: %v", err)
 		}
 	})
 	t.Run("wrong CA", func(t *testing.T) {
 		other := nodetest.NewCerts(t)
-		_, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: other.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true})
+		_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: other.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true})
 		want := "certificate signed by unknown authority at " + strings.TrimPrefix(ep, "https://") + ": check --cacert"
 		if err == nil || err.Error() != want {
 			t.Fatalf("err = %v, want %q", err, want)
 		}
 	})
 	t.Run("no client certificate", func(t *testing.T) {
-		_, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: certs.CA, InsecureTransport: true})
+		_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: certs.CA, InsecureTransport: true})
 		if err == nil || !strings.Contains(err.Error(), "check --cert and --key") {
 			t.Fatalf("err = %v, want a hint about --cert and --key", err)
 		}
 	})
 	t.Run("plaintext to a TLS server", func(t *testing.T) {
-		_, err := connect(t, cluster.ConnConfig{Endpoints: []string{strings.TrimPrefix(ep, "https://")}, InsecureTransport: true})
+		_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{strings.TrimPrefix(ep, "https://")}, InsecureTransport: true})
 		if err == nil || !strings.Contains(err.Error(), "speaks TLS: use an https:// endpoint") {
 			t.Fatalf("err = %v, want a hint to use https", err)
 		}
 	})
 	t.Run("TLS to a plaintext server", func(t *testing.T) {
 		plain := nodetest.Start(t).Endpoints()[0]
-		_, err := connect(t, cluster.ConnConfig{Endpoints: []string{"https://" + strings.TrimPrefix(plain, "http://")}, CACert: certs.CA})
+		_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{"https://" + strings.TrimPrefix(plain, "http://")}, CACert: certs.CA})
 		want := strings.TrimPrefix(plain, "http://") + " does not speak TLS: use an http:// endpoint and drop the TLS flags"
 		if err == nil || err.Error() != want {
 			t.Fatalf("err = %v, want %q", err, want)
 		}
 	})
 	t.Run("cert without key", func(t *testing.T) {
-		_, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: certs.CA, Cert: certs.ClientCert, InsecureTransport: true})
+		_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{ep}, CACert: certs.CA, Cert: certs.ClientCert, InsecureTransport: true})
 		if err == nil || err.Error() != "--cert and --key go together: give both or neither" {
 			t.Fatalf("err = %v", err)
 		}
@@ -89,12 +73,8 @@ func TestConnectTLS(t *testing.T) {
 
 func TestConnectAuth(t *testing.T) {
 	m := nodetest.Start(t)
-	admin, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	e := admin.Etcd()
+	e := nodetest.Client(t, m.Endpoints())
 	for _, step := range []func() error{
 		func() error { _, err := e.UserAdd(ctx, "root", "s3cret-pw"); return err },
 		func() error { _, err := e.UserGrantRole(ctx, "root", "root"); return err },
@@ -105,10 +85,10 @@ func TestConnectAuth(t *testing.T) {
 		}
 	}
 
-	if _, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), User: "root", Password: "s3cret-pw", InsecureTransport: true}); err != nil {
+	if _, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), User: "root", Password: "s3cret-pw", InsecureTransport: true}); err != nil {
 		t.Fatalf("right password: %v", err)
 	}
-	_, err = connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), User: "root", Password: "wrong-pw", InsecureTransport: true})
+	_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), User: "root", Password: "wrong-pw", InsecureTransport: true})
 	want := "authentication failed for user root: wrong user name or password"
 	if err == nil || err.Error() != want {
 		t.Fatalf("wrong password: err = %v, want %q", err, want)
@@ -120,7 +100,7 @@ func TestConnectAuth(t *testing.T) {
 
 func TestConnectDeadEndpoint(t *testing.T) {
 	port := nodetest.FreePort(t)
-	_, err := connect(t, cluster.ConnConfig{Endpoints: []string{fmt.Sprintf("127.0.0.1:%d", port)}, InsecureTransport: true, DialTimeout: 500 * time.Millisecond, CommandTimeout: 500 * time.Millisecond})
+	_, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{fmt.Sprintf("127.0.0.1:%d", port)}, InsecureTransport: true, DialTimeout: 500 * time.Millisecond, CommandTimeout: 500 * time.Millisecond})
 	want := fmt.Sprintf("connection refused at 127.0.0.1:%d", port)
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v, want %q", err, want)
@@ -129,11 +109,11 @@ func TestConnectDeadEndpoint(t *testing.T) {
 
 func TestOverviewNamesLeaderOfThree(t *testing.T) {
 	ms := nodetest.StartCluster(t, 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Etcd().Put(context.Background(), "k", "v"); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Put(context.Background(), "k", "v"); err != nil {
 		t.Fatal(err)
 	}
 	// The member Overview asks may be a follower that has not applied the put yet: wait for it,
@@ -154,7 +134,7 @@ func TestOverviewNamesLeaderOfThree(t *testing.T) {
 
 func TestConnectEtcd34(t *testing.T) {
 	ep := nodetest.StartEtcd34(t)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{ep}, InsecureTransport: true})
 	if err != nil {
 		t.Fatalf("connect to etcd 3.4: %v", err)
 	}

@@ -104,6 +104,39 @@ func explainText(err error) string {
 	return strings.TrimPrefix(err.Error(), "etcdserver: ")
 }
 
+// explainDown is Explain for a call on a working connection that timed out or found no member
+// ready: when no endpoint answers it names why ("connection refused at 127.0.0.1:22379 (member
+// down?)"), which gRPC only reports as a deadline. ctx is the caller's, not the expired call's.
+func (c *Client) explainDown(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	code := status.Code(err)
+	if !errors.Is(err, context.DeadlineExceeded) && code != codes.DeadlineExceeded && code != codes.Unavailable {
+		return Explain(err)
+	}
+	if ctx.Err() == context.Canceled {
+		return Explain(err) // the session ended: nothing to diagnose
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.conf.DialTimeout)
+	defer cancel()
+	var causes []string
+	for _, ep := range c.c.Endpoints() {
+		why := c.diagnose(dctx, hostOf(ep))
+		if why == "" {
+			return Explain(err) // one endpoint looks fine: the cluster itself is slow
+		}
+		if strings.HasPrefix(why, "connection refused at ") {
+			why = hostOf(ep) + " refuses connections (member down?)"
+		}
+		causes = append(causes, why)
+	}
+	if len(causes) == 0 {
+		return Explain(err)
+	}
+	return explained(strings.Join(causes, "; "), err)
+}
+
 // explain diagnoses a failure to connect: auth errors say so; transport failures are retried by
 // hand against each endpoint (TCP, then TLS) to name the real cause, which gRPC hides behind
 // "context deadline exceeded".
@@ -151,13 +184,34 @@ func (c *Client) diagnose(ctx context.Context, addr string) string {
 		return fmt.Sprintf("cannot reach %s: %v", addr, err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(c.conf.DialTimeout))
+	deadline := time.Now().Add(c.conf.DialTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	conn.SetDeadline(deadline)
 	t := c.tls
 	if t == nil {
-		// Plaintext failed although TCP works: is it a TLS server?
-		probe := tls.Client(conn, &tls.Config{InsecureSkipVerify: true})
+		// Plaintext: does it speak HTTP/2 as gRPC does, HTTP/1 only, or nothing at all?
+		h2 := answersH2(conn)
+		switch h2 {
+		case h2Silent:
+			return fmt.Sprintf("%s accepts connections but does not answer within %s (--dial-timeout)", addr, c.conf.DialTimeout)
+		case h2Yes:
+			return ""
+		}
+		// An HTTP/1 answer: a TLS server's plain-HTTP refusal looks the same, so ask in TLS.
+		conn2, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return ""
+		}
+		defer conn2.Close()
+		conn2.SetDeadline(deadline)
+		probe := tls.Client(conn2, &tls.Config{InsecureSkipVerify: true})
 		if probe.Handshake() == nil {
 			return addr + " speaks TLS: use an https:// endpoint with --cacert (and --cert/--key if it asks for a client certificate)"
+		}
+		if h2 == h2HTTP1 {
+			return fmt.Sprintf("%s answers HTTP, not etcd's gRPC", addr)
 		}
 		return ""
 	}
@@ -179,7 +233,37 @@ func (c *Client) diagnose(ctx context.Context, addr string) string {
 			return ""
 		}
 	}
+	if isTimeout(err) {
+		return fmt.Sprintf("%s accepts connections but does not answer within %s (--dial-timeout)", addr, c.conf.DialTimeout)
+	}
 	return tlsCause(addr, err)
+}
+
+// What a plaintext server said to the HTTP/2 connection preface.
+const (
+	h2Yes    = iota // an HTTP/2 frame: gRPC (etcd's client port) can talk to it
+	h2HTTP1         // "HTTP/1.x ...": an HTTP/1 server, not gRPC
+	h2Silent        // nothing before the deadline
+	h2Other         // closed, or bytes that are neither
+)
+
+// answersH2 sends conn the HTTP/2 preface and an empty SETTINGS frame, as gRPC does first, and
+// classifies the first bytes back. conn's deadline bounds the wait.
+func answersH2(conn net.Conn) int {
+	if _, err := io.WriteString(conn, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00"); err != nil {
+		return h2Other
+	}
+	head := make([]byte, 5)
+	n, err := io.ReadFull(conn, head)
+	switch {
+	case n == 0 && isTimeout(err):
+		return h2Silent
+	case n == 5 && string(head) == "HTTP/":
+		return h2HTTP1
+	case n >= 4 && head[3] == 0x04: // a frame header whose type is SETTINGS
+		return h2Yes
+	}
+	return h2Other
 }
 
 // speaksHTTP reports whether addr answers a plaintext HTTP request, as etcd's client port does

@@ -163,7 +163,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 		// An exact-key read is O(log n) and tells the current revision to pin.
 		resp, err := c.c.Get(ctx, firstKey(prefix), clientv3.WithCountOnly())
 		if err != nil {
-			return l, Explain(err)
+			return l, c.explainDown(ctx, err)
 		}
 		l.Rev = resp.Header.Revision
 		l.Stats.RoundTrips++
@@ -194,7 +194,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 		}
 	}
 	if err != nil {
-		return l, Explain(err)
+		return l, c.explainDown(ctx, err)
 	}
 	l.Rows = b.sorted()
 	return l, nil

@@ -23,7 +23,7 @@ func TestListDirAtGivenRevision(t *testing.T) {
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 	keys := oddKeyspace(rng, 400)
 	putAll(t, c, keys)
-	resp, err := c.Etcd().Get(ctx, "\x00", clientv3.WithCountOnly())
+	resp, err := nodetest.Client(t, c.Endpoints()).Get(ctx, "\x00", clientv3.WithCountOnly())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestListDirAtGivenRevision(t *testing.T) {
 	for k := range keys {
 		switch i % 3 {
 		case 0:
-			if _, err := c.Etcd().Delete(ctx, k); err != nil {
+			if _, err := nodetest.Client(t, c.Endpoints()).Delete(ctx, k); err != nil {
 				t.Fatal(err)
 			}
 		case 1:
@@ -80,7 +80,7 @@ func TestListDirAtGivenRevision(t *testing.T) {
 	if err := c.CheckRev(ctx, n+10000); !errors.Is(err, rpctypes.ErrFutureRev) {
 		t.Errorf("CheckRev(future) = %v", err)
 	}
-	if _, err := c.Etcd().Compact(ctx, n+1); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Compact(ctx, n+1); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.CheckRev(ctx, n); !errors.Is(err, rpctypes.ErrCompacted) {

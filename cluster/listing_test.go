@@ -102,7 +102,7 @@ func putAll(t testing.TB, c *cluster.Client, keys map[string]int) {
 		if len(ops) == 0 {
 			return
 		}
-		if _, err := c.Etcd().Txn(context.Background()).Then(ops...).Commit(); err != nil {
+		if _, err := nodetest.Client(t, c.Endpoints()).Txn(context.Background()).Then(ops...).Commit(); err != nil {
 			t.Fatalf("put: %v", err)
 		}
 		ops = ops[:0]
@@ -239,21 +239,22 @@ func TestListDirPinnedRevision(t *testing.T) {
 		keys[fmt.Sprintf("/p/d%02d/x%d", i%40, i)] = 1
 	}
 	putAll(t, c, keys)
+	etcd := nodetest.Client(t, c.Endpoints())
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		for i := 0; ctx.Err() == nil; i++ {
-			c.Etcd().Put(ctx, fmt.Sprintf("/p/k%03da", i%300), "new")
-			c.Etcd().Delete(ctx, fmt.Sprintf("/p/k%03d", (i*7)%300))
-			c.Etcd().Put(ctx, fmt.Sprintf("/p/n%03d/x", i%300), "new")
+			etcd.Put(ctx, fmt.Sprintf("/p/k%03da", i%300), "new")
+			etcd.Delete(ctx, fmt.Sprintf("/p/k%03d", (i*7)%300))
+			etcd.Put(ctx, fmt.Sprintf("/p/n%03d/x", i%300), "new")
 		}
 	}()
 	defer func() { cancel(); wg.Wait() }()
 	for round := 0; round < 5; round++ {
 		l := listAllPages(t, c, "/p/", cluster.ListOptions{Limit: 7})
-		resp, err := c.Etcd().Get(context.Background(), "/p/", clientv3.WithPrefix(), clientv3.WithRev(l.Rev), clientv3.WithKeysOnly())
+		resp, err := etcd.Get(context.Background(), "/p/", clientv3.WithPrefix(), clientv3.WithRev(l.Rev), clientv3.WithKeysOnly())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,154 +2,57 @@ package cluster
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
-	"net/http"
 	"sort"
-	"strings"
-	"sync"
-	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/backoff"
+
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
-// MemberInfo is one entry of the cluster's member list.
-type MemberInfo struct {
-	ID         uint64   `json:"id"`
-	Name       string   `json:"name"`
-	ClientURLs []string `json:"client_urls"`
-	PeerURLs   []string `json:"peer_urls"`
-	Learner    bool     `json:"learner"`
+// This file is the Cluster API's member list: the one member type and the one place that reads
+// the list (the type is member.Info, in a leaf package embednode can import). The Cluster view's monitor, the restore plan, the status bar's leader name and the
+// watch's serving member all go through it.
+
+// MemberList is the cluster's ID and its members, sorted by name then ID.
+type MemberList struct {
+	ClusterID uint64
+	Members   []member.Info
 }
 
-// IDString is the member ID as etcdctl prints it (hex).
-func (m MemberInfo) IDString() string { return fmt.Sprintf("%x", m.ID) }
-
-// Label names the member for people: its name, or its ID when it has none yet (added, not started).
-func (m MemberInfo) Label() string {
-	if m.Name != "" {
-		return m.Name
-	}
-	return m.IDString()
-}
-
-// Monitor watches every member of a cluster for the Cluster view and `etcdeck diagnose`: it keeps
-// one client per member open (a dial per poll would cost more than the poll), dialled with the
-// session's TLS and credentials, and polls them concurrently. Its methods are safe for concurrent
-// use; the pure bookkeeping of what the polls saw lives in Tracker.
-type Monitor struct {
-	base *Client
-	ctx  context.Context
-	stop context.CancelFunc
-	http *http.Client
-
-	mu       sync.Mutex
-	members  []MemberInfo
-	conns    map[uint64]*memberConn
-	inflight map[uint64]chan MemberHealth
-	partial  map[uint64]partialProbe // what a probe still running has learnt so far
-	// configured maps a member ID to the configured endpoint that answered as that member.
-	configured map[uint64]string
-}
-
-// partialProbe is the Status a running probe already has, for a poll that cannot wait for it.
-type partialProbe struct {
-	status *MemberStatus
-	took   time.Duration
-}
-
-// memberConn is the open client to one member, keyed by the URL it was dialled with so a member
-// whose URL changes is dialled again.
-type memberConn struct {
-	mu  sync.Mutex
-	url string
-	c   *clientv3.Client
-}
-
-// NewMonitor returns a monitor of the cluster c is connected to. Its probes run under ctx (the
-// session's context): cancelling it ends them. Close releases the member clients.
-func NewMonitor(ctx context.Context, c *Client) *Monitor {
-	mctx, stop := context.WithCancel(ctx)
-	tr := &http.Transport{MaxIdleConnsPerHost: 1, IdleConnTimeout: time.Minute}
-	if c.tls != nil {
-		tr.TLSClientConfig = c.tls.Clone()
-	}
-	m := &Monitor{
-		base:     c,
-		ctx:      mctx,
-		stop:     stop,
-		http:     &http.Client{Transport: tr},
-		conns:    map[uint64]*memberConn{},
-		inflight: map[uint64]chan MemberHealth{},
-		partial:  map[uint64]partialProbe{},
-	}
-	// The session ending closes the member clients too, whoever forgets to call Close.
-	context.AfterFunc(mctx, m.Close)
-	return m
-}
-
-// Close stops the probes still running and closes the member clients.
-func (m *Monitor) Close() {
-	m.stop()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for id, mc := range m.conns {
-		mc.close()
-		delete(m.conns, id)
-	}
-	m.http.CloseIdleConnections()
-}
-
-// knownMembers is the member list last seen, read from the session's client when there is none
-// yet.
-func (m *Monitor) knownMembers(ctx context.Context, timeout time.Duration) ([]MemberInfo, error) {
-	if list := m.Members(); len(list) > 0 {
-		return list, nil
-	}
-	list, err := m.listMembers(ctx, timeout)
+// ListMembers reads the member list through a quorum read, so a restore plan is never built from
+// a partitioned member's stale view.
+func (c *Client) ListMembers(ctx context.Context) (MemberList, error) {
+	list, err := c.listMembers(ctx)
 	if err != nil {
-		return nil, err
+		return MemberList{}, fmt.Errorf("member list: %w", err)
 	}
-	m.learnConfigured(ctx, timeout)
-	m.setMembers(list)
 	return list, nil
 }
 
-// nameOf names a member of the last list seen, or gives its ID in hex.
-func (m *Monitor) nameOf(id uint64) string {
-	for _, mm := range m.Members() {
-		if mm.ID == id {
-			return mm.Label()
-		}
-	}
-	return fmt.Sprintf("%x", id)
+// LocalMembers reads the member list from whichever member the client talks to, without a quorum
+// read: the Cluster view must still see the members while the cluster has no leader.
+func (c *Client) LocalMembers(ctx context.Context) (MemberList, error) {
+	return c.listMembers(ctx, clientv3.WithSerializable())
 }
 
-// Members returns the member list last seen (empty before the first poll).
-func (m *Monitor) Members() []MemberInfo {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]MemberInfo(nil), m.members...)
-}
-
-// listMembers asks the session's client for the member list, to start from.
-func (m *Monitor) listMembers(ctx context.Context, timeout time.Duration) ([]MemberInfo, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+func (c *Client) listMembers(ctx context.Context, opts ...clientv3.OpOption) (MemberList, error) {
+	ctx, cancel := c.ctx(ctx)
 	defer cancel()
-	resp, err := m.base.c.MemberList(ctx, clientv3.WithSerializable())
+	resp, err := c.c.MemberList(ctx, opts...)
 	if err != nil {
-		return nil, Explain(err)
+		return MemberList{}, Explain(err)
 	}
-	return membersOf(resp.Members), nil
+	return MemberList{ClusterID: resp.Header.GetClusterId(), Members: MembersOf(resp.Members)}, nil
 }
 
-func membersOf(list []*pb.Member) []MemberInfo {
-	out := make([]MemberInfo, 0, len(list))
+// MembersOf converts etcd's member list (as one member's own connection returns it, for the
+// monitor's per-member view), sorted by name then ID.
+func MembersOf(list []*pb.Member) []member.Info {
+	out := make([]member.Info, 0, len(list))
 	for _, mm := range list {
-		out = append(out, MemberInfo{ID: mm.ID, Name: mm.Name, Learner: mm.IsLearner,
+		out = append(out, member.Info{ID: mm.ID, Name: mm.Name, Learner: mm.IsLearner,
 			ClientURLs: append([]string(nil), mm.ClientURLs...), PeerURLs: append([]string(nil), mm.PeerURLs...)})
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -159,132 +62,4 @@ func membersOf(list []*pb.Member) []MemberInfo {
 		return out[i].ID < out[j].ID
 	})
 	return out
-}
-
-// setMembers records the member list and closes the clients of members that left it.
-func (m *Monitor) setMembers(list []MemberInfo) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.members = list
-	keep := map[uint64]bool{}
-	for _, mm := range list {
-		keep[mm.ID] = true
-	}
-	for id, mc := range m.conns {
-		if !keep[id] {
-			mc.close()
-			delete(m.conns, id)
-		}
-	}
-}
-
-// conn returns the member's connection holder, created on first use.
-func (m *Monitor) conn(id uint64) *memberConn {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	mc := m.conns[id]
-	if mc == nil {
-		mc = &memberConn{}
-		m.conns[id] = mc
-	}
-	return mc
-}
-
-// client returns an open client to url, dialling it (with the session's TLS and user) the first
-// time or when the member's URL changed.
-func (m *Monitor) client(mc *memberConn, url string) (*clientv3.Client, error) {
-	mc.mu.Lock()
-	defer mc.mu.Unlock()
-	if mc.c != nil && mc.url == url {
-		return mc.c, nil
-	}
-	if mc.c != nil {
-		mc.c.Close()
-		mc.c = nil
-	}
-	c, err := m.base.dialOne(m.ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	mc.c, mc.url = c, url
-	return c, nil
-}
-
-func (mc *memberConn) close() {
-	mc.mu.Lock()
-	defer mc.mu.Unlock()
-	if mc.c != nil {
-		mc.c.Close()
-		mc.c = nil
-	}
-}
-
-// dialOne opens a client to one endpoint with the same TLS, credentials and timeouts as c, for
-// the per-member clients of a Monitor.
-func (c *Client) dialOne(ctx context.Context, endpoint string) (*clientv3.Client, error) {
-	cfg := c.etcdConfig(ctx, []string{endpoint})
-	// gRPC's reconnect backoff grows to two minutes; a member back from an outage should be
-	// seen within a few polls.
-	cfg.DialOptions = []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
-		Backoff:           backoff.Config{BaseDelay: time.Second, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 5 * time.Second},
-		MinConnectTimeout: max(c.conf.DialTimeout, time.Second),
-	})}
-	cl, err := clientv3.New(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", endpoint, Explain(err))
-	}
-	return cl, nil
-}
-
-// url is where to poll a member: the configured endpoint that answered as this member when
-// there is one (the user's way in, e.g. a port-forward, where the advertised URL may not be
-// reachable from here), else its first advertised client URL; "" when it has none.
-func (m *Monitor) url(mm MemberInfo) string {
-	m.mu.Lock()
-	ep, ok := m.configured[mm.ID]
-	m.mu.Unlock()
-	if ok {
-		return withScheme(ep, m.base.tls)
-	}
-	if len(mm.ClientURLs) == 0 {
-		return ""
-	}
-	return withScheme(mm.ClientURLs[0], m.base.tls)
-}
-
-// withScheme gives an endpoint written etcdctl's way ("10.0.0.1:2379") its scheme (https when
-// the session uses TLS), so /metrics can be fetched from it too.
-func withScheme(ep string, t *tls.Config) string {
-	if strings.Contains(ep, "://") {
-		return ep
-	}
-	if t != nil {
-		return "https://" + ep
-	}
-	return "http://" + ep
-}
-
-// learnConfigured asks each configured endpoint which member answers there, once: polls then
-// go through the endpoints the user gave for those members.
-func (m *Monitor) learnConfigured(ctx context.Context, timeout time.Duration) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	found := map[uint64]string{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, ep := range m.base.conf.Endpoints {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if st, err := m.base.c.Status(ctx, ep); err == nil && st.Header != nil {
-				mu.Lock()
-				found[st.Header.MemberId] = ep
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	m.mu.Lock()
-	m.configured = found
-	m.mu.Unlock()
 }

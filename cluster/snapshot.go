@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
-	"path/filepath"
+	"sync"
 	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // DefaultSaveTimeout bounds a whole snapshot save. It is not --command-timeout: a multi-gigabyte
@@ -22,156 +22,64 @@ const DefaultSaveTimeout = 30 * time.Minute
 // fast local stream is not slowed by them.
 const progressEvery = 100 * time.Millisecond
 
-// SaveOptions say where a snapshot goes and who hears about its progress.
-type SaveOptions struct {
-	// Dir is the backup directory (created 0700); the file is named by BackupName. Ignored when
-	// Output is set.
-	Dir string
-	// Output is the exact file to write (replaced if it exists); no naming, no retention.
-	Output string
-	// Endpoint forces the endpoint to save from; empty picks one (a healthy follower first).
-	Endpoint string
-	// Timeout bounds the whole save; 0 means DefaultSaveTimeout.
-	Timeout time.Duration
-	// Progress is called from the saving goroutine every ~100 ms and once at the end.
-	Progress func(SaveProgress)
-	// Now is the clock for the name (tests); nil is time.Now.
-	Now func() time.Time
-}
-
 // SaveProgress is how far a save has come. Total is the database size the member reported before
 // the save started (the stream is that plus a 32-byte checksum), 0 if unknown.
 type SaveProgress struct {
 	Endpoint string
-	Role     string // "follower", "leader" or "learner", as in SaveResult
+	Role     string // "follower", "leader" or "learner", as in SnapshotSource
 	Bytes    int64
 	Total    int64
 	Elapsed  time.Duration
 }
 
-// SaveResult describes a saved snapshot.
-type SaveResult struct {
-	Path      string
+// SnapshotSource is the member a snapshot is read from.
+type SnapshotSource struct {
 	Endpoint  string
-	Role      string // "follower", "leader" or "learner": which kind of member served it
+	Role      string // "follower", "leader" or "learner"
 	ClusterID uint64
-	// Revision is the member's revision just before the snapshot was taken; the snapshot holds
-	// this revision or a later one (`etcdeck snapshot status` reads the exact one).
-	Revision int64
-	Bytes    int64
-	Elapsed  time.Duration
-	// Version is the storage version the member reported (etcd ≥ 3.6), else "".
-	Version string
+	Revision  int64
+	DBSize    int64
 }
 
-// SaveSnapshot streams a snapshot from one member into a file, checking the sha256 etcd appends to
-// it, then fsyncs the file and its directory and renames it into place (mode 0600). Memory use
-// does not depend on the database size. A failed or cancelled save leaves no file that looks like
-// a backup: the stream goes to a hidden temporary name that is removed on any error.
-func (c *Client) SaveSnapshot(ctx context.Context, opt SaveOptions) (res SaveResult, err error) {
-	timeout := opt.Timeout
-	if timeout <= 0 {
-		timeout = DefaultSaveTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	defer func() {
-		var stopped *saveStopped
-		if err != nil && ended(ctx) && !errors.As(err, &stopped) {
-			err = saveError(ctx, err, timeout)
-		}
-	}()
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-
-	src, err := c.pickSnapshotSource(ctx, opt.Endpoint)
-	if err != nil {
-		return SaveResult{}, err
-	}
-	res = SaveResult{Endpoint: src.endpoint, Role: src.role, ClusterID: src.clusterID, Revision: src.revision}
-	started := now()
-
-	dir := opt.Dir
-	if opt.Output != "" {
-		dir = filepath.Dir(opt.Output)
-	} else if dir == "" {
-		return res, errors.New("no backup directory: set --backup-dir or backup-dir in the config")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return res, fmt.Errorf("create backup directory: %w", err)
-	}
-	removeStalePartials(dir, time.Now())
-	tmp, err := os.CreateTemp(dir, partialPattern)
-	if err != nil {
-		return res, fmt.Errorf("create snapshot file: %w", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return res, fmt.Errorf("snapshot file mode: %w", err)
-	}
-
-	n, version, err := c.streamSnapshot(ctx, src, tmp, opt.Progress, timeout)
-	res.Bytes, res.Version = n, version
-	res.Elapsed = time.Since(started)
-	if err != nil {
-		return res, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return res, fmt.Errorf("fsync snapshot: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return res, fmt.Errorf("close snapshot: %w", err)
-	}
-	res.Path = opt.Output
-	if res.Path == "" {
-		res.Path = filepath.Join(dir, BackupName(res.ClusterID, started, res.Revision))
-		if _, err := os.Lstat(res.Path); err == nil {
-			return res, fmt.Errorf("%s already exists", res.Path)
-		}
-	}
-	if err := os.Rename(tmp.Name(), res.Path); err != nil {
-		return res, fmt.Errorf("rename snapshot into place: %w", err)
-	}
-	done = true
-	if err := syncDir(dir); err != nil {
-		return res, fmt.Errorf("fsync backup directory: %w", err)
-	}
-	res.Elapsed = time.Since(started)
-	return res, nil
-}
-
-// snapshotSource is the member a snapshot is read from.
-type snapshotSource struct {
-	endpoint  string
-	role      string
-	clusterID uint64
-	revision  int64
-	dbSize    int64
-}
-
-// pickSnapshotSource asks each configured endpoint for its status and picks a healthy voting
+// PickSnapshotSource asks each configured endpoint for its status and picks a healthy voting
 // follower (sparing the leader the disk and network load), else a healthy learner, else the
 // leader. A forced endpoint is used as is.
-func (c *Client) pickSnapshotSource(ctx context.Context, force string) (snapshotSource, error) {
+func (c *Client) PickSnapshotSource(ctx context.Context, force string) (SnapshotSource, error) {
 	eps := c.c.Endpoints()
+	given := len(eps)
 	if force != "" {
-		eps = []string{force}
+		eps, given = []string{force}, 1
+	} else {
+		eps = c.withMemberURLs(ctx, eps)
 	}
-	var best snapshotSource
+	// Every candidate at once: a dead one must not spend the others' time.
+	type answer struct {
+		st  *clientv3.StatusResponse
+		err error
+	}
+	answers := make([]answer, len(eps))
+	var wg sync.WaitGroup
+	for i, ep := range eps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			timeout := c.conf.CommandTimeout
+			if i >= given {
+				// A URL the cluster advertises may not be reachable from here (port-forward,
+				// proxy): it gets --dial-timeout, not the whole --command-timeout.
+				timeout = c.conf.DialTimeout
+			}
+			sctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			answers[i].st, answers[i].err = c.c.Status(sctx, ep)
+		}()
+	}
+	wg.Wait()
+	var best SnapshotSource
 	bestRank := 99
 	var lastErr error
-	for _, ep := range eps {
-		sctx, cancel := c.ctx(ctx)
-		st, err := c.c.Status(sctx, ep)
-		cancel()
+	for i, ep := range eps {
+		st, err := answers[i].st, answers[i].err
 		if err != nil {
 			lastErr = fmt.Errorf("%s: %w", ep, Explain(err))
 			continue
@@ -180,24 +88,21 @@ func (c *Client) pickSnapshotSource(ctx context.Context, force string) (snapshot
 			lastErr = fmt.Errorf("%s reports: %s", ep, st.Errors[0])
 			continue
 		}
-		s := snapshotSource{endpoint: ep, clusterID: st.Header.ClusterId, revision: st.Header.Revision, dbSize: st.DbSize}
+		s := SnapshotSource{Endpoint: ep, ClusterID: st.Header.ClusterId, Revision: st.Header.Revision, DBSize: st.DbSize}
 		rank := 0
 		switch {
 		case st.Leader == 0:
 			lastErr = fmt.Errorf("%s has no leader", ep)
 			continue
 		case st.Header.MemberId == st.Leader:
-			s.role, rank = "leader", 2
+			s.Role, rank = "leader", 2
 		case st.IsLearner:
-			s.role, rank = "learner", 1
+			s.Role, rank = "learner", 1
 		default:
-			s.role = "follower"
+			s.Role = "follower"
 		}
 		if rank < bestRank {
 			best, bestRank = s, rank
-		}
-		if rank == 0 {
-			break
 		}
 	}
 	if bestRank == 99 {
@@ -209,13 +114,45 @@ func (c *Client) pickSnapshotSource(ctx context.Context, force string) (snapshot
 	return best, nil
 }
 
-// streamSnapshot reads the Maintenance.Snapshot stream of src's endpoint into w, checking the
+// withMemberURLs adds to eps the client URLs of the members not already among them, so a save
+// can come from a healthy follower the user did not list. Without a member list (no member
+// answers, or the user may not list members) eps stay as given.
+func (c *Client) withMemberURLs(ctx context.Context, eps []string) []string {
+	mctx, cancel := c.ctx(ctx)
+	defer cancel()
+	ml, err := c.c.MemberList(mctx)
+	if err != nil {
+		return eps
+	}
+	have := make(map[string]bool, len(eps))
+	for _, ep := range eps {
+		have[hostOf(ep)] = true
+	}
+	out := append([]string(nil), eps...)
+	for _, m := range ml.Members {
+		// The member's first URL only: its others reach the same member.
+		if len(m.ClientURLs) == 0 || m.IsLearner {
+			continue
+		}
+		known := false
+		for _, u := range m.ClientURLs {
+			known = known || have[hostOf(u)]
+		}
+		if !known {
+			out = append(out, m.ClientURLs[0])
+			have[hostOf(m.ClientURLs[0])] = true
+		}
+	}
+	return out
+}
+
+// StreamSnapshot reads the Maintenance.Snapshot stream of src's endpoint into w, checking the
 // sha256 trailer as it goes. The connection is to that endpoint alone (clientv3's Dial), so the
 // snapshot is one member's point-in-time state, as etcdctl's one-endpoint rule ensures.
-func (c *Client) streamSnapshot(ctx context.Context, src snapshotSource, w io.Writer, progress func(SaveProgress), timeout time.Duration) (int64, string, error) {
-	conn, err := c.c.Dial(src.endpoint)
+func (c *Client) StreamSnapshot(ctx context.Context, src SnapshotSource, w io.Writer, progress func(SaveProgress), timeout time.Duration) (int64, string, error) {
+	conn, err := c.c.Dial(src.Endpoint)
 	if err != nil {
-		return 0, "", fmt.Errorf("dial %s: %w", src.endpoint, err)
+		return 0, "", fmt.Errorf("dial %s: %w", src.Endpoint, err)
 	}
 	defer conn.Close()
 	sctx, cancel := context.WithCancel(ctx)
@@ -228,7 +165,7 @@ func (c *Client) streamSnapshot(ctx context.Context, src snapshotSource, w io.Wr
 	var lastReport time.Time // the first chunk is reported at once
 	report := func(n int64) {
 		if progress != nil {
-			progress(SaveProgress{Endpoint: src.endpoint, Role: src.role, Bytes: n, Total: src.dbSize, Elapsed: time.Since(start)})
+			progress(SaveProgress{Endpoint: src.Endpoint, Role: src.Role, Bytes: n, Total: src.DBSize, Elapsed: time.Since(start)})
 		}
 	}
 	// Receiving, writing and hashing run in their own goroutines, so the network, the disk and
@@ -361,12 +298,12 @@ func (t *trailerHash) ok() bool {
 	return len(t.tail) == sha256.Size && string(t.h.Sum(nil)) == string(t.tail)
 }
 
-// syncDir fsyncs a directory so a rename in it survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
+// SnapshotStopped names a save that its timeout or a cancel ended, whatever call noticed it
+// (which would blame --command-timeout); other errors pass unchanged.
+func SnapshotStopped(ctx context.Context, err error, timeout time.Duration) error {
+	var stopped *saveStopped
+	if err != nil && ended(ctx) && !errors.As(err, &stopped) {
+		return saveError(ctx, err, timeout)
 	}
-	defer d.Close()
-	return d.Sync()
+	return err
 }

@@ -12,7 +12,7 @@ import (
 	"go.etcd.io/etcd/client/v3/snapshot"
 	"go.uber.org/zap"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 )
 
 // BenchmarkSnapshotSave compares SaveSnapshot with the client library's SaveWithVersion (what
@@ -38,7 +38,7 @@ func BenchmarkSnapshotSave(b *testing.B) {
 		runs := []func(){
 			func() {
 				t := time.Now()
-				res, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Output: filepath.Join(dir, "etcdeck.db")})
+				res, err := backup.Save(context.Background(), c, backup.SaveOptions{Output: filepath.Join(dir, "etcdeck.db")})
 				if err != nil {
 					b.Fatal(err)
 				}

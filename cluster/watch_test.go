@@ -21,7 +21,7 @@ func TestWatchEventsInOrderAndBatches(t *testing.T) {
 	m := nodetest.Start(t)
 	c := watchConnect(t, m.Endpoints())
 	ctx := context.Background()
-	etcd := c.Etcd()
+	etcd := nodetest.Client(t, c.Endpoints())
 	start := watchRev(t, c) + 1
 	mustDo := func(_ any, err error) {
 		t.Helper()
@@ -103,7 +103,7 @@ func TestWatchCompacted(t *testing.T) {
 	start := watchRev(t, c) + 1
 	watchPuts(t, c, "/c/", 10)
 	compactAt := start + 7
-	if _, err := c.Etcd().Compact(ctx, compactAt); err != nil {
+	if _, err := nodetest.Client(t, c.Endpoints()).Compact(ctx, compactAt); err != nil {
 		t.Fatal(err)
 	}
 	w := c.Watch(ctx, "/c/", WatchOptions{Prefix: true, StartRev: start + 2})
@@ -129,8 +129,8 @@ func TestWatchBackpressure(t *testing.T) {
 	// server stream many times and must still deliver everything once.
 	w := c.Watch(context.Background(), "/bp/", WatchOptions{Prefix: true, StartRev: start, Buffer: 4})
 	defer w.Close()
-	putErr := make(chan error, 1)
-	go func() { putErr <- watchPutsErr(c, "/bp/", n) }()
+	putErr, etcd := make(chan error, 1), nodetest.Client(t, c.Endpoints())
+	go func() { putErr <- watchPutsErr(etcd, "/bp/", n) }()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var evs []Event
@@ -214,7 +214,7 @@ func TestWatchSurvivesMemberFailures(t *testing.T) {
 	start := watchRev(t, c) + 1
 	w := c.Watch(context.Background(), "/f/", WatchOptions{Prefix: true, StartRev: start})
 	defer w.Close()
-	stop := watchWriter(writerClient, "/f/")
+	stop := watchWriter(nodetest.Client(t, writerClient.Endpoints()), "/f/")
 	// Fail every member in turn while the writer runs, so the one serving the watch fails too.
 	for i, n := range nodes {
 		time.Sleep(300 * time.Millisecond)
@@ -291,9 +291,8 @@ func TestWatchRequireLeader(t *testing.T) {
 
 func TestWatchPermissionDenied(t *testing.T) {
 	m := nodetest.Start(t)
-	admin := watchConnect(t, m.Endpoints())
 	ctx := context.Background()
-	e := admin.Etcd()
+	e := nodetest.Client(t, m.Endpoints())
 	for _, step := range []func() error{
 		func() error { _, err := e.RoleAdd(ctx, "pub-reader"); return err },
 		func() error {
@@ -335,7 +334,7 @@ func TestWatchPermissionDenied(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	put, err := root.Etcd().Put(cctx, "/pub/news", "hello")
+	put, err := nodetest.ClientAs(t, m.Endpoints(), "root", "root-pw", nil).Put(cctx, "/pub/news", "hello")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func (r *watchRun) failover() {
 	}
 	ep := cands[r.turn%len(cands)]
 	r.turn++
-	cli, err := r.w.c.dialOne(r.w.ctx, ep)
+	cli, err := r.w.c.DialMember(r.w.ctx, ep)
 	if err != nil {
 		r.w.c.log.Warn("watch failover: dial failed", zap.String("endpoint", ep), zap.Error(err))
 		return

@@ -163,7 +163,7 @@ func watchRev(t *testing.T, c *Client) int64 {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	resp, err := c.Etcd().Get(ctx, "\x00", clientv3.WithCountOnly())
+	resp, err := nodetest.Client(t, c.Endpoints()).Get(ctx, "\x00", clientv3.WithCountOnly())
 	if err != nil {
 		t.Fatalf("get revision: %v", err)
 	}
@@ -216,7 +216,7 @@ func watchContiguous(t *testing.T, evs []Event, from, to int64) {
 
 // watchWriter puts prefix/<n> = n in a loop until stopped, ignoring failures (a member may be
 // down); stop returns how many puts succeeded.
-func watchWriter(c *Client, prefix string) (stop func() int) {
+func watchWriter(etcd *clientv3.Client, prefix string) (stop func() int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var ok atomic.Int64
 	done := make(chan struct{})
@@ -224,7 +224,7 @@ func watchWriter(c *Client, prefix string) (stop func() int) {
 		defer close(done)
 		for i := 1; ctx.Err() == nil; i++ {
 			pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
-			if _, err := c.Etcd().Put(pctx, fmt.Sprintf("%s%d", prefix, i), strconv.Itoa(i)); err == nil {
+			if _, err := etcd.Put(pctx, fmt.Sprintf("%s%d", prefix, i), strconv.Itoa(i)); err == nil {
 				ok.Add(1)
 			}
 			pcancel()
@@ -241,16 +241,16 @@ func watchWriter(c *Client, prefix string) (stop func() int) {
 // watchPuts puts prefix<i> = i for i in 1..n.
 func watchPuts(t *testing.T, c *Client, prefix string, n int) {
 	t.Helper()
-	if err := watchPutsErr(c, prefix, n); err != nil {
+	if err := watchPutsErr(nodetest.Client(t, c.Endpoints()), prefix, n); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func watchPutsErr(c *Client, prefix string, n int) error {
+func watchPutsErr(etcd *clientv3.Client, prefix string, n int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for i := 1; i <= n; i++ {
-		if _, err := c.Etcd().Put(ctx, fmt.Sprintf("%s%d", prefix, i), strconv.Itoa(i)); err != nil {
+		if _, err := etcd.Put(ctx, fmt.Sprintf("%s%d", prefix, i), strconv.Itoa(i)); err != nil {
 			return fmt.Errorf("put %s%d: %w", prefix, i, err)
 		}
 	}
@@ -286,7 +286,7 @@ func watchMoveLeader(t *testing.T, nodes []*watchNode, i int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	st, err := watchConnect(t, nodes[i].m.Endpoints()).Etcd().Status(ctx, nodes[i].m.Endpoints()[0])
+	st, err := nodetest.Client(t, nodes[i].m.Endpoints()).Status(ctx, nodes[i].m.Endpoints()[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,9 +294,9 @@ func watchMoveLeader(t *testing.T, nodes []*watchNode, i int) {
 		return
 	}
 	for _, n := range nodes {
-		lc := watchConnect(t, n.m.Endpoints())
-		if ls, err := lc.Etcd().Status(ctx, n.m.Endpoints()[0]); err == nil && ls.Header.MemberId == st.Leader {
-			if _, err := lc.Etcd().MoveLeader(ctx, st.Header.MemberId); err != nil {
+		lc := nodetest.Client(t, n.m.Endpoints())
+		if ls, err := lc.Status(ctx, n.m.Endpoints()[0]); err == nil && ls.Header.MemberId == st.Leader {
+			if _, err := lc.MoveLeader(ctx, st.Header.MemberId); err != nil {
 				t.Fatalf("move leader to %s: %v", nodes[i].cfg.Name, err)
 			}
 			return

@@ -63,7 +63,7 @@ func TestWatchNamesMemberAfterFailover(t *testing.T) {
 	start := watchRev(t, c) + 1
 	w := c.Watch(context.Background(), "/fo/", WatchOptions{Prefix: true, StartRev: start})
 	defer w.Close()
-	stop := watchWriter(writer, "/fo/")
+	stop := watchWriter(nodetest.Client(t, writer.Endpoints()), "/fo/")
 	first, _ := watchCollect(t, w, start+20, 0, 10*time.Second)
 	// Kill the member serving the watch and leave it down: the watch must move to another.
 	served := -1

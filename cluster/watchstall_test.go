@@ -14,6 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -67,7 +68,7 @@ func testWatchStall(t *testing.T, fail func(*testing.T, *embednode.Child)) {
 		}
 	}
 	writer := nodetest.Client(t, others)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: children[served].Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[served].Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -36,16 +39,20 @@ import (
 //	key-separator: /               # the byte keys are split on into directories
 //	keys:                          # key overrides: action name -> keys
 //	  global.quit: [q, ctrl+q]
+//
+// Optional values are pointers so that a value written (even 0 or "") is told from one left
+// out: LoadFile validates every value written, and Resolve applies the default of every one left
+// out, so no consumer applies a default of its own.
 type File struct {
 	DefaultContext     string              `yaml:"default-context"`
 	Contexts           map[string]Context  `yaml:"contexts"`
 	BackupDir          string              `yaml:"backup-dir"`
 	SnapshotKeep       *int                `yaml:"snapshot-keep"`
 	SnapshotKeepDays   *int                `yaml:"snapshot-keep-days"`
-	HealthPollInterval Duration            `yaml:"health-poll-interval"`
-	WatchBufferSize    int                 `yaml:"watch-buffer-size"`
-	WatchBufferBytes   ByteSize            `yaml:"watch-buffer-bytes"`
-	KeySeparator       string              `yaml:"key-separator"`
+	HealthPollInterval *Duration           `yaml:"health-poll-interval"`
+	WatchBufferSize    *int                `yaml:"watch-buffer-size"`
+	WatchBufferBytes   *ByteSize           `yaml:"watch-buffer-bytes"`
+	KeySeparator       *string             `yaml:"key-separator"`
 	ReadOnly           *bool               `yaml:"read-only"`
 	Keys               map[string][]string `yaml:"keys"`
 
@@ -144,7 +151,7 @@ var yamlLine = regexp.MustCompile(`^(?:yaml: (?:unmarshal errors:\n\s*)?)?line (
 // LoadFile reads the config file at path. A missing file is not an error when optional is true
 // (the default path); a malformed one is one error naming the file and line.
 func LoadFile(path string, optional bool) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path)
 	if errors.Is(err, fs.ErrNotExist) && optional {
 		return &File{}, nil
 	}
@@ -161,27 +168,87 @@ func LoadFile(path string, optional bool) (*File, error) {
 		}
 		return nil, fmt.Errorf("%s: %s", path, msg)
 	}
-	if f.DefaultContext != "" {
-		if _, ok := f.Contexts[f.DefaultContext]; !ok {
-			return nil, fmt.Errorf("%s: default-context %q is not one of the contexts", path, f.DefaultContext)
-		}
-	}
-	if f.WatchBufferSize < 0 {
-		return nil, fmt.Errorf("%s: watch-buffer-size must be positive", path)
-	}
-	if f.SnapshotKeep != nil && *f.SnapshotKeep < 1 {
-		return nil, fmt.Errorf("%s: snapshot-keep must be at least 1 (the newest snapshot is always kept)", path)
-	}
-	if f.SnapshotKeepDays != nil && *f.SnapshotKeepDays < 0 {
-		return nil, fmt.Errorf("%s: snapshot-keep-days must not be negative", path)
-	}
-	if f.KeySeparator != "" {
-		if err := checkSep(f.KeySeparator); err != nil {
-			return nil, fmt.Errorf("%s: key-separator: %v", path, err)
-		}
+	if err := f.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	f.Path = path
 	return &f, nil
+}
+
+// MinWatchBufferBytes is the smallest watch-buffer-bytes: one event as large as etcd lets it be
+// (a key and value at the default request limit of 1.5 MiB) with its previous value. A smaller
+// budget could not hold the event just received.
+const MinWatchBufferBytes = 3 << 20
+
+// validate checks every value the file sets, naming its key in the error.
+func (f *File) validate() error {
+	if f.DefaultContext != "" {
+		if _, ok := f.Contexts[f.DefaultContext]; !ok {
+			return fmt.Errorf("default-context %q is not one of the contexts", f.DefaultContext)
+		}
+	}
+	if f.HealthPollInterval != nil && *f.HealthPollInterval <= 0 {
+		return fmt.Errorf("health-poll-interval must be positive, not %s", time.Duration(*f.HealthPollInterval))
+	}
+	if f.WatchBufferSize != nil && *f.WatchBufferSize < 1 {
+		return fmt.Errorf("watch-buffer-size must be at least 1, not %d", *f.WatchBufferSize)
+	}
+	if f.WatchBufferBytes != nil && *f.WatchBufferBytes < MinWatchBufferBytes {
+		return fmt.Errorf("watch-buffer-bytes must be at least 3MiB (one event as large as etcd allows, with its previous value), not %d bytes", int64(*f.WatchBufferBytes))
+	}
+	if f.SnapshotKeep != nil && *f.SnapshotKeep < 1 {
+		return errors.New("snapshot-keep must be at least 1 (the newest snapshot is always kept)")
+	}
+	if f.SnapshotKeepDays != nil && *f.SnapshotKeepDays < 0 {
+		return errors.New("snapshot-keep-days must not be negative")
+	}
+	if f.KeySeparator != nil {
+		if err := checkSep(*f.KeySeparator); err != nil {
+			return fmt.Errorf("key-separator: %v", err)
+		}
+	}
+	for _, action := range slices.Sorted(maps.Keys(f.Keys)) {
+		if !slices.ContainsFunc(f.Keys[action], func(k string) bool { return strings.TrimSpace(k) != "" }) {
+			return fmt.Errorf("keys: %s has no keys (list at least one, e.g. %s: [ctrl+x])", action, action)
+		}
+	}
+	return nil
+}
+
+// readRegular reads the file at path, refusing anything but a regular file: reading a FIFO or a
+// device (--config /dev/stdin, a named pipe) would block start-up forever or read without end.
+// The file is opened with O_NONBLOCK, so opening a FIFO with no writer does not block either.
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, fileKind(info.Mode()))
+	}
+	return io.ReadAll(f)
+}
+
+// fileKind names what a non-regular file is, for the error.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
 }
 
 // checkSep accepts one byte other than 0xff (which cannot end a prefix range).

@@ -117,17 +117,17 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	if file.SnapshotKeepDays != nil {
 		o.Retention.KeepDays = *file.SnapshotKeepDays
 	}
-	if file.HealthPollInterval > 0 {
-		o.HealthPollInterval = time.Duration(file.HealthPollInterval)
+	if file.HealthPollInterval != nil {
+		o.HealthPollInterval = time.Duration(*file.HealthPollInterval)
 	}
-	if file.WatchBufferSize > 0 {
-		o.WatchBufferSize = file.WatchBufferSize
+	if file.WatchBufferSize != nil {
+		o.WatchBufferSize = *file.WatchBufferSize
 	}
-	if file.WatchBufferBytes > 0 {
-		o.WatchBufferBytes = int64(file.WatchBufferBytes)
+	if file.WatchBufferBytes != nil {
+		o.WatchBufferBytes = int64(*file.WatchBufferBytes)
 	}
-	if file.KeySeparator != "" {
-		o.Sep = file.KeySeparator[0]
+	if file.KeySeparator != nil {
+		o.Sep = (*file.KeySeparator)[0]
 	}
 	if file.ReadOnly != nil {
 		o.ReadOnly = *file.ReadOnly

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 )
 
@@ -136,11 +136,11 @@ func TestConfigErrors(t *testing.T) {
 
 func TestRetentionSettings(t *testing.T) {
 	o, err := resolve(t, nil, nil)
-	if err != nil || o.Retention != cluster.DefaultRetention() {
-		t.Fatalf("default retention %+v (%v), want %+v", o.Retention, err, cluster.DefaultRetention())
+	if err != nil || o.Retention != backup.DefaultRetention() {
+		t.Fatalf("default retention %+v (%v), want %+v", o.Retention, err, backup.DefaultRetention())
 	}
 	o, err = resolve(t, []string{"--config", writeConfig(t, "snapshot-keep: 3\nsnapshot-keep-days: 0\n")}, nil)
-	if err != nil || o.Retention != (cluster.Retention{Keep: 3, KeepDays: 0}) {
+	if err != nil || o.Retention != (backup.Retention{Keep: 3, KeepDays: 0}) {
 		t.Fatalf("config retention %+v (%v)", o.Retention, err)
 	}
 }

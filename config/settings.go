@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 )
 
@@ -34,7 +35,7 @@ type Settings struct {
 	BackupDir string
 	// Retention is what is deleted after each save: config snapshot-keep and snapshot-keep-days,
 	// overridden by `etcdeck snapshot save --keep --keep-days`.
-	Retention cluster.Retention
+	Retention backup.Retention
 	// HealthPollInterval is how often the Cluster view polls member health; the status bar keeps
 	// its own 2 s poll of the revision.
 	HealthPollInterval time.Duration
@@ -79,6 +80,6 @@ func Defaults() *Settings {
 		WatchBufferSize:    DefaultWatchBufferSize,
 		WatchBufferBytes:   DefaultWatchBufferBytes,
 		Sep:                cluster.DefaultSep,
-		Retention:          cluster.DefaultRetention(),
+		Retention:          backup.DefaultRetention(),
 	}
 }

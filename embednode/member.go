@@ -171,6 +171,14 @@ func Start(ctx context.Context, cfg Config) (*Member, error) {
 	if err := checkPorts(cfg); err != nil {
 		return nil, err
 	}
+	// Every member starts here (the console's child, `etcdeck member`, tests), so no command can
+	// forget the guard: a new empty member in place of a restore's moved-aside data would hide
+	// the acknowledged data in the backup.
+	if found, err := FindInterruptedRestore(cfg.DataDir); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	} else if found != nil {
+		return nil, &InterruptedRestoreError{Found: *found}
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}

@@ -164,6 +164,15 @@ func (r InterruptedRestore) String() string {
 	return s
 }
 
+// InterruptedRestoreError is Start's refusal to begin an empty member where an interrupted
+// restore left no data dir.
+type InterruptedRestoreError struct{ Found InterruptedRestore }
+
+func (e *InterruptedRestoreError) Error() string {
+	return fmt.Sprintf("%s: not starting an empty member in its place; move %s back to %s (the console offers to)",
+		e.Found, e.Found.Backup, e.Found.DataDir)
+}
+
 // FindInterruptedRestore looks beside dataDir for what an interrupted RestoreMember leaves; it
 // returns nil when the data dir exists or no backup is there.
 func FindInterruptedRestore(dataDir string) (*InterruptedRestore, error) {

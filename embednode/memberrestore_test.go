@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -161,6 +162,31 @@ func TestInterruptedRestoreFoundAndPutBack(t *testing.T) {
 	}
 	if !strings.Contains(found.String(), "the old data is in "+found.Backup) {
 		t.Fatalf("String() = %q", found.String())
+	}
+	// Every command that starts a member refuses to start an empty one in its place: the
+	// headless `etcdeck member`, and Start in this process.
+	// (Killed after a minute: a member that did start would serve until stopped.)
+	runCtx, stopRun := context.WithTimeout(context.Background(), time.Minute)
+	defer stopRun()
+	member := exec.CommandContext(runCtx, etcdeckBin, append([]string{"member"}, cfg.Args()...)...)
+	var stderr strings.Builder
+	member.Stderr = &stderr
+	if err := member.Run(); member.ProcessState == nil || member.ProcessState.ExitCode() != 1 ||
+		!strings.Contains(stderr.String(), "not starting an empty member in its place") ||
+		!strings.Contains(stderr.String(), found.Backup) {
+		tail := stderr.String()
+		if len(tail) > 400 {
+			tail = tail[len(tail)-400:]
+		}
+		t.Fatalf("etcdeck member on the missing data dir: %v, stderr ending %q; want exit 1 naming the backup", err, tail)
+	}
+	_, err = embednode.Start(context.Background(), cfg)
+	var refused *embednode.InterruptedRestoreError
+	if !errors.As(err, &refused) || refused.Found.Backup != found.Backup {
+		t.Fatalf("Start on the missing data dir: %v, want InterruptedRestoreError", err)
+	}
+	if _, err := os.Stat(cfg.DataDir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused start created the data dir: %v", err)
 	}
 	if err := found.PutBack(); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -26,10 +27,44 @@ type OpenedSnapshot struct {
 const StepServing = "serving"
 
 // OpenSnapshot restores file into a new temporary directory under tmpRoot (os.TempDir() when
-// empty) and starts a member on it; step, when set, hears StepRestoring then StepServing.
+// empty) and starts a member on it; step, when set, hears StepRestoring then StepServing. Its
+// errors do not name the file: the caller does, once.
 // Nothing is left behind when it fails or ctx ends first: the restore child and the member are
 // stopped before the directory is removed.
 func OpenSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer, step func(string)) (*OpenedSnapshot, error) {
+	o, err := openSnapshot(ctx, exe, file, tmpRoot, log, step)
+	if err != nil {
+		return nil, withoutFile(err, file)
+	}
+	return o, nil
+}
+
+// fileless is an error whose text no longer names the file: OpenSnapshot's caller names it
+// once ("open F: …"), where the restore's own wrapping named it again and again and pushed the
+// cause past the screen's edge.
+type fileless struct {
+	msg string
+	err error
+}
+
+func (e *fileless) Error() string { return e.msg }
+func (e *fileless) Unwrap() error { return e.err }
+
+func withoutFile(err error, file string) error {
+	msg := err.Error()
+	names := []string{file}
+	if abs, aerr := filepath.Abs(file); aerr == nil && abs != file {
+		names = append(names, abs)
+	}
+	for _, name := range names {
+		msg = strings.ReplaceAll(msg, "restore "+name+": ", "")
+		msg = strings.ReplaceAll(msg, "snapshot: "+name+": ", "")
+		msg = strings.ReplaceAll(msg, name+": ", "")
+	}
+	return &fileless{msg: msg, err: err}
+}
+
+func openSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer, step func(string)) (*OpenedSnapshot, error) {
 	if step == nil {
 		step = func(string) {}
 	}

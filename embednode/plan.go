@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // DefaultPlanDataDir is where kubeadm and most packages keep etcd's data; the plan says to adjust it.
@@ -20,19 +22,10 @@ const DefaultPlanDataDir = "/var/lib/etcd"
 // between a backup and a restore, so the restored revision is past anything a client saw.
 const DefaultPlanBump = 1_000_000_000
 
-// PlanMember is one member of the live cluster, as its member list shows it.
-type PlanMember struct {
-	ID         uint64
-	Name       string
-	PeerURLs   []string
-	ClientURLs []string
-	IsLearner  bool
-}
-
 // PlanInput is what a restore plan is built from.
 type PlanInput struct {
 	ClusterID uint64
-	Members   []PlanMember
+	Members   []member.Info
 	Snapshot  string // the snapshot file, at the same path on every member's host
 	DataDir   string // etcd's --data-dir on the members; default DefaultPlanDataDir
 	Bump      uint64 // --bump-revision; 0 means DefaultPlanBump
@@ -90,7 +83,7 @@ func BuildRestorePlan(in PlanInput) (RestorePlan, error) {
 	stamp := in.Now.UTC().Format("20060102T150405Z")
 	p := RestorePlan{ClusterID: in.ClusterID, Snapshot: in.Snapshot, DataDir: in.DataDir,
 		Backup: in.DataDir + BackupSuffix + stamp, Token: "etcd-cluster-restored-" + stamp, Bump: in.Bump}
-	members := append([]PlanMember(nil), in.Members...)
+	members := append([]member.Info(nil), in.Members...)
 	sort.Slice(members, func(i, j int) bool { return members[i].Name < members[j].Name })
 	seen := map[string]bool{}
 	var initial []string
@@ -108,7 +101,7 @@ func BuildRestorePlan(in PlanInput) (RestorePlan, error) {
 			return RestorePlan{}, fmt.Errorf("member %s has a NUL byte in its name or peer URLs, which no command line can carry", shellQuote(m.Name))
 		}
 		seen[m.Name] = true
-		if m.IsLearner {
+		if m.Learner {
 			p.Learners = append(p.Learners, m.Name)
 			continue
 		}
@@ -121,7 +114,7 @@ func BuildRestorePlan(in PlanInput) (RestorePlan, error) {
 	}
 	p.InitialCluster = strings.Join(initial, ",")
 	for _, m := range members {
-		if m.IsLearner {
+		if m.Learner {
 			continue
 		}
 		host := m.PeerURLs[0]

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/etcdeck/etcdeck/cluster/member"
 	"github.com/etcdeck/etcdeck/embednode"
 )
 
@@ -36,9 +37,9 @@ func FuzzBuildRestorePlan(f *testing.F) {
 	f.Add("a=b,c", "", true)
 	f.Add("x,x", "https://[::1]:2380", false)
 	f.Fuzz(func(t *testing.T, names, peer string, learnerLast bool) {
-		var members []embednode.PlanMember
+		var members []member.Info
 		for i, n := range strings.Split(names, ",") {
-			m := embednode.PlanMember{ID: uint64(i + 1), Name: n, IsLearner: learnerLast && i == len(strings.Split(names, ","))-1}
+			m := member.Info{ID: uint64(i + 1), Name: n, Learner: learnerLast && i == len(strings.Split(names, ","))-1}
 			if peer != "" {
 				m.PeerURLs = []string{peer + "/" + n}
 			}
@@ -81,7 +82,7 @@ func FuzzRestorePlanScript(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, name, peer string) {
 		p, err := embednode.BuildRestorePlan(embednode.PlanInput{
-			Members: []embednode.PlanMember{
+			Members: []member.Info{
 				{ID: 1, Name: name, PeerURLs: []string{peer}, ClientURLs: []string{peer + "/c"}},
 				{ID: 2, Name: "other", PeerURLs: []string{"http://10.0.0.2:2380"}, ClientURLs: []string{"http://10.0.0.2:2379"}},
 			},
@@ -145,7 +146,7 @@ func checkOneLinePerName(t *testing.T, text, name string) {
 func TestRestorePlanHostileNames(t *testing.T) {
 	for _, n := range hostileNames {
 		p, err := embednode.BuildRestorePlan(embednode.PlanInput{
-			Members:  []embednode.PlanMember{{ID: 1, Name: n, PeerURLs: []string{"http://10.0.0.1:2380"}}},
+			Members:  []member.Info{{ID: 1, Name: n, PeerURLs: []string{"http://10.0.0.1:2380"}}},
 			Snapshot: "/b/s.db"})
 		if err != nil {
 			t.Fatalf("%q: %v", n, err)

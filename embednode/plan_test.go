@@ -15,11 +15,12 @@ import (
 	"go.etcd.io/etcd/client/v3/snapshot"
 	"go.uber.org/zap"
 
+	"github.com/etcdeck/etcdeck/cluster/member"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
-var guideMembers = []embednode.PlanMember{
+var guideMembers = []member.Info{
 	{ID: 3, Name: "m3", PeerURLs: []string{"http://host3:2380"}, ClientURLs: []string{"http://host3:2379"}},
 	{ID: 1, Name: "m1", PeerURLs: []string{"http://host1:2380"}, ClientURLs: []string{"http://host1:2379"}},
 	{ID: 2, Name: "m2", PeerURLs: []string{"http://host2:2380"}, ClientURLs: []string{"http://host2:2379"}},
@@ -65,13 +66,13 @@ func TestPlanMatchesRecoveryGuide(t *testing.T) {
 func TestPlanRefusesAndSkips(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		members []embednode.PlanMember
+		members []member.Info
 		want    string
 	}{
-		{"unstarted", []embednode.PlanMember{{ID: 0x1f, PeerURLs: []string{"http://a:2380"}}}, "member 1f has not started"},
-		{"no peers", []embednode.PlanMember{{Name: "a"}}, "member a has no peer URLs"},
-		{"duplicate", []embednode.PlanMember{{Name: "a", PeerURLs: []string{"http://a:1"}}, {Name: "a", PeerURLs: []string{"http://b:1"}}}, "two members are named a"},
-		{"only learners", []embednode.PlanMember{{Name: "a", PeerURLs: []string{"http://a:1"}, IsLearner: true}}, "no voting member"},
+		{"unstarted", []member.Info{{ID: 0x1f, PeerURLs: []string{"http://a:2380"}}}, "member 1f has not started"},
+		{"no peers", []member.Info{{Name: "a"}}, "member a has no peer URLs"},
+		{"duplicate", []member.Info{{Name: "a", PeerURLs: []string{"http://a:1"}}, {Name: "a", PeerURLs: []string{"http://b:1"}}}, "two members are named a"},
+		{"only learners", []member.Info{{Name: "a", PeerURLs: []string{"http://a:1"}, Learner: true}}, "no voting member"},
 		{"empty", nil, "no voting member"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,7 +83,7 @@ func TestPlanRefusesAndSkips(t *testing.T) {
 		})
 	}
 	p, err := embednode.BuildRestorePlan(embednode.PlanInput{Snapshot: "s.db", Members: append(slices.Clone(guideMembers),
-		embednode.PlanMember{Name: "l1", PeerURLs: []string{"http://host4:2380"}, IsLearner: true})})
+		member.Info{Name: "l1", PeerURLs: []string{"http://host4:2380"}, Learner: true})})
 	if err != nil || len(p.Members) != 3 || !slices.Equal(p.Learners, []string{"l1"}) || strings.Contains(p.InitialCluster, "l1") {
 		t.Fatalf("learner: %+v %v, want it left out and named", p, err)
 	}
@@ -146,7 +147,7 @@ func TestPlanScriptRestoresThreeMembers(t *testing.T) {
 	rev := put.Header.Revision
 	in := embednode.PlanInput{ClusterID: list.Header.ClusterId, Snapshot: file, Bump: 1000}
 	for _, m := range list.Members {
-		in.Members = append(in.Members, embednode.PlanMember{ID: m.ID, Name: m.Name, PeerURLs: m.PeerURLs, ClientURLs: m.ClientURLs})
+		in.Members = append(in.Members, member.Info{ID: m.ID, Name: m.Name, PeerURLs: m.PeerURLs, ClientURLs: m.ClientURLs})
 	}
 	root := t.TempDir()
 	in.DataDir = filepath.Join(root, "etcd")
@@ -183,7 +184,7 @@ func TestPlanScriptRestoresThreeMembers(t *testing.T) {
 		}
 		cfg := nodetest.Config(t, step.Name)
 		cfg.DataDir = filepath.Join(host, "etcd")
-		cfg.ListenPeerURLs = in.Members[slices.IndexFunc(in.Members, func(m embednode.PlanMember) bool { return m.Name == step.Name })].PeerURLs
+		cfg.ListenPeerURLs = in.Members[slices.IndexFunc(in.Members, func(m member.Info) bool { return m.Name == step.Name })].PeerURLs
 		cfgs = append(cfgs, cfg)
 	}
 	started := make(chan error, len(cfgs))

@@ -167,8 +167,9 @@ func Restore(o RestoreOptions, lg *zap.Logger) (RestoreResult, error) {
 	if err != nil {
 		return RestoreResult{}, fmt.Errorf("snapshot: %w", err)
 	}
-	if !info.Mode().IsRegular() {
-		return RestoreResult{}, fmt.Errorf("snapshot %s is not a regular file", o.Snapshot)
+	// Even with --skip-hash-check: a directory or random bytes are no snapshot at all.
+	if err := CheckSnapshotFile(o.Snapshot); err != nil {
+		return RestoreResult{}, fmt.Errorf("snapshot: %w", err)
 	}
 	res := RestoreResult{DataDir: target, Size: info.Size()}
 	if !o.SkipHashCheck {
@@ -264,6 +265,9 @@ func syncDir(dir string) error {
 // save`, the Maintenance API) with CheckSHA256, and names the check that failed: ErrHashMismatch,
 // ErrTruncated or ErrNoHash.
 func CheckSnapshotHash(path string) error {
+	if err := CheckSnapshotFile(path); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -170,7 +171,10 @@ func TestRestoreRefusesCorruptFiles(t *testing.T) {
 		{"bit flip", flipped, embednode.ErrHashMismatch, "hash mismatch: the file is corrupt or truncated"},
 		{"truncated", data[:len(data)-1000], embednode.ErrTruncated, "the file is truncated"},
 		{"trailer cut off", data[:len(data)-32], embednode.ErrNoHash, "no sha256 trailer: a db copied from a data dir"},
-		{"empty", nil, embednode.ErrTruncated, "the file is truncated"},
+		{"empty", nil, embednode.ErrEmptyFile, "empty file"},
+		// Random bytes are no snapshot: not "no sha256 trailer … --skip-hash-check".
+		{"random bytes", randomBytes(8192), embednode.ErrNoBoltHeader, "not an etcd snapshot (no bbolt header)"},
+		{"random odd size", randomBytes(5000), embednode.ErrNoBoltHeader, "not an etcd snapshot (no bbolt header)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "bad.db")
@@ -187,6 +191,51 @@ func TestRestoreRefusesCorruptFiles(t *testing.T) {
 				t.Fatalf("left behind: %v", got)
 			}
 		})
+	}
+}
+
+// randomBytes is n bytes of a fixed pseudo-random sequence (no bbolt meta page).
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7919 + i>>8 + 13)
+	}
+	return b
+}
+
+// TestRestoreRefusesNonFiles: a directory and a FIFO are refused before anything opens them
+// (opening a FIFO blocks; the sha256 check called it truncated), with or without the hash check;
+// random bytes are refused even with --skip-hash-check.
+func TestRestoreRefusesNonFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.db")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	random := filepath.Join(dir, "random.db")
+	if err := os.WriteFile(random, randomBytes(8192), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, file string
+		want       error
+	}{
+		{"directory", filepath.Join(dir), embednode.ErrNotRegular},
+		{"fifo", fifo, embednode.ErrNotRegular},
+		{"random bytes", random, embednode.ErrNoBoltHeader},
+	} {
+		for _, skip := range []bool{false, true} {
+			parent := t.TempDir()
+			o := restoreOpts(tc.file, embednode.Config{Name: "x", DataDir: filepath.Join(parent, "x.etcd"), ListenPeerURLs: []string{"http://127.0.0.1:2380"}})
+			o.SkipHashCheck = skip
+			_, err := restoreInChild(t, o)
+			if !errors.Is(err, tc.want) || strings.Contains(err.Error(), "skip-hash-check") {
+				t.Errorf("%s (skip-hash-check %v): err = %v, want %v", tc.name, skip, err, tc.want)
+			}
+			if got := leftovers(t, parent); len(got) != 0 {
+				t.Errorf("%s: left behind: %v", tc.name, got)
+			}
+		}
 	}
 }
 
@@ -299,8 +348,9 @@ func TestOpenSnapshotBrowsesAndCleansUp(t *testing.T) {
 	}
 	bad := filepath.Join(t.TempDir(), "bad.db")
 	os.WriteFile(bad, []byte("not a snapshot"), 0o600)
-	if _, err := embednode.OpenSnapshot(ctx, etcdeckBin, bad, root, nil, nil); !errors.Is(err, embednode.ErrTruncated) {
-		t.Fatalf("open a bad file: %v, want ErrTruncated", err)
+	if _, err := embednode.OpenSnapshot(ctx, etcdeckBin, bad, root, nil, nil); !errors.Is(err, embednode.ErrNoBoltHeader) ||
+		strings.Contains(err.Error(), "bad.db") || err.Error() != "not an etcd snapshot (no bbolt header)" {
+		t.Fatalf("open a bad file: %v, want ErrNoBoltHeader not naming the file (the caller does)", err)
 	}
 	if got := leftovers(t, root); len(got) != 0 {
 		t.Fatalf("left behind after a refused open: %v", got)

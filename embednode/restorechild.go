@@ -32,6 +32,9 @@ var checks = map[string]error{
 	"no-hash":       ErrNoHash,
 	"truncated":     ErrTruncated,
 	"not-empty":     ErrNotEmpty,
+	"not-regular":   ErrNotRegular,
+	"empty":         ErrEmptyFile,
+	"no-bolt":       ErrNoBoltHeader,
 }
 
 // WriteRestoreOutcome prints a restore child's outcome for its parent (RestoreInChild).
@@ -77,7 +80,9 @@ func RestoreInChild(ctx context.Context, exe string, o RestoreOptions) (RestoreR
 	if err := checkTarget(target); err != nil {
 		return RestoreResult{}, err
 	}
-	if _, err := os.Stat(o.Snapshot); err != nil {
+	// First, with or without the hash check: a directory, a FIFO, an empty file or random bytes
+	// are no snapshot, and the sha256 check's verdicts would give wrong advice.
+	if err := CheckSnapshotFile(o.Snapshot); err != nil {
 		return RestoreResult{}, fmt.Errorf("snapshot: %w", err)
 	}
 	if o.Snapshot, err = filepath.Abs(o.Snapshot); err != nil {

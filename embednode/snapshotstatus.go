@@ -107,10 +107,10 @@ func ReadSnapshotStatus(path string) (SnapshotStatus, error) {
 	if err != nil {
 		return st, err
 	}
-	if !info.Mode().IsRegular() {
-		return st, fmt.Errorf("%s is not a file", path)
-	}
 	st.Size = info.Size()
+	if err := CheckSnapshotFile(path); err != nil {
+		return notSnapshotStatus(st, err)
+	}
 	if st.SHA256, err = CheckSHA256(path); err != nil {
 		return st, err
 	}
@@ -140,8 +140,13 @@ func StatusChildArgs(path string) []string {
 // says so (with the sha256 check done here); err is for failures that say nothing about the file
 // (cancelled, exe missing or not etcdeck, the file gone).
 func SnapshotStatusInChild(ctx context.Context, exe, path string) (SnapshotStatus, error) {
-	if _, err := os.Stat(path); err != nil {
-		return SnapshotStatus{Path: path}, err
+	// Here, not in the child: a FIFO or an empty file must not reach the child's open and read.
+	if err := CheckSnapshotFile(path); err != nil {
+		st := SnapshotStatus{Path: path}
+		if info, serr := os.Stat(path); serr == nil {
+			st.Size = info.Size()
+		}
+		return notSnapshotStatus(st, err)
 	}
 	cmd := exec.CommandContext(ctx, exe, StatusChildArgs(path)...)
 	var stdout bytes.Buffer
@@ -188,6 +193,18 @@ func SnapshotStatusInChild(ctx context.Context, exe, path string) (SnapshotStatu
 	st.SHA256, _ = CheckSHA256(path)
 	st.Error = fmt.Sprintf("reading the database crashed (%s): the file is corrupt%s", runErr, panicked)
 	return st, nil
+}
+
+// notSnapshotStatus turns CheckSnapshotFile's verdict into a status whose Error says it (the
+// other checks are not made: their verdicts would mislead), and passes other errors on.
+func notSnapshotStatus(st SnapshotStatus, err error) (SnapshotStatus, error) {
+	for _, verdict := range []error{ErrNotRegular, ErrEmptyFile, ErrNoBoltHeader} {
+		if errors.Is(err, verdict) {
+			st.Error = verdict.Error()
+			return st, nil
+		}
+	}
+	return st, err
 }
 
 // panicLine picks the panic message from a crashed child's stderr, for the operator.

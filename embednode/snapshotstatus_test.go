@@ -3,10 +3,12 @@ package embednode_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -47,7 +50,7 @@ func savedSnapshot(t *testing.T, n int) (*embednode.Member, string, map[string]s
 		t.Fatal(err)
 	}
 	defer c.Close()
-	res, err := c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: t.TempDir()})
+	res, err := backup.Save(ctx, c, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +162,25 @@ func TestSnapshotStatusDetectsDamage(t *testing.T) {
 	}
 	sum = sha256.Sum256(junk)
 	st = childStatus(t, write("junk.db", append(junk, sum[:]...)))
-	if st.SHA256 != embednode.SHA256OK || st.Error == "" || st.OK() {
+	if st.Problem() != "not an etcd snapshot (no bbolt header)" || st.OK() {
 		t.Errorf("junk: %+v", st)
+	}
+
+	// An empty file (was "write …: bad file descriptor"), random bytes of any size and a FIFO
+	// (opening it would block) are named for what they are, before any other check.
+	fifo := filepath.Join(dir, "pipe.db")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		write("empty.db", nil):           "empty file",
+		write("random.db", junk[:5000]):  "not an etcd snapshot (no bbolt header)",
+		write("random2.db", junk[:4096]): "not an etcd snapshot (no bbolt header)",
+		fifo:                             "not a regular file",
+	} {
+		if st := childStatus(t, path); st.Problem() != want || st.OK() {
+			t.Errorf("%s: %+v, want %q", filepath.Base(path), st, want)
+		}
 	}
 }
 
@@ -170,6 +190,7 @@ func TestSnapshotStatusChildCrash(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "x.db")
 	data := make([]byte, 4096)
+	binary.LittleEndian.PutUint32(data[16:], 0xED0CDAED) // bbolt's magic: it gets to the child
 	sum := sha256.Sum256(data)
 	os.WriteFile(file, append(data, sum[:]...), 0o600)
 	crash := filepath.Join(dir, "crash")
@@ -186,8 +207,8 @@ func TestSnapshotStatusChildCrash(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "printed no status") || st.Error != "" {
 		t.Errorf("garbage: %+v %v", st, err)
 	}
-	// The child's own error is an error, not a verdict: a directory is not a snapshot file.
-	if st, err := embednode.SnapshotStatusInChild(context.Background(), etcdeckBin, dir); err == nil || !strings.Contains(err.Error(), "is not a file") || st.Error != "" {
+	// A directory is no snapshot file: a verdict, said before any child reads it.
+	if st, err := embednode.SnapshotStatusInChild(context.Background(), etcdeckBin, dir); err != nil || st.Problem() != "not a regular file" {
 		t.Errorf("directory: %+v %v", st, err)
 	}
 	if _, err := embednode.SnapshotStatusInChild(context.Background(), filepath.Join(dir, "missing"), file); err == nil {

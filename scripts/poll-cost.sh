@@ -4,4 +4,4 @@
 # Prints the CPU used by the polling process as a share of one core (target: at most 2%).
 set -eu
 cd "$(dirname "$0")/.."
-ETCDECK_POLL_COST=1 go test ./cluster -run '^TestPollCost$' -count=1 -v -timeout 10m | grep -E 'poll cost|FAIL|ok|PASS'
+ETCDECK_POLL_COST=1 go test ./cluster/monitor -run '^TestPollCost$' -count=1 -v -timeout 10m | grep -E 'poll cost|FAIL|ok|PASS'

@@ -4,7 +4,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
-	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -33,7 +32,7 @@ type sessionFrame struct {
 func (m *Model) newFrame(c common.Common, member cluster.Member, h header, release func() error) sessionFrame {
 	h.label = cluster.EscapeText(h.label) // a session's label names endpoints or a snapshot file
 	f := sessionFrame{common: c, member: member, header: h, close: release,
-		cmd: newCmdline(c.Styles, c.Session, sepOf(c.Settings)), views: m.makeViews(c)}
+		cmd: newCmdline(c.Styles, c.Session, c.Settings.Sep), views: m.makeViews(c)}
 	f.cmd.prompt.SetWidth(m.width)
 	return f
 }
@@ -164,14 +163,6 @@ func (m *Model) CloseSessions() []error {
 		}
 	}
 	return errs
-}
-
-// sepOf is the key separator settings name, the default when they name none.
-func sepOf(settings *config.Settings) byte {
-	if settings == nil || settings.Sep == 0 {
-		return cluster.DefaultSep
-	}
-	return settings.Sep
 }
 
 // sessionID is s's ID, 0 for no session (rendering tests, whose messages carry 0).

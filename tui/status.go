@@ -50,6 +50,13 @@ type status struct {
 	ov     cluster.Overview
 	haveOv bool
 	ovErr  error
+	// ovAt is when ov arrived; staleFor how old it was at the last failed poll, shown instead of
+	// a leader and revision that may no longer be true.
+	ovAt     time.Time
+	staleFor time.Duration
+	// unreachable are the session's endpoints that did not answer when it connected (the others
+	// did): a warning, since the connection goes on without them.
+	unreachable []string
 
 	tasks    []task
 	spin     spinner.Model
@@ -80,10 +87,12 @@ func newStatus(st *common.Styles, h header) status {
 func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	s.chain++
 	s.poll = nil
+	s.unreachable = nil
 	if sess == nil || sess.Client == nil {
 		return nil
 	}
 	cl := sess.Client
+	s.unreachable = cl.Unreachable()
 	// The client applies its command timeout and explains a timeout in its own words; the
 	// poller's bound only backs it up.
 	timeout := 2 * cl.CommandTimeout()
@@ -99,9 +108,12 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 func (s *status) applyOverview(ov cluster.Overview, err error) {
 	if err != nil {
 		s.ovErr = err
+		if s.haveOv {
+			s.staleFor = time.Since(s.ovAt)
+		}
 		return
 	}
-	s.ov, s.haveOv, s.ovErr = ov, true, nil
+	s.ov, s.haveOv, s.ovErr, s.ovAt, s.staleFor = ov, true, nil, time.Now(), 0
 }
 
 // update handles the status bar's own messages; ok is false for anything else.
@@ -117,13 +129,13 @@ func (s *status) update(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case common.TaskStartMsg:
 		s.endTask(msg.ID)
-		s.tasks = append(s.tasks, task{id: msg.ID, label: msg.Label, critical: msg.Critical})
+		s.tasks = append(s.tasks, task{id: msg.ID, label: cluster.EscapeText(msg.Label), critical: msg.Critical})
 		s.flash = nil
 		return s.spin.Tick, true
 	case common.TaskProgressMsg:
 		for i := range s.tasks {
 			if s.tasks[i].id == msg.ID {
-				s.tasks[i].progress = msg.Label
+				s.tasks[i].progress = cluster.EscapeText(msg.Label)
 			}
 		}
 		return nil, true
@@ -205,19 +217,33 @@ func (s *status) view(w int) string {
 	if s.insecure != "" {
 		right = append(right, st.Warning.Render("⚠ "+s.insecure))
 	}
+	switch n := len(s.unreachable); {
+	case n == 1:
+		right = append(right, st.Warning.Render("⚠ "+cluster.EscapeText(s.unreachable[0])+" (at connect)"))
+	case n > 1:
+		right = append(right, st.Warning.Render(fmt.Sprintf("⚠ %d endpoints did not answer at connect", n)))
+	}
 	rightText := strings.Join(right, "  ") + " "
 
 	leader, rev := "—", "—"
 	if s.haveOv {
 		leader = "none"
 		if s.ov.LeaderName != "" {
-			leader = s.ov.LeaderName
+			leader = cluster.EscapeText(s.ov.LeaderName)
 		}
 		rev = fmt.Sprint(s.ov.Revision)
 	}
 	sep := st.HeaderDim.Render(" · ")
 	tail := sep + st.HeaderDim.Render("leader ") + st.HeaderItem.Render(leader) +
 		sep + st.HeaderDim.Render("rev ") + st.HeaderItem.Render(rev)
+	if s.ovErr != nil {
+		// No endpoint answered the last poll (Overview asks them all): the leader and revision
+		// seen before may be false by now, so the header says how old they are instead.
+		tail = sep + st.Error.Render("no connection")
+		if s.haveOv {
+			tail += sep + st.HeaderDim.Render("stale ") + st.HeaderItem.Render(s.staleFor.Round(time.Second).String())
+		}
+	}
 	// Narrow terminals lose the brand first, then the end of the endpoint list.
 	brand := " " + st.Brand.Render("etcdeck") + "  "
 	room := w - lipgloss.Width(rightText) - lipgloss.Width(tail) - 1
@@ -234,7 +260,7 @@ func (s *status) activity() string {
 	st := s.st
 	alert := ""
 	if s.alert.Rule != "" {
-		alert = st.Warning.Render(fmt.Sprintf("! %s alert (%s)", common.Plural(int(s.alert.Count), "event"), s.alert.Rule))
+		alert = st.Warning.Render(fmt.Sprintf("! %s alert (%s)", common.Plural(int(s.alert.Count), "event"), cluster.EscapeText(s.alert.Rule)))
 	}
 	if act := s.taskOrError(); act != "" && alert != "" {
 		return alert + "  " + act
@@ -259,7 +285,7 @@ func (s *status) taskOrError() string {
 		}
 		return s.spin.View() + " " + st.Running.Render(label)
 	case s.ovErr != nil:
-		return st.Error.Render("✗ " + firstLine(s.ovErr.Error()))
+		return st.Error.Render("✗ " + cluster.EscapeText(firstLine(s.ovErr.Error())))
 	}
 	return ""
 }

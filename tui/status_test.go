@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -128,4 +130,70 @@ func TestStatusBarAlert(t *testing.T) {
 	if s := ansi.Strip(m.View().Content); contains(s, "alert") {
 		t.Errorf("the cleared alert still shows:\n%s", s)
 	}
+}
+
+// TestStatusBarEscapesTasks: a running task's label (a file name) and its progress show by the
+// one escaping rule, ESC as \x1b and bidi as \u{…}, never raw.
+func TestStatusBarEscapesTasks(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(common.TaskStartMsg{ID: "t", Label: "saving a\u2066b.db"})
+	m.Update(common.TaskProgressMsg{ID: "t", Label: "at\x1b[2J\u200b 50%"})
+	s := m.View().Content
+	for _, want := range []string{`saving a\u{2066}b.db`, `at\x1b[2J\u{200b} 50%`} {
+		if !contains(s, want) {
+			t.Errorf("the status bar lacks %q:\n%q", want, s)
+		}
+	}
+	if strings.ContainsAny(s, "\u2066\u200b") {
+		t.Errorf("a bidi or zero-width character reached the screen:\n%q", s)
+	}
+}
+
+// TestMemberPanelEscapes: the exited member's last log lines quote keys and names from the
+// cluster; the panel shows them by the one escaping rule, never raw.
+func TestMemberPanelEscapes(t *testing.T) {
+	m := newTestModel(t, testConfig())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(memberExitedMsg{lines: []string{"bad key /ev\x1b[31mil\u202e", "exit status 1"}})
+	s := m.View().Content
+	if !contains(s, `bad key /ev\x1b[31mil\u{202e}`) || strings.ContainsRune(s, 0x202e) {
+		t.Errorf("the member's lines are not escaped:\n%q", s)
+	}
+}
+
+// TestStatusBarStaleWhenMemberDies: when the only endpoint dies the header stops showing the
+// leader and revision it saw last (issue 17: "leader m3 · rev 763" stayed for a minute) and says
+// "no connection" with the age of what it knew.
+func TestStatusBarStaleWhenMemberDies(t *testing.T) {
+	mem := nodetest.Start(t)
+	sess := testSession(t, mem.Endpoints())
+	m, err := New(config.Defaults(), sess, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startFlow(t, m, 100, 24)
+	f.waitFor("leader and revision", func(s snapshot) bool { return contains(s.screen, "leader default · rev ") })
+	mem.Close(10 * time.Second)
+	staleRE := regexp.MustCompile(`no connection · stale \d+s`)
+	f.waitFor("no connection · stale", func(s snapshot) bool {
+		return staleRE.MatchString(s.screen) && !contains(s.screen, "leader default")
+	})
+	f.quit()
+}
+
+// TestStatusBarNamesDeadEndpoint: a console given a dead endpoint before a live one connects and
+// names the dead one in the header (issue 17: it refused to start).
+func TestStatusBarNamesDeadEndpoint(t *testing.T) {
+	mem := nodetest.Start(t)
+	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
+	sess := testSession(t, append([]string{dead}, mem.Endpoints()...))
+	m, err := New(config.Defaults(), sess, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startFlow(t, m, 160, 24)
+	want := "⚠ connection refused at " + dead + " (at connect)"
+	f.waitFor(want, func(s snapshot) bool { return contains(s.screen, want) && contains(s.screen, "leader default · rev ") })
+	f.quit()
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -96,7 +97,7 @@ func (m *Model) memberView() string {
 	b.WriteString(" " + st.Error.Render("The embedded etcd member exited.") + "\n\n")
 	b.WriteString(" " + st.Muted.Render("Its last log lines:") + "\n")
 	for _, l := range m.memberDown {
-		b.WriteString("   " + l + "\n")
+		b.WriteString("   " + cluster.EscapeText(l) + "\n") // the member's log quotes keys and names
 	}
 	b.WriteString("\n " + st.Title.Render(common.BindingHint(g.RestartMember, "restart it")) + st.Muted.Render(
 		" · "+common.Hints(common.BindingHint(g.Back, "look around"), common.BindingHint(g.Quit, "quit"))))

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/etcd/client/pkg/v3/transport"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
@@ -228,6 +229,29 @@ func Client(t testing.TB, endpoints []string) *clientv3.Client {
 		clients.Unlock()
 		c.Close()
 	})
+	return c
+}
+
+// ClientAs is Client with a user and, when certs is not nil, the test CA and client certificate:
+// for tests that turn auth on or start a member that wants client certificates. Each call dials a
+// new client, closed when the test ends.
+func ClientAs(t testing.TB, endpoints []string, user, password string, certs *Certs) *clientv3.Client {
+	t.Helper()
+	cfg := clientv3.Config{Endpoints: endpoints, DialTimeout: 5 * time.Second, Logger: zap.NewNop(),
+		Username: user, Password: password}
+	if certs != nil {
+		tlsInfo := transport.TLSInfo{CertFile: certs.ClientCert, KeyFile: certs.ClientKey, TrustedCAFile: certs.CA}
+		tc, err := tlsInfo.ClientConfig()
+		if err != nil {
+			t.Fatalf("client TLS: %v", err)
+		}
+		cfg.TLS = tc
+	}
+	c, err := clientv3.New(cfg)
+	if err != nil {
+		t.Fatalf("client of %v: %v", endpoints, err)
+	}
+	t.Cleanup(func() { c.Close() })
 	return c
 }
 

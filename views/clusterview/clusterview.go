@@ -3,8 +3,8 @@
 // latency over the last five minutes, metrics and the leader-change history.
 //
 // Two pollers feed it while it is on screen: health every health-poll-interval (each member on
-// its own client, concurrently, see cluster.Monitor) and /metrics every 15 s. The results go
-// into a cluster.Tracker, which is only touched from Update.
+// its own client, concurrently, see monitor.Monitor) and /metrics every 15 s. The results go
+// into a monitor.Tracker, which is only touched from Update.
 package clusterview
 
 import (
@@ -15,7 +15,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -28,10 +28,10 @@ type Model struct {
 	common        common.Common
 	width, height int
 
-	monitor *cluster.Monitor // nil without a session
-	health  *common.Poller[cluster.Poll]
-	metrics *common.Poller[[]cluster.Metrics]
-	tracker *cluster.Tracker
+	monitor *monitor.Monitor // nil without a session
+	health  *common.Poller[monitor.Poll]
+	metrics *common.Poller[[]monitor.Metrics]
+	tracker *monitor.Tracker
 
 	selected uint64 // the selected member's ID, so the cursor follows it when the list changes
 	details  bool   // the selected member's details replace the table
@@ -51,21 +51,18 @@ var _ common.Component = (*Model)(nil)
 // New builds the Cluster view; it polls nothing until it is focused.
 func New(c common.Common) *Model {
 	c = c.Defaults()
-	m := &Model{common: c, tracker: cluster.NewTracker(0)}
+	m := &Model{common: c, tracker: monitor.NewTracker(0)}
 	if c.Session == nil || c.Session.Client == nil {
 		return m // rendering tests: results arrive through applyPoll and applyMetrics
 	}
 	ctx, cl := c.Context(), c.Session.Client
-	mon := cluster.NewMonitor(ctx, cl)
-	interval := c.Settings.HealthPollInterval
-	if interval <= 0 {
-		interval = 2 * time.Second
-	}
+	mon := monitor.NewMonitor(ctx, cl)
+	interval := c.Settings.HealthPollInterval // config validated it (> 0)
 	// A member silent for a whole interval is reported unreachable; its probe keeps running.
 	wait := min(interval, cl.CommandTimeout())
 	m.monitor = mon
 	m.health = common.NewPoller("cluster.health", interval, maxBackoff,
-		func(ctx context.Context) (cluster.Poll, error) {
+		func(ctx context.Context) (monitor.Poll, error) {
 			p := mon.Poll(ctx, wait)
 			if len(p.Members) == 0 && p.ListErr != "" {
 				return p, errors.New(p.ListErr)
@@ -74,8 +71,8 @@ func New(c common.Common) *Model {
 		},
 		common.PollContext(ctx), common.PollTimeout(wait+cl.CommandTimeout()))
 	timeout := cl.CommandTimeout()
-	m.metrics = common.NewPoller("cluster.metrics", cluster.DefaultMetricsInterval, 4*cluster.DefaultMetricsInterval,
-		func(ctx context.Context) ([]cluster.Metrics, error) { return mon.Scrape(ctx, timeout) },
+	m.metrics = common.NewPoller("cluster.metrics", monitor.DefaultMetricsInterval, 4*monitor.DefaultMetricsInterval,
+		func(ctx context.Context) ([]monitor.Metrics, error) { return mon.Scrape(ctx, timeout) },
 		common.PollContext(ctx), common.PollTimeout(2*timeout))
 	return m
 }
@@ -149,7 +146,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // applyPoll records one health poll (or why it failed).
-func (m *Model) applyPoll(p cluster.Poll, err error, failures int, next time.Duration) {
+func (m *Model) applyPoll(p monitor.Poll, err error, failures int, next time.Duration) {
 	m.failures, m.next = failures, next
 	m.pollErr = ""
 	if err != nil {
@@ -165,7 +162,7 @@ func (m *Model) applyPoll(p cluster.Poll, err error, failures int, next time.Dur
 }
 
 // applyMetrics records one scrape of every member's /metrics.
-func (m *Model) applyMetrics(ms []cluster.Metrics) {
+func (m *Model) applyMetrics(ms []monitor.Metrics) {
 	m.tracker.AddMetrics(ms)
 	if len(ms) > 0 {
 		m.scraped = ms[0].Time
@@ -173,7 +170,7 @@ func (m *Model) applyMetrics(ms []cluster.Metrics) {
 }
 
 // members is the last poll's members, in the order the rows show them.
-func (m *Model) members() []cluster.MemberHealth { return m.tracker.Last().Members }
+func (m *Model) members() []monitor.MemberHealth { return m.tracker.Last().Members }
 
 // index is the selected member's row, -1 when none.
 func (m *Model) index() int {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -69,14 +71,14 @@ func (m *Model) detailsLines() []string {
 	lines := []string{st.TitleLine(m.width, "Cluster", fmt.Sprintf("%s · %s · %s", cluster.EscapeText(mm.Label()), role, mm.IDString()), st.Muted.Render(back))}
 
 	state := st.Success.Render(string(h.State))
-	if h.State != cluster.StateHealthy {
+	if h.State != monitor.StateHealthy {
 		state = st.Error.Render(string(h.State))
 	}
 	line := " " + state + "  " + cluster.EscapeText(h.Endpoint)
 	if s := h.Status; s != nil {
-		line += " · etcd " + s.Version
+		line += " · etcd " + cluster.EscapeText(s.Version)
 		if s.StorageVersion != "" {
-			line += " (storage " + s.StorageVersion + ")"
+			line += " (storage " + cluster.EscapeText(s.StorageVersion) + ")"
 		}
 	}
 	lines = append(lines, line)
@@ -93,10 +95,10 @@ func (m *Model) detailsLines() []string {
 			fmt.Sprintf(" raft term %d · index %d · applied %d (lag %d) · revision %d", s.RaftTerm, s.RaftIndex, s.RaftAppliedIndex, m.tracker.AppliedLag(h), s.Revision))
 	}
 	if len(h.Alarms) > 0 {
-		lines = append(lines, " "+st.Error.Render("alarms: "+strings.Join(h.Alarms, ", ")))
+		lines = append(lines, " "+st.Error.Render("alarms: "+cluster.EscapeText(strings.Join(h.Alarms, ", "))))
 	}
 	if s := h.Status; s != nil && len(s.Errors) > 0 {
-		lines = append(lines, " "+st.Error.Render("the member reports: "+strings.Join(s.Errors, "; ")))
+		lines = append(lines, " "+st.Error.Render("the member reports: "+cluster.EscapeText(strings.Join(s.Errors, "; "))))
 	}
 	if len(mm.PeerURLs) > 0 {
 		lines = append(lines, " "+st.Muted.Render("peers reach it at "+cluster.EscapeText(strings.Join(mm.PeerURLs, ", "))))
@@ -111,7 +113,7 @@ func (m *Model) detailsLines() []string {
 
 // latencyLines are the three sparklines (linearizable read, serializable read, Status) over the
 // tracked window with p50/p99/max beside them.
-func (m *Model) latencyLines(h cluster.MemberHealth) []string {
+func (m *Model) latencyLines(h monitor.MemberHealth) []string {
 	st := m.common.Styles
 	lin, ser, status := m.tracker.Latency(h.Member.ID)
 	const labelW, statsW = 13, 36
@@ -122,7 +124,7 @@ func (m *Model) latencyLines(h cluster.MemberHealth) []string {
 		"last "+windowText(m.tracker.Window()), "p50 / p99 / max"))}
 	for _, r := range []struct {
 		name string
-		ring cluster.Ring
+		ring monitor.Ring
 	}{{"linearizable", lin}, {"serializable", ser}, {"status", status}} {
 		s := r.ring.Stats()
 		figures := "-"
@@ -133,19 +135,19 @@ func (m *Model) latencyLines(h cluster.MemberHealth) []string {
 			figures += fmt.Sprintf(" · %d failed", s.Failed)
 		}
 		out = append(out, fmt.Sprintf(" %-*s %s %s", labelW, r.name,
-			st.Running.Render(cluster.Sparkline(r.ring.Samples(), from, to, sparkW)), figures))
+			st.Running.Render(monitor.Sparkline(r.ring.Samples(), from, to, sparkW)), figures))
 	}
 	return out
 }
 
 // metricsLines are the excerpts of the member's last /metrics scrape, or why there is none.
-func (m *Model) metricsLines(mm cluster.MemberInfo) []string {
+func (m *Model) metricsLines(mm member.Info) []string {
 	st := m.common.Styles
 	s := m.tracker.Metrics(mm.ID)
 	head := " Metrics"
 	switch {
 	case s == nil:
-		return []string{st.Title.Render(head), " " + st.Muted.Render("not scraped yet (every "+cluster.DefaultMetricsInterval.String()+")")}
+		return []string{st.Title.Render(head), " " + st.Muted.Render("not scraped yet (every "+monitor.DefaultMetricsInterval.String()+")")}
 	case s.Err != "":
 		return []string{st.Title.Render(head), " " + st.Caution.Render(cluster.EscapeText(s.Err))}
 	}
@@ -158,7 +160,7 @@ func (m *Model) metricsLines(mm cluster.MemberInfo) []string {
 	if len(s.PeerRTTP99) > 0 {
 		var peers []string
 		for _, name := range slices.Sorted(maps.Keys(s.PeerRTTP99)) {
-			peers = append(peers, name+" "+took(s.PeerRTTP99[name]))
+			peers = append(peers, cluster.EscapeText(name)+" "+took(s.PeerRTTP99[name]))
 		}
 		out = append(out, " peer round trip p99: "+strings.Join(peers, " · "))
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -20,7 +21,7 @@ type column struct {
 	width, max int
 	prio       int
 	right      bool
-	cell       func(m *Model, h cluster.MemberHealth) (string, *lipgloss.Style)
+	cell       func(m *Model, h monitor.MemberHealth) (string, *lipgloss.Style)
 }
 
 // barWidth is the quota bar's width in cells.
@@ -29,8 +30,8 @@ const barWidth = 6
 func (m *Model) columns() []column {
 	st := m.common.Styles
 	plain := func(s string) (string, *lipgloss.Style) { return s, nil }
-	status := func(f func(*cluster.MemberStatus) string) func(*Model, cluster.MemberHealth) (string, *lipgloss.Style) {
-		return func(_ *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+	status := func(f func(*monitor.MemberStatus) string) func(*Model, monitor.MemberHealth) (string, *lipgloss.Style) {
+		return func(_ *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			if h.Status == nil {
 				return plain("-")
 			}
@@ -38,7 +39,7 @@ func (m *Model) columns() []column {
 		}
 	}
 	return []column{
-		{title: "", width: 1, cell: func(_ *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+		{title: "", width: 1, cell: func(_ *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			switch {
 			case h.Status != nil && h.Status.Leader == h.Member.ID:
 				return "*", &st.Title
@@ -47,31 +48,31 @@ func (m *Model) columns() []column {
 			}
 			return plain("")
 		}},
-		{title: "NAME", width: 4, max: 16, cell: func(_ *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+		{title: "NAME", width: 4, max: 16, cell: func(_ *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			return plain(h.Member.Label())
 		}},
-		{title: "HEALTH", width: 11, cell: func(_ *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
-			if h.State == cluster.StateHealthy {
+		{title: "HEALTH", width: 11, cell: func(_ *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
+			if h.State == monitor.StateHealthy {
 				return string(h.State), &st.Success
 			}
 			return string(h.State), &st.Error
 		}},
-		{title: "TOOK", width: 7, right: true, cell: func(_ *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+		{title: "TOOK", width: 7, right: true, cell: func(_ *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			return plain(took(h.Linearizable))
 		}},
-		{title: "SERIAL", width: 7, right: true, prio: 3, cell: func(_ *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+		{title: "SERIAL", width: 7, right: true, prio: 3, cell: func(_ *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			return plain(took(h.Serializable))
 		}},
-		{title: "VER", width: 6, prio: 2, cell: status(func(s *cluster.MemberStatus) string { return s.Version })},
-		{title: "DB", width: 8, right: true, cell: status(func(s *cluster.MemberStatus) string { return size(s.DBSize) })},
-		{title: "IN USE", width: 8, right: true, prio: 2, cell: status(func(s *cluster.MemberStatus) string { return size(s.DBSizeInUse) })},
-		{title: "QUOTA", width: barWidth + 5, cell: func(m *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+		{title: "VER", width: 6, prio: 2, cell: status(func(s *monitor.MemberStatus) string { return s.Version })},
+		{title: "DB", width: 8, right: true, cell: status(func(s *monitor.MemberStatus) string { return size(s.DBSize) })},
+		{title: "IN USE", width: 8, right: true, prio: 2, cell: status(func(s *monitor.MemberStatus) string { return size(s.DBSizeInUse) })},
+		{title: "QUOTA", width: barWidth + 5, cell: func(m *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			return m.quotaBar(h.Status)
 		}},
-		{title: "TERM", width: 5, right: true, prio: 1, cell: status(func(s *cluster.MemberStatus) string { return strconv.FormatUint(s.RaftTerm, 10) })},
-		{title: "INDEX", width: 8, right: true, prio: 1, cell: status(func(s *cluster.MemberStatus) string { return strconv.FormatUint(s.RaftIndex, 10) })},
-		{title: "APPLIED", width: 8, right: true, prio: 2, cell: status(func(s *cluster.MemberStatus) string { return strconv.FormatUint(s.RaftAppliedIndex, 10) })},
-		{title: "LAG", width: 6, right: true, prio: 1, cell: func(m *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+		{title: "TERM", width: 5, right: true, prio: 1, cell: status(func(s *monitor.MemberStatus) string { return strconv.FormatUint(s.RaftTerm, 10) })},
+		{title: "INDEX", width: 8, right: true, prio: 1, cell: status(func(s *monitor.MemberStatus) string { return strconv.FormatUint(s.RaftIndex, 10) })},
+		{title: "APPLIED", width: 8, right: true, prio: 2, cell: status(func(s *monitor.MemberStatus) string { return strconv.FormatUint(s.RaftAppliedIndex, 10) })},
+		{title: "LAG", width: 6, right: true, prio: 1, cell: func(m *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			if h.Status == nil {
 				return plain("-")
 			}
@@ -81,14 +82,14 @@ func (m *Model) columns() []column {
 			}
 			return plain(strconv.FormatUint(lag, 10))
 		}},
-		{title: "URL", width: 14, max: 30, prio: 2, cell: func(_ *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+		{title: "URL", width: 14, max: 30, prio: 2, cell: func(_ *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			_, rest, ok := strings.Cut(h.Endpoint, "://")
 			if !ok {
 				rest = h.Endpoint
 			}
 			return plain(rest)
 		}},
-		{title: "ID", width: 16, prio: 4, cell: func(_ *Model, h cluster.MemberHealth) (string, *lipgloss.Style) {
+		{title: "ID", width: 16, prio: 4, cell: func(_ *Model, h monitor.MemberHealth) (string, *lipgloss.Style) {
 			return plain(h.Member.IDString())
 		}},
 	}
@@ -245,7 +246,7 @@ func (m *Model) titleLine() string {
 func (m *Model) statusLine() string {
 	st := m.common.Styles
 	if m.pollErr != "" {
-		msg := fmt.Sprintf("health poll failed (%d×): %s", m.failures, m.pollErr)
+		msg := fmt.Sprintf("health poll failed (%d×): %s", m.failures, cluster.EscapeText(m.pollErr))
 		if m.next > 0 {
 			msg += " · retrying in " + m.next.Round(time.Second).String()
 		}
@@ -255,7 +256,7 @@ func (m *Model) statusLine() string {
 		return "" // not connected: nothing is polled
 	}
 	interval := m.common.Settings.HealthPollInterval
-	msg := "health every " + interval.String() + " · metrics every " + cluster.DefaultMetricsInterval.String()
+	msg := "health every " + interval.String() + " · metrics every " + monitor.DefaultMetricsInterval.String()
 	if !m.scraped.IsZero() {
 		msg += " (" + m.scraped.Format("15:04:05") + ")"
 	}
@@ -263,7 +264,7 @@ func (m *Model) statusLine() string {
 }
 
 // quotaBar is "███░░░ 52%": the database size against the quota, amber from 80%, red when full.
-func (m *Model) quotaBar(s *cluster.MemberStatus) (string, *lipgloss.Style) {
+func (m *Model) quotaBar(s *monitor.MemberStatus) (string, *lipgloss.Style) {
 	if s == nil || s.DBSizeQuota <= 0 {
 		return "-", nil
 	}
@@ -274,7 +275,7 @@ func (m *Model) quotaBar(s *cluster.MemberStatus) (string, *lipgloss.Style) {
 	switch {
 	case pct >= 100:
 		return text, &st.Error
-	case pct >= cluster.QuotaWarnPercent:
+	case pct >= monitor.QuotaWarnPercent:
 		return text, &st.Caution
 	}
 	return text, &st.Muted

@@ -15,7 +15,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
@@ -23,7 +24,7 @@ import (
 
 var t0 = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 
-var fixtureMembers = []cluster.MemberInfo{
+var fixtureMembers = []member.Info{
 	{ID: 0x8e9e05c52164694d, Name: "m0", ClientURLs: []string{"http://10.0.0.10:2379"}, PeerURLs: []string{"http://10.0.0.10:2380"}},
 	{ID: 0x91bc3c398fb3c146, Name: "m1", ClientURLs: []string{"http://10.0.0.11:2379"}, PeerURLs: []string{"http://10.0.0.11:2380"}},
 	{ID: 0xfd422379fda50e48, Name: "m2", ClientURLs: []string{"http://10.0.0.12:2379"}, PeerURLs: []string{"http://10.0.0.12:2380"}},
@@ -32,14 +33,14 @@ var fixtureMembers = []cluster.MemberInfo{
 // fixturePoll is poll i (10 s apart) of the fixture cluster: m0 leads at term 2 until poll 10,
 // poll 10 sees no leader, m1 leads at term 3 from poll 11; m2 stops answering at poll 28; m0's
 // database is at 86% of its quota.
-func fixturePoll(i int) cluster.Poll {
+func fixturePoll(i int) monitor.Poll {
 	at := t0.Add(time.Duration(i) * 10 * time.Second)
-	p := cluster.Poll{Time: at}
+	p := monitor.Poll{Time: at}
 	for j, mm := range fixtureMembers {
-		h := cluster.MemberHealth{Member: mm, Endpoint: mm.ClientURLs[0], Time: at, State: cluster.StateHealthy,
+		h := monitor.MemberHealth{Member: mm, Endpoint: mm.ClientURLs[0], Time: at, State: monitor.StateHealthy,
 			MemberIDs: []uint64{fixtureMembers[0].ID, fixtureMembers[1].ID, fixtureMembers[2].ID}}
 		if j == 2 && i >= 28 {
-			h.State, h.Err = cluster.StateUnreachable, "connection refused at 10.0.0.12:2379"
+			h.State, h.Err = monitor.StateUnreachable, "connection refused at 10.0.0.12:2379"
 			p.Members = append(p.Members, h)
 			continue
 		}
@@ -47,16 +48,16 @@ func fixturePoll(i int) cluster.Poll {
 		switch {
 		case i == 10:
 			leader, term = 0, 3
-			h.State, h.Err = cluster.StateNoLeader, "the member knows no leader (lost quorum?)"
+			h.State, h.Err = monitor.StateNoLeader, "the member knows no leader (lost quorum?)"
 		case i > 10:
 			leader, term = fixtureMembers[1].ID, 3
 		}
-		h.Status = &cluster.MemberStatus{Version: "3.7.3", DBSize: 24 << 20, DBSizeInUse: 20 << 20, DBSizeQuota: 2 << 30,
+		h.Status = &monitor.MemberStatus{Version: "3.7.3", DBSize: 24 << 20, DBSizeInUse: 20 << 20, DBSizeQuota: 2 << 30,
 			Leader: leader, RaftTerm: term, RaftIndex: uint64(1000 + 7*i), RaftAppliedIndex: uint64(1000 + 7*i - j), Revision: int64(900 + 7*i)}
 		if j == 0 {
 			h.Status.DBSize, h.Status.DBSizeInUse, h.Status.DBSizeQuota = 86<<20, 80<<20, 100<<20
 		}
-		if h.State == cluster.StateHealthy {
+		if h.State == monitor.StateHealthy {
 			// Deterministic, varied latencies; m0's disk gets slow late in the window.
 			base := time.Duration(800+((i*37+j*11)%9)*150) * time.Microsecond
 			if j == 0 && i > 20 {
@@ -69,25 +70,25 @@ func fixturePoll(i int) cluster.Poll {
 	return p
 }
 
-func fixtureMetrics(at time.Time, fsyncs uint64) []cluster.Metrics {
+func fixtureMetrics(at time.Time, fsyncs uint64) []monitor.Metrics {
 	bounds := []float64{0.001, 0.008, 0.064, math.Inf(1)}
-	var out []cluster.Metrics
+	var out []monitor.Metrics
 	for j, mm := range fixtureMembers {
 		if j == 2 {
-			out = append(out, cluster.Metrics{Member: mm, Time: at, Err: "metrics not reachable: dial tcp 10.0.0.12:2379: connect: connection refused"})
+			out = append(out, monitor.Metrics{Member: mm, Time: at, Err: "metrics not reachable: dial tcp 10.0.0.12:2379: connect: connection refused"})
 			continue
 		}
-		m := cluster.Metrics{Member: mm, Time: at, LeaderChanges: 2, ProposalsPending: 0, ProposalsFailed: 1,
-			WALFsync:      cluster.Histogram{Count: fsyncs, Bounds: bounds, Buckets: []uint64{fsyncs / 2, fsyncs, fsyncs, fsyncs}},
-			BackendCommit: cluster.Histogram{Count: fsyncs, Bounds: bounds, Buckets: []uint64{fsyncs, fsyncs, fsyncs, fsyncs}},
-			PeerRTT:       map[string]cluster.Histogram{}}
+		m := monitor.Metrics{Member: mm, Time: at, LeaderChanges: 2, ProposalsPending: 0, ProposalsFailed: 1,
+			WALFsync:      monitor.Histogram{Count: fsyncs, Bounds: bounds, Buckets: []uint64{fsyncs / 2, fsyncs, fsyncs, fsyncs}},
+			BackendCommit: monitor.Histogram{Count: fsyncs, Bounds: bounds, Buckets: []uint64{fsyncs, fsyncs, fsyncs, fsyncs}},
+			PeerRTT:       map[string]monitor.Histogram{}}
 		if j == 0 { // m0's disk is slow: most fsyncs between 8 and 64 ms
 			m.WALFsync.Buckets = []uint64{fsyncs / 10, fsyncs / 5, fsyncs, fsyncs}
 		}
 		for k, peer := range fixtureMembers {
 			if k != j {
 				n := fsyncs / 10
-				m.PeerRTT[fmt.Sprintf("%x", peer.ID)] = cluster.Histogram{Count: n, Bounds: bounds, Buckets: []uint64{n * uint64(k+1) / 4, n, n, n}}
+				m.PeerRTT[fmt.Sprintf("%x", peer.ID)] = monitor.Histogram{Count: n, Bounds: bounds, Buckets: []uint64{n * uint64(k+1) / 4, n, n, n}}
 			}
 		}
 		out = append(out, m)
@@ -233,7 +234,7 @@ func TestHintsNameOnlyWhatWorks(t *testing.T) {
 func TestPollFailureAndNoLeader(t *testing.T) {
 	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
 	m.SetSize(80, 24)
-	m.applyPoll(cluster.Poll{Time: t0, ListErr: "connection refused at 10.0.0.10:2379"}, errors.New("connection refused at 10.0.0.10:2379"), 2, 8*time.Second)
+	m.applyPoll(monitor.Poll{Time: t0, ListErr: "connection refused at 10.0.0.10:2379"}, errors.New("connection refused at 10.0.0.10:2379"), 2, 8*time.Second)
 	s := ansi.Strip(m.View())
 	if !strings.Contains(s, "health poll failed (2×): connection refused at 10.0.0.10:2379 · retrying in 8s") {
 		t.Errorf("status line:\n%s", s)
@@ -304,7 +305,7 @@ func TestHostileMemberNameEscaped(t *testing.T) {
 	m.SetSize(120, 40)
 	p := fixturePoll(0)
 	p.Members[0].Member.Name = "ev\x1b[31mil\u202e"
-	p.Members[2].Err, p.Members[2].State = "refused by \u202eevil\x1b[2J", cluster.StateUnreachable
+	p.Members[2].Err, p.Members[2].State = "refused by \u202eevil\x1b[2J", monitor.StateUnreachable
 	m.applyPoll(p, nil, 0, 2*time.Second)
 	out := ansi.Strip(m.View())
 	m.Update(viewtest.Key("enter"))

@@ -3,6 +3,8 @@ package common
 import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/etcdeck/etcdeck/cluster"
 )
 
 // ConfirmMsg is the answer to a Confirm question: ID is the one the caller gave Ask or
@@ -109,9 +111,10 @@ func (c *Confirm) View() string {
 		return ""
 	}
 	st := c.styles
-	q := " " + st.Warning.Render(c.question) + " "
+	// The question names keys, files and members: the one escaping rule applies.
+	q := " " + st.Warning.Render(cluster.EscapeText(c.question)) + " "
 	if c.word == "" {
 		return q + st.Title.Render("y/N")
 	}
-	return q + st.Muted.Render("type ") + st.Title.Render(c.word) + st.Muted.Render(" and enter:") + " " + c.input.View()
+	return q + st.Muted.Render("type ") + st.Title.Render(cluster.EscapeText(c.word)) + st.Muted.Render(" and enter:") + " " + c.input.View()
 }

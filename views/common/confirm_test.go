@@ -135,3 +135,17 @@ func TestConfirmViewNamesTheAction(t *testing.T) {
 		t.Errorf("ID = %q", c.ID())
 	}
 }
+
+// TestConfirmEscapesQuestion: a question names keys, files and members; it shows by the one
+// escaping rule (ESC as \x1b, bidi as \u{…}), and so does the word to type.
+func TestConfirmEscapesQuestion(t *testing.T) {
+	c := NewConfirm(NewStyles(false))
+	c.Ask("x", "delete ev\x1b[31mil\u202e.db?")
+	if v := c.View(); !strings.Contains(v, `delete ev\x1b[31mil\u{202e}.db?`) || strings.ContainsRune(v, 0x202e) {
+		t.Errorf("the question is not escaped: %q", v)
+	}
+	c.AskTyped("y", "delete every key under it?", "/p\u2066/")
+	if v := c.View(); !strings.Contains(v, `/p\u{2066}/`) || strings.ContainsRune(v, 0x2066) {
+		t.Errorf("the word to type is not escaped: %q", v)
+	}
+}

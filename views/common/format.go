@@ -1,7 +1,6 @@
 package common
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -23,23 +22,6 @@ func Thousands(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-// FormatSize is a size as views show it: "12 B", "1.9 KiB", "3.0 MiB", "1.0 GiB", "2.5 TiB".
-func FormatSize(n int64) string {
-	if n < 1024 {
-		return fmt.Sprintf("%d B", n)
-	}
-	// The next unit starts where one decimal would round to 1024.0 ("1.0 MiB", not
-	// "1024.0 KiB"); TiB is the last, so a size past it reads "2048.0 TiB".
-	v := float64(n) / 1024
-	units := []string{"KiB", "MiB", "GiB", "TiB"}
-	i := 0
-	for v >= 1023.95 && i < len(units)-1 {
-		v /= 1024
-		i++
-	}
-	return fmt.Sprintf("%.1f %s", v, units[i])
 }
 
 // Pad cuts (with an ellipsis) or pads s to w cells.

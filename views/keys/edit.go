@@ -20,14 +20,11 @@ import (
 // whose words the view shows) and records each in the audit log. Edits are compare-and-swap on
 // the mod revision the user was shown; a conflict writes nothing and shows what changed.
 
-// editState is the edit in progress: the question or prompt on the last line, the inline
-// editor, and what an answer will act on.
-type editState struct {
-	c       common.Common
-	confirm common.Confirm
-	prompt  common.Prompt
-	step    newStep
-	area    textarea.Model
+// editor is the value being edited and the inline editor (no $EDITOR), the pane that replaces
+// the inspector while it is open and then has the focus: ctrl+s saves, esc drops the edit.
+type editor struct {
+	c    common.Common
+	area textarea.Model
 	// areaOpen: the inline editor (no $EDITOR) replaces the inspector.
 	areaOpen bool
 
@@ -43,31 +40,43 @@ type editState struct {
 	// whenShown: e was pressed on the list; the edit starts once the inspector has the value.
 	whenShown bool
 	newTTL    int64 // seconds, for n
-
-	prefix string   // D: the directory prefix to delete
-	undo   []byte   // u: the value to put back
-	target *deleteT // d: the key and the mod revision to delete at
 }
 
-type deleteT struct {
-	key    string
-	modRev int64
-}
-
-func newEditState(c common.Common) editState {
+func newEditor(c common.Common) editor {
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
-	return editState{c: c, confirm: common.NewConfirm(c.Styles), area: ta,
-		prompt: common.NewPrompt(c.Styles, "", "")}
+	return editor{c: c, area: ta}
 }
 
-func (e *editState) setWidth(w int) {
-	e.confirm.SetWidth(w)
-	e.prompt.SetWidth(w)
+// Update feeds a key or a paste to the inline editor; saved is true when ctrl+s ended the edit
+// (the parent writes e.area's value).
+func (e *editor) Update(msg tea.Msg) (cmd tea.Cmd, saved bool) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "ctrl+s":
+			e.areaOpen = false
+			e.area.Blur()
+			return nil, true
+		case "esc":
+			e.areaOpen = false
+			e.area.Blur()
+			return common.Flash(common.FlashInfo, "edit dropped: nothing written"), false
+		}
+	}
+	e.area, cmd = e.area.Update(msg)
+	return cmd, false
 }
 
-// focused is true while a question, a prompt or the inline editor takes every key.
-func (e *editState) focused() bool { return e.confirm.Active() || e.prompt.Active() || e.areaOpen }
+// View is the inline editor in a w×h box (the inspector's place).
+func (e *editor) View(w, h int) string {
+	st := e.c.Styles
+	what := "editing"
+	if e.hex {
+		what = "editing as hex"
+	}
+	title := st.TitleLine(w, "Edit", cluster.EscapeKey(e.key), st.Muted.Render(what+" · ctrl+s saves · esc drops ($EDITOR unset)"))
+	return common.Fit(title+"\n"+e.area.View(), w, h)
+}
 
 // Messages of the edit flows.
 type (
@@ -149,7 +158,7 @@ func (m *Model) startEdit() tea.Cmd {
 		why = "the value is binary."
 	}
 	if why != "" {
-		e.confirm.Ask("keys.hex-edit", why+" Edit the raw bytes as hex instead?")
+		m.ask.ask("keys.hex-edit", why+" Edit the raw bytes as hex instead?")
 		return nil
 	}
 	return m.launchEditor(false)
@@ -171,7 +180,7 @@ func (m *Model) launchEditor(hex bool) tea.Cmd {
 	if os.Getenv("EDITOR") == "" {
 		if len(text) > maxInline {
 			return common.Flash(common.FlashError, fmt.Sprintf("the value is %s: set $EDITOR to edit values over %s (the inline editor is for small ones)",
-				common.FormatSize(int64(len(text))), common.FormatSize(maxInline)))
+				cluster.FormatBytes(int64(len(text))), cluster.FormatBytes(maxInline)))
 		}
 		e.areaOpen = true
 		e.area.SetWidth(max(10, m.insp.width-2))
@@ -302,43 +311,12 @@ func (m *Model) conflict(ce *cluster.ConflictError, diff *decode.Doc) tea.Cmd {
 	m.setPane(paneInspector)
 	if ce.Current == nil {
 		m.insp.showDoc(e.key, "conflict: deleted since", diff)
-		e.confirm.Ask("keys.recreate", cluster.EscapeKey(e.key)+" was deleted since you opened it: nothing written. Create it again with your edit (create-only)?")
+		m.ask.ask("keys.recreate", cluster.EscapeKey(e.key)+" was deleted since you opened it: nothing written. Create it again with your edit (create-only)?")
 		return nil
 	}
 	m.insp.showDoc(e.key, "conflict: changed since", diff)
 	e.orig, e.modRev, e.lease = ce.Current.Value, ce.Current.ModRevision, ce.Current.Lease
-	e.confirm.Ask("keys.reapply", fmt.Sprintf("%s changed since you opened it (rev %d → %d): nothing written. Re-apply your edit onto rev %d (n drops it)?",
+	m.ask.ask("keys.reapply", fmt.Sprintf("%s changed since you opened it (rev %d → %d): nothing written. Re-apply your edit onto rev %d (n drops it)?",
 		cluster.EscapeKey(e.key), ce.Expected, ce.Current.ModRevision, ce.Current.ModRevision))
 	return nil
-}
-
-// updateArea feeds a key to the inline editor: ctrl+s saves, esc drops the edit.
-func (m *Model) updateArea(msg tea.Msg) tea.Cmd {
-	e := &m.edit
-	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch k.String() {
-		case "ctrl+s":
-			e.areaOpen = false
-			e.area.Blur()
-			return m.edited(e.area.Value())
-		case "esc":
-			e.areaOpen = false
-			e.area.Blur()
-			return common.Flash(common.FlashInfo, "edit dropped: nothing written")
-		}
-	}
-	var cmd tea.Cmd
-	e.area, cmd = e.area.Update(msg)
-	return cmd
-}
-
-// editAreaView is the inline editor in the inspector's place.
-func (m *Model) editAreaView(w, h int) string {
-	st := m.common.Styles
-	what := "editing"
-	if m.edit.hex {
-		what = "editing as hex"
-	}
-	title := st.TitleLine(w, "Edit", cluster.EscapeKey(m.edit.key), st.Muted.Render(what+" · ctrl+s saves · esc drops ($EDITOR unset)"))
-	return common.Fit(title+"\n"+m.edit.area.View(), w, h)
 }

@@ -87,6 +87,19 @@ func (hp *historyPane) show(key string) tea.Cmd {
 
 func (hp *historyPane) close() { hp.open = false; hp.gen++ }
 
+// Update handles the history's keys (while it has the focus) and its own results.
+func (hp *historyPane) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return hp.keyPress(msg)
+	case historyMsg:
+		return hp.loaded(msg)
+	case diffMsg:
+		hp.diffed(msg)
+	}
+	return nil
+}
+
 func (hp *historyPane) loaded(msg historyMsg) tea.Cmd {
 	if msg.gen != hp.gen || !hp.open {
 		return nil
@@ -142,9 +155,9 @@ func (hp *historyPane) listHeight() int { return max(3, min(len(hp.h.Revs)+1, (h
 
 func (hp *historyPane) diffHeight() int { return max(1, hp.height-2-hp.listHeight()) }
 
-// handleKey moves through the revisions; pgup/pgdown scroll the diff. enter and u are the
+// keyPress moves through the revisions; pgup/pgdown scroll the diff. enter and u are the
 // parent's: they need the inspector and the write path.
-func (hp *historyPane) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+func (hp *historyPane) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 	km := hp.c.Keys.Keys
 	switch {
 	case key.Matches(msg, km.Up):
@@ -159,12 +172,12 @@ func (hp *historyPane) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if hp.diff != nil {
 			hp.diffOff = max(0, min(hp.diffOff+hp.diffHeight(), hp.diff.Len()-hp.diffHeight()))
 		}
-		return nil, true
+		return nil
 	case key.Matches(msg, km.PageUp):
 		hp.diffOff = max(0, hp.diffOff-hp.diffHeight())
-		return nil, true
+		return nil
 	default:
-		return nil, false
+		return nil
 	}
 	hp.cursor = max(0, hp.cursor)
 	h := hp.listHeight() - 1
@@ -174,11 +187,11 @@ func (hp *historyPane) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if hp.cursor >= hp.offset+h {
 		hp.offset = hp.cursor - h + 1
 	}
-	return hp.selectRev(), true
+	return hp.selectRev()
 }
 
-// view draws the revision list, what etcd no longer has, and the diff.
-func (hp *historyPane) view() string {
+// View draws the revision list, what etcd no longer has, and the diff.
+func (hp *historyPane) View() string {
 	st := hp.c.Styles
 	var b strings.Builder
 	right := ""
@@ -191,7 +204,7 @@ func (hp *historyPane) view() string {
 		b.WriteString(" " + st.Muted.Render("reading the history of "+cluster.EscapeKey(hp.key)+"…"))
 		return common.Fit(b.String(), hp.width, hp.height)
 	case hp.err != nil:
-		b.WriteString(" " + st.Error.Render("✗ "+hp.err.Error()))
+		b.WriteString(" " + st.Error.Render("✗ "+cluster.EscapeText(hp.err.Error())))
 		return common.Fit(b.String(), hp.width, hp.height)
 	}
 	b.WriteString(" " + st.Muted.Render(hp.footnote()) + "\n")
@@ -257,11 +270,11 @@ func revRow(r cluster.Revision, at time.Time) string {
 		when = "  " + at.UTC().Format("2006-01-02 15:04:05")
 	}
 	if r.Deleted {
-		return fmt.Sprintf("rev %-8d deleted       (last value %s)", r.Rev, common.FormatSize(int64(len(r.Value))))
+		return fmt.Sprintf("rev %-8d deleted       (last value %s)", r.Rev, cluster.FormatBytes(int64(len(r.Value))))
 	}
 	what := "updated"
 	if r.Version == 1 {
 		what = "created"
 	}
-	return fmt.Sprintf("rev %-8d %-8s v%-4d %8s%s", r.Rev, what, r.Version, common.FormatSize(int64(len(r.Value))), when)
+	return fmt.Sprintf("rev %-8d %-8s v%-4d %8s%s", r.Rev, what, r.Version, cluster.FormatBytes(int64(len(r.Value))), when)
 }

@@ -123,9 +123,11 @@ func (in *inspector) close() {
 	in.doc, in.info = nil, cluster.KeyInfo{}
 }
 
-// update handles the inspector's own results; keys come through handleKey.
-func (in *inspector) update(msg tea.Msg) tea.Cmd {
+// Update handles the inspector's keys (while it has the focus) and its own results.
+func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return in.keyPress(msg)
 	case inspectedMsg:
 		if msg.gen != in.gen || !in.open {
 			return nil
@@ -204,12 +206,11 @@ func (in *inspector) clamp() {
 	in.offset = max(0, min(in.offset, in.bottom()))
 }
 
-// handleKey scrolls, cycles renderings and copies; it reports whether it used the key.
-func (in *inspector) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+// keyPress scrolls, cycles renderings and copies.
+func (in *inspector) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 	km := in.c.Keys.Keys
 	if in.doc == nil && !key.Matches(msg, km.CopyKey) {
-		// Nothing to scroll yet; the keys are the inspector's all the same.
-		return nil, key.Matches(msg, km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom, km.Render, km.CopyValue)
+		return nil // nothing to scroll yet
 	}
 	switch {
 	case key.Matches(msg, km.Up):
@@ -226,27 +227,27 @@ func (in *inspector) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		in.offset = in.bottom()
 	case key.Matches(msg, km.Render):
 		if len(in.choices) < 2 {
-			return common.Flash(common.FlashInfo, "this value has one rendering"), true
+			return common.Flash(common.FlashInfo, "this value has one rendering")
 		}
-		return in.render((in.choice + 1) % len(in.choices)), true
+		return in.render((in.choice + 1) % len(in.choices))
 	case key.Matches(msg, km.CopyKey):
-		return copyCmd(cluster.EscapeKey(in.key), "key "+cluster.EscapeKey(in.key)), true
+		return copyCmd(cluster.EscapeKey(in.key), "key "+cluster.EscapeKey(in.key))
 	case key.Matches(msg, km.CopyValue):
 		if in.doc == nil {
-			return common.Flash(common.FlashWarn, "no value to copy"), true
+			return common.Flash(common.FlashWarn, "no value to copy")
 		}
-		return copyCmd(in.doc.Text(), "value as "+in.doc.Rendering.String()), true
+		return copyCmd(in.doc.Text(), "value as "+in.doc.Rendering.String())
 	default:
-		return nil, false
+		return nil
 	}
 	in.clamp()
-	return nil, true
+	return nil
 }
 
 // copyCmd puts text on the clipboard with OSC 52: the terminal does the copying, and only if it
 // allows programs to set the clipboard.
 func copyCmd(text, what string) tea.Cmd {
-	msg := fmt.Sprintf("copied %s (%s) via OSC 52: the terminal must allow OSC 52 clipboard writes", what, common.FormatSize(int64(len(text))))
+	msg := fmt.Sprintf("copied %s (%s) via OSC 52: the terminal must allow OSC 52 clipboard writes", what, cluster.FormatBytes(int64(len(text))))
 	if len(text) > largeCopy {
 		msg += "; many cap their size, so a copy this large may arrive cut"
 	}
@@ -257,8 +258,8 @@ func copyCmd(text, what string) tea.Cmd {
 // sequences (xterm's default is about 100 KB of base64).
 const largeCopy = 64 << 10
 
-// view draws the inspector into width×height.
-func (in *inspector) view() string {
+// View draws the inspector into width×height.
+func (in *inspector) View() string {
 	st := in.c.Styles
 	var b strings.Builder
 	right := ""
@@ -276,7 +277,7 @@ func (in *inspector) view() string {
 		b.WriteString(" " + st.Muted.Render("reading "+cluster.EscapeKey(in.key)+"…"))
 		return common.Fit(b.String(), in.width, in.height)
 	case in.err != nil:
-		b.WriteString(" " + st.Error.Render("✗ "+in.err.Error()))
+		b.WriteString(" " + st.Error.Render("✗ "+cluster.EscapeText(in.err.Error())))
 		return common.Fit(b.String(), in.width, in.height)
 	case !in.info.Found:
 		where := "now"
@@ -320,7 +321,7 @@ func (in *inspector) metaLines() []string {
 	if i.Version > 0 {
 		parts = append(parts, "version "+strconv.FormatInt(i.Version, 10))
 	}
-	parts = append(parts, common.FormatSize(int64(len(i.Value))))
+	parts = append(parts, cluster.FormatBytes(int64(len(i.Value))))
 	lease := ""
 	switch {
 	case i.Lease == 0:

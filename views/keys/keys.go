@@ -68,14 +68,16 @@ type Model struct {
 
 	live *liveWatch
 
-	// The parts beside the list (panes.go): width and height above are the list's share of
-	// fullW×fullH while a pane is open.
+	// The panes beside the list (panes.go): width and height above are the list's share of
+	// fullW×fullH while a pane is open. focus says which pane gets keys (focus.go).
 	fullW, fullH int
+	focus        focus
 	pane         pane
 	insp         inspector
 	hist         historyPane
 	pinRev       int64 // > 0: the keyspace as it was at this revision (timetravel.go)
-	edit         editState
+	edit         editor
+	ask          prompts
 }
 
 var _ common.Component = (*Model)(nil)
@@ -83,14 +85,11 @@ var _ common.Component = (*Model)(nil)
 // New builds the Keys view at "/".
 func New(c common.Common) *Model {
 	c = c.Defaults()
-	sep := c.Settings.Sep
-	if sep == 0 {
-		sep = cluster.DefaultSep
-	}
+	sep := c.Settings.Sep // config applied its default
 	return &Model{common: c, sep: sep, dir: string(sep), pending: map[string]int64{}, remaining: -1,
 		holdMax: defaultHoldMax,
 		filter:  common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows"),
-		insp:    inspector{c: c}, hist: historyPane{c: c}, edit: newEditState(c)}
+		insp:    inspector{c: c}, hist: historyPane{c: c}, edit: newEditor(c), ask: newPrompts(c)}
 }
 
 // Path is the directory the view shows.
@@ -104,12 +103,14 @@ func (m *Model) SetSize(width, height int) {
 	m.fullW, m.fullH = width, height
 	m.layout()
 	m.filter.SetWidth(width)
-	m.edit.setWidth(width)
+	m.ask.setWidth(width)
 	m.clamp()
 }
 
 // InputFocused is true while the filter field, an edit prompt or a question is open.
-func (m *Model) InputFocused() bool { return m.filter.Active() || m.edit.focused() }
+func (m *Model) InputFocused() bool {
+	return m.filter.Active() || m.focused() == focusPrompt || m.focused() == focusEditor
+}
 
 // Focus has nothing to resume: the view polls nothing, and its live watch keeps the directory
 // current while hidden so it is right when shown again.
@@ -121,59 +122,31 @@ func (m *Model) Blur() {}
 // listHeight is the number of rows on screen: the title, column header and status line take 3.
 func (m *Model) listHeight() int { return max(1, m.height-3) }
 
-// Update handles keys, the mouse wheel, navigation requests and the view's own results.
-func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
-	if m.filter.Active() {
-		switch msg.(type) {
-		case tea.KeyPressMsg, tea.PasteMsg:
-			return m, m.updateFilter(msg)
-		}
-	}
-	if r, ok := msg.(result); ok && r.session() != m.common.SessionID() {
-		return m, nil // a result of an ended session: never applied to the current one
-	}
-	if cmd, ok := m.updateParts(msg); ok {
-		return m, cmd
-	}
-	switch msg := msg.(type) {
-	case common.GotoMsg:
-		return m, m.gotoPath(msg.Path)
-	case listedMsg:
-		return m, m.listed(msg)
-	case detailsMsg:
-		return m, m.detailed(msg)
-	case remainingMsg:
-		if msg.gen == m.gen && msg.next == m.next {
-			m.remaining = msg.n
-		}
-		return m, nil
-	case liveMsg:
-		return m, tea.Batch(m.liveBatch(msg), m.inspectedChanged(msg))
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			return m, m.move(-3)
-		case tea.MouseWheelDown:
-			return m, m.move(3)
-		}
-	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
-	}
-	return m, nil
-}
-
-func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	m.syncBindings()
-	defer m.syncBindings() // the key may open or close a pane, or move to another row
-	if cmd, ok := m.handlePaneKey(msg); ok {
-		return cmd
-	}
-	if cmd, ok := m.handleListKey(msg); ok {
-		return cmd
-	}
+// listKey is the list's own keys: moving, opening, filtering, and the actions on the selected
+// row (history, copy, new, edit, delete). The open filter field has its keys first (routeKey).
+func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	km := m.common.Keys.Keys
 	page := m.listHeight()
+	r, sel := m.selected()
+	leaf := sel && r.Leaf
 	switch {
+	case key.Matches(msg, km.History) && leaf:
+		return m.openHistory(m.dir + r.Name)
+	case key.Matches(msg, km.CopyKey) && sel:
+		return copyCmd(cluster.EscapeKey(m.dir+r.Name), "key "+cluster.EscapeKey(m.dir+r.Name))
+	case key.Matches(msg, km.New):
+		return m.startNew()
+	case key.Matches(msg, km.DeleteDir):
+		return m.askDeleteDir()
+	case key.Matches(msg, km.Edit) && leaf:
+		if cmd := m.refusal("put", m.dir+r.Name); cmd != nil {
+			return cmd
+		}
+		cmd := m.openInspector(r)
+		m.edit.whenShown = true // the edit starts from the value the inspector is about to show
+		return cmd
+	case key.Matches(msg, km.Delete) && leaf:
+		return m.askDeleteSelected()
 	case key.Matches(msg, km.Up):
 		return m.move(-1)
 	case key.Matches(msg, km.Down):

@@ -10,14 +10,12 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// The Keys view is a parent of small parts: the directory list (keys.go, load.go, live.go),
-// the inspector (inspector.go), the history (history.go), time travel (timetravel.go) and the
-// edits (edit.go). This file routes messages and keys between them and lays them out.
+// The panes' layout, the inspector's and the history's keys, and the view drawn from the panes.
 
 // sideBySide is the least width at which a pane goes beside the list rather than below it.
 const sideBySide = 120
 
-// pane is what shows beside or below the list.
+// pane is what shows beside or below the list; which pane has the keys is m.focus (focus.go).
 type pane int
 
 const (
@@ -56,130 +54,78 @@ func (m *Model) setPane(p pane) {
 	if p != paneHistory && m.pane == paneHistory {
 		m.hist.close()
 	}
-	m.pane = p
-	m.layout()
+	m.show(p)
 	m.clamp()
 }
 
-// updateParts gives the parts their own results; ok is false for messages they do not own.
-func (m *Model) updateParts(msg tea.Msg) (tea.Cmd, bool) {
-	switch msg := msg.(type) {
-	case inspectedMsg:
-		current := msg.gen == m.insp.gen
-		cmd := m.insp.update(msg)
-		if m.edit.whenShown && current {
-			m.edit.whenShown = false
-			return tea.Batch(cmd, m.startEdit()), true
-		}
-		return cmd, true
-	case renderedMsg, ttlTickMsg:
-		return m.insp.update(msg), true
-	case historyMsg:
-		return m.hist.loaded(msg), true
-	case diffMsg:
-		m.hist.diffed(msg)
-		return nil, true
-	case tea.MouseWheelMsg:
-		if m.pane != paneInspector || m.insp.doc == nil || (msg.Button != tea.MouseWheelUp && msg.Button != tea.MouseWheelDown) {
-			return nil, false
-		}
-		if msg.Button == tea.MouseWheelUp {
-			m.insp.offset -= 3
-		} else {
-			m.insp.offset += 3
-		}
-		m.insp.clamp() // the wheel scrolls the open value, not the list behind it
-		return nil, true
-	case TimeTravelMsg:
-		return m.timeTravel(msg.Rev), true
-	case revCheckedMsg:
-		return m.revChecked(msg), true
-	}
-	return m.updateEdit(msg)
-}
-
-// handlePaneKey handles a key while a pane is open; ok is false to let the list have it.
-func (m *Model) handlePaneKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	km := m.common.Keys.Keys
-	if m.pane == paneNone {
-		return nil, false
-	}
-	if key.Matches(msg, m.common.Keys.Global.Back) || key.Matches(msg, km.Parent) {
-		if m.pane == paneInspector && m.insp.label != "" && m.hist.key == m.insp.key {
-			m.pane = paneHistory // back from a revision's value to the history it came from
-			m.hist.open = true
-			m.layout()
-			return nil, true
-		}
-		m.setPane(paneNone)
-		return nil, true
-	}
-	switch m.pane {
-	case paneHistory:
-		if key.Matches(msg, km.Open) {
-			r, ok := m.hist.selected()
-			if !ok {
-				return nil, true
-			}
-			m.pane = paneInspector
-			m.layout()
-			return m.insp.showValue(m.hist.key, r), true
-		}
-		if key.Matches(msg, km.Undelete) {
-			r, ok := m.hist.selected()
-			if !ok {
-				return nil, true
-			}
-			return m.askUndelete(m.hist.key, r), true
-		}
-		if cmd, ok := m.hist.handleKey(msg); ok {
-			return cmd, true
-		}
+// show shows pane p (the other stays open behind it) and gives it the focus: an open pane has
+// the keys today; the list has them when none is open.
+func (m *Model) show(p pane) {
+	m.pane = p
+	switch p {
 	case paneInspector:
-		if key.Matches(msg, km.History) {
-			return m.openHistory(m.insp.key), true
-		}
-		if key.Matches(msg, km.Undelete) && m.insp.info.Found {
-			return m.askUndelete(m.insp.key, cluster.Revision{Rev: m.insp.info.ModRev, Value: m.insp.info.Value}), true
-		}
-		if key.Matches(msg, km.Edit) {
-			return m.startEdit(), true
-		}
-		if key.Matches(msg, km.Delete) {
-			return m.askDelete(m.insp.key, m.insp.info), true
-		}
-		if cmd, ok := m.insp.handleKey(msg); ok {
-			return cmd, true
-		}
+		m.focus = focusInspector
+	case paneHistory:
+		m.focus = focusHistory
+	default:
+		m.focus = focusList
 	}
-	return nil, false
+	m.layout()
 }
 
-// handleListKey handles the list's keys added by the parts: history, copy, new, delete.
-func (m *Model) handleListKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	km := m.common.Keys.Keys
-	r, ok := m.selected()
-	leaf := ok && r.Leaf
-	switch {
-	case key.Matches(msg, km.History) && leaf:
-		return m.openHistory(m.dir + r.Name), true
-	case key.Matches(msg, km.CopyKey) && ok:
-		return copyCmd(cluster.EscapeKey(m.dir+r.Name), "key "+cluster.EscapeKey(m.dir+r.Name)), true
-	case key.Matches(msg, km.New):
-		return m.startNew(), true
-	case key.Matches(msg, km.DeleteDir):
-		return m.askDeleteDir(), true
-	case key.Matches(msg, km.Edit) && leaf:
-		if cmd := m.refusal("put", m.dir+r.Name); cmd != nil {
-			return cmd, true
-		}
-		cmd := m.openInspector(r)
-		m.edit.whenShown = true // the edit starts from the value the inspector is about to show
-		return cmd, true
-	case key.Matches(msg, km.Delete) && leaf:
-		return m.askDeleteSelected(), true
+// back leaves the focused pane: from a revision's value to the history it came from, else to
+// the list.
+func (m *Model) back() tea.Cmd {
+	if m.pane == paneInspector && m.insp.label != "" && m.hist.key == m.insp.key {
+		m.hist.open = true
+		m.show(paneHistory)
+		return nil
 	}
-	return nil, false
+	m.setPane(paneNone)
+	return nil
+}
+
+// inspectorKey is the inspector's keys: its own (scroll, renderings, copy) and the actions on
+// the key it shows (history, undelete, edit, delete).
+func (m *Model) inspectorKey(msg tea.KeyPressMsg) tea.Cmd {
+	km := m.common.Keys.Keys
+	switch {
+	case key.Matches(msg, m.common.Keys.Global.Back) || key.Matches(msg, km.Parent):
+		return m.back()
+	case key.Matches(msg, km.History):
+		return m.openHistory(m.insp.key)
+	case key.Matches(msg, km.Undelete) && m.insp.info.Found:
+		return m.askUndelete(m.insp.key, cluster.Revision{Rev: m.insp.info.ModRev, Value: m.insp.info.Value})
+	case key.Matches(msg, km.Edit):
+		return m.startEdit()
+	case key.Matches(msg, km.Delete):
+		return m.askDelete(m.insp.key, m.insp.info)
+	}
+	return m.insp.Update(msg)
+}
+
+// historyKey is the history's keys: its own (revisions, diff scrolling), enter to show a
+// revision's value in the inspector, undelete.
+func (m *Model) historyKey(msg tea.KeyPressMsg) tea.Cmd {
+	km := m.common.Keys.Keys
+	switch {
+	case key.Matches(msg, m.common.Keys.Global.Back) || key.Matches(msg, km.Parent):
+		return m.back()
+	case key.Matches(msg, km.Open):
+		r, ok := m.hist.selected()
+		if !ok {
+			return nil
+		}
+		m.show(paneInspector)
+		return m.insp.showValue(m.hist.key, r)
+	case key.Matches(msg, km.Undelete):
+		r, ok := m.hist.selected()
+		if !ok {
+			return nil
+		}
+		return m.askUndelete(m.hist.key, r)
+	}
+	return m.hist.Update(msg)
 }
 
 // openInspector opens the inspector on the leaf row r of the open directory.
@@ -218,7 +164,7 @@ func (m *Model) View() string {
 	default:
 		out = list + "\n" + m.paneView()
 	}
-	if line := m.editLine(); line != "" {
+	if line := m.ask.View(); line != "" {
 		lines := strings.Split(out, "\n")
 		lines[len(lines)-1] = line
 		out = strings.Join(lines, "\n")
@@ -230,11 +176,11 @@ func (m *Model) View() string {
 func (m *Model) paneView() string {
 	switch {
 	case m.pane == paneHistory:
-		return m.hist.view()
+		return m.hist.View()
 	case m.edit.areaOpen:
-		return m.editAreaView(m.insp.width, m.insp.height)
+		return m.edit.View(m.insp.width, m.insp.height)
 	}
-	return m.insp.view()
+	return m.insp.View()
 }
 
 func at(lines []string, i int) string {
@@ -251,7 +197,7 @@ func at(lines []string, i int) string {
 func (m *Model) syncBindings() {
 	km := &m.common.Keys.Keys
 	r, sel := m.selected()
-	list, insp, hist := m.pane == paneNone, m.pane == paneInspector, m.pane == paneHistory
+	list, insp, hist := m.focus == focusList, m.focus == focusInspector, m.focus == focusHistory
 	for _, b := range []struct {
 		b  *key.Binding
 		on bool

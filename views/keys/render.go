@@ -23,7 +23,7 @@ func (m *Model) listView() string {
 	h := m.listHeight()
 	switch {
 	case m.err != nil:
-		b.WriteString(" " + st.Error.Render("✗ "+m.err.Error()) + "\n")
+		b.WriteString(" " + st.Error.Render("✗ "+cluster.EscapeText(m.err.Error())) + "\n")
 		km := m.common.Keys.Keys
 		b.WriteString(" " + st.Muted.Render(common.Hints(common.BindingHint(km.Reload, "reload"), common.BindingHint(km.Parent, "parent"))) + "\n")
 		h -= 2
@@ -170,5 +170,5 @@ func rowDetail(r cluster.Row) string {
 	if r.ValueSize < 0 {
 		return "…"
 	}
-	return common.FormatSize(r.ValueSize)
+	return cluster.FormatBytes(r.ValueSize)
 }

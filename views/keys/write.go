@@ -2,8 +2,6 @@ package keys
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -15,16 +13,6 @@ import (
 
 // The other writes: new key (n), delete (d), delete directory (D), undelete (u); and the
 // routing of the edit flows' keys and results.
-
-// newStep is where the n flow is: the key's path, its TTL, its value.
-type newStep int
-
-const (
-	newNone newStep = iota
-	newPath
-	newTTL
-	newValue
-)
 
 // Messages that carry what a question needs before it is asked.
 type (
@@ -46,52 +34,28 @@ type (
 func (m toDeleteMsg) session() uint64   { return m.sid }
 func (m dirCountedMsg) session() uint64 { return m.sid }
 
-// updateEdit handles the edit flows' keys (while a question, prompt or the inline editor is
-// open) and results; ok is false for what they do not own.
-func (m *Model) updateEdit(msg tea.Msg) (tea.Cmd, bool) {
-	e := &m.edit
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg, tea.PasteMsg:
-		switch {
-		case e.confirm.Active():
-			return e.confirm.Update(msg), true
-		case e.prompt.Active():
-			return m.updatePrompt(msg), true
-		case e.areaOpen:
-			return m.updateArea(msg), true
-		}
-		return nil, false
-	case common.ConfirmMsg:
-		if !strings.HasPrefix(msg.ID, "keys.") {
-			return nil, false
-		}
-		return m.answered(msg), true
-	case editorFileMsg:
-		return runEditor(msg), true
-	case editorDoneMsg:
-		return m.editorDone(msg), true
-	case writtenMsg:
-		return m.written(msg), true
-	case toDeleteMsg:
-		if msg.err != nil || !msg.info.Found {
-			return common.Flash(common.FlashError, "nothing to delete: the key is gone"), true
-		}
-		return m.askDelete(msg.info.Key, msg.info), true
-	case dirCountedMsg:
-		if msg.err != nil {
-			return common.Flash(common.FlashError, "counting "+cluster.EscapeKey(msg.prefix)+": "+msg.err.Error()), true
-		}
-		e.prefix = msg.prefix
-		p := cluster.EscapeKey(msg.prefix)
-		return e.confirm.AskTyped("keys.delete-dir", fmt.Sprintf("delete %s under %s (and any written meanwhile)?",
-			common.Plural(int(msg.n), "key"), p), p), true
+// toDelete asks about the key d was pressed on, now that its mod revision is known.
+func (m *Model) toDelete(msg toDeleteMsg) tea.Cmd {
+	if msg.err != nil || !msg.info.Found {
+		return common.Flash(common.FlashError, "nothing to delete: the key is gone")
 	}
-	return nil, false
+	return m.askDelete(msg.info.Key, msg.info)
+}
+
+// dirCounted asks for the prefix D would delete to be typed, now that its keys are counted.
+func (m *Model) dirCounted(msg dirCountedMsg) tea.Cmd {
+	if msg.err != nil {
+		return common.Flash(common.FlashError, "counting "+cluster.EscapeKey(msg.prefix)+": "+msg.err.Error())
+	}
+	m.ask.prefix = msg.prefix
+	p := cluster.EscapeKey(msg.prefix)
+	return m.ask.askTyped("keys.delete-dir", fmt.Sprintf("delete %s under %s (and any written meanwhile)?",
+		common.Plural(int(msg.n), "key"), p), p)
 }
 
 // answered acts on a yes, or says nothing was done.
 func (m *Model) answered(msg common.ConfirmMsg) tea.Cmd {
-	e := &m.edit
+	e, p := &m.edit, &m.ask
 	s := m.common.Session
 	if !msg.Yes {
 		switch msg.ID {
@@ -113,19 +77,19 @@ func (m *Model) answered(msg common.ConfirmMsg) tea.Cmd {
 	case "keys.recreate":
 		return m.create(e.key, e.mine, 0)
 	case "keys.delete":
-		t := e.target
+		t := p.target
 		return func() tea.Msg {
 			rev, err := s.Client.Delete(s.Context(), t.key, t.modRev)
 			return writtenMsg{sid: s.ID, what: "deleted", key: t.key, rev: rev, err: err}
 		}
 	case "keys.delete-dir":
-		prefix := e.prefix
+		prefix := p.prefix
 		return func() tea.Msg {
 			n, rev, err := s.Client.DeletePrefix(s.Context(), prefix)
 			return writtenMsg{sid: s.ID, what: "deleted " + common.Plural(int(n), "key") + " under", key: prefix, rev: rev, err: err}
 		}
 	case "keys.undelete":
-		key, v := e.key, e.undo
+		key, v := p.undoKey, p.undo
 		return func() tea.Msg {
 			rev, err := s.Client.Put(s.Context(), key, v, cluster.PutOptions{CreateOnly: true})
 			return writtenMsg{sid: s.ID, what: "restored", key: key, rev: rev, err: err}
@@ -155,8 +119,8 @@ func (m *Model) askDelete(key string, info cluster.KeyInfo) tea.Cmd {
 	if !info.Found || info.ModRev == 0 || m.insp.label != "" && m.pane == paneInspector && m.insp.key == key {
 		return common.Flash(common.FlashWarn, "open the key's current value first (enter on it)")
 	}
-	m.edit.target = &deleteT{key: key, modRev: info.ModRev}
-	m.edit.confirm.Ask("keys.delete", fmt.Sprintf("delete %s (mod rev %d; not if it changed since)?", cluster.EscapeKey(key), info.ModRev))
+	m.ask.target = &deleteT{key: key, modRev: info.ModRev}
+	m.ask.ask("keys.delete", fmt.Sprintf("delete %s (mod rev %d; not if it changed since)?", cluster.EscapeKey(key), info.ModRev))
 	return nil
 }
 
@@ -184,8 +148,8 @@ func (m *Model) askUndelete(key string, r cluster.Revision) tea.Cmd {
 	if r.Value == nil && r.Deleted {
 		return common.Flash(common.FlashError, "etcd no longer holds the deleted value (compacted): nothing to put back")
 	}
-	m.edit.key, m.edit.undo = key, r.Value
-	m.edit.confirm.Ask("keys.undelete", fmt.Sprintf("put %s back (value of rev %d; lease not restored; create-only)?",
+	m.ask.undoKey, m.ask.undo = key, r.Value
+	m.ask.ask("keys.undelete", fmt.Sprintf("put %s back (value of rev %d; lease not restored; create-only)?",
 		cluster.EscapeKey(key), r.Rev))
 	return nil
 }
@@ -195,70 +159,17 @@ func (m *Model) startNew() tea.Cmd {
 	if cmd := m.refusal("create", m.dir); cmd != nil {
 		return cmd
 	}
-	e := &m.edit
-	e.step = newPath
-	e.prompt = common.NewPrompt(m.common.Styles, "new key: ", "")
-	e.prompt.SetWidth(m.fullW)
-	return e.prompt.Open(cluster.EscapeKey(m.dir))
+	return m.ask.startNew(m.dir)
 }
 
-// updatePrompt feeds the n flow's prompt; enter moves to the next step.
-func (m *Model) updatePrompt(msg tea.Msg) tea.Cmd {
+// newKey acts on the end of the n flow: creates the key, or opens $EDITOR for its value.
+func (m *Model) newKey(d newKeyDone) tea.Cmd {
+	if !d.toEditor {
+		return m.create(d.key, d.value, d.ttl)
+	}
 	e := &m.edit
-	if k, ok := msg.(tea.KeyPressMsg); ok && e.step == newValue && k.String() == "ctrl+e" {
-		e.prompt.Close()
-		e.step, e.isNew, e.hex, e.orig = newNone, true, false, nil
-		return m.launchEditor(false)
-	}
-	res, cmd := e.prompt.Update(msg)
-	switch res {
-	case common.PromptCancelled:
-		e.step = newNone
-		return common.Flash(common.FlashInfo, "nothing created")
-	case common.PromptSubmitted:
-	default:
-		return cmd
-	}
-	text := e.prompt.Value()
-	switch e.step {
-	case newPath:
-		raw, err := cluster.UnescapeKey(text)
-		if err != nil || raw == "" {
-			e.step = newNone
-			return common.Flash(common.FlashError, "not a key: "+text)
-		}
-		e.key, e.step = raw, newTTL
-		e.prompt = common.NewPrompt(m.common.Styles, "ttl: ", "e.g. 30s or 10m; empty: no lease")
-	case newTTL:
-		ttl, err := parseTTL(text)
-		if err != nil {
-			e.step = newNone
-			return common.Flash(common.FlashError, err.Error()+": nothing created")
-		}
-		e.newTTL, e.step = ttl, newValue
-		e.prompt = common.NewPrompt(m.common.Styles, "value: ", "type it, or ctrl+e for $EDITOR")
-	case newValue:
-		e.step = newNone
-		return m.create(e.key, []byte(text), e.newTTL)
-	}
-	e.prompt.SetWidth(m.fullW)
-	return e.prompt.Open("")
-}
-
-// parseTTL reads "30s", "10m" or a bare number of seconds; "" is no lease.
-func parseTTL(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
-		return n, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < time.Second {
-		return 0, fmt.Errorf("ttl %q: write a duration of a second or more, like 30s or 10m", s)
-	}
-	return int64((d + time.Second - 1) / time.Second), nil
+	e.key, e.newTTL, e.isNew, e.hex, e.orig = d.key, d.ttl, true, false, nil
+	return m.launchEditor(false)
 }
 
 // create puts a new key, create-only; with a TTL it first grants a lease (revoked again when
@@ -284,18 +195,6 @@ func (m *Model) create(key string, v []byte, ttl int64) tea.Cmd {
 		}
 		return writtenMsg{sid: s.ID, what: "created", key: key, rev: rev, err: err}
 	}
-}
-
-// editLine is the question or prompt shown on the view's last line, "" when none is open.
-func (m *Model) editLine() string {
-	e := &m.edit
-	switch {
-	case e.confirm.Active():
-		return e.confirm.View()
-	case e.prompt.Active():
-		return e.prompt.View()
-	}
-	return ""
 }
 
 // showDoc shows a document that is not the key's value (a conflict's diff) in the inspector.

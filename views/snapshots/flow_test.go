@@ -15,6 +15,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
@@ -50,7 +51,7 @@ type flow struct {
 	seen []tea.Msg
 }
 
-func newFlow(t *testing.T, r cluster.Retention) *flow {
+func newFlow(t *testing.T, r backup.Retention) *flow {
 	mem := nodetest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -131,7 +132,7 @@ func (f *flow) sawProgress() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, msg := range f.seen {
-		if p, ok := msg.(common.TaskProgressMsg); ok && p.ID == saveTaskID && strings.Contains(p.Label, "MB/s") {
+		if p, ok := msg.(common.TaskProgressMsg); ok && p.ID == saveTaskID && strings.Contains(p.Label, "iB/s") {
 			return true
 		}
 	}
@@ -141,7 +142,7 @@ func (f *flow) sawProgress() bool {
 // TestSaveFlow: s saves (progress, ✓ with the path), the file is listed with its keys and a
 // checked sha256; a second save applies retention; d deletes after y.
 func TestSaveFlow(t *testing.T) {
-	f := newFlow(t, cluster.Retention{Keep: 1, KeepDays: 0})
+	f := newFlow(t, backup.Retention{Keep: 1, KeepDays: 0})
 	f.put(50, 10)
 	f.until("the empty listing", f.screenHas("no snapshots here yet"))
 
@@ -186,10 +187,10 @@ func TestSaveFlow(t *testing.T) {
 }
 
 // backupOf is the backup a save's result names.
-func backupOf(t *testing.T, done common.TaskDoneMsg) cluster.BackupFile {
+func backupOf(t *testing.T, done common.TaskDoneMsg) backup.File {
 	t.Helper()
 	path, _, _ := strings.Cut(strings.TrimPrefix(done.Result, "saved "), " ")
-	b, ok := cluster.ParseBackupName(filepath.Base(path))
+	b, ok := backup.ParseName(filepath.Base(path))
 	if !ok {
 		t.Fatalf("the save's result names no backup: %q", done.Result)
 	}
@@ -198,7 +199,7 @@ func backupOf(t *testing.T, done common.TaskDoneMsg) cluster.BackupFile {
 
 // TestSaveFlowCancel: esc during a save cancels it; nothing that looks like a backup is left.
 func TestSaveFlowCancel(t *testing.T) {
-	f := newFlow(t, cluster.DefaultRetention())
+	f := newFlow(t, backup.DefaultRetention())
 	f.put(500, 64<<10) // ~33 MB: long enough to cancel
 	f.d.Send(common.SaveSnapshotMsg{})
 	f.d.Send(common.SaveSnapshotMsg{}) // a second s while one runs is refused

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 )
 
@@ -18,7 +19,7 @@ const statusTimeout = 5 * time.Minute
 type listedMsg struct {
 	sid    uint64
 	gen    int
-	files  []cluster.BackupFile
+	files  []backup.File
 	cached map[string]embednode.SnapshotStatus
 	err    error
 }
@@ -46,7 +47,7 @@ func (m *Model) reload() tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		files, err := cluster.ListBackups(dir)
+		files, err := backup.List(dir)
 		cached := map[string]embednode.SnapshotStatus{}
 		for _, f := range files {
 			if st, ok := cache.Get(f.Path, f.Size, f.ModTime); ok {

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -66,11 +67,7 @@ func (m *Model) showPlan() tea.Cmd {
 		if err != nil {
 			return planMsg{sid: sid, seq: seq, err: err}
 		}
-		in := embednode.PlanInput{ClusterID: list.ClusterID, Snapshot: file, DataDir: dataDir, Now: time.Now()}
-		for _, mb := range list.Members {
-			in.Members = append(in.Members, embednode.PlanMember{ID: mb.ID, Name: mb.Name, PeerURLs: mb.PeerURLs,
-				ClientURLs: mb.ClientURLs, IsLearner: mb.IsLearner})
-		}
+		in := embednode.PlanInput{ClusterID: list.ClusterID, Members: list.Members, Snapshot: file, DataDir: dataDir, Now: time.Now()}
 		plan, err := embednode.BuildRestorePlan(in)
 		return planMsg{sid: sid, seq: seq, in: in, plan: plan, err: err}
 	}
@@ -176,7 +173,7 @@ func (m *Model) planLines() []string {
 	case m.plan.loading:
 		text = "reading the member list…"
 	case m.plan.err != nil:
-		text = "✗ " + m.plan.err.Error()
+		text = "✗ " + cluster.EscapeText(m.plan.err.Error()) // the member list's error may quote the server
 	default:
 		text = m.plan.plan.Text()
 	}

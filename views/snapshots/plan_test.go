@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/etcdeck/etcdeck/cluster/member"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
@@ -23,9 +24,9 @@ func planFixture(t *testing.T, w, h int) *Model {
 	t.Helper()
 	m := fixtureView(w, h)
 	files, _ := fixture()
-	var members []embednode.PlanMember
+	var members []member.Info
 	for i := 1; i <= 3; i++ {
-		members = append(members, embednode.PlanMember{ID: uint64(i), Name: fmt.Sprintf("etcd-%d", i),
+		members = append(members, member.Info{ID: uint64(i), Name: fmt.Sprintf("etcd-%d", i),
 			PeerURLs:   []string{fmt.Sprintf("https://10.0.0.%d:2380", i)},
 			ClientURLs: []string{fmt.Sprintf("https://10.0.0.%d:2379", i)}})
 	}

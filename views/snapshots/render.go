@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -32,7 +33,7 @@ func (m *Model) View() string {
 	case m.dir() == "":
 		b.WriteString(" " + st.Muted.Render("no backup directory: set --backup-dir or backup-dir in the config"))
 	case m.listErr != nil:
-		b.WriteString(" " + st.Error.Render("✗ "+m.listErr.Error()))
+		b.WriteString(" " + st.Error.Render("✗ "+cluster.EscapeText(m.listErr.Error())))
 	case !m.listed:
 		b.WriteString(" " + st.Muted.Render("reading "+cluster.EscapeText(m.dir())+"…"))
 	case len(m.files) == 0:
@@ -56,7 +57,7 @@ func (m *Model) summary() string {
 	for _, f := range m.files {
 		total += f.Size
 	}
-	return common.Plural(len(m.files), "file") + " · " + common.FormatSize(total)
+	return common.Plural(len(m.files), "file") + " · " + cluster.FormatBytes(total)
 }
 
 // table is the header and the visible rows.
@@ -69,7 +70,7 @@ func (m *Model) table() string {
 		f := m.files[i]
 		keys, integrity := m.statusCells(f)
 		line := m.row(wide, f.Time.Format("2006-01-02 15:04:05"), fmt.Sprintf("%016x", f.ClusterID),
-			common.Thousands(f.Revision), keys, common.FormatSize(f.Size), integrity)
+			common.Thousands(f.Revision), keys, cluster.FormatBytes(f.Size), cluster.EscapeText(integrity))
 		if i == m.cursor {
 			line = st.Selected.Render(common.Pad(line, m.width))
 		}
@@ -98,7 +99,7 @@ func padLeft(s string, w int) string {
 }
 
 // statusCells are the keys and integrity cells of f: "…" while its status is read.
-func (m *Model) statusCells(f cluster.BackupFile) (keys, integrity string) {
+func (m *Model) statusCells(f backup.File) (keys, integrity string) {
 	fs := m.statuses[f.Path]
 	switch {
 	case fs == nil && m.exe == "":
@@ -140,12 +141,15 @@ func (m *Model) detailView() string {
 	if !ok {
 		return ""
 	}
-	line := func(name, value string) string { return " " + st.Muted.Render(common.Pad(name, 12)) + value }
+	// Paths, errors and the snapshot's own fields: the one escaping rule applies to every value.
+	line := func(name, value string) string {
+		return " " + st.Muted.Render(common.Pad(name, 12)) + cluster.EscapeText(value)
+	}
 	lines := []string{
 		line("file", f.Path),
 		line("cluster ID", fmt.Sprintf("%016x", f.ClusterID)),
 		line("taken", f.Time.Format("2006-01-02 15:04:05")+" UTC"),
-		line("size", common.Thousands(f.Size)+" bytes ("+common.FormatSize(f.Size)+")"),
+		line("size", common.Thousands(f.Size)+" bytes ("+cluster.FormatBytes(f.Size)+")"),
 	}
 	fs := m.statuses[f.Path]
 	switch {
@@ -190,7 +194,7 @@ func (m *Model) footer() string {
 	case m.detail:
 	default:
 		if f, ok := m.selected(); ok {
-			status = f.Name
+			status = cluster.EscapeText(f.Name)
 		}
 	}
 	return " " + m.common.Styles.Muted.Render(status)

@@ -2,6 +2,7 @@ package snapshots
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/keymap"
@@ -32,7 +34,7 @@ func screen(m *Model) string {
 // fixture is a backup directory's worth of files and statuses, the same on every run: a good
 // snapshot, a corrupt one, a truncated one, a data-dir copy, another cluster's, and one being
 // checked.
-func fixture() ([]cluster.BackupFile, map[string]embednode.SnapshotStatus) {
+func fixture() ([]backup.File, map[string]embednode.SnapshotStatus) {
 	base := time.Date(2026, 11, 25, 1, 2, 3, 0, time.UTC)
 	const a, b = 0xcdf818194e3a8c32, 0x8e9e05c52164694d
 	specs := []struct {
@@ -49,12 +51,12 @@ func fixture() ([]cluster.BackupFile, map[string]embednode.SnapshotStatus) {
 		{a, 72 * time.Hour, 3001, 9000, &embednode.SnapshotStatus{SHA256: embednode.SHA256Truncated, Error: "truncated"}},
 		{a, 30 * 24 * time.Hour, 12, 20480, &embednode.SnapshotStatus{SHA256: embednode.SHA256None, Revision: 12, TotalKey: 3, TotalSize: 20480}},
 	}
-	var files []cluster.BackupFile
+	var files []backup.File
 	sts := map[string]embednode.SnapshotStatus{}
 	for _, s := range specs {
 		t := base.Add(-s.age)
-		name := cluster.BackupName(s.id, t, s.rev)
-		f := cluster.BackupFile{Path: filepath.Join("/backups", name), Name: name, ClusterID: s.id, Time: t, Revision: s.rev, Size: s.size}
+		name := backup.Name(s.id, t, s.rev)
+		f := backup.File{Path: filepath.Join("/backups", name), Name: name, ClusterID: s.id, Time: t, Revision: s.rev, Size: s.size}
 		files = append(files, f)
 		if s.st != nil {
 			st := *s.st
@@ -170,10 +172,10 @@ func TestCursorFollowsFile(t *testing.T) {
 	m.Update(viewtest.Key("j"))
 	m.Update(viewtest.Key("j"))
 	newer := files[0]
-	newer.Name = cluster.BackupName(newer.ClusterID, newer.Time.Add(time.Hour), 5000)
+	newer.Name = backup.Name(newer.ClusterID, newer.Time.Add(time.Hour), 5000)
 	newer.Path = filepath.Join("/backups", newer.Name)
 	m.reload()
-	m.Update(listedMsg{gen: m.gen, files: append([]cluster.BackupFile{newer}, files...)})
+	m.Update(listedMsg{gen: m.gen, files: append([]backup.File{newer}, files...)})
 	if f, _ := m.selected(); f.Path != files[2].Path {
 		t.Fatalf("cursor on %s, want %s", f.Name, files[2].Name)
 	}
@@ -185,7 +187,7 @@ func TestCursorFollowsFile(t *testing.T) {
 // TestProgressText: the status bar names the member, bytes of the total, the rate and the time.
 func TestProgressText(t *testing.T) {
 	got := progressText(cluster.SaveProgress{Endpoint: "10.0.0.2:2379", Role: "follower", Bytes: 100 << 20, Total: 500 << 20, Elapsed: 2 * time.Second})
-	if want := "from the follower 10.0.0.2:2379 · 100.0 MiB of 500.0 MiB · 52.4 MB/s · 2s"; got != want {
+	if want := "from the follower 10.0.0.2:2379 · 100.0 MiB of 500.0 MiB · 50.0 MiB/s · 2s"; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}
 }
@@ -271,4 +273,33 @@ func TestHintsNameOnlyWhatWorks(t *testing.T) {
 	check("plan being built", m, map[string]bool{"esc": true})
 	m.plan.loading = false
 	check("plan", m, map[string]bool{"w": true, "e": true, "esc": true})
+}
+
+// TestFileTextEscaped: a file name and path, and a status error quoting them, show by the one
+// escaping rule in the list, the footer and the file's details: ESC as \x1b (never obeyed, never
+// swallowed), bidi as \u{…}.
+func TestFileTextEscaped(t *testing.T) {
+	m := fixtureView(120, 40)
+	files, _ := fixture()
+	f := files[0]
+	f.Name = "ev\x1b[31mil\u202e.db"
+	f.Path = "/backups/" + f.Name
+	m.Update(listedMsg{gen: m.gen, files: []backup.File{f}})
+	m.statuses[f.Path] = &fileStatus{err: errors.New("open " + f.Path + ": denied")}
+	list := m.View()
+	m.detail = true
+	details := m.View()
+	for where, s := range map[string]string{"list": list, "details": details} {
+		if strings.ContainsRune(s, 0x202e) {
+			t.Errorf("the %s hold U+202E raw:\n%q", where, s)
+		}
+	}
+	for _, want := range []string{`ev\x1b[31mil\u{202e}.db`, `? open /backups/ev\x1b[31mil`} {
+		if !strings.Contains(list, want) {
+			t.Errorf("the list lacks %q:\n%q", want, list)
+		}
+	}
+	if want := `/backups/ev\x1b[31mil\u{202e}.db`; !strings.Contains(details, want) {
+		t.Errorf("the details lack %q:\n%q", want, details)
+	}
 }

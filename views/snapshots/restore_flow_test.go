@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
@@ -52,7 +53,7 @@ func (f *flow) taskDone(id string) common.TaskDoneMsg {
 func TestOpenFlow(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // where OpenSnapshot puts its directory
-	f := newFlow(t, cluster.DefaultRetention())
+	f := newFlow(t, backup.DefaultRetention())
 	f.put(20, 10)
 	f.until("the empty listing", f.screenHas("no snapshots here yet"))
 	f.d.Send(common.SaveSnapshotMsg{})
@@ -109,7 +110,7 @@ func TestOpenFlow(t *testing.T) {
 func TestOpenCancelled(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	f := newFlow(t, cluster.DefaultRetention())
+	f := newFlow(t, backup.DefaultRetention())
 	f.put(20, 10)
 	f.d.Send(common.SaveSnapshotMsg{})
 	if d := f.done(); d.Err != nil {

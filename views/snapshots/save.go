@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -32,12 +33,10 @@ type saveProgressMsg struct {
 
 // saveDoneMsg ends save seq: the saved file and what retention deleted, or why it failed.
 type saveDoneMsg struct {
-	sid     uint64
-	seq     int
-	res     cluster.SaveResult
-	deleted []cluster.BackupFile
-	retErr  error
-	err     error
+	sid uint64
+	seq int
+	res backup.SaveResult // with what retention deleted
+	err error
 }
 
 // startSave saves a snapshot into the backup directory, then applies retention; progress goes to
@@ -59,7 +58,7 @@ func (m *Model) startSave() tea.Cmd {
 	run := func() tea.Msg {
 		defer cancel()
 		defer close(s.progress)
-		res, err := client.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
+		res, err := backup.Save(ctx, client, backup.SaveOptions{Dir: dir, Retention: &retention, Progress: func(p cluster.SaveProgress) {
 			// Latest wins: the UI wants the current figures, not a backlog.
 			select {
 			case <-s.progress:
@@ -67,11 +66,7 @@ func (m *Model) startSave() tea.Cmd {
 			}
 			s.progress <- p
 		}})
-		done := saveDoneMsg{sid: sid, seq: s.seq, res: res, err: err}
-		if err == nil {
-			done.deleted, done.retErr = cluster.ApplyRetention(dir, res.ClusterID, retention, time.Now())
-		}
-		return done
+		return saveDoneMsg{sid: sid, seq: s.seq, res: res, err: err}
 	}
 	return tea.Batch(common.StartTask(saveTaskID, "snapshot", false), run, waitProgress(s))
 }
@@ -94,14 +89,14 @@ func (m *Model) saveProgress(msg saveProgressMsg) tea.Cmd {
 	return tea.Batch(common.TaskProgress(saveTaskID, progressText(msg.p)), waitProgress(m.save))
 }
 
-// progressText is "from the follower 10.0.0.2:2379 · 12.0 MiB of 525.7 MiB · 45.1 MB/s · 3s".
+// progressText is "from the follower 10.0.0.2:2379 · 12.0 MiB of 525.7 MiB · 43.0 MiB/s · 3s".
 func progressText(p cluster.SaveProgress) string {
-	parts := []string{"from the " + p.Role + " " + p.Endpoint, common.FormatSize(p.Bytes)}
+	parts := []string{"from the " + p.Role + " " + p.Endpoint, cluster.FormatBytes(p.Bytes)}
 	if p.Total > 0 {
-		parts[1] += " of " + common.FormatSize(p.Total)
+		parts[1] += " of " + cluster.FormatBytes(p.Total)
 	}
-	if s := p.Elapsed.Seconds(); s > 0 {
-		parts = append(parts, fmt.Sprintf("%.1f MB/s", float64(p.Bytes)/s/1e6))
+	if rate := cluster.FormatRate(p.Bytes, p.Elapsed); rate != "" {
+		parts = append(parts, rate)
 	}
 	parts = append(parts, p.Elapsed.Round(time.Second).String())
 	return strings.Join(parts, " · ")
@@ -119,22 +114,22 @@ func (m *Model) saveDone(msg saveDoneMsg) tea.Cmd {
 		return tea.Batch(common.EndTask(saveTaskID, "", msg.err), m.reload())
 	}
 	text := doneText(msg)
-	if msg.retErr != nil {
+	if msg.res.RetentionErr != nil {
 		// The snapshot is saved; say what retention could not do without hiding that.
-		text += "; " + msg.retErr.Error()
+		text += "; " + msg.res.RetentionErr.Error()
 	}
 	return tea.Batch(common.EndTask(saveTaskID, text, nil), m.reload())
 }
 
-// doneText is "saved <path> from the follower <endpoint> (551 MiB, 68.0 MB/s); retention
+// doneText is "saved <path> from the follower <endpoint> (551.0 MiB, 64.8 MiB/s); retention
 // deleted 2: a.db, b.db".
 func doneText(msg saveDoneMsg) string {
 	r := msg.res
-	text := fmt.Sprintf("saved %s from the %s %s (%s, %.1f MB/s)", r.Path, r.Role, r.Endpoint,
-		common.FormatSize(r.Bytes), float64(r.Bytes)/max(r.Elapsed.Seconds(), 1e-3)/1e6)
-	if len(msg.deleted) > 0 {
-		names := make([]string, len(msg.deleted))
-		for i, d := range msg.deleted {
+	text := fmt.Sprintf("saved %s from the %s %s (%s, %s)", r.Path, r.Role, r.Endpoint,
+		cluster.FormatBytes(r.Bytes), cluster.FormatRate(r.Bytes, max(r.Elapsed, time.Millisecond)))
+	if len(r.Deleted) > 0 {
+		names := make([]string, len(r.Deleted))
+		for i, d := range r.Deleted {
 			names[i] = filepath.Base(d.Path)
 		}
 		text += fmt.Sprintf("; retention deleted %d: %s", len(names), strings.Join(names, ", "))

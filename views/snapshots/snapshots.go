@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
@@ -44,7 +45,7 @@ type Model struct {
 	gen      int // listing generation: results of an older listing are dropped
 	listed   bool
 	listErr  error
-	files    []cluster.BackupFile
+	files    []backup.File
 	statuses map[string]*fileStatus
 	reading  string // the file whose status a child process is reading now
 
@@ -217,15 +218,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			m.deleting = f.Path
 			m.confirm.Ask(deleteConfirmID, fmt.Sprintf("Delete the snapshot of %s (rev %d, %s)?",
-				f.Time.Format("2006-01-02 15:04:05"), f.Revision, common.FormatSize(f.Size)))
+				f.Time.Format("2006-01-02 15:04:05"), f.Revision, cluster.FormatBytes(f.Size)))
 		}
 	}
 	return nil
 }
 
-func (m *Model) selected() (cluster.BackupFile, bool) {
+func (m *Model) selected() (backup.File, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.files) {
-		return cluster.BackupFile{}, false
+		return backup.File{}, false
 	}
 	return m.files[m.cursor], true
 }

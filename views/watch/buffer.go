@@ -5,7 +5,6 @@ import (
 	"unsafe"
 
 	"github.com/etcdeck/etcdeck/cluster"
-	"github.com/etcdeck/etcdeck/config"
 )
 
 // entry is one row of the log: an event, or a note about the watch itself (a reconnection, lost
@@ -44,14 +43,9 @@ type buffer struct {
 	notesTotal int64 // notes pushed since the start
 }
 
-// newBuffer makes a buffer of at most maxCount entries and maxBytes bytes (defaults when <= 0).
+// newBuffer makes a buffer of at most maxCount entries and maxBytes bytes (config validated
+// and defaulted both).
 func newBuffer(maxCount int, maxBytes int64) *buffer {
-	if maxCount <= 0 {
-		maxCount = config.DefaultWatchBufferSize
-	}
-	if maxBytes <= 0 {
-		maxBytes = config.DefaultWatchBufferBytes
-	}
 	return &buffer{maxCount: maxCount, maxBytes: maxBytes}
 }
 

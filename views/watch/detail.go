@@ -126,7 +126,7 @@ func (d *detail) parts(st *common.Styles, e *entry, h paneHints) (head []string,
 	head = []string{st.Title.Render(kind) + " " + cluster.EscapeKey(ev.Key)}
 	meta := fmt.Sprintf("revision %d · %s", ev.Rev, e.at.Format("15:04:05.000"))
 	if ev.Kind == cluster.EventPut {
-		meta += fmt.Sprintf(" · version %d · created at %d · %s", ev.Version, ev.CreateRev, common.FormatSize(ev.ValueSize))
+		meta += fmt.Sprintf(" · version %d · created at %d · %s", ev.Version, ev.CreateRev, cluster.FormatBytes(ev.ValueSize))
 		if ev.Lease != 0 {
 			meta += fmt.Sprintf(" · lease %x", ev.Lease)
 		}

@@ -85,10 +85,10 @@ func (m *Model) rowLine(e *entry, revW, keyW, prevW int) string {
 		if e.warn {
 			style = st.Warning
 		}
-		return " " + at + "  " + style.Render(common.Pad("── "+e.note, max(m.width-timeW-3, 1)))
+		return " " + at + "  " + style.Render(common.Pad("── "+cluster.EscapeText(e.note), max(m.width-timeW-3, 1)))
 	}
 	ev := &e.ev
-	kind, size := "PUT", common.FormatSize(ev.ValueSize)
+	kind, size := "PUT", cluster.FormatBytes(ev.ValueSize)
 	if ev.Kind == cluster.EventDelete {
 		kind, size = "DEL", ""
 	}
@@ -206,7 +206,7 @@ func (m *Model) statusLine() string {
 		if m.state.Terminal() {
 			style = st.Error
 		}
-		parts = append(parts, style.Render(s))
+		parts = append(parts, style.Render(cluster.EscapeText(s))) // it may quote the server's error
 	}
 	if m.paused {
 		p := "PAUSED: events keep arriving into the buffer"
@@ -223,13 +223,13 @@ func (m *Model) statusLine() string {
 		parts = append(parts, p)
 	}
 	if m.flt.active() {
-		parts = append(parts, "filter: "+m.flt.String())
+		parts = append(parts, "filter: "+cluster.EscapeText(m.flt.String()))
 	}
 	if m.alert != nil {
 		parts = append(parts, st.Warning.Render(fmt.Sprintf("alert: %s matched", common.Thousands(m.alert.count))))
 	}
 	held := fmt.Sprintf("buffer %s/%s rows, %s/%s", common.Thousands(int64(m.buf.len())),
-		common.Thousands(int64(m.buf.maxCount)), common.FormatSize(m.buf.bytes), common.FormatSize(m.buf.maxBytes))
+		common.Thousands(int64(m.buf.maxCount)), cluster.FormatBytes(m.buf.bytes), cluster.FormatBytes(m.buf.maxBytes))
 	parts = append(parts, st.Muted.Render(held))
 	return " " + strings.Join(parts, st.Muted.Render(" · "))
 }

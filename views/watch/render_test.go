@@ -142,3 +142,23 @@ func TestTitleKeepsTotal(t *testing.T) {
 		t.Errorf("wide title %q", title)
 	}
 }
+
+// TestWatchStateEscaped: the watch's error (quoting the server) and the notes in the list show
+// by the one escaping rule, ESC as \x1b and bidi as \u{…}, never raw.
+func TestWatchStateEscaped(t *testing.T) {
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+	m.SetSize(120, 10)
+	m.Update(common.WatchMsg{Prefix: "/r/"})
+	m.watched = true
+	m.noteState(&cluster.State{Kind: cluster.StateReconnecting, Attempt: 1, Err: errors.New("lost\u2066x\x1b[2J")}, testClock)
+	m.state = &cluster.State{Kind: cluster.StateFailed, Err: errors.New("denied\x1b[2J\u202e")}
+	s := m.View()
+	for _, want := range []string{`denied\x1b[2J\u{202e}`, `lost\u{2066}x\x1b[2J`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the screen lacks %q:\n%q", want, s)
+		}
+	}
+	if strings.ContainsAny(s, "\u202e\u2066") {
+		t.Errorf("a bidi control reached the screen:\n%q", s)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // Overview is what the status bar shows: the current revision and who leads.
@@ -40,17 +42,35 @@ func (m *memberNames) set(names map[uint64]string) {
 func (c *Client) Overview(ctx context.Context) (Overview, error) {
 	ctx, cancel := c.ctx(ctx)
 	defer cancel()
+	// Every endpoint at once, the first answer wins: a dead endpoint first in the list would
+	// otherwise hold each poll for the whole --command-timeout (gRPC waits for it to be ready).
+	type answer struct {
+		ep  string
+		st  *clientv3.StatusResponse
+		err error
+	}
+	eps := c.c.Endpoints()
+	answers := make(chan answer, len(eps))
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	for _, ep := range eps {
+		go func() {
+			st, err := c.c.Status(sctx, ep)
+			answers <- answer{ep, st, err}
+		}()
+	}
 	var lastErr error
-	for _, ep := range c.c.Endpoints() {
-		st, err := c.c.Status(ctx, ep)
-		if err != nil {
-			lastErr = err
+	for range eps {
+		a := <-answers
+		if a.err != nil {
+			lastErr = a.err
 			continue
 		}
+		ep, st := a.ep, a.st
 		o := Overview{Revision: st.Header.Revision, LeaderID: st.Leader, Endpoint: ep}
 		name, known := c.members.get(st.Leader)
 		if !known && st.Leader != 0 {
-			if ml, err := c.c.MemberList(ctx); err == nil {
+			if ml, err := c.ListMembers(ctx); err == nil {
 				names := make(map[uint64]string, len(ml.Members))
 				for _, m := range ml.Members {
 					names[m.ID] = m.Name
@@ -65,5 +85,6 @@ func (c *Client) Overview(ctx context.Context) (Overview, error) {
 		}
 		return o, nil
 	}
-	return Overview{}, Explain(lastErr)
+	// No member answered: name why (refused, silent, not etcd) rather than "timed out".
+	return Overview{}, c.explainDown(ctx, lastErr)
 }

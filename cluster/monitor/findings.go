@@ -1,10 +1,13 @@
-package cluster
+package monitor
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // Thresholds of the findings, from etcd's tuning and hardware guides.
@@ -131,12 +134,12 @@ func (t *Tracker) Findings() []Finding {
 			if st.DBSizeQuota > 0 {
 				if pct := st.DBSize * 100 / st.DBSizeQuota; pct >= QuotaWarnPercent {
 					add("warn", name, "member %s: DB at %d%% of quota (%s of %s): NOSPACE stops all writes at 100%%; compact and defragment",
-						name, pct, FormatBytes(st.DBSize), FormatBytes(st.DBSizeQuota))
+						name, pct, cluster.FormatBytes(st.DBSize), cluster.FormatBytes(st.DBSizeQuota))
 				}
 			}
 			if free := st.DBSize - st.DBSizeInUse; free > fragmentedMin && free > st.DBSizeInUse {
 				add("info", name, "member %s: DB %s but %s in use: defragmenting would free %s", name,
-					FormatBytes(st.DBSize), FormatBytes(st.DBSizeInUse), FormatBytes(free))
+					cluster.FormatBytes(st.DBSize), cluster.FormatBytes(st.DBSizeInUse), cluster.FormatBytes(free))
 			}
 			if lag := t.AppliedLag(h); lag > appliedLagLimit {
 				add("warn", name, "member %s: applied index %d entries behind the leader", name, lag)
@@ -145,7 +148,7 @@ func (t *Tracker) Findings() []Finding {
 		lin, _, _ := t.Latency(h.Member.ID)
 		if st := lin.Stats(); st.Count >= 5 && st.P99 > tookLimit {
 			add("warn", name, "member %s: linearizable read p99 %s over the last %s (etcd heartbeats every 100 ms)",
-				name, FormatDuration(st.P99), FormatDuration(t.window))
+				name, cluster.FormatDuration(st.P99), cluster.FormatDuration(t.window))
 		}
 		t.metricFindings(h.Member, add)
 	}
@@ -184,7 +187,7 @@ func (t *Tracker) Findings() []Finding {
 }
 
 // metricFindings adds what a member's metrics say: slow disks, slow peers, failing heartbeats.
-func (t *Tracker) metricFindings(mm MemberInfo, add func(sev, member, format string, args ...any)) {
+func (t *Tracker) metricFindings(mm member.Info, add func(sev, member, format string, args ...any)) {
 	name := mm.Label()
 	s := t.Metrics(mm.ID)
 	if s == nil {
@@ -200,10 +203,10 @@ func (t *Tracker) metricFindings(mm MemberInfo, add func(sev, member, format str
 		return
 	}
 	if s.WALFsyncP99 > walFsyncLimit {
-		add("warn", name, "member %s: WAL fsync p99 %s — disk too slow for etcd (wants < 10 ms)", name, FormatDuration(s.WALFsyncP99))
+		add("warn", name, "member %s: WAL fsync p99 %s — disk too slow for etcd (wants < 10 ms)", name, cluster.FormatDuration(s.WALFsyncP99))
 	}
 	if s.BackendCommitP99 > backendLimit {
-		add("warn", name, "member %s: backend commit p99 %s — disk too slow for etcd (wants < 25 ms)", name, FormatDuration(s.BackendCommitP99))
+		add("warn", name, "member %s: backend commit p99 %s — disk too slow for etcd (wants < 25 ms)", name, cluster.FormatDuration(s.BackendCommitP99))
 	}
 	peers := make([]string, 0, len(s.PeerRTTP99))
 	for p := range s.PeerRTTP99 {
@@ -212,47 +215,16 @@ func (t *Tracker) metricFindings(mm MemberInfo, add func(sev, member, format str
 	sort.Strings(peers)
 	for _, p := range peers {
 		if d := s.PeerRTTP99[p]; d > peerRTTLimit {
-			add("warn", name, "member %s → %s: peer round trip p99 %s — network too slow for the default 100 ms heartbeat", name, p, FormatDuration(d))
+			add("warn", name, "member %s → %s: peer round trip p99 %s — network too slow for the default 100 ms heartbeat", name, p, cluster.FormatDuration(d))
 		}
 	}
 	if s.HeartbeatFailsNew > 0 {
-		add("warn", name, "member %s: %.0f heartbeat send failures in the last %s (a follower is slow or cut off)", name, s.HeartbeatFailsNew, FormatDuration(s.Window))
+		add("warn", name, "member %s: %.0f heartbeat send failures in the last %s (a follower is slow or cut off)", name, s.HeartbeatFailsNew, cluster.FormatDuration(s.Window))
 	}
 	if s.ProposalsFailedNew > 0 {
-		add("warn", name, "member %s: %.0f proposals failed in the last %s", name, s.ProposalsFailedNew, FormatDuration(s.Window))
+		add("warn", name, "member %s: %.0f proposals failed in the last %s", name, s.ProposalsFailedNew, cluster.FormatDuration(s.Window))
 	}
 	if s.ProposalsPending > pendingLimit {
 		add("warn", name, "member %s: %.0f proposals waiting for consensus", name, s.ProposalsPending)
 	}
-}
-
-// FormatDuration prints a latency the way operators read them: "850µs", "4.2 ms", "1.3 s".
-func FormatDuration(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "0"
-	case d < time.Millisecond:
-		return fmt.Sprintf("%dµs", d/time.Microsecond)
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d/time.Millisecond)
-	case d < time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	}
-	return d.Round(time.Second).String()
-}
-
-// FormatBytes prints a size in binary units: "512 B", "2.0 MiB".
-func FormatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -1,4 +1,4 @@
-package cluster_test
+package backup_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -47,7 +50,7 @@ func dirEntries(t *testing.T, dir string) []string {
 func TestSaveSnapshot(t *testing.T) {
 	m := nodetest.Start(t)
 	seed(t, m.Endpoints(), "/snap/", 200, 100)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +59,7 @@ func TestSaveSnapshot(t *testing.T) {
 	var last cluster.SaveProgress
 	calls := 0
 	at := time.Date(2026, 11, 25, 1, 2, 3, 0, time.UTC)
-	res, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{
+	res, err := backup.Save(context.Background(), c, backup.SaveOptions{
 		Dir: dir, Now: func() time.Time { return at },
 		Progress: func(p cluster.SaveProgress) { mu.Lock(); last, calls = p, calls+1; mu.Unlock() },
 	})
@@ -100,7 +103,7 @@ func TestSaveSnapshot(t *testing.T) {
 	}
 
 	// The same second again: refuse rather than overwrite, and leave no temporary file.
-	if _, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir, Now: func() time.Time { return at }}); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if _, err := backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir, Now: func() time.Time { return at }}); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("second save in the same second: %v", err)
 	}
 	if names := dirEntries(t, dir); len(names) != 1 {
@@ -114,7 +117,7 @@ func TestSaveSnapshot(t *testing.T) {
 	os.WriteFile(fresh, []byte("half"), 0o600)
 	old := time.Now().Add(-2 * time.Hour)
 	os.Chtimes(stale, old, old)
-	if _, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir}); err != nil {
+	if _, err := backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); err == nil {
@@ -126,7 +129,7 @@ func TestSaveSnapshot(t *testing.T) {
 
 	// --output writes exactly that file.
 	out := filepath.Join(t.TempDir(), "exact.db")
-	res2, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Output: out})
+	res2, err := backup.Save(context.Background(), c, backup.SaveOptions{Output: out})
 	if err != nil || res2.Path != out {
 		t.Fatalf("save --output: %v %s", err, res2.Path)
 	}
@@ -134,11 +137,11 @@ func TestSaveSnapshot(t *testing.T) {
 
 func TestSaveSnapshotPrefersFollower(t *testing.T) {
 	ms := nodetest.StartCluster(t, 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	res, err := backup.Save(context.Background(), c, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +150,7 @@ func TestSaveSnapshotPrefersFollower(t *testing.T) {
 	}
 	// A dead endpoint is skipped.
 	ms[0].Close(5 * time.Second)
-	res, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: t.TempDir()})
+	res, err = backup.Save(context.Background(), c, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +162,7 @@ func TestSaveSnapshotPrefersFollower(t *testing.T) {
 func TestSaveSnapshotCancelLeavesNothing(t *testing.T) {
 	m := nodetest.Start(t)
 	seed(t, m.Endpoints(), "/big/", 400, 64<<10) // ~26 MB, long enough to cancel mid-stream
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,10 +170,10 @@ func TestSaveSnapshotCancelLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
 	sawTemp := false
-	_, err = c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
+	_, err = backup.Save(ctx, c, backup.SaveOptions{Dir: dir, Progress: func(p cluster.SaveProgress) {
 		once.Do(func() {
 			for _, n := range dirEntries(t, dir) {
-				_, isBackup := cluster.ParseBackupName(n)
+				_, isBackup := backup.ParseName(n)
 				sawTemp = sawTemp || !isBackup
 			}
 			cancel()
@@ -187,7 +190,7 @@ func TestSaveSnapshotCancelLeavesNothing(t *testing.T) {
 	}
 
 	// Its own timeout, not --command-timeout.
-	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir, Timeout: time.Millisecond})
+	_, err = backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir, Timeout: time.Millisecond})
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "not finished within 1ms") {
 		t.Fatalf("1ms save: %v", err)
 	}
@@ -201,14 +204,14 @@ func TestSaveSnapshotPermissionDenied(t *testing.T) {
 		t.Skip("root ignores directory permissions")
 	}
 	m := nodetest.Start(t)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	os.Chmod(dir, 0o500)
 	defer os.Chmod(dir, 0o700)
-	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir})
+	_, err = backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir})
 	if !errors.Is(err, os.ErrPermission) {
 		t.Fatalf("err = %v, want permission denied", err)
 	}
@@ -227,11 +230,11 @@ func TestSaveSnapshotDiskFull(t *testing.T) {
 	t.Cleanup(func() { exec.Command("umount", dir).Run() })
 	m := nodetest.Start(t)
 	seed(t, m.Endpoints(), "/fill/", 100, 32<<10) // ~3 MB
-	c, err := connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.SaveSnapshot(context.Background(), cluster.SaveOptions{Dir: dir})
+	_, err = backup.Save(context.Background(), c, backup.SaveOptions{Dir: dir})
 	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "no space left on device") {
 		t.Fatalf("err = %v, want no space left on device", err)
 	}
@@ -249,12 +252,8 @@ func TestSaveSnapshotTLSAndAuth(t *testing.T) {
 	cfg.CertFile, cfg.KeyFile, cfg.TrustedCAFile, cfg.ClientCertAuth = certs.ServerCert, certs.ServerKey, certs.CA, true
 	m := nodetest.StartConfig(t, cfg)
 	conf := cluster.ConnConfig{Endpoints: m.Endpoints(), CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true}
-	admin, err := connect(t, conf)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	e := admin.Etcd()
+	e := nodetest.ClientAs(t, m.Endpoints(), "", "", &certs)
 	for _, step := range []func() error{
 		func() error { _, err := e.UserAdd(ctx, "root", "s3cret-pw"); return err },
 		func() error { _, err := e.UserGrantRole(ctx, "root", "root"); return err },
@@ -266,24 +265,64 @@ func TestSaveSnapshotTLSAndAuth(t *testing.T) {
 		}
 	}
 	conf.User, conf.Password = "reader", "reader-pw"
-	r, err := connect(t, conf)
+	r, err := clustertest.Connect(t, conf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := r.SaveSnapshot(ctx, cluster.SaveOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "permission denied") {
+	if _, err := backup.Save(ctx, r, backup.SaveOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "permission denied") {
 		t.Errorf("a user without the root role: %v", err)
 	}
 	if names := dirEntries(t, dir); len(names) != 0 {
 		t.Errorf("refused save left %v", names)
 	}
 	conf.User, conf.Password = "root", "s3cret-pw"
-	c, err := connect(t, conf)
+	c, err := clustertest.Connect(t, conf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.SaveSnapshot(ctx, cluster.SaveOptions{Dir: t.TempDir()})
+	res, err := backup.Save(ctx, c, backup.SaveOptions{Dir: t.TempDir()})
 	if err != nil || !cluster.HasSHA256Trailer(res.Bytes) {
 		t.Fatalf("save over TLS with auth: %+v %v", res, err)
+	}
+}
+
+// TestSaveAppliesRetention: a save with Retention deletes the cluster's expired backups after it
+// (the headless command and the Snapshots view share this), and never with Output.
+func TestSaveAppliesRetention(t *testing.T) {
+	m := nodetest.Start(t)
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, dir := context.Background(), t.TempDir()
+	var old []string
+	for _, age := range []time.Duration{60 * 24 * time.Hour, 50 * 24 * time.Hour} {
+		at := time.Now().Add(-age)
+		res, err := backup.Save(ctx, c, backup.SaveOptions{Dir: dir, Now: func() time.Time { return at }})
+		if err != nil || len(res.Deleted) != 0 {
+			t.Fatalf("save without retention: %v, deleted %v", err, res.Deleted)
+		}
+		old = append(old, res.Path)
+	}
+	keep := backup.Retention{Keep: 1, KeepDays: 1}
+	res, err := backup.Save(ctx, c, backup.SaveOptions{Output: filepath.Join(dir, "exact.db"), Retention: &keep})
+	if err != nil || len(res.Deleted) != 0 {
+		t.Fatalf("save --output applied retention: %v, deleted %v", err, res.Deleted)
+	}
+	res, err = backup.Save(ctx, c, backup.SaveOptions{Dir: dir, Retention: &keep})
+	if err != nil || res.RetentionErr != nil {
+		t.Fatalf("save with retention: %v, %v", err, res.RetentionErr)
+	}
+	var deleted []string
+	for _, d := range res.Deleted {
+		deleted = append(deleted, d.Path)
+	}
+	sort.Strings(deleted)
+	if strings.Join(deleted, ",") != strings.Join(old, ",") {
+		t.Errorf("retention deleted %v, want %v", deleted, old)
+	}
+	if names := dirEntries(t, dir); len(names) != 2 {
+		t.Errorf("backup dir holds %v, want the new backup and exact.db", names)
 	}
 }

@@ -1,4 +1,4 @@
-package cluster_test
+package monitor_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -14,7 +16,7 @@ import (
 // every page would mix their figures.
 func TestScrapeMetricsOfThreeMembers(t *testing.T) {
 	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,9 +27,9 @@ func TestScrapeMetricsOfThreeMembers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m := cluster.NewMonitor(ctx, c)
+	m := monitor.NewMonitor(ctx, c)
 	defer m.Close()
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	p := pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
 	names := map[string]bool{}
 	for _, h := range p.Members {
@@ -35,7 +37,7 @@ func TestScrapeMetricsOfThreeMembers(t *testing.T) {
 	}
 	// Peer round trips are probed every few seconds; wait until each member has seen both peers.
 	deadline := time.Now().Add(30 * time.Second)
-	var ms []cluster.Metrics
+	var ms []monitor.Metrics
 	for {
 		ms, _ = m.Scrape(ctx, 5*time.Second)
 		ready := len(ms) == 3
@@ -74,11 +76,11 @@ func TestScrapeMetricsOfThreeMembers(t *testing.T) {
 
 func TestScrapeMetricsNotServed(t *testing.T) {
 	mem := nodetest.Start(t)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cluster.NewMonitor(context.Background(), c)
+	m := monitor.NewMonitor(context.Background(), c)
 	defer m.Close()
 	m.Poll(context.Background(), 2*time.Second)
 	// A member gone between the member list and the scrape: one line says why.
@@ -97,13 +99,13 @@ func TestScrapeMetricsTLS(t *testing.T) {
 	cfg.ListenClientURLs[0] = strings.Replace(cfg.ListenClientURLs[0], "http://", "https://", 1)
 	cfg.CertFile, cfg.KeyFile, cfg.TrustedCAFile, cfg.ClientCertAuth = certs.ServerCert, certs.ServerKey, certs.CA, true
 	mem := nodetest.StartConfig(t, cfg)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: mem.ClientURLs, CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: mem.ClientURLs, CACert: certs.CA, Cert: certs.ClientCert, Key: certs.ClientKey, InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cluster.NewMonitor(context.Background(), c)
+	m := monitor.NewMonitor(context.Background(), c)
 	defer m.Close()
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	pollUntil(t, m, tr, 10*time.Second, "healthy over TLS", allHealthy)
 	ms, err := m.Scrape(context.Background(), 5*time.Second)
 	if err != nil || len(ms) != 1 || ms[0].Err != "" || !strings.HasPrefix(ms[0].URL, "https://") || ms[0].QuotaBytes <= 0 {

@@ -30,7 +30,7 @@ func TestListMembers(t *testing.T) {
 	var names []string
 	for _, m := range list.Members {
 		names = append(names, m.Name)
-		if m.ID == 0 || len(m.PeerURLs) != 1 || len(m.ClientURLs) != 1 || m.IsLearner {
+		if m.ID == 0 || len(m.PeerURLs) != 1 || len(m.ClientURLs) != 1 || m.Learner {
 			t.Errorf("member %+v", m)
 		}
 	}

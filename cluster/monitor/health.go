@@ -1,4 +1,4 @@
-package cluster
+package monitor
 
 import (
 	"context"
@@ -12,6 +12,9 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // HealthState is a member's condition, in the words the Cluster view and `etcdeck diagnose` print.
@@ -45,7 +48,7 @@ type MemberStatus struct {
 // MemberHealth is one probe of one member: the health read as `etcdctl endpoint health` does it,
 // a serializable read beside it (the gap is the cost of consensus), and the member's status.
 type MemberHealth struct {
-	Member   MemberInfo  `json:"member"`
+	Member   member.Info `json:"member"`
 	Endpoint string      `json:"endpoint"`
 	Time     time.Time   `json:"time"`
 	State    HealthState `json:"state"`
@@ -63,7 +66,7 @@ type MemberHealth struct {
 	// a later poll reports its result.
 	Pending bool `json:"pending,omitempty"`
 	// list is the member's own member list, the next poll's list when this member leads.
-	list []MemberInfo
+	list []member.Info
 }
 
 // Poll is one round over every member.
@@ -93,7 +96,7 @@ func (m *Monitor) Poll(ctx context.Context, wait time.Duration) Poll {
 		if ch == nil {
 			ch = make(chan MemberHealth, 1)
 			m.inflight[mm.ID] = ch
-			go func(mm MemberInfo, ch chan MemberHealth) { ch <- m.probe(mm) }(mm, ch)
+			go func(mm member.Info, ch chan MemberHealth) { ch <- m.probe(mm) }(mm, ch)
 		}
 		chans[i] = ch
 	}
@@ -128,8 +131,8 @@ func (m *Monitor) Poll(ctx context.Context, wait time.Duration) Poll {
 }
 
 // agreedList is the member list to poll next: the leader's own, else any healthy member's.
-func agreedList(hs []MemberHealth) []MemberInfo {
-	var any []MemberInfo
+func agreedList(hs []MemberHealth) []member.Info {
+	var any []member.Info
 	for _, h := range hs {
 		if h.State != StateHealthy || h.list == nil {
 			continue
@@ -144,7 +147,7 @@ func agreedList(hs []MemberHealth) []MemberInfo {
 	return any
 }
 
-func sameMembers(a, b []MemberInfo) bool {
+func sameMembers(a, b []member.Info) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -161,7 +164,7 @@ func sameMembers(a, b []MemberInfo) bool {
 // pending words a probe still running after wait: unreachable when even Status has not
 // answered; otherwise what Status said, and that the read is slow (a member without a leader
 // answers Status at once but its linearizable read waits for one).
-func (m *Monitor) pending(mm MemberInfo, at time.Time, wait time.Duration) MemberHealth {
+func (m *Monitor) pending(mm member.Info, at time.Time, wait time.Duration) MemberHealth {
 	w := wait.Round(time.Millisecond)
 	h := MemberHealth{Member: mm, Endpoint: m.url(mm), Time: at, Pending: true,
 		State: StateUnreachable, Err: fmt.Sprintf("no answer within %s", w)}
@@ -181,7 +184,7 @@ func (m *Monitor) pending(mm MemberInfo, at time.Time, wait time.Duration) Membe
 }
 
 // collected clears the member's in-flight probe and returns its result under the current entry.
-func (m *Monitor) collected(mm MemberInfo, h MemberHealth) MemberHealth {
+func (m *Monitor) collected(mm member.Info, h MemberHealth) MemberHealth {
 	m.mu.Lock()
 	delete(m.inflight, mm.ID)
 	delete(m.partial, mm.ID)
@@ -192,14 +195,14 @@ func (m *Monitor) collected(mm MemberInfo, h MemberHealth) MemberHealth {
 
 // probe runs the checks on one member, in the order that tells the states apart: Status (is it
 // reachable, does it know a leader), then the reads, alarms and its own member list.
-func (m *Monitor) probe(mm MemberInfo) MemberHealth {
+func (m *Monitor) probe(mm member.Info) MemberHealth {
 	url := m.url(mm)
 	h := MemberHealth{Member: mm, Endpoint: url, Time: time.Now()}
 	if url == "" {
 		h.State, h.Err = StateNotStarted, "added to the member list but never started (no client URL)"
 		return h
 	}
-	ctx, cancel := context.WithTimeout(m.ctx, m.base.conf.CommandTimeout)
+	ctx, cancel := context.WithTimeout(m.ctx, m.base.Config().CommandTimeout)
 	defer cancel()
 	cli, err := m.client(m.conn(mm.ID), url)
 	if err != nil {
@@ -230,7 +233,7 @@ func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 		// The serializable read runs beside the linearizable one: the gap is consensus.
 		defer wg.Done()
 		s := time.Now()
-		if _, err := kv.Range(ctx, &pb.RangeRequest{Key: []byte("health"), Serializable: true, CountOnly: true}); err == nil || isPermissionDenied(err) {
+		if _, err := kv.Range(ctx, &pb.RangeRequest{Key: []byte("health"), Serializable: true, CountOnly: true}); err == nil || cluster.IsPermissionDenied(err) {
 			h.Serializable = time.Since(s)
 		}
 	}()
@@ -239,7 +242,7 @@ func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 	// A learner serves no linearizable read: its health is its serializable one. Permission
 	// denied still went through consensus, as etcdctl counts it. Count-only: a big value at
 	// "health" must not make the probe slow.
-	if linErr == nil || isPermissionDenied(linErr) {
+	if linErr == nil || cluster.IsPermissionDenied(linErr) {
 		h.Linearizable, linErr = time.Since(start), nil
 	}
 	wg.Wait()
@@ -249,10 +252,10 @@ func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 			h.Alarms = append(h.Alarms, fmt.Sprintf("%s on %s", a.Alarm, m.nameOf(a.MemberID)))
 		}
 	} else if linErr == nil {
-		linErr = fmt.Errorf("unable to fetch the alarm list: %w", Explain(err))
+		linErr = fmt.Errorf("unable to fetch the alarm list: %w", cluster.Explain(err))
 	}
 	if ml, err := pb.NewClusterClient(conn).MemberList(ctx, &pb.MemberListRequest{}); err == nil {
-		h.list = membersOf(ml.Members)
+		h.list = cluster.MembersOf(ml.Members)
 		for _, x := range h.list {
 			h.MemberIDs = append(h.MemberIDs, x.ID)
 		}
@@ -262,10 +265,10 @@ func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 	case st.Leader == 0 || errors.Is(rpctypes.Error(linErr), rpctypes.ErrNoLeader):
 		h.State, h.Err = StateNoLeader, "the member knows no leader (lost quorum?)"
 		if linErr != nil {
-			h.Err += ": " + Explain(linErr).Error()
+			h.Err += ": " + cluster.Explain(linErr).Error()
 		}
 	case linErr != nil:
-		h.State, h.Err = StateUnhealthy, Explain(linErr).Error()
+		h.State, h.Err = StateUnhealthy, cluster.Explain(linErr).Error()
 	case len(h.Alarms) > 0:
 		h.State, h.Err = StateUnhealthy, "active alarm: "+strings.Join(h.Alarms, ", ")
 	default:
@@ -278,16 +281,16 @@ func (m *Monitor) probe(mm MemberInfo) MemberHealth {
 func (m *Monitor) unreachable(ctx context.Context, url string, err error) string {
 	code := status.Code(err)
 	if code == codes.Unavailable || code == codes.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
-		dctx, cancel := context.WithTimeout(m.ctx, m.base.conf.DialTimeout)
+		dctx, cancel := context.WithTimeout(m.ctx, m.base.Config().DialTimeout)
 		defer cancel()
-		if why := m.base.diagnose(dctx, hostOf(url)); why != "" {
+		if why := m.base.WhyUnreachable(dctx, cluster.HostOf(url)); why != "" {
 			return why
 		}
 		if code == codes.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Sprintf("no answer from %s within %s (--command-timeout)", hostOf(url), m.base.conf.CommandTimeout)
+			return fmt.Sprintf("no answer from %s within %s (--command-timeout)", cluster.HostOf(url), m.base.Config().CommandTimeout)
 		}
 	}
-	return Explain(err).Error()
+	return cluster.Explain(err).Error()
 }
 
 func statusOf(st *pb.StatusResponse) *MemberStatus {

@@ -1,4 +1,4 @@
-package cluster_test
+package monitor_test
 
 import (
 	"math"
@@ -7,15 +7,15 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 )
 
 var t0 = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 
 func TestRingDropsSamplesOutsideWindow(t *testing.T) {
-	r := cluster.Ring{Window: time.Minute}
+	r := monitor.Ring{Window: time.Minute}
 	for i := 0; i < 180; i++ {
-		r.Add(cluster.Sample{Time: t0.Add(time.Duration(i) * time.Second), Took: time.Millisecond, OK: true})
+		r.Add(monitor.Sample{Time: t0.Add(time.Duration(i) * time.Second), Took: time.Millisecond, OK: true})
 	}
 	s := r.Samples()
 	if len(s) != 61 || !s[0].Time.Equal(t0.Add(119*time.Second)) {
@@ -37,9 +37,9 @@ func TestRingStats(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var r cluster.Ring
+			var r monitor.Ring
 			for i, ms := range tc.ms {
-				r.Add(cluster.Sample{Time: t0.Add(time.Duration(i) * time.Second), Took: time.Duration(ms) * time.Millisecond, OK: ms >= 0})
+				r.Add(monitor.Sample{Time: t0.Add(time.Duration(i) * time.Second), Took: time.Duration(ms) * time.Millisecond, OK: ms >= 0})
 			}
 			st := r.Stats()
 			if st.P50 != tc.p50 || st.P99 != tc.p99 || st.Max != tc.max || st.Count != tc.count || st.Failed != tc.failed {
@@ -58,24 +58,24 @@ func seq(from, to int) []int {
 }
 
 func TestSparkline(t *testing.T) {
-	var s []cluster.Sample
+	var s []monitor.Sample
 	for i, ms := range []int{1, 2, 4, 8, -1, 8} {
-		s = append(s, cluster.Sample{Time: t0.Add(time.Duration(i) * time.Second), Took: time.Duration(ms) * time.Millisecond, OK: ms > 0})
+		s = append(s, monitor.Sample{Time: t0.Add(time.Duration(i) * time.Second), Took: time.Duration(ms) * time.Millisecond, OK: ms > 0})
 	}
 	// Eight cells over eight seconds: one sample per cell for the first six, then nothing.
-	got := cluster.Sparkline(s, t0, t0.Add(8*time.Second), 8)
+	got := monitor.Sparkline(s, t0, t0.Add(8*time.Second), 8)
 	if want := "▁▂▄█x█  "; got != want {
 		t.Fatalf("Sparkline = %q, want %q", got, want)
 	}
-	if got := cluster.Sparkline(s, t0, t0.Add(6*time.Second), 3); got != "▂██" {
+	if got := monitor.Sparkline(s, t0, t0.Add(6*time.Second), 3); got != "▂██" {
 		t.Fatalf("two samples per cell keep the slowest: %q", got)
 	}
-	if got := cluster.Sparkline(nil, t0, t0, 4); got != "    " {
+	if got := monitor.Sparkline(nil, t0, t0, 4); got != "    " {
 		t.Fatalf("no samples: %q", got)
 	}
 	// Samples further apart than cells: the cells between repeat the one before.
-	sparse := []cluster.Sample{{Time: t0, Took: 1, OK: true}, {Time: t0.Add(4 * time.Second), Took: 8, OK: true}}
-	if got := cluster.Sparkline(sparse, t0, t0.Add(8*time.Second), 8); got != "▁▁▁▁█   " {
+	sparse := []monitor.Sample{{Time: t0, Took: 1, OK: true}, {Time: t0.Add(4 * time.Second), Took: 8, OK: true}}
+	if got := monitor.Sparkline(sparse, t0, t0.Add(8*time.Second), 8); got != "▁▁▁▁█   " {
 		t.Fatalf("sparse samples: %q", got)
 	}
 }
@@ -84,11 +84,11 @@ func FuzzSparkline(f *testing.F) {
 	f.Add(int64(5), int64(3), 10, uint8(4))
 	f.Fuzz(func(t *testing.T, a, b int64, width int, n uint8) {
 		width = width % 200
-		var s []cluster.Sample
+		var s []monitor.Sample
 		for i := 0; i < int(n); i++ {
-			s = append(s, cluster.Sample{Time: t0.Add(time.Duration(a*int64(i)) % time.Hour), Took: time.Duration(b * int64(i)), OK: i%3 != 0})
+			s = append(s, monitor.Sample{Time: t0.Add(time.Duration(a*int64(i)) % time.Hour), Took: time.Duration(b * int64(i)), OK: i%3 != 0})
 		}
-		got := cluster.Sparkline(s, t0, t0.Add(time.Duration(a)), width)
+		got := monitor.Sparkline(s, t0, t0.Add(time.Duration(a)), width)
 		if width > 0 && utf8.RuneCountInString(got) != width || width <= 0 && got != "" {
 			t.Fatalf("width %d gave %q", width, got)
 		}
@@ -97,17 +97,17 @@ func FuzzSparkline(f *testing.F) {
 
 func TestHistogramQuantile(t *testing.T) {
 	// 100 observations: 90 up to 1 ms, 9 in (1, 2] ms, 1 in (2, 4] ms.
-	h := cluster.Histogram{Count: 100, Bounds: []float64{0.001, 0.002, 0.004, math.Inf(1)}, Buckets: []uint64{90, 99, 100, 100}}
+	h := monitor.Histogram{Count: 100, Bounds: []float64{0.001, 0.002, 0.004, math.Inf(1)}, Buckets: []uint64{90, 99, 100, 100}}
 	for _, tc := range []struct{ q, want float64 }{{0.5, 0.001 * 50 / 90}, {0.9, 0.001}, {0.99, 0.002}, {1, 0.004}} {
 		got, ok := h.Quantile(tc.q)
 		if !ok || math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("q%v = %v, want %v", tc.q, got, tc.want)
 		}
 	}
-	if _, ok := (cluster.Histogram{}).Quantile(0.99); ok {
+	if _, ok := (monitor.Histogram{}).Quantile(0.99); ok {
 		t.Error("an empty histogram has no quantile")
 	}
-	later := cluster.Histogram{Count: 110, Bounds: h.Bounds, Buckets: []uint64{90, 99, 100, 110}}
+	later := monitor.Histogram{Count: 110, Bounds: h.Bounds, Buckets: []uint64{90, 99, 100, 110}}
 	d := later.Since(h)
 	if got, _ := d.Quantile(0.5); d.Count != 10 || got != 0.004 {
 		t.Errorf("the last interval's ten observations are all above 4 ms: count %d, p50 %v", d.Count, got)
@@ -144,7 +144,7 @@ go_goroutines 180
 `
 
 func TestParseMetrics(t *testing.T) {
-	m, err := cluster.ParseMetrics(strings.NewReader(samplePage))
+	m, err := monitor.ParseMetrics(strings.NewReader(samplePage))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestParseMetrics(t *testing.T) {
 	if m.LeaderChanges != 3 || m.ProposalsPending != 2 {
 		t.Errorf("counters: leader changes %v pending %v", m.LeaderChanges, m.ProposalsPending)
 	}
-	if _, err := cluster.ParseMetrics(strings.NewReader("etcd_server_proposals_pending{ 1\n")); err == nil {
+	if _, err := monitor.ParseMetrics(strings.NewReader("etcd_server_proposals_pending{ 1\n")); err == nil {
 		t.Error("a malformed page is an error")
 	}
 }
@@ -166,7 +166,7 @@ func TestParseMetrics(t *testing.T) {
 func FuzzParseMetrics(f *testing.F) {
 	f.Add(samplePage)
 	f.Fuzz(func(t *testing.T, page string) {
-		m, err := cluster.ParseMetrics(strings.NewReader(page))
+		m, err := monitor.ParseMetrics(strings.NewReader(page))
 		if err == nil {
 			m.WALFsync.Quantile(0.99)
 			for _, h := range m.PeerRTT {

@@ -1,4 +1,4 @@
-package cluster_test
+package monitor_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -25,22 +27,22 @@ func TestPollCost(t *testing.T) {
 		seconds = s
 	}
 	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 5)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	m := cluster.NewMonitor(ctx, c)
+	m := monitor.NewMonitor(ctx, c)
 	defer m.Close()
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	// Warm up: dial every member, fill the first scrape.
-	pollUntil(t, m, tr, 20*time.Second, "five healthy members", func(p cluster.Poll) bool { return allHealthy(p) && len(p.Members) == 5 })
+	pollUntil(t, m, tr, 20*time.Second, "five healthy members", func(p monitor.Poll) bool { return allHealthy(p) && len(p.Members) == 5 })
 	ms, _ := m.Scrape(ctx, 5*time.Second)
 	tr.AddMetrics(ms)
 
 	before, start := cpuTime(t), time.Now()
 	polls, scrapes := 0, 0
-	nextScrape := start.Add(cluster.DefaultMetricsInterval)
+	nextScrape := start.Add(monitor.DefaultMetricsInterval)
 	for time.Since(start) < time.Duration(seconds)*time.Second {
 		tick := time.Now()
 		p := m.Poll(ctx, 2*time.Second)
@@ -54,7 +56,7 @@ func TestPollCost(t *testing.T) {
 			ms, _ := m.Scrape(ctx, 5*time.Second)
 			tr.AddMetrics(ms)
 			scrapes++
-			nextScrape = nextScrape.Add(cluster.DefaultMetricsInterval)
+			nextScrape = nextScrape.Add(monitor.DefaultMetricsInterval)
 		}
 		time.Sleep(time.Second - time.Since(tick))
 	}

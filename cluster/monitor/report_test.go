@@ -1,4 +1,4 @@
-package cluster_test
+package monitor_test
 
 import (
 	"context"
@@ -8,16 +8,18 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
 func TestDiagnoseOneMemberStopped(t *testing.T) {
 	members := nodetest.StartCluster(t, 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(members...), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(members...), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	healthy := cluster.Diagnose(context.Background(), c, cluster.DiagnoseOptions{Duration: time.Second, Interval: 250 * time.Millisecond})
+	healthy := monitor.Diagnose(context.Background(), c, monitor.DiagnoseOptions{Duration: time.Second, Interval: 250 * time.Millisecond})
 	if !healthy.Healthy || len(healthy.Members) != 3 || healthy.Leader == "" {
 		t.Fatalf("healthy cluster: %+v", healthy)
 	}
@@ -34,7 +36,7 @@ func TestDiagnoseOneMemberStopped(t *testing.T) {
 	}
 	// Stop a member the session is not connected through first.
 	members[2].Close(10 * time.Second)
-	r := cluster.Diagnose(context.Background(), c, cluster.DiagnoseOptions{Duration: time.Second, Interval: 250 * time.Millisecond})
+	r := monitor.Diagnose(context.Background(), c, monitor.DiagnoseOptions{Duration: time.Second, Interval: 250 * time.Millisecond})
 	var text strings.Builder
 	if err := r.WriteText(&text); err != nil {
 		t.Fatal(err)
@@ -48,8 +50,8 @@ func TestDiagnoseOneMemberStopped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back cluster.Report
-	if err := json.Unmarshal(b, &back); err != nil || back.Healthy || len(back.Members) != 3 || back.Members[2].State != cluster.StateUnreachable {
+	var back monitor.Report
+	if err := json.Unmarshal(b, &back); err != nil || back.Healthy || len(back.Members) != 3 || back.Members[2].State != monitor.StateUnreachable {
 		t.Fatalf("JSON round trip: %v %+v", err, back)
 	}
 }

@@ -1,4 +1,4 @@
-package cluster_test
+package monitor_test
 
 import (
 	"math"
@@ -6,33 +6,34 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 )
 
 // health builds one member's probe result: leader 0 means the member knows none; term 0 means
 // it was not reached.
-func health(id uint64, at time.Time, leader, term uint64) cluster.MemberHealth {
-	h := cluster.MemberHealth{Member: cluster.MemberInfo{ID: id, Name: "m" + string(rune('0'+id))}, Time: at}
+func health(id uint64, at time.Time, leader, term uint64) monitor.MemberHealth {
+	h := monitor.MemberHealth{Member: member.Info{ID: id, Name: "m" + string(rune('0'+id))}, Time: at}
 	if term == 0 {
-		h.State, h.Err = cluster.StateUnreachable, "connection refused"
+		h.State, h.Err = monitor.StateUnreachable, "connection refused"
 		return h
 	}
-	h.State = cluster.StateHealthy
+	h.State = monitor.StateHealthy
 	if leader == 0 {
-		h.State = cluster.StateNoLeader
+		h.State = monitor.StateNoLeader
 	}
-	h.Status = &cluster.MemberStatus{Leader: leader, RaftTerm: term, RaftIndex: 100, RaftAppliedIndex: 100}
+	h.Status = &monitor.MemberStatus{Leader: leader, RaftTerm: term, RaftIndex: 100, RaftAppliedIndex: 100}
 	h.Linearizable, h.Serializable, h.StatusTook = 2*time.Millisecond, time.Millisecond, time.Millisecond
 	h.MemberIDs = []uint64{1, 2, 3}
 	return h
 }
 
-func poll(at time.Time, hs ...cluster.MemberHealth) cluster.Poll {
-	return cluster.Poll{Time: at, Members: hs}
+func poll(at time.Time, hs ...monitor.MemberHealth) monitor.Poll {
+	return monitor.Poll{Time: at, Members: hs}
 }
 
 func TestTrackerLeaderChanges(t *testing.T) {
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	s := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
 	tr.AddPoll(poll(s(0), health(1, s(0), 1, 2), health(2, s(0), 1, 2), health(3, s(0), 1, 2)))
 	if id, term := tr.Leader(); id != 1 || term != 2 || len(tr.LeaderChanges()) != 0 {
@@ -53,7 +54,7 @@ func TestTrackerLeaderChanges(t *testing.T) {
 	}
 	tr.AddPoll(poll(s(3), health(1, s(3), 0, 0), health(2, s(3), 2, 3), health(3, s(3), 2, 3)))
 	ch := tr.LeaderChanges()
-	want := cluster.LeaderChange{Time: s(3), OldLeader: "m1", NewLeader: "m2", OldTerm: 2, NewTerm: 3, Leaderless: 2 * time.Second}
+	want := monitor.LeaderChange{Time: s(3), OldLeader: "m1", NewLeader: "m2", OldTerm: 2, NewTerm: 3, Leaderless: 2 * time.Second}
 	if len(ch) != 1 || ch[0] != want {
 		t.Fatalf("changes = %+v, want %+v", ch, want)
 	}
@@ -77,7 +78,7 @@ func TestTrackerLeaderChanges(t *testing.T) {
 }
 
 func TestTrackerDisagreement(t *testing.T) {
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	a, b, c := health(1, t0, 1, 5), health(2, t0, 1, 5), health(3, t0, 1, 4)
 	b.MemberIDs = []uint64{1, 2}
 	tr.AddPoll(poll(t0, a, b, c))
@@ -89,25 +90,25 @@ func TestTrackerDisagreement(t *testing.T) {
 }
 
 func TestFindings(t *testing.T) {
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	a, b, c := health(1, t0, 1, 5), health(2, t0, 1, 5), health(3, t0, 0, 0)
 	a.Status.DBSize, a.Status.DBSizeInUse, a.Status.DBSizeQuota = 86<<20, 80<<20, 100<<20
 	b.Alarms = []string{"NOSPACE on 1"}
-	b.State, b.Err = cluster.StateUnhealthy, "active alarm: NOSPACE on 1"
+	b.State, b.Err = monitor.StateUnhealthy, "active alarm: NOSPACE on 1"
 	b.Status.RaftAppliedIndex = 1
 	a.Status.RaftIndex = 5000
 	tr.AddPoll(poll(t0, a, b, c))
-	slow := cluster.Metrics{Member: a.Member, Time: t0,
-		WALFsync: cluster.Histogram{Count: 100, Bounds: []float64{0.008, 0.064, math.Inf(1)}, Buckets: []uint64{10, 100, 100}}}
-	earlier := cluster.Metrics{Member: a.Member, Time: t0.Add(-15 * time.Second),
-		WALFsync: cluster.Histogram{Count: 50, Bounds: slow.WALFsync.Bounds, Buckets: []uint64{5, 50, 50}}}
-	tr.AddMetrics([]cluster.Metrics{earlier})
+	slow := monitor.Metrics{Member: a.Member, Time: t0,
+		WALFsync: monitor.Histogram{Count: 100, Bounds: []float64{0.008, 0.064, math.Inf(1)}, Buckets: []uint64{10, 100, 100}}}
+	earlier := monitor.Metrics{Member: a.Member, Time: t0.Add(-15 * time.Second),
+		WALFsync: monitor.Histogram{Count: 50, Bounds: slow.WALFsync.Bounds, Buckets: []uint64{5, 50, 50}}}
+	tr.AddMetrics([]monitor.Metrics{earlier})
 	for _, f := range tr.Findings() {
 		if strings.Contains(f.Text, "WAL fsync") {
 			t.Fatalf("a single scrape (lifetime quantiles) gave a disk finding: %+v", f)
 		}
 	}
-	tr.AddMetrics([]cluster.Metrics{slow, {Member: c.Member, Time: t0, Err: "metrics not reachable: connection refused"}})
+	tr.AddMetrics([]monitor.Metrics{slow, {Member: c.Member, Time: t0, Err: "metrics not reachable: connection refused"}})
 	var texts []string
 	for _, f := range tr.Findings() {
 		texts = append(texts, f.Severity+": "+f.Text)
@@ -124,20 +125,6 @@ func TestFindings(t *testing.T) {
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing finding %q in:\n%s", want, got)
-		}
-	}
-}
-
-func TestFormat(t *testing.T) {
-	for d, want := range map[time.Duration]string{0: "0", 850 * time.Microsecond: "850µs", 4200 * time.Microsecond: "4.2 ms",
-		48 * time.Millisecond: "48 ms", 1300 * time.Millisecond: "1.3 s", 90 * time.Second: "1m30s"} {
-		if got := cluster.FormatDuration(d); got != want {
-			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
-		}
-	}
-	for n, want := range map[int64]string{512: "512 B", 2048: "2.0 KiB", 3 << 20: "3.0 MiB", 2 << 30: "2.0 GiB"} {
-		if got := cluster.FormatBytes(n); got != want {
-			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

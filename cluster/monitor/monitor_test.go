@@ -1,4 +1,4 @@
-package cluster_test
+package monitor_test
 
 import (
 	"context"
@@ -10,27 +10,29 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
-// monitor connects to the first of members only: the monitor must find the others itself.
-func monitor(t *testing.T, members ...*embednode.Member) *cluster.Monitor {
+// startMonitor connects to the first of members only: the monitor must find the others itself.
+func startMonitor(t *testing.T, members ...*embednode.Member) *monitor.Monitor {
 	t.Helper()
-	c, err := connect(t, cluster.ConnConfig{Endpoints: members[0].Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: members[0].Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cluster.NewMonitor(context.Background(), c)
+	m := monitor.NewMonitor(context.Background(), c)
 	t.Cleanup(m.Close)
 	return m
 }
 
 // pollUntil polls every 200 ms until ok holds, feeding the tracker, and fails after timeout.
-func pollUntil(t *testing.T, m *cluster.Monitor, tr *cluster.Tracker, timeout time.Duration, what string, ok func(cluster.Poll) bool) cluster.Poll {
+func pollUntil(t *testing.T, m *monitor.Monitor, tr *monitor.Tracker, timeout time.Duration, what string, ok func(monitor.Poll) bool) monitor.Poll {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
-	var p cluster.Poll
+	var p monitor.Poll
 	for time.Now().Before(deadline) {
 		p = m.Poll(context.Background(), 2*time.Second)
 		tr.AddPoll(p)
@@ -43,18 +45,18 @@ func pollUntil(t *testing.T, m *cluster.Monitor, tr *cluster.Tracker, timeout ti
 	return p
 }
 
-func byName(p cluster.Poll, name string) cluster.MemberHealth {
+func byName(p monitor.Poll, name string) monitor.MemberHealth {
 	for _, h := range p.Members {
 		if h.Member.Name == name {
 			return h
 		}
 	}
-	return cluster.MemberHealth{}
+	return monitor.MemberHealth{}
 }
 
-func allHealthy(p cluster.Poll) bool {
+func allHealthy(p monitor.Poll) bool {
 	for _, h := range p.Members {
-		if h.State != cluster.StateHealthy {
+		if h.State != monitor.StateHealthy {
 			return false
 		}
 	}
@@ -63,8 +65,8 @@ func allHealthy(p cluster.Poll) bool {
 
 func TestMonitorThreeMembers(t *testing.T) {
 	members := nodetest.StartCluster(t, 3)
-	m := monitor(t, members[0])
-	tr := cluster.NewTracker(0)
+	m := startMonitor(t, members[0])
+	tr := monitor.NewTracker(0)
 	p := pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
 	if len(p.Members) != 3 {
 		t.Fatalf("polled %d members, want 3 (the monitor finds them from the member list)", len(p.Members))
@@ -105,14 +107,15 @@ func TestMonitorThreeMembers(t *testing.T) {
 	took := time.Since(start)
 	tr.AddPoll(p)
 	dead := byName(p, fmt.Sprintf("m%d", follower))
-	if dead.State != cluster.StateUnreachable || !strings.Contains(dead.Err, "connection refused") {
-		t.Fatalf("stopped follower: %s %q, want unreachable with connection refused", dead.State, dead.Err)
+	// The refusal itself is the answer: not "no answer within 2s" (the wait running out), which
+	// is what a poll that waited on the dead member would say. How long the poll took is logged,
+	// not asserted (speed is for benchmarks; a loaded machine must not fail this).
+	if dead.State != monitor.StateUnreachable || dead.Pending || !strings.Contains(dead.Err, "connection refused") {
+		t.Fatalf("stopped follower: %s pending %v %q, want unreachable with connection refused", dead.State, dead.Pending, dead.Err)
 	}
-	if took > 2500*time.Millisecond {
-		t.Fatalf("the poll took %s with one member down", took)
-	}
+	t.Logf("the poll took %s with one member down", took)
 	for _, h := range p.Members {
-		if h.Member.Name != dead.Member.Name && (h.State != cluster.StateHealthy || h.Time.Before(start)) {
+		if h.Member.Name != dead.Member.Name && (h.State != monitor.StateHealthy || h.Time.Before(start)) {
 			t.Fatalf("member %s: %s %q (probe at %v, poll at %v)", h.Member.Name, h.State, h.Err, h.Time, start)
 		}
 	}
@@ -127,8 +130,8 @@ func TestMonitorThreeMembers(t *testing.T) {
 
 func TestMonitorLeaderStopped(t *testing.T) {
 	members := nodetest.StartCluster(t, 3)
-	m := monitor(t, members...)
-	tr := cluster.NewTracker(0)
+	m := startMonitor(t, members...)
+	tr := monitor.NewTracker(0)
 	pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
 	oldLeader, oldTerm := tr.Leader()
 	for i, mm := range members {
@@ -136,7 +139,7 @@ func TestMonitorLeaderStopped(t *testing.T) {
 			mm.Close(10 * time.Second)
 		}
 	}
-	pollUntil(t, m, tr, 30*time.Second, "a new leader", func(cluster.Poll) bool {
+	pollUntil(t, m, tr, 30*time.Second, "a new leader", func(monitor.Poll) bool {
 		id, _ := tr.Leader()
 		return id != 0 && id != oldLeader
 	})
@@ -145,7 +148,7 @@ func TestMonitorLeaderStopped(t *testing.T) {
 		t.Fatalf("leader changes = %+v (old leader %s at term %d)", ch, tr.Name(oldLeader), oldTerm)
 	}
 	p := tr.Last()
-	if h := byName(p, tr.Name(oldLeader)); h.State != cluster.StateUnreachable {
+	if h := byName(p, tr.Name(oldLeader)); h.State != monitor.StateUnreachable {
 		t.Fatalf("the old leader is %s, want unreachable", h.State)
 	}
 }
@@ -154,13 +157,13 @@ func TestMonitorQuota(t *testing.T) {
 	cfg := nodetest.Config(t, "tiny")
 	cfg.QuotaBackendBytes = 1 << 20
 	mem := nodetest.StartConfig(t, cfg)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cluster.NewMonitor(context.Background(), c)
+	m := monitor.NewMonitor(context.Background(), c)
 	t.Cleanup(m.Close)
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	p := pollUntil(t, m, tr, 10*time.Second, "healthy", allHealthy)
 	if q := p.Members[0].Status.DBSizeQuota; q != 1<<20 {
 		t.Fatalf("quota %d, want %d", q, 1<<20)
@@ -181,8 +184,8 @@ func TestMonitorQuota(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "database space exceeded") {
 		t.Fatalf("filling a 1 MiB quota: %v", err)
 	}
-	p = pollUntil(t, m, tr, 10*time.Second, "NOSPACE seen", func(p cluster.Poll) bool {
-		return p.Members[0].State == cluster.StateUnhealthy
+	p = pollUntil(t, m, tr, 10*time.Second, "NOSPACE seen", func(p monitor.Poll) bool {
+		return p.Members[0].State == monitor.StateUnhealthy
 	})
 	h := p.Members[0]
 	if len(h.Alarms) != 1 || h.Alarms[0] != "NOSPACE on tiny" || !strings.Contains(h.Err, "NOSPACE") {
@@ -203,13 +206,13 @@ func TestMonitorQuota(t *testing.T) {
 // its probe keeps running and a later poll reports how it ended.
 func TestMonitorFrozenMember(t *testing.T) {
 	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true, CommandTimeout: 2 * time.Second, DialTimeout: 500 * time.Millisecond})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true, CommandTimeout: 2 * time.Second, DialTimeout: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cluster.NewMonitor(context.Background(), c)
+	m := monitor.NewMonitor(context.Background(), c)
 	t.Cleanup(m.Close)
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
 	leader, _ := tr.Leader()
 	frozen := 1
@@ -234,17 +237,17 @@ func TestMonitorFrozenMember(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	name := fmt.Sprintf("m%d", frozen)
 
+	// The poll returns when its wait is over, not when the frozen member's probe ends: the probe
+	// is still pending in the result (asserted below), which proves it without timing the poll.
 	start := time.Now()
 	p := m.Poll(context.Background(), time.Second)
-	if took := time.Since(start); took > 1500*time.Millisecond {
-		t.Fatalf("the poll took %s with a frozen member", took)
-	}
+	t.Logf("the poll took %s with a frozen member", time.Since(start))
 	h := byName(p, name)
-	if h.State != cluster.StateUnreachable || !h.Pending || h.Err != "no answer within 1s" {
+	if h.State != monitor.StateUnreachable || !h.Pending || h.Err != "no answer within 1s" {
 		t.Fatalf("frozen member: %s pending %v %q", h.State, h.Pending, h.Err)
 	}
 	for _, o := range p.Members {
-		if o.Member.Name != name && o.State != cluster.StateHealthy {
+		if o.Member.Name != name && o.State != monitor.StateHealthy {
 			t.Fatalf("member %s: %s %q", o.Member.Name, o.State, o.Err)
 		}
 	}
@@ -256,7 +259,10 @@ func TestMonitorFrozenMember(t *testing.T) {
 			break
 		}
 	}
-	if h.State != cluster.StateUnreachable || h.Pending || !strings.Contains(h.Err, "within 2s (--command-timeout)") {
+	// A frozen process still accepts TCP (the kernel does): the cause names the silence, either
+	// as the command timeout or, found by dialing by hand, as a connection that never answers.
+	silent := strings.Contains(h.Err, "within 2s (--command-timeout)") || strings.Contains(h.Err, "accepts connections but does not answer")
+	if h.State != monitor.StateUnreachable || h.Pending || !silent {
 		t.Fatalf("frozen member after the timeout: %s pending %v %q", h.State, h.Pending, h.Err)
 	}
 }
@@ -271,10 +277,10 @@ func TestMonitorUnstartedLearner(t *testing.T) {
 	if _, err := nodetest.Client(t, mem.Endpoints()).MemberAddAsLearner(ctx, []string{peer}); err != nil {
 		t.Fatal(err)
 	}
-	m := monitor(t, mem)
-	tr := cluster.NewTracker(0)
-	p := pollUntil(t, m, tr, 10*time.Second, "two members", func(p cluster.Poll) bool { return len(p.Members) == 2 })
-	var learner, voter cluster.MemberHealth
+	m := startMonitor(t, mem)
+	tr := monitor.NewTracker(0)
+	p := pollUntil(t, m, tr, 10*time.Second, "two members", func(p monitor.Poll) bool { return len(p.Members) == 2 })
+	var learner, voter monitor.MemberHealth
 	for _, h := range p.Members {
 		if h.Member.Learner {
 			learner = h
@@ -282,7 +288,7 @@ func TestMonitorUnstartedLearner(t *testing.T) {
 			voter = h
 		}
 	}
-	if learner.State != cluster.StateNotStarted || learner.Member.Name != "" || voter.State != cluster.StateHealthy {
+	if learner.State != monitor.StateNotStarted || learner.Member.Name != "" || voter.State != monitor.StateHealthy {
 		t.Fatalf("learner %+v, voter %s %q", learner, voter.State, voter.Err)
 	}
 	want := "member " + learner.Member.IDString() + " not started: added to the member list but never started (no client URL)"
@@ -299,13 +305,13 @@ func TestMonitorUnstartedLearner(t *testing.T) {
 // knows no leader: its row says "no leader" (not unreachable) and the tracker sees no leader.
 func TestMonitorLostQuorum(t *testing.T) {
 	members := nodetest.StartCluster(t, 3)
-	m := monitor(t, members...)
-	tr := cluster.NewTracker(0)
+	m := startMonitor(t, members...)
+	tr := monitor.NewTracker(0)
 	pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
 	members[1].Close(10 * time.Second)
 	members[2].Close(10 * time.Second)
-	p := pollUntil(t, m, tr, 20*time.Second, "m0 without a leader", func(p cluster.Poll) bool {
-		return byName(p, "m0").State == cluster.StateNoLeader
+	p := pollUntil(t, m, tr, 20*time.Second, "m0 without a leader", func(p monitor.Poll) bool {
+		return byName(p, "m0").State == monitor.StateNoLeader
 	})
 	h := byName(p, "m0")
 	if h.Status == nil || h.Status.Leader != 0 || !strings.HasPrefix(h.Err, "the member knows no leader (lost quorum?)") {
@@ -325,13 +331,13 @@ func TestMonitorLostQuorum(t *testing.T) {
 // (etcd-io/etcd#21966), which in-process would take the test binary down.
 func TestMonitorMemberRemoved(t *testing.T) {
 	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cluster.NewMonitor(context.Background(), c)
+	m := monitor.NewMonitor(context.Background(), c)
 	t.Cleanup(m.Close)
-	tr := cluster.NewTracker(0)
+	tr := monitor.NewTracker(0)
 	p := pollUntil(t, m, tr, 15*time.Second, "three healthy members", allHealthy)
 	// etcd refuses to remove a member until every member has been up for a few seconds.
 	id := byName(p, "m2").Member.ID
@@ -346,7 +352,7 @@ func TestMonitorMemberRemoved(t *testing.T) {
 			t.Fatalf("remove m2: %v", err)
 		}
 	}
-	pollUntil(t, m, tr, 15*time.Second, "two members", func(p cluster.Poll) bool { return len(p.Members) == 2 && allHealthy(p) })
+	pollUntil(t, m, tr, 15*time.Second, "two members", func(p monitor.Poll) bool { return len(p.Members) == 2 && allHealthy(p) })
 	if got := len(m.Members()); got != 2 {
 		t.Fatalf("the monitor still lists %d members", got)
 	}

@@ -1,4 +1,6 @@
-package cluster
+// Package backup is etcdeck's backup directory: the names it gives snapshots, listing them,
+// retention, and the partial files a save leaves while it runs.
+package backup
 
 import (
 	"errors"
@@ -19,18 +21,18 @@ const backupTimeLayout = "20060102T150405Z"
 // a file it did not write.
 var backupName = regexp.MustCompile(`^etcd-snapshot-([0-9a-f]{1,16})-([0-9]{8}T[0-9]{6}Z)-rev([0-9]{1,19})\.db$`)
 
-// partialPattern names a save in progress: hidden, and never matching backupName, so a save that
+// PartialPattern names a save in progress: hidden, and never matching backupName, so a save that
 // dies half-way leaves nothing that looks like a backup.
-const partialPattern = ".etcdeck-partial-*.tmp"
+const PartialPattern = ".etcdeck-partial-*.tmp"
 
 // stalePartialAge is how long a partial file goes unwritten before a later save removes it: a
 // save writes every few milliseconds, so one this quiet was killed (etcdeck quit mid-save).
 const stalePartialAge = time.Hour
 
-// removeStalePartials removes partial files in dir that have not been written to for
+// RemoveStalePartials removes partial files in dir that have not been written to for
 // stalePartialAge; a save running meanwhile (another etcdeck, cron) keeps its file fresh.
-func removeStalePartials(dir string, now time.Time) {
-	matches, _ := filepath.Glob(filepath.Join(dir, partialPattern))
+func RemoveStalePartials(dir string, now time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(dir, PartialPattern))
 	for _, p := range matches {
 		if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() && now.Sub(info.ModTime()) > stalePartialAge {
 			os.Remove(p)
@@ -38,14 +40,14 @@ func removeStalePartials(dir string, now time.Time) {
 	}
 }
 
-// BackupName is the file name of a snapshot of cluster id taken at t (in UTC) at revision rev:
+// Name is the file name of a snapshot of cluster id taken at t (in UTC) at revision rev:
 // etcd-snapshot-<cluster-id hex>-20261125T010203Z-rev4006.db.
-func BackupName(clusterID uint64, t time.Time, rev int64) string {
+func Name(clusterID uint64, t time.Time, rev int64) string {
 	return fmt.Sprintf("etcd-snapshot-%016x-%s-rev%d.db", clusterID, t.UTC().Format(backupTimeLayout), rev)
 }
 
-// BackupFile is one snapshot file in a backup directory, as its name describes it.
-type BackupFile struct {
+// File is one snapshot file in a backup directory, as its name describes it.
+type File struct {
 	Path      string
 	Name      string
 	ClusterID uint64
@@ -55,9 +57,9 @@ type BackupFile struct {
 	ModTime   time.Time
 }
 
-// ParseBackupName reads cluster ID, time and revision from a name BackupName produced; ok is
+// ParseName reads cluster ID, time and revision from a name Name produced; ok is
 // false for every other name.
-func ParseBackupName(name string) (b BackupFile, ok bool) {
+func ParseName(name string) (b File, ok bool) {
 	m := backupName.FindStringSubmatch(name)
 	if m == nil {
 		return b, false
@@ -68,12 +70,12 @@ func ParseBackupName(name string) (b BackupFile, ok bool) {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return b, false
 	}
-	return BackupFile{Name: name, ClusterID: id, Time: t.UTC(), Revision: rev}, true
+	return File{Name: name, ClusterID: id, Time: t.UTC(), Revision: rev}, true
 }
 
-// ListBackups returns the backups in dir (files named as BackupName names them), newest first. A
+// List returns the backups in dir (files named as Name names them), newest first. A
 // missing directory is an empty list: nothing has been saved yet.
-func ListBackups(dir string) ([]BackupFile, error) {
+func List(dir string) ([]File, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -81,9 +83,9 @@ func ListBackups(dir string) ([]BackupFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read backup directory: %w", err)
 	}
-	var out []BackupFile
+	var out []File
 	for _, e := range entries {
-		b, ok := ParseBackupName(e.Name())
+		b, ok := ParseName(e.Name())
 		if !ok || !e.Type().IsRegular() {
 			continue
 		}
@@ -95,13 +97,13 @@ func ListBackups(dir string) ([]BackupFile, error) {
 		b.Size, b.ModTime = info.Size(), info.ModTime()
 		out = append(out, b)
 	}
-	SortBackups(out)
+	Sort(out)
 	return out, nil
 }
 
-// SortBackups orders backups newest first (by the time in the name, then revision, then name, so
+// Sort orders backups newest first (by the time in the name, then revision, then name, so
 // the order is total).
-func SortBackups(bs []BackupFile) {
+func Sort(bs []File) {
 	sort.SliceStable(bs, func(i, j int) bool {
 		a, b := bs[i], bs[j]
 		if !a.Time.Equal(b.Time) {
@@ -135,19 +137,19 @@ func DefaultRetention() Retention { return Retention{Keep: DefaultKeep, KeepDays
 // Expired returns the backups of cluster id that r deletes at now: older than KeepDays days (by
 // the time in the name) and not among the newest Keep (at least 1, so the last good backup is
 // never deleted). Other clusters' backups are never returned.
-func (r Retention) Expired(files []BackupFile, clusterID uint64, now time.Time) []BackupFile {
+func (r Retention) Expired(files []File, clusterID uint64, now time.Time) []File {
 	keep := max(r.Keep, 1)
 	maxAge := time.Duration(max(r.KeepDays, 0)) * 24 * time.Hour
-	var mine []BackupFile
+	var mine []File
 	for _, f := range files {
 		if f.ClusterID == clusterID {
-			if _, ok := ParseBackupName(f.Name); ok {
+			if _, ok := ParseName(f.Name); ok {
 				mine = append(mine, f)
 			}
 		}
 	}
-	SortBackups(mine)
-	var out []BackupFile
+	Sort(mine)
+	var out []File
 	for i, f := range mine {
 		if i >= keep && now.Sub(f.Time) > maxAge {
 			out = append(out, f)
@@ -158,12 +160,12 @@ func (r Retention) Expired(files []BackupFile, clusterID uint64, now time.Time) 
 
 // ApplyRetention deletes cluster id's expired backups in dir and returns the ones it deleted. It
 // stops at the first file it cannot delete and returns that error with what was deleted so far.
-func ApplyRetention(dir string, clusterID uint64, r Retention, now time.Time) ([]BackupFile, error) {
-	files, err := ListBackups(dir)
+func ApplyRetention(dir string, clusterID uint64, r Retention, now time.Time) ([]File, error) {
+	files, err := List(dir)
 	if err != nil {
 		return nil, err
 	}
-	var deleted []BackupFile
+	var deleted []File
 	for _, f := range r.Expired(files, clusterID, now) {
 		if err := os.Remove(f.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return deleted, fmt.Errorf("retention: %w", err)

@@ -1,4 +1,4 @@
-package cluster_test
+package monitor_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/clustertest"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -29,14 +31,14 @@ func TestMonitorAuth(t *testing.T) {
 		}
 	}
 	for _, user := range []struct{ name, pw string }{{"root", "s3cret-pw"}, {"nobody", "n0body-pw"}} {
-		c, err := connect(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), User: user.name, Password: user.pw, InsecureTransport: true})
+		c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), User: user.name, Password: user.pw, InsecureTransport: true})
 		if err != nil {
 			t.Fatalf("%s: %v", user.name, err)
 		}
-		m := cluster.NewMonitor(ctx, c)
+		m := monitor.NewMonitor(ctx, c)
 		p := m.Poll(ctx, 3*time.Second)
 		m.Close()
-		if len(p.Members) != 1 || p.Members[0].State != cluster.StateHealthy {
+		if len(p.Members) != 1 || p.Members[0].State != monitor.StateHealthy {
 			t.Fatalf("%s: %+v", user.name, p)
 		}
 	}
@@ -46,13 +48,13 @@ func TestMonitorAuth(t *testing.T) {
 // polled healthy and its /metrics read.
 func TestMonitorEtcd34(t *testing.T) {
 	ep := nodetest.StartEtcd34(t)
-	c, err := connect(t, cluster.ConnConfig{Endpoints: []string{ep}, InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{ep}, InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cluster.NewMonitor(context.Background(), c)
+	m := monitor.NewMonitor(context.Background(), c)
 	t.Cleanup(m.Close)
-	p := pollUntil(t, m, cluster.NewTracker(0), 10*time.Second, "healthy", allHealthy)
+	p := pollUntil(t, m, monitor.NewTracker(0), 10*time.Second, "healthy", allHealthy)
 	if st := p.Members[0].Status; st == nil || !strings.HasPrefix(st.Version, "3.4.") {
 		t.Fatalf("status %+v", st)
 	}
@@ -88,13 +90,13 @@ func TestMonitorConfiguredEndpoint(t *testing.T) {
 			go func() { io.Copy(in, out); in.Close() }()
 		}
 	}()
-	c, err := connect(t, cluster.ConnConfig{Endpoints: []string{l.Addr().String()}, InsecureTransport: true})
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: []string{l.Addr().String()}, InsecureTransport: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cluster.NewMonitor(context.Background(), c)
+	m := monitor.NewMonitor(context.Background(), c)
 	t.Cleanup(m.Close)
-	p := pollUntil(t, m, cluster.NewTracker(0), 10*time.Second, "healthy", allHealthy)
+	p := pollUntil(t, m, monitor.NewTracker(0), 10*time.Second, "healthy", allHealthy)
 	if got, want := p.Members[0].Endpoint, "http://"+l.Addr().String(); got != want {
 		t.Fatalf("polled at %s, want the configured endpoint %s", got, want)
 	}

@@ -1,4 +1,4 @@
-package cluster
+package monitor
 
 import (
 	"bufio"
@@ -18,6 +18,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // DefaultMetricsInterval is how often /metrics is scraped: a page is ~175 KB.
@@ -79,9 +81,9 @@ func (h Histogram) Quantile(q float64) (seconds float64, ok bool) {
 
 // Metrics is what one scrape of a member's /metrics held that the Cluster view shows.
 type Metrics struct {
-	Member MemberInfo `json:"-"`
-	URL    string     `json:"url"`
-	Time   time.Time  `json:"time"`
+	Member member.Info `json:"-"`
+	URL    string      `json:"url"`
+	Time   time.Time   `json:"time"`
 	// Err says why the page could not be read ("metrics not reachable: …"); the rest is empty.
 	Err string `json:"error,omitempty"`
 	// PeerRTT is etcd_network_peer_round_trip_time_seconds by peer member ID (hex).
@@ -226,7 +228,7 @@ func (m *Monitor) Scrape(ctx context.Context, timeout time.Duration) ([]Metrics,
 	return out, nil
 }
 
-func (m *Monitor) scrapeOne(ctx context.Context, mm MemberInfo, timeout time.Duration) Metrics {
+func (m *Monitor) scrapeOne(ctx context.Context, mm member.Info, timeout time.Duration) Metrics {
 	url := m.url(mm)
 	res := Metrics{Member: mm, URL: url, Time: time.Now()}
 	if url == "" {

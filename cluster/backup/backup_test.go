@@ -1,4 +1,4 @@
-package cluster_test
+package backup_test
 
 import (
 	"os"
@@ -7,16 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 )
 
 func TestBackupNameRoundTrip(t *testing.T) {
 	at := time.Date(2026, 11, 25, 1, 2, 3, 0, time.FixedZone("CET", 3600))
-	name := cluster.BackupName(0xcdf818194e3a8c32, at, 4006)
+	name := backup.Name(0xcdf818194e3a8c32, at, 4006)
 	if name != "etcd-snapshot-cdf818194e3a8c32-20261125T000203Z-rev4006.db" {
 		t.Fatalf("name = %s", name)
 	}
-	b, ok := cluster.ParseBackupName(name)
+	b, ok := backup.ParseName(name)
 	if !ok || b.ClusterID != 0xcdf818194e3a8c32 || !b.Time.Equal(at) || b.Revision != 4006 {
 		t.Fatalf("parsed %+v %v", b, ok)
 	}
@@ -31,7 +31,7 @@ func TestBackupNameRoundTrip(t *testing.T) {
 		"backup-2026-11-25.db",
 		"etcd-snapshot-cdf8-20261125T000203Z-rev99999999999999999999.db",
 	} {
-		if _, ok := cluster.ParseBackupName(foreign); ok {
+		if _, ok := backup.ParseName(foreign); ok {
 			t.Errorf("%s parsed as etcdeck's", foreign)
 		}
 	}
@@ -41,29 +41,29 @@ func TestRetention(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	const a, b = 0xaaaa, 0xbbbb
 	days := func(d float64) time.Time { return now.Add(-time.Duration(d * 24 * float64(time.Hour))) }
-	file := func(id uint64, t time.Time, rev int64) string { return cluster.BackupName(id, t, rev) }
+	file := func(id uint64, t time.Time, rev int64) string { return backup.Name(id, t, rev) }
 	tests := []struct {
 		name  string
 		files []string
-		r     cluster.Retention
+		r     backup.Retention
 		want  []string // deleted
 	}{
-		{"nothing old", []string{file(a, days(1), 10), file(a, days(2), 9)}, cluster.Retention{Keep: 1, KeepDays: 30}, nil},
-		{"old but among the newest N", []string{file(a, days(40), 10), file(a, days(50), 9)}, cluster.Retention{Keep: 2, KeepDays: 30}, nil},
-		{"old and beyond N", []string{file(a, days(1), 12), file(a, days(31), 11), file(a, days(40), 10)}, cluster.Retention{Keep: 1, KeepDays: 30},
+		{"nothing old", []string{file(a, days(1), 10), file(a, days(2), 9)}, backup.Retention{Keep: 1, KeepDays: 30}, nil},
+		{"old but among the newest N", []string{file(a, days(40), 10), file(a, days(50), 9)}, backup.Retention{Keep: 2, KeepDays: 30}, nil},
+		{"old and beyond N", []string{file(a, days(1), 12), file(a, days(31), 11), file(a, days(40), 10)}, backup.Retention{Keep: 1, KeepDays: 30},
 			[]string{file(a, days(31), 11), file(a, days(40), 10)}},
-		{"beyond N but young", []string{file(a, days(1), 12), file(a, days(2), 11), file(a, days(3), 10)}, cluster.Retention{Keep: 1, KeepDays: 30}, nil},
-		{"exactly D days is not older", []string{file(a, days(0), 2), file(a, days(30), 1)}, cluster.Retention{Keep: 1, KeepDays: 30}, nil},
-		{"keep 0 still keeps the newest", []string{file(a, days(100), 2), file(a, days(200), 1)}, cluster.Retention{Keep: 0, KeepDays: 0},
+		{"beyond N but young", []string{file(a, days(1), 12), file(a, days(2), 11), file(a, days(3), 10)}, backup.Retention{Keep: 1, KeepDays: 30}, nil},
+		{"exactly D days is not older", []string{file(a, days(0), 2), file(a, days(30), 1)}, backup.Retention{Keep: 1, KeepDays: 30}, nil},
+		{"keep 0 still keeps the newest", []string{file(a, days(100), 2), file(a, days(200), 1)}, backup.Retention{Keep: 0, KeepDays: 0},
 			[]string{file(a, days(200), 1)}},
-		{"keep-days 0 deletes everything beyond N", []string{file(a, days(0.01), 3), file(a, days(0.02), 2), file(a, days(0.03), 1)}, cluster.Retention{Keep: 2},
+		{"keep-days 0 deletes everything beyond N", []string{file(a, days(0.01), 3), file(a, days(0.02), 2), file(a, days(0.03), 1)}, backup.Retention{Keep: 2},
 			[]string{file(a, days(0.03), 1)}},
-		{"other clusters untouched", []string{file(a, days(1), 5), file(b, days(90), 4), file(b, days(91), 3), file(a, days(60), 2)}, cluster.Retention{Keep: 1, KeepDays: 30},
+		{"other clusters untouched", []string{file(a, days(1), 5), file(b, days(90), 4), file(b, days(91), 3), file(a, days(60), 2)}, backup.Retention{Keep: 1, KeepDays: 30},
 			[]string{file(a, days(60), 2)}},
-		{"order by the name's time, not by the list", []string{file(a, days(60), 1), file(a, days(45), 2), file(a, days(50), 3)}, cluster.Retention{Keep: 1, KeepDays: 30},
+		{"order by the name's time, not by the list", []string{file(a, days(60), 1), file(a, days(45), 2), file(a, days(50), 3)}, backup.Retention{Keep: 1, KeepDays: 30},
 			[]string{file(a, days(50), 3), file(a, days(60), 1)}},
-		{"foreign names never", []string{"etcd-snapshot-backup.db", "snapshot.db", file(a, days(60), 1) + ".part", file(a, days(1), 2)}, cluster.Retention{Keep: 1, KeepDays: 1}, nil},
-		{"future files are young", []string{file(a, now.Add(48*time.Hour), 2), file(a, days(1), 1)}, cluster.Retention{Keep: 1, KeepDays: 0},
+		{"foreign names never", []string{"etcd-snapshot-backup.db", "snapshot.db", file(a, days(60), 1) + ".part", file(a, days(1), 2)}, backup.Retention{Keep: 1, KeepDays: 1}, nil},
+		{"future files are young", []string{file(a, now.Add(48*time.Hour), 2), file(a, days(1), 1)}, backup.Retention{Keep: 1, KeepDays: 0},
 			[]string{file(a, days(1), 1)}},
 	}
 	for _, tt := range tests {
@@ -74,7 +74,7 @@ func TestRetention(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			deleted, err := cluster.ApplyRetention(dir, a, tt.r, now)
+			deleted, err := backup.ApplyRetention(dir, a, tt.r, now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,11 +102,11 @@ func TestListBackupsNewestFirst(t *testing.T) {
 	dir := t.TempDir()
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i, d := range []int{3, 1, 2} {
-		os.WriteFile(filepath.Join(dir, cluster.BackupName(1, base.AddDate(0, 0, d), int64(i))), []byte("x"), 0o600)
+		os.WriteFile(filepath.Join(dir, backup.Name(1, base.AddDate(0, 0, d), int64(i))), []byte("x"), 0o600)
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o600)
-	os.Mkdir(filepath.Join(dir, cluster.BackupName(1, base.AddDate(1, 0, 0), 9)), 0o700) // a directory: skipped
-	bs, err := cluster.ListBackups(dir)
+	os.Mkdir(filepath.Join(dir, backup.Name(1, base.AddDate(1, 0, 0), 9)), 0o700) // a directory: skipped
+	bs, err := backup.List(dir)
 	if err != nil || len(bs) != 3 {
 		t.Fatalf("%v %v", bs, err)
 	}
@@ -118,7 +118,7 @@ func TestListBackupsNewestFirst(t *testing.T) {
 	if bs[0].Size != 1 || bs[0].Path != filepath.Join(dir, bs[0].Name) {
 		t.Errorf("first %+v", bs[0])
 	}
-	if none, err := cluster.ListBackups(filepath.Join(dir, "missing")); err != nil || none != nil {
+	if none, err := backup.List(filepath.Join(dir, "missing")); err != nil || none != nil {
 		t.Errorf("missing dir: %v %v", none, err)
 	}
 }
@@ -126,12 +126,12 @@ func TestListBackupsNewestFirst(t *testing.T) {
 // TestDefaultRetention: the defaults are 10 files and 30 days, and changing the value one caller
 // got does not change what the next caller gets.
 func TestDefaultRetention(t *testing.T) {
-	r := cluster.DefaultRetention()
-	if r != (cluster.Retention{Keep: 10, KeepDays: 30}) {
+	r := backup.DefaultRetention()
+	if r != (backup.Retention{Keep: 10, KeepDays: 30}) {
 		t.Fatalf("default retention %+v, want keep 10, keep-days 30", r)
 	}
 	r.Keep = 1
-	if got := cluster.DefaultRetention(); got.Keep != cluster.DefaultKeep {
+	if got := backup.DefaultRetention(); got.Keep != backup.DefaultKeep {
 		t.Fatalf("a caller's change leaked into the default: %+v", got)
 	}
 }

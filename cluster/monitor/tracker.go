@@ -1,10 +1,12 @@
-package cluster
+package monitor
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/etcdeck/etcdeck/cluster"
 )
 
 // LeaderChange is a change of leader or raft term seen between two polls.
@@ -25,7 +27,7 @@ func (c LeaderChange) LeaderlessText() string {
 	if c.Leaderless <= 0 {
 		return "less than a poll"
 	}
-	return FormatDuration(c.Leaderless)
+	return cluster.FormatDuration(c.Leaderless)
 }
 
 // maxLeaderChanges bounds the history kept.

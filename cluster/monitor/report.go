@@ -1,4 +1,4 @@
-package cluster
+package monitor
 
 import (
 	"context"
@@ -9,12 +9,15 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/member"
 )
 
 // MemberReport is everything known about one member: the last probe, latency over the tracked
 // window, and the metrics summary.
 type MemberReport struct {
-	Member        MemberInfo      `json:"member"`
+	Member        member.Info     `json:"member"`
 	Endpoint      string          `json:"endpoint"`
 	State         HealthState     `json:"state"`
 	Err           string          `json:"error,omitempty"`
@@ -79,18 +82,18 @@ type DiagnoseOptions struct {
 // Diagnose polls every member every interval for the duration (at least once), scraping
 // /metrics at the start and the end so quantiles cover the sample, and returns the report. Its
 // RPCs derive from ctx (the session's).
-func Diagnose(ctx context.Context, c *Client, o DiagnoseOptions) Report {
+func Diagnose(ctx context.Context, c *cluster.Client, o DiagnoseOptions) Report {
 	if o.Interval <= 0 {
 		o.Interval = time.Second
 	}
 	m := NewMonitor(ctx, c)
 	defer m.Close()
 	tr := NewTracker(max(o.Duration, DefaultWindow))
-	wait := min(o.Interval, c.conf.CommandTimeout)
+	wait := min(o.Interval, c.CommandTimeout())
 	end := time.Now().Add(o.Duration)
 	polled := time.Now() // polls start every interval, however long each takes
 	tr.AddPoll(m.Poll(ctx, wait))
-	scrape(tr, m, ctx, c.conf.CommandTimeout)
+	scrape(tr, m, ctx, c.CommandTimeout())
 	stopped := false
 	for !stopped && time.Now().Before(end) && ctx.Err() == nil {
 		select {
@@ -104,7 +107,7 @@ func Diagnose(ctx context.Context, c *Client, o DiagnoseOptions) Report {
 		}
 	}
 	if o.Duration > 0 && ctx.Err() == nil {
-		scrape(tr, m, ctx, c.conf.CommandTimeout)
+		scrape(tr, m, ctx, c.CommandTimeout())
 	}
 	return tr.Report()
 }
@@ -152,7 +155,7 @@ func (r Report) WriteText(w io.Writer) error {
 			if len(m.Alarms) > 0 {
 				alarms = strings.Join(m.Alarms, ", ")
 			}
-			p("%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.Version, FormatBytes(s.DBSize), FormatBytes(s.DBSizeInUse),
+			p("%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.Version, cluster.FormatBytes(s.DBSize), cluster.FormatBytes(s.DBSizeInUse),
 				quotaText(s), s.RaftTerm, s.RaftIndex, s.RaftAppliedIndex, m.AppliedLag, alarms)
 		} else {
 			p("-\t-\t-\t-\t-\t-\t-\t-\t-\n")
@@ -208,14 +211,14 @@ func quotaText(s *MemberStatus) string {
 	if s.DBSizeQuota <= 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%s (%d%%)", FormatBytes(s.DBSizeQuota), s.DBSize*100/s.DBSizeQuota)
+	return fmt.Sprintf("%s (%d%%)", cluster.FormatBytes(s.DBSizeQuota), s.DBSize*100/s.DBSizeQuota)
 }
 
 func statsText(s Stats) string {
 	if s.Count == 0 {
 		return "-"
 	}
-	return FormatDuration(s.P50) + " / " + FormatDuration(s.P99) + " / " + FormatDuration(s.Max)
+	return cluster.FormatDuration(s.P50) + " / " + cluster.FormatDuration(s.P99) + " / " + cluster.FormatDuration(s.Max)
 }
 
 func peersText(m map[string]time.Duration) string {
@@ -234,5 +237,5 @@ func quantileText(d time.Duration) string {
 	if d <= 0 {
 		return "-"
 	}
-	return FormatDuration(d)
+	return cluster.FormatDuration(d)
 }
