@@ -39,12 +39,7 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 		if member, err = startMember(s.Member, memberLog); err != nil {
 			return nil, nil, err
 		}
-		// The member is local plaintext without auth: TLS files or a user from ETCDCTL_* or a
-		// context are for other clusters and would only make the dial fail or ask a password.
-		conn.Endpoints = member.Endpoints()
-		conn.InsecureTransport, conn.InsecureSkipTLSVerify = true, false
-		conn.CACert, conn.Cert, conn.Key = "", "", ""
-		conn.User, conn.Password = "", ""
+		conn = conn.Local(member.Endpoints())
 		label = "embedded " + strings.Join(trimSchemes(conn.Endpoints), ",")
 	case len(conn.Endpoints) == 0:
 		conn.Endpoints = []string{headlessEndpoint}
@@ -88,11 +83,7 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 		stopMember()
 		return nil, nil, err
 	}
-	var m cluster.Member
-	if member != nil {
-		m = member // never a nil *Child in the interface
-	}
-	sess = cluster.NewSession(ctx, client, label, m)
+	sess = cluster.NewSession(ctx, client, label, member) // a nil *Child is no member
 	sess.ReadOnly = s.ReadOnly
 	return sess, func() { sess.End(); audit.Close(); stopMember() }, nil
 }
