@@ -27,7 +27,8 @@ const batchSize = 1000
 // (pausing only freezes the list), so a small channel suffices and bounds memory with values.
 const watchChannel = 4096
 
-// idleProgress is how long a quiet watch waits before asking the server how far it is.
+// idleProgress is how long a quiet watch waits before asking the server how far it is; the
+// stall detection below asks sooner (after stallAfter/2), which then sets the pace.
 const idleProgress = 3 * time.Second
 
 // stallAfter is how long a progress request may go unanswered before the watch counts its
