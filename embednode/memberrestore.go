@@ -108,6 +108,11 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 	return res, nil
 }
 
+// RestoreFrom is RestoreMember on c: what a view holding the member handle calls.
+func (c *Child) RestoreFrom(ctx context.Context, exe string, r MemberRestore) (MemberRestoreResult, error) {
+	return RestoreMember(ctx, exe, c, r)
+}
+
 // putBackAndRestart undoes the moves after a failure: the data dir (if any) goes to failedDir,
 // the backup back to the data dir, and the member restarts on its old data.
 func putBackAndRestart(ctx context.Context, c *Child, dataDir, backup, failedDir string, cause error) error {
