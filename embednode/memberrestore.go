@@ -87,6 +87,12 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 		}
 		return MemberRestoreResult{}, ErrAuthEnabledBackup
 	}
+	// The note says, if etcdeck is killed from here on, what the next start must report.
+	if err := writePending(PendingRestore{Snapshot: r.Snapshot, DataDir: dataDir, Restored: restored, Backup: backup, Time: time.Now()}); err != nil {
+		os.RemoveAll(restored)
+		return MemberRestoreResult{}, fmt.Errorf("write the restore's note beside the data dir: %w (the member was not touched)", err)
+	}
+	defer os.Remove(pendingPath(dataDir))
 	step(StepStopping)
 	// Stop's only error is "killed after the timeout": stopped either way, and etcd's data dir is
 	// crash-safe.

@@ -102,6 +102,7 @@ type restorerParams struct {
 	Exe      string
 	Cfg      embednode.Config
 	Snapshot string
+	StopAt   string // the step it stops dead at; StepMovedAside when ""
 }
 
 // interruptedRestorer plays the console during `R`: it runs the member, restores, and stops dead
@@ -119,7 +120,7 @@ func interruptedRestorer() int {
 	}
 	_, err = embednode.RestoreMember(context.Background(), p.Exe, c, embednode.MemberRestore{Snapshot: p.Snapshot,
 		Step: func(s string) {
-			if s == embednode.StepMovedAside {
+			if s == p.StopAt || p.StopAt == "" && s == embednode.StepMovedAside {
 				fmt.Println("moved")
 				time.Sleep(time.Minute)
 			}
@@ -193,6 +194,9 @@ func TestInterruptedRestoreFoundAndPutBack(t *testing.T) {
 	}
 	if again, err := embednode.FindInterruptedRestore(cfg.DataDir); again != nil || err != nil {
 		t.Fatalf("after PutBack: %v %v, want nothing", again, err)
+	}
+	if done, err := embednode.TakeCompletedRestore(cfg.DataDir); done != nil || err != nil {
+		t.Fatalf("after PutBack the old data is back, yet a completed restore is reported: %v %v", done, err)
 	}
 	c2 := spawn(t, cfg)
 	resp, err := client(t, c2.Endpoints()).Get(context.Background(), "/later")
@@ -310,5 +314,58 @@ func TestRestoreMemberRefusesAuthEnabledBackup(t *testing.T) {
 	}
 	if got := leftovers(t, filepath.Dir(cfg.DataDir)); len(got) != 1 {
 		t.Fatalf("beside the data dir: %v, want only the data dir", got)
+	}
+}
+
+// TestRestoreKilledBeforeItsReport: R killed after the restored data was moved in (before it
+// could say so or write its audit line): the next `etcdeck member` says the data dir was
+// restored and where the old data is, records the restore in the audit log, and starts.
+func TestRestoreKilledBeforeItsReport(t *testing.T) {
+	cfg := nodetest.Config(t, "unreported")
+	cfg.Logger = nil
+	c, file := memberWithSnapshot(t, cfg)
+	if err := c.Stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	params, _ := json.Marshal(restorerParams{Exe: etcdeckBin, Cfg: cfg, Snapshot: file, StopAt: embednode.StepStarting})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "ETCDECK_TEST_RESTORER="+string(params))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if strings.TrimSpace(line) != "moved" {
+		t.Fatalf("restorer said %q", line)
+	}
+
+	state := t.TempDir()
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	member := exec.CommandContext(ctx, etcdeckBin, append([]string{"member"}, cfg.Args()...)...)
+	member.Env = append(os.Environ(), "XDG_STATE_HOME="+state)
+	stderr, err := member.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := member.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { member.Process.Kill(); member.Wait() }()
+	said, _ := bufio.NewReader(stderr).ReadString('\n')
+	if !strings.Contains(said, "was restored from "+file) || !strings.Contains(said, "the old data is in "+cfg.DataDir+".bak-") {
+		t.Fatalf("etcdeck member after an unreported restore said %q", said)
+	}
+	audit, err := os.ReadFile(filepath.Join(state, "etcdeck", "audit.log"))
+	if err != nil || !strings.Contains(string(audit), `"action":"restore"`) || !strings.Contains(string(audit), "reported at the next start") {
+		t.Fatalf("audit log: %s %v", audit, err)
+	}
+	if again, _ := embednode.TakeCompletedRestore(cfg.DataDir); again != nil {
+		t.Fatalf("reported twice: %v", again)
 	}
 }
