@@ -14,10 +14,13 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// Poll interval and longest backoff for the status bar's revision and leader.
+// Poll interval and longest backoff for the status bar's revision and leader. The backoff is
+// capped at the interval: this poll is what notices the cluster answering again (ClusterBackMsg
+// wakes the views), so a cluster back from an outage is seen within one interval, and one
+// cheap read every two seconds is no load on a cluster that is down.
 const (
 	pollInterval   = 2 * time.Second
-	maxPollBackoff = 30 * time.Second
+	maxPollBackoff = pollInterval
 )
 
 // clearFlashMsg clears flash number seq, unless a newer one replaced it.
@@ -33,6 +36,9 @@ type task struct {
 type flash struct {
 	level common.FlashLevel
 	text  string
+	// whileDown is set on an error raised while the status poll was failing: it most likely
+	// reports that outage, so it goes when the cluster answers again instead of outliving it.
+	whileDown bool
 }
 
 // status is the status bar: what we are connected to, leader, revision, read-only, warnings,
@@ -46,6 +52,7 @@ type status struct {
 	// hidden); chain numbers the pollers so each has its own ID and a replaced one's results
 	// (an old session's, or from before a member restart) are never taken for the current's.
 	poll   *common.Poller[cluster.Overview]
+	sid    uint64 // the polled session's ID, for ClusterBackMsg
 	chain  int
 	ov     cluster.Overview
 	haveOv bool
@@ -91,6 +98,7 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	if sess == nil || sess.Client == nil {
 		return nil
 	}
+	s.sid = sess.ID
 	cl := sess.Client
 	s.unreachable = cl.Unreachable()
 	// The client applies its command timeout and explains a timeout in its own words; the
@@ -104,16 +112,26 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	return s.poll.Start()
 }
 
-// applyOverview shows one poll's result, or its error beside the last revision seen.
-func (s *status) applyOverview(ov cluster.Overview, err error) {
+// applyOverview shows one poll's result, or its error beside the last revision seen. When the
+// cluster answers after failing it returns a ClusterBackMsg for every view and drops an error
+// flash raised during the outage.
+func (s *status) applyOverview(ov cluster.Overview, err error) tea.Cmd {
 	if err != nil {
 		s.ovErr = err
 		if s.haveOv {
 			s.staleFor = time.Since(s.ovAt)
 		}
-		return
+		return nil
 	}
+	back := s.ovErr != nil
 	s.ov, s.haveOv, s.ovErr, s.ovAt, s.staleFor = ov, true, nil, time.Now(), 0
+	if !back {
+		return nil
+	}
+	if s.flash != nil && s.flash.whileDown {
+		s.flash = nil
+	}
+	return common.Cmd(common.ClusterBackMsg{SessionID: s.sid})
 }
 
 // update handles the status bar's own messages; ok is false for anything else.
@@ -121,7 +139,7 @@ func (s *status) update(msg tea.Msg) (tea.Cmd, bool) {
 	if s.poll != nil {
 		if res, mine, cmd := s.poll.Update(msg); mine {
 			if res != nil {
-				s.applyOverview(res.Value, res.Err)
+				cmd = tea.Batch(cmd, s.applyOverview(res.Value, res.Err))
 			}
 			return cmd, true
 		}
@@ -190,7 +208,8 @@ func (s *status) setFlash(level common.FlashLevel, text string) tea.Cmd {
 	s.flashSeq++
 	// Flashes quote errors, keys, names and paths that came from the cluster or the disk: one
 	// escaping rule for all of them (an ESC in a member name is shown, not obeyed).
-	s.flash = &flash{level: level, text: cluster.EscapeText(text)}
+	s.flash = &flash{level: level, text: cluster.EscapeText(text),
+		whileDown: level == common.FlashError && s.ovErr != nil}
 	seq := s.flashSeq
 	return tea.Tick(common.FlashDuration, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
 }
