@@ -88,3 +88,42 @@ func TestOutageFlashGoesWithTheOutage(t *testing.T) {
 		t.Fatal("a flash raised while connected was dropped by a routine poll")
 	}
 }
+
+// The console starts before its cluster: the header says why it cannot connect, and once a
+// member comes up on that port the console connects and the Keys view lists it, without r.
+// Before, Connect refused and the console exited with the error.
+func TestConsoleStartsBeforeItsCluster(t *testing.T) {
+	cfg := nodetest.Config(t, "m0")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: cfg.ListenClientURLs, InsecureTransport: true,
+		DialTimeout: time.Second}, nil, cluster.WithOffline())
+	if err != nil {
+		t.Fatalf("the console's Connect refused with no member up: %v", err)
+	}
+	if c.OfflineCause() == nil {
+		t.Fatal("no cause kept although no endpoint answered")
+	}
+	sess := cluster.NewSession(context.Background(), c, "", nil)
+	t.Cleanup(sess.End)
+	env := testConfig()
+	env.session = sess
+	f := startFlow(t, newRealModel(t, env), 120, 40)
+	defer f.quit()
+	f.waitLong("the cause in the header", 10*time.Second, func(s snapshot) bool {
+		return contains(s.screen, "refused") || contains(s.screen, "no connection")
+	})
+
+	mem := nodetest.StartConfig(t, cfg)
+	if _, err := nodetest.Client(t, mem.Endpoints()).Put(context.Background(), "/beta", "1"); err != nil {
+		t.Fatal(err)
+	}
+	back := time.Now()
+	s := f.waitLong("connected: the leader in the header and the key listed", 30*time.Second, func(s snapshot) bool {
+		return contains(s.screen, "leader m0") && contains(s.screen, "beta")
+	})
+	t.Logf("connected %s after the member came up", time.Since(back).Round(time.Millisecond))
+	if contains(s.screen, "refused") {
+		t.Fatalf("the cause outlived the outage:\n%s", s.screen)
+	}
+}

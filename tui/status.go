@@ -100,6 +100,9 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	}
 	s.sid = sess.ID
 	cl := sess.Client
+	if err := cl.OfflineCause(); err != nil && !s.haveOv {
+		s.ovErr = err // no endpoint answered at start: the cause until the first poll says more
+	}
 	s.unreachable = cl.Unreachable()
 	// The client applies its command timeout and explains a timeout in its own words; the
 	// poller's bound only backs it up.
