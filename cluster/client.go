@@ -75,6 +75,8 @@ type Client struct {
 	audit    *AuditLog
 	// unreachable are the endpoints that did not answer at Connect, with their causes.
 	unreachable []string
+	// watches are the open watches, ended before a restore stops the member (watchclose.go).
+	watches watchSet
 	// allowOffline and offline: see WithOffline.
 	allowOffline bool
 	offline      error
