@@ -77,6 +77,9 @@ type Client struct {
 	unreachable []string
 	// watches are the open watches, ended before a restore stops the member (watchclose.go).
 	watches watchSet
+	// learned and note: the endpoints learned from the member list (failover.go).
+	learned []string
+	note    string
 	// allowOffline and offline: see WithOffline.
 	allowOffline bool
 	offline      error
@@ -135,6 +138,7 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger, opts ...Opti
 		c.Close()
 		return nil, cl.explain(ctx, err)
 	}
+	cl.learnEndpoints(ctx)
 	return cl, nil
 }
 

@@ -53,6 +53,8 @@ type status struct {
 	// (an old session's, or from before a member restart) are never taken for the current's.
 	poll   *common.Poller[cluster.Overview]
 	sid    uint64 // the polled session's ID, for ClusterBackMsg
+	// notedSID is the session whose client's failover Note was flashed (once).
+	notedSID uint64
 	chain  int
 	ov     cluster.Overview
 	haveOv bool
@@ -104,6 +106,11 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 		s.ovErr = err // no endpoint answered at start: the cause until the first poll says more
 	}
 	s.unreachable = cl.Unreachable()
+	var note tea.Cmd
+	if n := cl.Note(); n != "" && s.notedSID != sess.ID {
+		s.notedSID = sess.ID // said once per session, not after every member restart
+		note = s.setFlash(common.FlashWarn, n)
+	}
 	// The client applies its command timeout and explains a timeout in its own words; the
 	// poller's bound only backs it up.
 	timeout := 2 * cl.CommandTimeout()
@@ -112,7 +119,7 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	}
 	s.poll = common.NewPoller(fmt.Sprintf("tui.status.%d", s.chain), pollInterval, maxPollBackoff, cl.Overview,
 		common.PollContext(sess.Context()), common.PollTimeout(timeout))
-	return s.poll.Start()
+	return tea.Batch(note, s.poll.Start())
 }
 
 // applyOverview shows one poll's result, or its error beside the last revision seen. When the
