@@ -51,14 +51,14 @@ type status struct {
 	// poll polls the shown session's revision and leader, always (the status bar is never
 	// hidden); chain numbers the pollers so each has its own ID and a replaced one's results
 	// (an old session's, or from before a member restart) are never taken for the current's.
-	poll   *common.Poller[cluster.Overview]
-	sid    uint64 // the polled session's ID, for ClusterBackMsg
+	poll *common.Poller[cluster.Overview]
+	sid  uint64 // the polled session's ID, for ClusterBackMsg
 	// notedSID is the session whose client's failover Note was flashed (once).
 	notedSID uint64
-	chain  int
-	ov     cluster.Overview
-	haveOv bool
-	ovErr  error
+	chain    int
+	ov       cluster.Overview
+	haveOv   bool
+	ovErr    error
 	// ovAt is when ov arrived; staleFor how old it was at the last failed poll, shown instead of
 	// a leader and revision that may no longer be true.
 	ovAt     time.Time
