@@ -8,11 +8,17 @@ import (
 )
 
 // ConfirmMsg is the answer to a Confirm question: ID is the one the caller gave Ask or
-// AskTyped, Yes whether the action was confirmed.
+// AskTyped (naming the asking component, "snapshots.delete"), Session the session the question
+// was asked in (ForSession), Yes whether the action was confirmed. It is a Result: the views of
+// another session drop it, so only the asker acts.
 type ConfirmMsg struct {
-	ID  string
-	Yes bool
+	ID      string
+	Session uint64
+	Yes     bool
 }
+
+// ResultSession is the session the question was asked in.
+func (m ConfirmMsg) ResultSession() uint64 { return m.Session }
 
 // Confirm asks before an action, in one line naming what will happen ("delete 1,204 keys under
 // /registry/pods/?"). Ask takes y or n (esc and enter are no); AskTyped takes only the exact
@@ -20,6 +26,7 @@ type ConfirmMsg struct {
 // every key, so the owner reports InputFocused; the answer comes back as a ConfirmMsg.
 type Confirm struct {
 	styles   *Styles
+	session  uint64
 	open     bool
 	id       string
 	question string
@@ -33,6 +40,13 @@ func NewConfirm(st *Styles) Confirm {
 	in.Prompt = "> "
 	in.SetStyles(st.TextInput)
 	return Confirm{styles: st, input: in}
+}
+
+// ForSession returns c answering for session sid (Common.SessionID): its ConfirmMsg carries
+// it, so the same view of another session ignores the answer.
+func (c Confirm) ForSession(sid uint64) Confirm {
+	c.session = sid
+	return c
 }
 
 // Ask opens a yes/no question; what says what will happen, e.g. "restore of snap.db is
@@ -101,7 +115,7 @@ func (c *Confirm) answer(yes bool) tea.Cmd {
 	c.open, c.id, c.question, c.word = false, "", "", ""
 	c.input.Blur()
 	c.input.SetValue("")
-	return Cmd(ConfirmMsg{ID: id, Yes: yes})
+	return Cmd(ConfirmMsg{ID: id, Session: c.session, Yes: yes})
 }
 
 // View renders the question on one line: the warning, then "y/N" or the field with what to
