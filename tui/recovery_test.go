@@ -45,7 +45,9 @@ func TestViewsRecoverWhenMemberComesBack(t *testing.T) {
 	defer f.quit()
 	f.waitText("alpha")
 
-	mem.Close(10 * time.Second)
+	stopAt := time.Now()
+	mem.Close(30 * time.Second)
+	t.Logf("member stopped in %s", time.Since(stopAt).Round(time.Millisecond))
 	f.keys("r")
 	f.waitLong("the Keys view in error", 20*time.Second, func(s snapshot) bool { return !contains(s.screen, "alpha") })
 	f.keys("3")
@@ -54,6 +56,7 @@ func TestViewsRecoverWhenMemberComesBack(t *testing.T) {
 		return contains(s.screen, "(6×)") || contains(s.screen, "(7×)")
 	})
 
+	t.Logf("header while down: %s", strings.SplitN(f.snap().screen, "\n", 2)[0])
 	back := time.Now()
 	nodetest.StartConfig(t, cfg)
 	// Generous: the status bar polls every 2 s; the old code needed 16 s here.
