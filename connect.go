@@ -87,8 +87,13 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 		reportCompletedRestore(os.Stderr, "etcdeck", s.Member.DataDir, audit)
 	}
 	dctx, cancel := context.WithTimeout(ctx, conn.DialTimeout+conn.CommandTimeout+time.Second)
-	client, err := cluster.Connect(dctx, conn, log.Named("client"),
-		cluster.WithReadOnly(s.ReadOnly), cluster.WithAudit(audit))
+	opts := []cluster.Option{cluster.WithReadOnly(s.ReadOnly), cluster.WithAudit(audit)}
+	if mayEmbed {
+		// The console starts although no endpoint answers, shows why and connects when the
+		// cluster does (k9s does the same); headless commands fail fast with exit 1.
+		opts = append(opts, cluster.WithOffline())
+	}
+	client, err := cluster.Connect(dctx, conn, log.Named("client"), opts...)
 	cancel()
 	if err != nil {
 		audit.Close()

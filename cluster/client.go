@@ -87,6 +87,14 @@ type Client struct {
 	audit    *AuditLog
 	// unreachable are the endpoints that did not answer at Connect, with their causes.
 	unreachable []string
+	// watches are the open watches, ended before a restore stops the member (watchclose.go).
+	watches watchSet
+	// learned and note: the endpoints learned from the member list (failover.go).
+	learned []string
+	note    string
+	// allowOffline and offline: see WithOffline.
+	allowOffline bool
+	offline      error
 }
 
 // Connect dials the cluster and checks it answers, so a wrong endpoint, certificate or password
@@ -126,17 +134,23 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger, opts ...Opti
 	// they come back) and named by Unreachable.
 	alive, dead := cl.probeEndpoints(ctx)
 	if len(alive) == 0 {
-		c.Close()
-		if why := strings.Join(dead, "; "); why != "" {
-			return nil, explained(why, errNoEndpoint)
+		why := strings.Join(dead, "; ")
+		if why == "" {
+			why = "no endpoint answered"
 		}
-		return nil, explained("no endpoint answered", errNoEndpoint)
+		if cl.allowOffline {
+			cl.offline = explained(why, errNoEndpoint)
+			return cl, nil
+		}
+		c.Close()
+		return nil, explained(why, errNoEndpoint)
 	}
 	cl.unreachable = dead
 	if err := cl.checkRead(ctx); err != nil {
 		c.Close()
 		return nil, cl.explain(ctx, err)
 	}
+	cl.learnEndpoints(ctx)
 	return cl, nil
 }
 

@@ -15,6 +15,9 @@ func (c *Client) Restore(ctx context.Context, file string, do func(context.Conte
 	if err := c.admit(&e); err != nil {
 		return 0, err
 	}
+	// Our own watch streams would hold up the member's graceful stop (7 s, not milliseconds):
+	// end them first. The views watch again once the restore reloads them.
+	c.CloseWatches()
 	rev, err := do(ctx)
 	e.NewRev, e.Result = rev, "ok"
 	if err != nil {

@@ -240,6 +240,7 @@ func (c *Client) Watch(ctx context.Context, key string, opts WatchOptions) *Watc
 		w.lastRev.Store(opts.StartRev - 1)
 	}
 	r := &watchRun{w: w, next: opts.StartRev, backoff: watchMinBackoff, cli: c.c}
+	c.track(w)
 	go r.run()
 	return w
 }

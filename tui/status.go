@@ -14,10 +14,13 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// Poll interval and longest backoff for the status bar's revision and leader.
+// Poll interval and longest backoff for the status bar's revision and leader. The backoff is
+// capped at the interval: this poll is what notices the cluster answering again (ClusterBackMsg
+// wakes the views), so a cluster back from an outage is seen within one interval, and one
+// cheap read every two seconds is no load on a cluster that is down.
 const (
 	pollInterval   = 2 * time.Second
-	maxPollBackoff = 30 * time.Second
+	maxPollBackoff = pollInterval
 )
 
 // clearFlashMsg clears flash number seq, unless a newer one replaced it.
@@ -33,6 +36,9 @@ type task struct {
 type flash struct {
 	level common.FlashLevel
 	text  string
+	// whileDown is set on an error raised while the status poll was failing: it most likely
+	// reports that outage, so it goes when the cluster answers again instead of outliving it.
+	whileDown bool
 }
 
 // status is the status bar: what we are connected to, leader, revision, read-only, warnings,
@@ -45,11 +51,14 @@ type status struct {
 	// poll polls the shown session's revision and leader, always (the status bar is never
 	// hidden); chain numbers the pollers so each has its own ID and a replaced one's results
 	// (an old session's, or from before a member restart) are never taken for the current's.
-	poll   *common.Poller[cluster.Overview]
-	chain  int
-	ov     cluster.Overview
-	haveOv bool
-	ovErr  error
+	poll *common.Poller[cluster.Overview]
+	sid  uint64 // the polled session's ID, for ClusterBackMsg
+	// notedSID is the session whose client's failover Note was flashed (once).
+	notedSID uint64
+	chain    int
+	ov       cluster.Overview
+	haveOv   bool
+	ovErr    error
 	// ovAt is when ov arrived; staleFor how old it was at the last failed poll, shown instead of
 	// a leader and revision that may no longer be true.
 	ovAt     time.Time
@@ -91,8 +100,17 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	if sess == nil || sess.Client == nil {
 		return nil
 	}
+	s.sid = sess.ID
 	cl := sess.Client
+	if err := cl.OfflineCause(); err != nil && !s.haveOv {
+		s.ovErr = err // no endpoint answered at start: the cause until the first poll says more
+	}
 	s.unreachable = cl.Unreachable()
+	var note tea.Cmd
+	if n := cl.Note(); n != "" && s.notedSID != sess.ID {
+		s.notedSID = sess.ID // said once per session, not after every member restart
+		note = s.setFlash(common.FlashWarn, n)
+	}
 	// The client applies its command timeout and explains a timeout in its own words; the
 	// poller's bound only backs it up.
 	timeout := 2 * cl.CommandTimeout()
@@ -101,19 +119,29 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 	}
 	s.poll = common.NewPoller(fmt.Sprintf("tui.status.%d", s.chain), pollInterval, maxPollBackoff, cl.Overview,
 		common.PollContext(sess.Context()), common.PollTimeout(timeout))
-	return s.poll.Start()
+	return tea.Batch(note, s.poll.Start())
 }
 
-// applyOverview shows one poll's result, or its error beside the last revision seen.
-func (s *status) applyOverview(ov cluster.Overview, err error) {
+// applyOverview shows one poll's result, or its error beside the last revision seen. When the
+// cluster answers after failing it returns a ClusterBackMsg for every view and drops an error
+// flash raised during the outage.
+func (s *status) applyOverview(ov cluster.Overview, err error) tea.Cmd {
 	if err != nil {
 		s.ovErr = err
 		if s.haveOv {
 			s.staleFor = time.Since(s.ovAt)
 		}
-		return
+		return nil
 	}
+	back := s.ovErr != nil
 	s.ov, s.haveOv, s.ovErr, s.ovAt, s.staleFor = ov, true, nil, time.Now(), 0
+	if !back {
+		return nil
+	}
+	if s.flash != nil && s.flash.whileDown {
+		s.flash = nil
+	}
+	return common.Cmd(common.ClusterBackMsg{SessionID: s.sid})
 }
 
 // update handles the status bar's own messages; ok is false for anything else.
@@ -121,7 +149,7 @@ func (s *status) update(msg tea.Msg) (tea.Cmd, bool) {
 	if s.poll != nil {
 		if res, mine, cmd := s.poll.Update(msg); mine {
 			if res != nil {
-				s.applyOverview(res.Value, res.Err)
+				cmd = tea.Batch(cmd, s.applyOverview(res.Value, res.Err))
 			}
 			return cmd, true
 		}
@@ -190,7 +218,8 @@ func (s *status) setFlash(level common.FlashLevel, text string) tea.Cmd {
 	s.flashSeq++
 	// Flashes quote errors, keys, names and paths that came from the cluster or the disk: one
 	// escaping rule for all of them (an ESC in a member name is shown, not obeyed).
-	s.flash = &flash{level: level, text: cluster.EscapeText(text)}
+	s.flash = &flash{level: level, text: cluster.EscapeText(text),
+		whileDown: level == common.FlashError && s.ovErr != nil}
 	seq := s.flashSeq
 	return tea.Tick(common.FlashDuration, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
 }

@@ -44,6 +44,10 @@ type Model struct {
 	failures int
 	next     time.Duration
 	scraped  time.Time
+	// backPending is set when the cluster answered again (ClusterBackMsg) while a failing poll
+	// was still running: its error is from before, so the view polls again at once instead of
+	// waiting out the backoff.
+	backPending bool
 }
 
 var _ common.Component = (*Model)(nil)
@@ -108,8 +112,19 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if res, mine, cmd := m.health.Update(msg); mine {
 			if res != nil {
 				m.applyPoll(res.Value, res.Err, res.Failures, res.Next)
+				if res.Err != nil && m.backPending {
+					m.backPending = false
+					if again := m.health.Refresh(); again != nil {
+						cmd = again // drops the armed backoff tick (a new generation)
+					}
+				} else {
+					m.backPending = false
+				}
 			}
 			return m, cmd
+		}
+		if back, ok := msg.(common.ClusterBackMsg); ok {
+			return m, m.clusterBack(back)
 		}
 		if res, mine, cmd := m.metrics.Update(msg); mine {
 			if res != nil && res.Err == nil {
@@ -143,6 +158,18 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(m.health.Refresh(), m.metrics.Refresh())
 	}
 	return nil
+}
+
+// clusterBack polls at once when the last health poll failed: the cluster answers again (the
+// status bar's poll saw it), so the view recovers within that poll's interval rather than
+// after its own backoff ("retrying in 30s").
+func (m *Model) clusterBack(msg common.ClusterBackMsg) tea.Cmd {
+	if msg.SessionID != m.common.SessionID() || m.pollErr == "" || !m.health.Focused() {
+		return nil
+	}
+	cmd := m.health.Refresh()
+	m.backPending = cmd == nil // a poll is running: its failure is from before the return
+	return cmd
 }
 
 // applyPoll records one health poll (or why it failed).

@@ -59,6 +59,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.gotoPath(msg.Path)
 	case listedMsg:
 		return m, m.listed(msg)
+	case common.ClusterBackMsg:
+		return m, m.clusterBack(msg)
 	case detailsMsg:
 		return m, m.detailed(msg)
 	case remainingMsg:

@@ -359,3 +359,12 @@ func (m *Model) matches(name string) bool {
 		return strings.HasPrefix(name, m.filterText)
 	}
 }
+
+// clusterBack lists the open directory again when its listing failed: the cluster answers
+// again (the status bar's poll saw it), so the view recovers by itself, as r would.
+func (m *Model) clusterBack(msg common.ClusterBackMsg) tea.Cmd {
+	if msg.SessionID != m.common.SessionID() || m.err == nil || m.loading {
+		return nil
+	}
+	return m.open(m.dir, m.selectedName())
+}
