@@ -62,6 +62,8 @@ type status struct {
 	spin     spinner.Model
 	flash    *flash
 	flashSeq int
+	// log keeps every flash and task result whole for :messages (messages.go).
+	log []logged
 	// alert is the Watch view's alert (count of matching events), shown from every view.
 	alert common.AlertMsg
 }
@@ -191,6 +193,7 @@ func (s *status) setFlash(level common.FlashLevel, text string) tea.Cmd {
 	// Flashes quote errors, keys, names and paths that came from the cluster or the disk: one
 	// escaping rule for all of them (an ESC in a member name is shown, not obeyed).
 	s.flash = &flash{level: level, text: cluster.EscapeText(text)}
+	s.record(level, s.flash.text)
 	seq := s.flashSeq
 	return tea.Tick(common.FlashDuration, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
 }

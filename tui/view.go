@@ -37,6 +37,8 @@ func (m *Model) render() string {
 	switch {
 	case m.memberPanel:
 		body = m.memberView()
+	case m.showHelp && m.showMessages:
+		body = m.messagesView()
 	case m.showHelp:
 		body = m.helpView()
 	default:
