@@ -31,6 +31,15 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 	conn := s.Conn // a copy: every field the settings name reaches the client unless overridden
 	var member *embednode.Child
 	label := ""
+	if mayEmbed {
+		// The console opens snapshots and restores into its member: what an earlier one killed
+		// mid-way left behind goes now, and is named.
+		dataDir := ""
+		if s.Embedded || s.Embed {
+			dataDir = s.Member.DataDir
+		}
+		reportLeftovers(os.Stderr, "etcdeck", dataDir)
+	}
 	switch {
 	case mayEmbed && (s.Embedded || s.Embed):
 		if err := checkInterruptedRestore(s.Member.DataDir, os.Stdin, os.Stderr, term.IsTerminal(int(os.Stdin.Fd()))); err != nil {
@@ -39,12 +48,7 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 		if member, err = startMember(s.Member, memberLog); err != nil {
 			return nil, nil, err
 		}
-		// The member is local plaintext without auth: TLS files or a user from ETCDCTL_* or a
-		// context are for other clusters and would only make the dial fail or ask a password.
-		conn.Endpoints = member.Endpoints()
-		conn.InsecureTransport, conn.InsecureSkipTLSVerify = true, false
-		conn.CACert, conn.Cert, conn.Key = "", "", ""
-		conn.User, conn.Password = "", ""
+		conn = conn.Local(member.Endpoints())
 		label = "embedded " + strings.Join(trimSchemes(conn.Endpoints), ",")
 	case len(conn.Endpoints) == 0:
 		conn.Endpoints = []string{headlessEndpoint}
@@ -88,11 +92,7 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 		stopMember()
 		return nil, nil, err
 	}
-	var m cluster.Member
-	if member != nil {
-		m = member // never a nil *Child in the interface
-	}
-	sess = cluster.NewSession(ctx, client, label, m)
+	sess = cluster.NewSession(ctx, client, label, member) // a nil *Child is no member
 	sess.ReadOnly = s.ReadOnly
 	return sess, func() { sess.End(); audit.Close(); stopMember() }, nil
 }
@@ -183,4 +183,16 @@ func trimSchemes(eps []string) []string {
 		out[i] = rest
 	}
 	return out
+}
+
+// reportLeftovers removes the work dirs of opens and restores whose process was killed
+// (embednode.RemoveLeftovers) and says on w what went, and what could not.
+func reportLeftovers(w io.Writer, prefix, dataDir string) {
+	removed, err := embednode.RemoveLeftovers(dataDir, "")
+	for _, l := range removed {
+		fmt.Fprintf(w, "%s: removed %s, left by process %d, which was stopped before it could clean up\n", prefix, cluster.EscapeText(l.Path), l.PID)
+	}
+	if err != nil {
+		fmt.Fprintf(w, "%s: could not remove what an interrupted open or restore left: %s\n", prefix, cluster.EscapeText(err.Error()))
+	}
 }

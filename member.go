@@ -70,6 +70,9 @@ func runMember(cfg *embednode.Config, child bool) int {
 	if child {
 		embednode.WatchParent(stop)
 	}
+	if !child { // the console cleaned up before starting its child
+		reportLeftovers(os.Stderr, "etcdeck member", cfg.DataDir)
+	}
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	m, err := embednode.Start(startCtx, *cfg)
 	cancel()

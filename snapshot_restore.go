@@ -47,7 +47,9 @@ func newSnapshotRestoreCommand() *cobra.Command {
 	fs.MarkHidden("child")
 	// For a data dir read and thrown away: what `o` (embednode.OpenSnapshot) restores into.
 	fs.BoolVar(&o.UnsafeNoFsync, "unsafe-no-fsync", false, "no fsync, for a data dir thrown away after reading")
+	fs.BoolVar(&o.AuthOff, "unsafe-auth-off", false, "with --unsafe-no-fsync: authentication off in the throwaway copy")
 	fs.MarkHidden("unsafe-no-fsync")
+	fs.MarkHidden("unsafe-auth-off")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		o.Snapshot = args[0]
 		if err := o.WithDefaults().Validate(); err != nil {

@@ -47,6 +47,18 @@ type ConnConfig struct {
 // terminal before connecting.
 func (c ConnConfig) NeedsPassword() bool { return c.User != "" && c.Password == "" }
 
+// Local is c for a member etcdeck runs itself (the embedded member, a snapshot opened read-only)
+// at endpoints: local plaintext without auth, since TLS files or a user from ETCDCTL_* or a
+// context are for other clusters and would only make the dial fail or ask a password. Timeouts
+// and the rest stay as c has them.
+func (c ConnConfig) Local(endpoints []string) ConnConfig {
+	c.Endpoints = endpoints
+	c.InsecureTransport, c.InsecureSkipTLSVerify = true, false
+	c.CACert, c.Cert, c.Key = "", "", ""
+	c.User, c.Password = "", ""
+	return c
+}
+
 // UsesTLS follows etcdctl: TLS when any certificate flag is set, verification is skipped,
 // transport security is requested, or an endpoint says https.
 func (c ConnConfig) UsesTLS() bool {

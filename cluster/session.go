@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"sync/atomic"
 )
@@ -44,8 +45,13 @@ type Session struct {
 	once   sync.Once
 }
 
-// NewSession starts a session over client; its context is a child of ctx. member may be nil.
+// NewSession starts a session over client; its context is a child of ctx. member may be nil,
+// and a nil pointer in the interface (a *embednode.Child that was never started) is nil too:
+// the one place that guards against it, so Session.Member == nil always means "no member".
 func NewSession(ctx context.Context, client *Client, label string, member Member) *Session {
+	if v := reflect.ValueOf(member); member != nil && v.Kind() == reflect.Pointer && v.IsNil() {
+		member = nil
+	}
 	s := &Session{ID: sessionIDs.Add(1), Client: client, Label: label, Member: member}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	return s

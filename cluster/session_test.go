@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -41,4 +42,30 @@ func TestSessionEnd(t *testing.T) {
 		t.Fatal("an RPC under an ended session succeeded")
 	}
 	other.End()
+}
+
+// TestSessionNilMember: a nil *embednode.Child (no member started) given to NewSession is no
+// member at all, so Session.Member == nil is the one test of "connected elsewhere".
+func TestSessionNilMember(t *testing.T) {
+	var child *embednode.Child
+	s := cluster.NewSession(context.Background(), nil, "elsewhere", child)
+	defer s.End()
+	if s.Member != nil {
+		t.Fatalf("a nil *Child became a member: %#v", s.Member)
+	}
+}
+
+// TestConnConfigLocal: a member etcdeck runs itself is dialled in plaintext without a user,
+// whatever TLS files or user the settings name for other clusters; timeouts stay.
+func TestConnConfigLocal(t *testing.T) {
+	conf := cluster.ConnConfig{Endpoints: []string{"https://etcd:2379"}, CACert: "ca", Cert: "c", Key: "k",
+		User: "root", Password: "pw", InsecureSkipTLSVerify: true, DialTimeout: 7 * time.Second}
+	got := conf.Local([]string{"http://127.0.0.1:2379"})
+	if got.UsesTLS() || got.NeedsPassword() || got.User != "" || got.Password != "" || !got.InsecureTransport ||
+		len(got.Endpoints) != 1 || got.Endpoints[0] != "http://127.0.0.1:2379" || got.DialTimeout != 7*time.Second {
+		t.Fatalf("Local = %+v", got)
+	}
+	if conf.User != "root" || conf.Endpoints[0] != "https://etcd:2379" {
+		t.Fatalf("Local changed its receiver: %+v", conf)
+	}
 }

@@ -59,8 +59,9 @@ type StateKind int
 
 // The kinds of State. Compacted, Failed and Closed are terminal: no event follows them.
 const (
-	// StateReconnecting: the server ended the watch (lost leader, for example); it is being
-	// re-established from the revision after the last one delivered. Err says why.
+	// StateReconnecting: the server ended the watch (lost leader, for example), or its member
+	// stopped answering (a stall, see WatchOptions.StallAfter); it is being re-established from
+	// the revision after the last one delivered. Err says why.
 	StateReconnecting StateKind = iota + 1
 	// StateResumed: the watch is back after StateReconnecting, or now served by another member
 	// (Member names it), starting at revision Rev, with no event missed or repeated.
@@ -89,6 +90,9 @@ type State struct {
 	Member string
 	// LostFrom and LostTo bound the compacted revisions a StateLost skipped (both included).
 	LostFrom, LostTo int64
+	// LateFrom and LateTo bound, for StateResumed, the revisions written while the watch was
+	// interrupted (both included): their events follow now, late. Both 0 when none were.
+	LateFrom, LateTo int64
 }
 
 // Terminal tells whether the watch has ended: no event follows a terminal state.
@@ -102,10 +106,14 @@ func (s State) String() string {
 	case StateReconnecting:
 		return fmt.Sprintf("watch interrupted, reconnecting (attempt %d): %v", s.Attempt, s.Err)
 	case StateResumed:
+		msg := fmt.Sprintf("watch resumed at revision %d", s.Rev)
 		if s.Member != "" {
-			return fmt.Sprintf("reconnected to member %s at revision %d", s.Member, s.Rev)
+			msg = fmt.Sprintf("reconnected to member %s at revision %d", s.Member, s.Rev)
 		}
-		return fmt.Sprintf("watch resumed at revision %d", s.Rev)
+		if s.LateTo >= s.LateFrom && s.LateFrom > 0 {
+			msg += fmt.Sprintf(": %s written meanwhile arrive late", revRange(s.LateFrom, s.LateTo))
+		}
+		return msg
 	case StateLost:
 		return fmt.Sprintf("%s compacted before the watch read them: their changes are lost; continuing from %d",
 			revRange(s.LostFrom, s.LostTo), s.Rev)
@@ -144,6 +152,12 @@ type WatchOptions struct {
 	// Next reports it with Batch.Progress (also when the watch starts, and when the revision
 	// did not move: the watch is alive and caught up). 0 never asks.
 	IdleProgress time.Duration
+	// StallAfter: a watch whose server sent nothing for half this long asks for progress; when
+	// that request gets no answer within StallAfter, the member has stalled (stopped, frozen,
+	// cut off) even though clientv3 still waits on it. The watch then reports
+	// StateReconnecting, ends the stream and re-establishes it from the revision after the
+	// last one delivered on another member (see watchfailover.go). 0 never declares a stall.
+	StallAfter time.Duration
 }
 
 // revRange is "revision 5" or "revisions 5–9".
@@ -200,6 +214,9 @@ type Watch struct {
 	done    chan struct{}
 	lastRev atomic.Int64
 	member  atomic.Uint64 // ID of the member that sent the latest response
+	// cli is the clientv3 client serving the stream: the session's, or after a stall one
+	// dialled to another member. RequestProgress must go where the stream is.
+	cli atomic.Pointer[clientv3.Client]
 }
 
 // Watch starts watching key (or a prefix or range, see WatchOptions) until ctx ends or Close.
@@ -218,10 +235,11 @@ func (c *Client) Watch(ctx context.Context, key string, opts WatchOptions) *Watc
 		done:    make(chan struct{}),
 	}
 	w.ctx, w.cancel = context.WithCancel(ctx)
+	w.cli.Store(c.c)
 	if opts.StartRev > 0 {
 		w.lastRev.Store(opts.StartRev - 1)
 	}
-	r := &watchRun{w: w, next: opts.StartRev, backoff: watchMinBackoff}
+	r := &watchRun{w: w, next: opts.StartRev, backoff: watchMinBackoff, cli: c.c}
 	go r.run()
 	return w
 }
@@ -298,7 +316,7 @@ func (w *Watch) RequestProgress() error {
 	// The stream is found by the context's metadata, so this must look like the watch's own.
 	ctx, cancel := context.WithTimeout(clientv3.WithRequireLeader(w.ctx), w.c.conf.CommandTimeout)
 	defer cancel()
-	return Explain(w.c.c.RequestProgress(ctx))
+	return Explain(w.cli.Load().RequestProgress(ctx))
 }
 
 // MemberID is the ID of the member that sent the watch's latest response, 0 before the first.

@@ -47,8 +47,12 @@ func (r *watchRun) memberName(ctx context.Context, id uint64) string {
 	}
 	lctx, cancel := context.WithTimeout(ctx, memberLookupTimeout)
 	defer cancel()
-	if list, err := r.w.c.ListMembers(lctx); err == nil {
-		for _, m := range list.Members {
+	// Through the client serving the watch: after a failover the session's may be the one
+	// that stalled.
+	if resp, err := r.cli.MemberList(lctx); err == nil {
+		r.urls = map[uint64][]string{}
+		for _, m := range MembersOf(resp.Members) {
+			r.urls[m.ID] = append([]string(nil), m.ClientURLs...)
 			switch {
 			case m.Name != "":
 				r.names[m.ID] = m.Name

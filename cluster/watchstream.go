@@ -31,9 +31,15 @@ type watchRun struct {
 	next    int64 // first revision not yet queued; 0 until the server assigned one
 	attempt int   // consecutive failed attempts, reported with StateReconnecting
 	backoff time.Duration
-	member  uint64            // the member that sent the last response, 0 before the first
-	names   map[uint64]string // member IDs to names, read from the member list when needed
-	asking  atomic.Bool       // a progress request is being sent
+	member  uint64              // the member that sent the last response, 0 before the first
+	names   map[uint64]string   // member IDs to names, read from the member list when needed
+	urls    map[uint64][]string // member IDs to client URLs, from the same list (failover)
+	asking  atomic.Bool         // a progress request is being sent
+	// cli serves the stream: the session's client, or own, one this goroutine dialled to
+	// another member after a stall (watchfailover.go), closed when the watch ends or moves.
+	cli  *clientv3.Client
+	own  *clientv3.Client
+	turn int // failovers so far: successive ones try successive candidates
 }
 
 // streamEnd is why one clientv3 watch ended.
@@ -42,12 +48,14 @@ type streamEnd struct {
 	compactRev int64
 	compacted  bool
 	paused     bool
+	stalled    bool // the member stopped answering: move to another
 }
 
 func (r *watchRun) run() {
 	w := r.w
 	defer close(w.done)
 	defer close(w.out)
+	defer r.closeOwn()
 	// A panic here would kill the console without restoring the terminal (only tea commands are
 	// guarded): end this watch with a failure instead, and log the trace.
 	defer func() {
@@ -81,17 +89,25 @@ func (r *watchRun) run() {
 		case end.err == nil && w.c.c.Ctx().Err() != nil:
 			r.put(item{state: &State{Kind: StateFailed, Err: errors.New("the connection to the cluster was closed")}}, nil)
 			return
-		case end.err != nil && !watchRetriable(end.err):
+		case end.err != nil && !end.stalled && !watchRetriable(end.err):
 			r.put(item{state: &State{Kind: StateFailed, Err: Explain(end.err)}}, nil)
 			return
 		}
 		why := errors.New("the watch stream ended unexpectedly")
-		if end.err != nil {
+		switch {
+		case end.stalled:
+			why = end.err
+		case end.err != nil:
 			why = Explain(end.err)
 		}
 		r.attempt++
 		if !r.put(item{state: &State{Kind: StateReconnecting, Err: why, Attempt: r.attempt}}, nil) {
 			return
+		}
+		if end.stalled {
+			// Waiting longer on a member that does not answer only makes the events later.
+			r.failover()
+			continue
 		}
 		t := time.NewTimer(r.backoff)
 		select {
@@ -130,28 +146,34 @@ func (r *watchRun) stream() streamEnd {
 	if w.opts.PrevKV {
 		ops = append(ops, clientv3.WithPrevKV())
 	}
-	wch := w.c.c.Watch(ctx, w.key, ops...)
-	var idle <-chan time.Time
-	if w.opts.IdleProgress > 0 {
-		t := time.NewTicker(w.opts.IdleProgress)
+	wch := r.cli.Watch(ctx, w.key, ops...)
+	var tick <-chan time.Time
+	probe := newStallProbe(w.opts, time.Now())
+	if probe != nil {
+		t := time.NewTicker(probe.period())
 		defer t.Stop()
-		idle = t.C
+		tick = t.C
 	}
-	heard := false // a response arrived since the last tick
 	for {
 		var resp clientv3.WatchResponse
 		select {
-		case <-idle:
-			if !heard {
+		case now := <-tick:
+			switch probe.check(now) {
+			case probeAsk:
 				r.askProgress(ctx)
+			case probeStalled:
+				// The cached name only: asking the stalled member would stall too.
+				return streamEnd{err: r.stallError(r.names[r.member]), stalled: true}
 			}
-			heard = false
 			continue
 		case rr, ok := <-wch:
 			if !ok {
 				return streamEnd{}
 			}
-			resp, heard = rr, true
+			resp = rr
+			if probe != nil {
+				probe.heard(time.Now())
+			}
 		}
 		if resp.CompactRevision != 0 {
 			return streamEnd{compacted: true, compactRev: resp.CompactRevision}
@@ -167,6 +189,11 @@ func (r *watchRun) stream() streamEnd {
 		}
 		switch {
 		case resp.Created:
+			if w.opts.StallAfter > 0 && r.urls == nil {
+				// Learn the other members' client URLs while this one answers: after a stall
+				// they are where the watch goes (the user may have given one endpoint).
+				r.memberName(ctx, resp.Header.MemberId)
+			}
 			if r.next == 0 {
 				// A watch from "now" starts after the revision the server registered it at.
 				r.next = resp.Header.Revision + 1
@@ -178,6 +205,10 @@ func (r *watchRun) stream() streamEnd {
 			}
 			if r.attempt > 0 {
 				st := &State{Kind: StateResumed, Rev: r.next, Member: r.memberName(ctx, resp.Header.MemberId)}
+				if now := resp.Header.Revision; now >= r.next {
+					// Written while the watch was away: their events follow, late.
+					st.LateFrom, st.LateTo = r.next, now
+				}
 				if !r.put(item{state: st}, nil) {
 					return streamEnd{}
 				}

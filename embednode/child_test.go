@@ -3,6 +3,7 @@ package embednode_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -222,5 +223,25 @@ func TestPrintable(t *testing.T) {
 	line := embednode.HumanLine(`{"level":"error","msg":"bad key \u001b[2J\u0007","error":"x\ty"}`)
 	if got := embednode.Printable(line); strings.ContainsAny(got, "\x1b\x07\t") || !strings.Contains(got, "bad key ?[2J?") {
 		t.Fatalf("Printable(%q) = %q", line, got)
+	}
+}
+
+// TestSecondMemberOnADataDirInUse: a second member on a data dir another process serves is
+// refused at once, naming that process and what to do (etcd waited for bbolt's lock until the
+// start timed out, then said "db file is flocked by another process").
+func TestSecondMemberOnADataDirInUse(t *testing.T) {
+	first := nodetest.Config(t, "busy")
+	c := spawn(t, first)
+	second := nodetest.Config(t, "busy")
+	second.DataDir = first.DataDir
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := embednode.Start(ctx, second)
+	if err == nil {
+		m.Close(10 * time.Second)
+	}
+	if !errors.Is(err, embednode.ErrDataDirInUse) || !strings.Contains(err.Error(), fmt.Sprintf("process %d", c.Pid())) ||
+		!strings.Contains(err.Error(), "--data-dir") || !strings.Contains(err.Error(), "--endpoints") {
+		t.Fatalf("second member: %v, want the data dir in use by process %d", err, c.Pid())
 	}
 }

@@ -179,6 +179,9 @@ func Start(ctx context.Context, cfg Config) (*Member, error) {
 	} else if found != nil {
 		return nil, &InterruptedRestoreError{Found: *found}
 	}
+	if err := checkDataDirFree(cfg.DataDir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}

@@ -71,7 +71,7 @@ func openSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer,
 	if tmpRoot == "" {
 		tmpRoot = os.TempDir()
 	}
-	dir, err := os.MkdirTemp(tmpRoot, "etcdeck-open-")
+	dir, err := ownedTempDir(tmpRoot, openDirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("temporary dir for the snapshot: %w", err)
 	}
@@ -102,7 +102,7 @@ func openSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer,
 		TickMs: 10, ElectionMs: 100}
 	step(StepRestoring)
 	res, err := RestoreInChild(ctx, exe, RestoreOptions{Snapshot: file, DataDir: cfg.DataDir, Name: cfg.Name,
-		PeerURLs: cfg.ListenPeerURLs, InitialClusterToken: "etcdeck-open", UnsafeNoFsync: true})
+		PeerURLs: cfg.ListenPeerURLs, InitialClusterToken: "etcdeck-open", UnsafeNoFsync: true, AuthOff: true})
 	if err != nil {
 		return nil, err
 	}

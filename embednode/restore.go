@@ -55,6 +55,10 @@ type RestoreOptions struct {
 	// an opened snapshot's: the same files as etcdutl writes, without fsync and with one opening
 	// of the db instead of three. Not with a revision bump.
 	UnsafeNoFsync bool
+	// AuthOff (hidden --unsafe-auth-off, with UnsafeNoFsync only) switches authentication off in
+	// the restored copy: an opened backup of an auth-enabled cluster is browsed by its temporary
+	// member without users or passwords (it listens on loopback and is thrown away on close).
+	AuthOff bool
 }
 
 // WithDefaults fills what is empty with etcdutl's defaults.
@@ -132,6 +136,9 @@ func (o RestoreOptions) Args() []string {
 	if o.UnsafeNoFsync {
 		args = append(args, "--unsafe-no-fsync")
 	}
+	if o.AuthOff {
+		args = append(args, "--unsafe-auth-off")
+	}
 	return args
 }
 
@@ -182,7 +189,7 @@ func Restore(o RestoreOptions, lg *zap.Logger) (RestoreResult, error) {
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return RestoreResult{}, fmt.Errorf("the data dir's parent: %w", err)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".restoring-")
+	tmp, err := ownedTempDir(filepath.Dir(target), restoringPrefix(target))
 	if err != nil {
 		return RestoreResult{}, fmt.Errorf("temporary dir beside the data dir: %w", err)
 	}

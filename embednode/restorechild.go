@@ -92,7 +92,7 @@ func RestoreInChild(ctx context.Context, exe string, o RestoreOptions) (RestoreR
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return RestoreResult{}, fmt.Errorf("the data dir's parent: %w", err)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".restoring-")
+	tmp, err := ownedTempDir(filepath.Dir(target), restoringPrefix(target))
 	if err != nil {
 		return RestoreResult{}, fmt.Errorf("temporary dir beside the data dir: %w", err)
 	}

@@ -78,6 +78,16 @@ func restoreThrowaway(o RestoreOptions, out string, lg *zap.Logger) (err error) 
 		return err
 	}
 	cindex.UpdateConsistentIndexForce(be.BatchTx(), hs.GetCommit(), hs.GetTerm())
+	if o.AuthOff {
+		// A backup of an auth-enabled cluster would answer the temporary member's every request
+		// with "user name is empty": its throwaway copy is browsed without authentication.
+		tx := schema.NewAuthBackend(lg, be).BatchTx()
+		tx.Lock()
+		if tx.UnsafeReadAuthEnabled() {
+			tx.UnsafeSaveAuthEnabled(false)
+		}
+		tx.Unlock()
+	}
 	be.ForceCommit()
 	return nil
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -60,15 +59,7 @@ func withEnv(t *testing.T, env testEnv, build func(*config.Settings, *cluster.Se
 // testSession connects to mem and returns the session, ended when the test ends.
 func testSession(t *testing.T, endpoints []string) *cluster.Session {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: endpoints, InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := cluster.NewSession(context.Background(), c, "", nil)
-	t.Cleanup(s.End)
-	return s
+	return viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: endpoints, InsecureTransport: true}, "", nil)
 }
 
 // newRealModel is the root model around the real views with no connection: they render what

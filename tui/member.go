@@ -20,10 +20,17 @@ type memberExitedMsg struct {
 	lines []string
 }
 
-// memberRestartedMsg carries the result of restarting the member of session sid.
-type memberRestartedMsg struct {
-	sid uint64
-	err error
+// restartID names the restart's task in the status bar.
+const restartID = "tui.restart-member"
+
+// restartTimeout bounds a restart of the embedded member.
+const restartTimeout = time.Minute
+
+// newRestartTask is the task restarting the embedded member runs on; its value is the session
+// whose member it restarted (the one shown, or one underneath once a snapshot was opened).
+func newRestartTask() *common.Task[uint64] {
+	return common.NewTask(restartID, common.TaskTimeout[uint64](restartTimeout),
+		common.TaskResultText(func(uint64) string { return "member running again" }))
 }
 
 // waitMember watches the shown session's member for its exit.
@@ -43,19 +50,23 @@ func waitMemberOf(mem cluster.Member, sid uint64) tea.Cmd {
 }
 
 func (m *Model) restartMember() tea.Cmd {
-	if m.restarting || m.member == nil {
+	if m.restart.Running() || m.member == nil {
 		return nil // one restart at a time; the status bar shows it running
 	}
-	m.restarting = true
-	mem, parent, sid := m.member, m.common.Context(), sessionID(m.common.Session)
-	return tea.Batch(
-		common.StartTask("tui.restart-member", "restarting the embedded member", false),
-		func() tea.Msg {
-			// Quitting ends the session and so abandons the restart.
-			ctx, cancel := context.WithTimeout(parent, time.Minute)
-			defer cancel()
-			return memberRestartedMsg{sid: sid, err: mem.Restart(ctx)}
-		})
+	mem, sid := m.member, sessionID(m.common.Session)
+	// Quitting ends the session and so abandons the restart.
+	return m.restart.Start(m.common.Context(), "restarting the embedded member", func(ctx context.Context, _ *common.TaskRun) (uint64, error) {
+		return sid, mem.Restart(ctx)
+	})
+}
+
+// updateRestart gives msg to the restart's task; ok is true when it was the task's.
+func (m *Model) updateRestart(msg tea.Msg) (tea.Cmd, bool) {
+	res, mine, cmd := m.restart.Update(msg)
+	if !mine {
+		return nil, false
+	}
+	return tea.Batch(cmd, m.memberRestarted(res)), true
 }
 
 // memberExited shows the exit panel when the shown session's member ended; the exit of the
@@ -81,30 +92,23 @@ func (m *Model) memberExited(msg memberExitedMsg) tea.Cmd {
 	return nil
 }
 
-// memberRestarted ends the restart task and watches the new process, for the session shown or
-// one underneath (a restart begun before a snapshot was opened).
-func (m *Model) memberRestarted(msg memberRestartedMsg) tea.Cmd {
-	if msg.err != nil {
-		if msg.sid == sessionID(m.common.Session) {
-			m.restarting = false
-		} else if f := m.frameOf(msg.sid); f != nil {
-			f.restarting = false
-		}
-		return common.EndTask("tui.restart-member", "", msg.err)
+// memberRestarted watches the new process, for the session shown or one underneath (a restart
+// begun before a snapshot was opened); the task's ✓/✗ line is the status bar's.
+func (m *Model) memberRestarted(res *common.TaskResult[uint64]) tea.Cmd {
+	if res == nil || res.Err != nil {
+		return nil
 	}
-	done := common.EndTask("tui.restart-member", "member running again", nil)
-	if msg.sid != sessionID(m.common.Session) {
-		f := m.frameOf(msg.sid)
+	if sid := res.Value; sid != sessionID(m.common.Session) {
+		f := m.frameOf(sid)
 		if f == nil {
-			return done
+			return nil
 		}
-		f.restarting, f.memberDown = false, nil
-		return tea.Batch(done, waitMemberOf(f.member, msg.sid))
+		f.memberDown = nil
+		return waitMemberOf(f.member, sid)
 	}
-	m.restarting = false
 	m.memberDown, m.memberPanel = nil, false
 	m.keys.Global.RestartMember.SetEnabled(false)
-	return tea.Batch(done, m.waitMember(), m.status.restartPolling(m.common.Session))
+	return tea.Batch(m.waitMember(), m.status.restartPolling(m.common.Session))
 }
 
 // frameOf is the frame underneath holding session sid, nil when none does.

@@ -4,7 +4,6 @@
 package tui
 
 import (
-	"reflect"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -50,6 +49,8 @@ type Model struct {
 	confirm common.Confirm
 	// memberPanel shows the exited member's last lines (the frame's memberDown).
 	memberPanel bool
+	// restart restarts the embedded member (ctrl+r), one at a time whichever session is shown.
+	restart *common.Task[uint64]
 	// memberBusy is true while a restore stops and starts the member on purpose.
 	memberBusy bool
 
@@ -84,9 +85,7 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 		if session.Client != nil {
 			conn = session.Client.Config()
 		}
-		if !isNilPointer(session.Member) {
-			member = session.Member // a nil *Child in the interface means there is no member
-		}
+		member = session.Member // NewSession made a nil *Child nil
 	}
 	if label == "" {
 		label = strings.Join(conn.Endpoints, ",")
@@ -99,6 +98,7 @@ func newModel(settings *config.Settings, session *cluster.Session, log *zap.Logg
 		confirm:   common.NewConfirm(st),
 		crash:     &crash{},
 		makeViews: makeViews,
+		restart:   newRestartTask(),
 	}
 	m.help.Styles = st.Help
 	m.enter(m.newFrame(c, member, h, nil))
@@ -203,8 +203,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case memberExitedMsg:
 		return m.memberExited(msg)
-	case memberRestartedMsg:
-		return m.memberRestarted(msg)
+	}
+	if cmd, ok := m.updateRestart(msg); ok {
+		return cmd
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.
@@ -247,11 +248,3 @@ func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.
 func (m *Model) ActiveName() string { return viewNames[m.active] }
-
-func isNilPointer(v any) bool {
-	if v == nil {
-		return false
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
-}

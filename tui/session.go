@@ -22,10 +22,8 @@ type sessionFrame struct {
 	header header
 	cmd    cmdline
 	close  func() error // releases what the session stands on; nil for the first
-	// memberDown holds the member's last lines when it exited (shown again when the session is);
-	// restarting is true while a restart begun on this session runs.
+	// memberDown holds the member's last lines when it exited (shown again when the session is).
 	memberDown []string
-	restarting bool
 }
 
 // newFrame builds the frame of session c.Session: its views and command line.

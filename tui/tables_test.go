@@ -142,7 +142,8 @@ func typeLine(c *cmdline, line string) {
 
 // TestSessionStackRoundTrip: a snapshot session opened on top gets a frame of its own, and
 // closing it brings back the underlying frame whole: its Common, member, views, active view,
-// status header, command line history, member panel and restart state.
+// status header, command line history and member panel (a restart runs on the root's one
+// Task, whichever session is shown).
 func TestSessionStackRoundTrip(t *testing.T) {
 	cfg := testConfig()
 	cfg.member = &testMember{exited: make(chan struct{})}
@@ -151,7 +152,7 @@ func TestSessionStackRoundTrip(t *testing.T) {
 	m.Update(viewtest.Key("3"))
 	typeLine(&m.cmd, "rev 12")
 	m.cmd.update(viewtest.Key("enter"))
-	m.memberDown, m.restarting = []string{"exit status 1"}, true
+	m.memberDown = []string{"exit status 1"}
 	under := m.leave()
 	views := m.views
 
@@ -161,7 +162,7 @@ func TestSessionStackRoundTrip(t *testing.T) {
 	m.Update(common.OpenSessionMsg{Session: snap, Close: func() error { released++; return nil }})
 	if m.common.Session != snap || m.member != nil || m.active != viewKeys || m.views == views ||
 		m.status.header != (header{label: snap.Label, readOnly: true}) || len(m.cmd.history) != 0 ||
-		m.memberDown != nil || m.restarting || len(m.stack) != 1 {
+		m.memberDown != nil || len(m.stack) != 1 {
 		t.Fatalf("the snapshot's frame carries the cluster's state: %+v, header %+v", m.sessionFrame, m.status.header)
 	}
 	if s := asciiScreen(t, m); !contains(s, "READ-ONLY") || !contains(s, "snapshot b.db") {
@@ -179,7 +180,7 @@ func TestSessionStackRoundTrip(t *testing.T) {
 	if len(m.stack) != 0 || back.common != under.common || back.member != under.member || back.views != views ||
 		back.active != viewCluster || back.header != under.header || m.status.header != under.header ||
 		!slices.Equal(back.cmd.history, []string{"rev 12"}) || !slices.Equal(back.memberDown, under.memberDown) ||
-		!back.restarting || back.close != nil || !m.memberPanel {
+		back.close != nil || !m.memberPanel {
 		t.Fatalf("the cluster's frame is not back whole:\n got %+v\nwant %+v", back, under)
 	}
 }

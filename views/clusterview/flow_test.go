@@ -1,7 +1,6 @@
 package clusterview
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -47,15 +46,8 @@ func row(m *Model, name string) (monitor.MemberHealth, bool) {
 // polling, and shown again it polls at once.
 func TestFlowThreeMembers(t *testing.T) {
 	members := nodetest.StartCluster(t, 3)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: members[0].Endpoints(), InsecureTransport: true,
-		DialTimeout: 2 * time.Second, CommandTimeout: 3 * time.Second}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess := cluster.NewSession(context.Background(), c, "test", nil)
-	t.Cleanup(sess.End)
+	sess := viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: members[0].Endpoints(), InsecureTransport: true,
+		DialTimeout: 2 * time.Second, CommandTimeout: 3 * time.Second}, "test", nil)
 	st := config.Defaults()
 	st.HealthPollInterval = 300 * time.Millisecond
 	m := New(common.Common{Settings: st, Session: sess, Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})

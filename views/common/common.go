@@ -8,9 +8,11 @@
 //     away still land. Views ignore messages they do not own.
 //   - While a view's text field has focus, InputFocused returns true and the view gets every key
 //     but ctrl+c, enter and esc included: use Prompt, which submits on enter and cancels on esc.
-//   - Long work: return StartTask(id, label, critical) with the work's command, and EndTask(id,
-//     result, err) when its result arrives; the status bar shows a spinner, then ✓ or ✗. Mark
-//     restores and defrags critical so quitting asks first.
+//   - Long work runs on a Task (task.go): the status bar shows a spinner, the step or bytes,
+//     rate and elapsed, then ✓ or ✗ with the cause; esc cancels it (the view calls Cancel).
+//     Restores and defrags are critical (TaskCritical) so quitting asks first.
+//   - Results and answers (ConfirmMsg) name their session (Result); Foreign, called first in
+//     Update, drops those of another session.
 //   - GotoMsg and WatchMsg switch to the Keys and Watch views; Flash shows a short message.
 //   - Only the view on screen is focused: the root calls Blur on the view it leaves and Focus
 //     on the one it shows, so hidden views stop polling (Poller) and resume at once when shown.

@@ -12,13 +12,19 @@ import (
 )
 
 // ConfirmMsg is the answer to a Confirm question: ID is the one the caller gave Ask or
-// AskTyped, Yes whether the action was confirmed, Cancelled whether the user left with esc
-// (a choice, not a mistyped word: the owner says "cancelled", not what to type).
+// AskTyped (naming the asking component, "snapshots.delete"), Session the session the question
+// was asked in (ForSession), Yes whether the action was confirmed, Cancelled whether the user
+// left with esc (a choice, not a mistyped word: the owner says "cancelled", not what to type).
+// It is a Result: the views of another session drop it, so only the asker acts.
 type ConfirmMsg struct {
 	ID        string
+	Session   uint64
 	Yes       bool
 	Cancelled bool
 }
+
+// ResultSession is the session the question was asked in.
+func (m ConfirmMsg) ResultSession() uint64 { return m.Session }
 
 // Confirm asks before an action, in one line naming what will happen ("delete 1,204 keys under
 // /registry/pods/?"). Ask takes y or n (esc and enter are no); AskTyped takes only the exact
@@ -26,6 +32,7 @@ type ConfirmMsg struct {
 // every key, so the owner reports InputFocused; the answer comes back as a ConfirmMsg.
 type Confirm struct {
 	styles   *Styles
+	session  uint64
 	open     bool
 	id       string
 	question string
@@ -40,6 +47,13 @@ func NewConfirm(st *Styles) Confirm {
 	in.Prompt = "> "
 	in.SetStyles(st.TextInput)
 	return Confirm{styles: st, input: in}
+}
+
+// ForSession returns c answering for session sid (Common.SessionID): its ConfirmMsg carries
+// it, so the same view of another session ignores the answer.
+func (c Confirm) ForSession(sid uint64) Confirm {
+	c.session = sid
+	return c
 }
 
 // Ask opens a yes/no question; what says what will happen, e.g. "restore of snap.db is
@@ -117,6 +131,7 @@ func (c *Confirm) close(msg ConfirmMsg) tea.Cmd {
 	c.open, c.id, c.question, c.word = false, "", "", ""
 	c.input.Blur()
 	c.input.SetValue("")
+	msg.Session = c.session
 	return Cmd(msg)
 }
 

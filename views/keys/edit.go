@@ -106,9 +106,9 @@ type (
 	}
 )
 
-func (m editorFileMsg) session() uint64 { return m.sid }
-func (m editorDoneMsg) session() uint64 { return m.sid }
-func (m writtenMsg) session() uint64    { return m.sid }
+func (m editorFileMsg) ResultSession() uint64 { return m.sid }
+func (m editorDoneMsg) ResultSession() uint64 { return m.sid }
+func (m writtenMsg) ResultSession() uint64    { return m.sid }
 
 // refusal is the command that says why no edit of key (action as the audit log names it) can
 // start now, or nil when one can: the view shows the past, there is no session, or the session is

@@ -43,7 +43,7 @@ func (m *Model) focused() focus {
 // each result to the pane that asked for it. A result of an ended session is dropped here,
 // before any pane sees it.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
-	if r, ok := msg.(result); ok && r.session() != m.common.SessionID() {
+	if m.common.Foreign(msg) {
 		return m, nil // a result of an ended session: never applied to the current one
 	}
 	switch msg := msg.(type) {

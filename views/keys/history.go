@@ -56,8 +56,8 @@ type diffMsg struct {
 	doc *decode.Doc
 }
 
-func (m historyMsg) session() uint64 { return m.sid }
-func (m diffMsg) session() uint64    { return m.sid }
+func (m historyMsg) ResultSession() uint64 { return m.sid }
+func (m diffMsg) ResultSession() uint64    { return m.sid }
 
 // historyLimit bounds the revisions read for one key (each is a Get of up to 1.5 MiB).
 const historyLimit = 200

@@ -25,6 +25,7 @@ import (
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // podValue is a Pod as the apiserver stores it (protobuf with the k8s\x00 prefix).
@@ -74,20 +75,14 @@ func newEditFixture(t *testing.T, w, h int, readOnly bool) *editFixture {
 			t.Fatal(err)
 		}
 	}
-	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	auditPath := filepath.Join(t.TempDir(), "audit.log")
 	audit, err := cluster.OpenAudit(auditPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { audit.Close() })
-	c, err := cluster.Connect(cctx, cluster.ConnConfig{Endpoints: member.Endpoints(), InsecureTransport: true}, nil,
-		cluster.WithReadOnly(readOnly), cluster.WithAudit(audit))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: testSession(t, c)})
+	s := viewtest.Session(t, member.Endpoints(), cluster.WithReadOnly(readOnly), cluster.WithAudit(audit))
+	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s})
 	t.Cleanup(v.stopLive)
 	v.SetSize(w, h)
 	f := &editFixture{m: v, etcd: etcd, audit: auditPath}

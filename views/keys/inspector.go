@@ -63,9 +63,9 @@ type ttlTickMsg struct {
 	gen int
 }
 
-func (m inspectedMsg) session() uint64 { return m.sid }
-func (m renderedMsg) session() uint64  { return m.sid }
-func (m ttlTickMsg) session() uint64   { return m.sid }
+func (m inspectedMsg) ResultSession() uint64 { return m.sid }
+func (m renderedMsg) ResultSession() uint64  { return m.sid }
+func (m ttlTickMsg) ResultSession() uint64   { return m.sid }
 
 // show opens the inspector on key read at rev (0: current) and fetches it.
 func (in *inspector) show(key string, rev int64) tea.Cmd {

@@ -51,18 +51,15 @@ func testView(t *testing.T, w, h int) (*Model, *cluster.Client) {
 	m := nodetest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	s := viewtest.Session(t, m.Endpoints())
+	c := s.Client
 	for _, kv := range fixture() {
 		if _, err := nodetest.Client(t, c.Endpoints()).Put(ctx, kv[0], kv[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(),
-		Session: testSession(t, c), Settings: settings(func(s *config.Settings) { s.WatchBufferSize = 1000 })})
+		Session: s, Settings: settings(func(s *config.Settings) { s.WatchBufferSize = 1000 })})
 	t.Cleanup(v.stopLive)
 	v.SetSize(w, h)
 	return v, c

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -20,7 +21,14 @@ type liveWatch struct {
 	w      *cluster.Watch
 	ctx    context.Context // the watch's: cancelled when it stops or the session ends
 	cancel context.CancelFunc
+	// reconnecting: the watch was interrupted (its member stalled or went away) and has not
+	// resumed yet; the title says so instead of "live".
+	reconnecting bool
 }
+
+// liveStallAfter is the directory watch's WatchOptions.StallAfter, as the Watch view's: a
+// member that stops answering shows as "reconnecting" within a few seconds.
+const liveStallAfter = 2 * time.Second
 
 // liveMsg carries a batch of changes under the open directory.
 type liveMsg struct {
@@ -50,7 +58,7 @@ func (m *Model) startLive() tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(s.Context())
 	w := s.Client.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.rev + 1,
-		Buffer: liveBuffer, KeysOnly: true})
+		Buffer: liveBuffer, KeysOnly: true, StallAfter: liveStallAfter})
 	m.live = &liveWatch{w: w, ctx: ctx, cancel: cancel}
 	return m.liveCmd()
 }
@@ -104,8 +112,10 @@ func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
 			m.stopLive()
 			return nil
 		case cluster.StateReconnecting:
+			m.live.reconnecting = true
 			cmds = append(cmds, common.Flash(common.FlashWarn, st.String()))
 		case cluster.StateResumed:
+			m.live.reconnecting = false
 			cmds = append(cmds, common.Flash(common.FlashInfo, st.String()))
 		}
 	}

@@ -310,3 +310,25 @@ func TestTitleShowsAppliedRevision(t *testing.T) {
 		t.Fatalf("the title says %q but the rows lack late-2:\n%s", want, ansi.Strip(m.View()))
 	}
 }
+
+// TestTitleSaysReconnecting: while the directory's watch is interrupted (its member stalled),
+// the title says "reconnecting" instead of "live", and "live" again once it resumed. The
+// stall itself, with a member killed or frozen, is tested in cluster (TestWatchStall*).
+func TestTitleSaysReconnecting(t *testing.T) {
+	m, _ := testView(t, 80, 24)
+	d := newDriver(t, m)
+	d.Send(common.GotoMsg{Path: "/registry/"})
+	d.until("/registry/ live", func() bool { return m.live != nil })
+	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, rev: m.appliedRev,
+		batch: cluster.Batch{State: &cluster.State{Kind: cluster.StateReconnecting, Attempt: 1,
+			Err: errors.New("member m1 did not answer a progress request within 2s")}}})
+	want := fmt.Sprintf("rev %d · reconnecting", m.shownRev())
+	if title := ansi.Strip(m.titleLine()); !strings.Contains(title, want) {
+		t.Fatalf("title %q lacks %q", title, want)
+	}
+	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, rev: m.appliedRev,
+		batch: cluster.Batch{State: &cluster.State{Kind: cluster.StateResumed, Member: "m2", Rev: m.appliedRev + 1}}})
+	if title := ansi.Strip(m.titleLine()); !strings.Contains(title, "· live") || strings.Contains(title, "reconnecting") {
+		t.Fatalf("title after the resume: %q", title)
+	}
+}

@@ -10,14 +10,13 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// result is what the view's own results have in common: the session that produced them, so
-// results of an ended session are dropped (each also carries the generation it was asked in).
-type result interface{ session() uint64 }
+// The view's own results name the session that produced them (common.Result), so results of
+// an ended session are dropped (each also carries the generation it was asked in).
 
-func (m listedMsg) session() uint64    { return m.sid }
-func (m detailsMsg) session() uint64   { return m.sid }
-func (m remainingMsg) session() uint64 { return m.sid }
-func (m liveMsg) session() uint64      { return m.sid }
+func (m listedMsg) ResultSession() uint64    { return m.sid }
+func (m detailsMsg) ResultSession() uint64   { return m.sid }
+func (m remainingMsg) ResultSession() uint64 { return m.sid }
+func (m liveMsg) ResultSession() uint64      { return m.sid }
 
 // listedMsg carries one page of a directory listing.
 type listedMsg struct {

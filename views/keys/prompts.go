@@ -56,7 +56,7 @@ type newKeyDone struct {
 }
 
 func newPrompts(c common.Common) prompts {
-	return prompts{c: c, confirm: common.NewConfirm(c.Styles), prompt: common.NewPrompt(c.Styles, "", "")}
+	return prompts{c: c, confirm: common.NewConfirm(c.Styles).ForSession(c.SessionID()), prompt: common.NewPrompt(c.Styles, "", "")}
 }
 
 func (p *prompts) setWidth(w int) {

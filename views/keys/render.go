@@ -66,6 +66,10 @@ func (m *Model) titleLine() string {
 		right = "loading…"
 	case m.pinRev > 0:
 		right = "at rev " + strconv.FormatInt(m.pinRev, 10) + " · not live"
+	case m.live != nil && m.live.reconnecting:
+		// The rows are current to the revision shown, no further: say so until it resumes.
+		return st.TitleLine(m.width, "Keys", m.dirLabel(),
+			st.Warning.Render("rev "+strconv.FormatInt(m.shownRev(), 10)+" · reconnecting"))
 	case m.live != nil:
 		right = "rev " + strconv.FormatInt(m.shownRev(), 10) + " · live"
 	case m.rev > 0:

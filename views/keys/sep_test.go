@@ -9,6 +9,7 @@ import (
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // TestOtherSeparator: with ':' as the separator the view opens at ":", lists "a:" as a
@@ -20,7 +21,7 @@ func TestOtherSeparator(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: testSession(t, c),
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: viewtest.Session(t, c.Endpoints()),
 		Settings: settings(func(s *config.Settings) { s.WatchBufferSize, s.Sep = 1000, ':' })})
 	t.Cleanup(m.stopLive)
 	m.SetSize(80, 24)

@@ -1,22 +1,13 @@
 package keys
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
-
-// testSession is a session over c, ended when the test ends.
-func testSession(t *testing.T, c *cluster.Client) *cluster.Session {
-	s := cluster.NewSession(context.Background(), c, "test", nil)
-	t.Cleanup(s.End)
-	return s
-}
 
 // settings are the default settings changed by set.
 func settings(set func(*config.Settings)) *config.Settings {
@@ -30,13 +21,7 @@ func settings(set func(*config.Settings)) *config.Settings {
 // current session is (so the session ID, not the generation, is what drops it).
 func TestEndedSessionResultDropped(t *testing.T) {
 	cur, c := testView(t, 80, 24)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	oldClient, err := cluster.Connect(ctx, c.Config(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := cluster.NewSession(context.Background(), oldClient, "old", nil)
+	old := viewtest.SessionOf(t, c.Config(), "old", nil)
 	oldView := New(common.Common{Keys: keymap.DefaultKeyMap(), Session: old})
 	msg, ok := oldView.open("/registry/", "")().(listedMsg)
 	if !ok || msg.err != nil || len(msg.listing.Rows) == 0 {

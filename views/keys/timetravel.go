@@ -23,7 +23,7 @@ type revCheckedMsg struct {
 	err error
 }
 
-func (m revCheckedMsg) session() uint64 { return m.sid }
+func (m revCheckedMsg) ResultSession() uint64 { return m.sid }
 
 // timeTravel checks that rev can be read before pinning the view to it, so a compacted or
 // future revision is one message and the view stays where it was.

@@ -31,8 +31,8 @@ type (
 	}
 )
 
-func (m toDeleteMsg) session() uint64   { return m.sid }
-func (m dirCountedMsg) session() uint64 { return m.sid }
+func (m toDeleteMsg) ResultSession() uint64   { return m.sid }
+func (m dirCountedMsg) ResultSession() uint64 { return m.sid }
 
 // toDelete asks about the key d was pressed on, now that its mod revision is known.
 func (m *Model) toDelete(msg toDeleteMsg) tea.Cmd {

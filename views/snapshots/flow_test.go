@@ -47,21 +47,14 @@ type flow struct {
 	d    *viewtest.Driver
 	dir  string
 	cli  *clientv3.Client
+	s    *cluster.Session
 	mu   sync.Mutex
 	seen []tea.Msg
 }
 
 func newFlow(t *testing.T, r backup.Retention) *flow {
 	mem := nodetest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	s := cluster.NewSession(context.Background(), c, "test", nil)
-	t.Cleanup(s.End)
+	s := viewtest.Session(t, mem.Endpoints())
 	cli := nodetest.Client(t, mem.Endpoints())
 	st := config.Defaults()
 	st.BackupDir = filepath.Join(t.TempDir(), "backups")
@@ -69,7 +62,7 @@ func newFlow(t *testing.T, r backup.Retention) *flow {
 	st.Retention = r
 	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st}).WithStatusExe(etcdeckBin)
 	m.SetSize(120, 30)
-	f := &flow{t: t, m: m, dir: st.BackupDir, cli: cli}
+	f := &flow{t: t, m: m, dir: st.BackupDir, cli: cli, s: s}
 	f.d = viewtest.New(t, m)
 	f.d.Seen = func(msg tea.Msg) { f.mu.Lock(); f.seen = append(f.seen, msg); f.mu.Unlock() }
 	f.d.Run(m.Init())

@@ -39,6 +39,11 @@ type deletedMsg struct {
 	err  error
 }
 
+// The view's results name their session: the gate (common.Foreign) drops another session's.
+func (m listedMsg) ResultSession() uint64  { return m.sid }
+func (m statusMsg) ResultSession() uint64  { return m.sid }
+func (m deletedMsg) ResultSession() uint64 { return m.sid }
+
 // reload lists the directory again; results of earlier listings are dropped.
 func (m *Model) reload() tea.Cmd {
 	m.gen++
@@ -59,7 +64,7 @@ func (m *Model) reload() tea.Cmd {
 }
 
 func (m *Model) applyListing(msg listedMsg) tea.Cmd {
-	if msg.sid != m.common.SessionID() || msg.gen != m.gen {
+	if msg.gen != m.gen {
 		return nil
 	}
 	m.listed, m.listErr = true, msg.err
@@ -119,10 +124,7 @@ func (m *Model) readStatus(path string) tea.Cmd {
 
 func (m *Model) statusRead(msg statusMsg) tea.Cmd {
 	if m.reading == msg.path {
-		m.reading = "" // even for an old session's result: the child has ended either way
-	}
-	if msg.sid != m.common.SessionID() {
-		return m.readNext()
+		m.reading = ""
 	}
 	fs := &fileStatus{}
 	if msg.err != nil {
@@ -162,9 +164,6 @@ func refuseWrite(c *cluster.Client, action, target string) tea.Cmd {
 }
 
 func (m *Model) deleted(msg deletedMsg) tea.Cmd {
-	if msg.sid != m.common.SessionID() {
-		return nil
-	}
 	if msg.err != nil {
 		return flashErr("delete: " + msg.err.Error())
 	}

@@ -51,6 +51,9 @@ type planWrittenMsg struct {
 	err  error
 }
 
+func (m planMsg) ResultSession() uint64        { return m.sid }
+func (m planWrittenMsg) ResultSession() uint64 { return m.sid }
+
 // showPlan reads the member list and builds the plan for the selected file.
 func (m *Model) showPlan() tea.Cmd {
 	f, ok := m.selected()
@@ -74,7 +77,7 @@ func (m *Model) showPlan() tea.Cmd {
 }
 
 func (m *Model) planArrived(msg planMsg) tea.Cmd {
-	if msg.sid != m.common.SessionID() || msg.seq != m.plan.seq || !m.plan.shown {
+	if msg.seq != m.plan.seq || !m.plan.shown {
 		return nil
 	}
 	m.plan.loading, m.plan.in, m.plan.plan, m.plan.err = false, msg.in, msg.plan, msg.err
@@ -131,9 +134,6 @@ func (m *Model) writePlan() tea.Cmd {
 }
 
 func (m *Model) planWritten(msg planWrittenMsg) tea.Cmd {
-	if msg.sid != m.common.SessionID() {
-		return nil
-	}
 	if msg.err != nil {
 		return flashErr("write the plan: " + msg.err.Error())
 	}

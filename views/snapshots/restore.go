@@ -20,25 +20,8 @@ const restoreWord = "restore"
 // restorer is `R`: the selected snapshot restored into the embedded member, after the user typed
 // "restore", as a critical task (quitting asks) reported step by step in the status bar.
 type restorer struct {
-	asked   string // the file the question is about
-	seq     int
-	running bool
-	steps   chan string
-}
-
-// restoreStepMsg is the step restore seq has reached.
-type restoreStepMsg struct {
-	sid  uint64
-	seq  int
-	step string
-}
-
-// restoreDoneMsg ends restore seq.
-type restoreDoneMsg struct {
-	sid uint64
-	seq int
-	res embednode.MemberRestoreResult
-	err error
+	asked string // the file the question is about
+	task  *common.Task[embednode.MemberRestoreResult]
 }
 
 // member is the embedded member the session runs, or nil when connected elsewhere.
@@ -56,7 +39,7 @@ func (m *Model) askRestore() tea.Cmd {
 	switch {
 	case !ok:
 		return nil
-	case m.restore.running:
+	case m.restore.task.Running():
 		return flashWarn("a restore is already running")
 	case m.member() == nil:
 		return flashWarn("R restores into etcdeck's embedded member; this console is connected to a cluster elsewhere: P shows the restore plan for it")
@@ -71,6 +54,13 @@ func (m *Model) askRestore() tea.Cmd {
 		f.Name, f.Revision), restoreWord)
 }
 
+// newRestoreTask is the task restores run on; the ✓ line says what the restore did to
+// retention too.
+func (m *Model) newRestoreTask() *common.Task[embednode.MemberRestoreResult] {
+	return common.NewTask(restoreID, common.TaskCritical[embednode.MemberRestoreResult](),
+		common.TaskResultText(func(res embednode.MemberRestoreResult) string { return res.String() + "; " + m.oldBackupsNote() }))
+}
+
 // startRestore runs the restore the user confirmed.
 func (m *Model) startRestore() tea.Cmd {
 	file, child := m.restore.asked, m.member()
@@ -78,23 +68,13 @@ func (m *Model) startRestore() tea.Cmd {
 	if file == "" || child == nil {
 		return nil
 	}
-	m.restore.seq++
-	m.restore.running = true
-	steps := make(chan string, 8)
-	m.restore.steps = steps
-	seq, sid, exe, ctx, client := m.restore.seq, m.common.SessionID(), m.exe, m.common.Context(), m.common.Session.Client
-	run := func() tea.Msg {
-		defer close(steps)
+	exe, client := m.exe, m.common.Session.Client
+	run := m.restore.task.Start(m.common.Context(), "restore "+filepath.Base(file), func(ctx context.Context, r *common.TaskRun) (embednode.MemberRestoreResult, error) {
 		var res embednode.MemberRestoreResult
 		restore := func(ctx context.Context) (int64, error) {
 			var err error
 			res, err = embednode.RestoreMember(ctx, exe, child, embednode.MemberRestore{Snapshot: file,
-				Step: func(s string) {
-					select {
-					case steps <- s:
-					default: // the bar shows the latest step; never block the restore on the UI
-					}
-				}})
+				Step: func(s string) { r.Step(stepText(s)) }})
 			return res.Revision, err
 		}
 		var err error
@@ -103,30 +83,11 @@ func (m *Model) startRestore() tea.Cmd {
 		} else {
 			_, err = restore(ctx)
 		}
-		return restoreDoneMsg{sid: sid, seq: seq, res: res, err: err}
-	}
+		return res, err
+	})
 	// The root learns the member stops on purpose long before the restore child is done and
 	// stops it.
-	return tea.Batch(common.Cmd(common.MemberBusyMsg{Busy: true}), common.StartTask(restoreID, "restore "+filepath.Base(file), true),
-		run, waitStep(sid, seq, steps))
-}
-
-// waitStep delivers the next step of restore seq; it ends with the restore.
-func waitStep(sid uint64, seq int, steps chan string) tea.Cmd {
-	return func() tea.Msg {
-		s, ok := <-steps
-		if !ok {
-			return nil
-		}
-		return restoreStepMsg{sid: sid, seq: seq, step: s}
-	}
-}
-
-func (m *Model) restoreStep(msg restoreStepMsg) tea.Cmd {
-	if msg.sid != m.common.SessionID() || !m.restore.running || msg.seq != m.restore.seq {
-		return nil
-	}
-	return tea.Batch(common.TaskProgress(restoreID, stepText(msg.step)), waitStep(msg.sid, msg.seq, m.restore.steps))
+	return tea.Batch(common.Cmd(common.MemberBusyMsg{Busy: true}), run)
 }
 
 // stepText says what a restore step does, for the status bar.
@@ -146,18 +107,17 @@ func stepText(step string) string {
 	return step
 }
 
-// restoreDone reports the restore and, when the member's data changed, rebuilds every view:
-// their listings, watches and revisions belong to the old data.
-func (m *Model) restoreDone(msg restoreDoneMsg) tea.Cmd {
-	if msg.sid != m.common.SessionID() || msg.seq != m.restore.seq {
+// restoreDone tells the root the member is its own again and, when the member's data changed,
+// rebuilds every view: their listings, watches and revisions belong to the old data.
+func (m *Model) restoreDone(res *common.TaskResult[embednode.MemberRestoreResult]) tea.Cmd {
+	if res == nil {
 		return nil
 	}
-	m.restore.running = false
 	idle := common.Cmd(common.MemberBusyMsg{Busy: false})
-	if msg.err != nil {
-		return tea.Batch(common.EndTask(restoreID, "", msg.err), idle)
+	if res.Err != nil {
+		return idle
 	}
-	return tea.Batch(common.EndTask(restoreID, msg.res.String()+"; "+m.oldBackupsNote(), nil), idle, common.Cmd(common.ReloadViewsMsg{}))
+	return tea.Batch(idle, common.Cmd(common.ReloadViewsMsg{}))
 }
 
 // oldBackupsNote says what the restore did to retention. The restore gives the member a fresh

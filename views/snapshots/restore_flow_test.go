@@ -162,12 +162,8 @@ func TestRestoreFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { child.Stop(10 * time.Second) })
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: child.Endpoints(), InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := cluster.NewSession(context.Background(), c, "embedded", child)
-	t.Cleanup(s.End)
+	s := viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: child.Endpoints(), InsecureTransport: true}, "embedded", child)
+	c := s.Client
 	st := config.Defaults()
 	st.BackupDir, st.StateDir = filepath.Join(t.TempDir(), "backups"), t.TempDir()
 	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st}).WithStatusExe(etcdeckBin)
@@ -185,7 +181,7 @@ func TestRestoreFlow(t *testing.T) {
 		t.Fatal(d.Err)
 	}
 	f.until("the file listed", f.screenHas("✓ sha256 ok"))
-	if _, err := c.Put(ctx, "/later", []byte("v"), cluster.PutOptions{}); err != nil {
+	if _, err := s.Client.Put(ctx, "/later", []byte("v"), cluster.PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -222,21 +218,14 @@ func TestRestoreFlow(t *testing.T) {
 // through the write gate: each refusal is in the audit log, and the file is still there.
 func TestRestoreRefusedReadOnly(t *testing.T) {
 	mem := nodetest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	auditPath := filepath.Join(t.TempDir(), cluster.AuditFile)
 	audit, err := cluster.OpenAudit(auditPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer audit.Close()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil,
+	s := viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, "embedded", &embednode.Child{},
 		cluster.WithReadOnly(true), cluster.WithAudit(audit))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := cluster.NewSession(context.Background(), c, "embedded", &embednode.Child{})
-	t.Cleanup(s.End)
 	m := fixtureView(120, 40)
 	m.common.Session = s
 	_, cmd := m.Update(viewtest.Key("R"))
@@ -267,14 +256,7 @@ func TestRestoreRefusedReadOnly(t *testing.T) {
 // member list.
 func TestPlanFlow(t *testing.T) {
 	members := nodetest.StartCluster(t, 3)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: nodetest.Endpoints(members...), InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := cluster.NewSession(context.Background(), c, "three", nil)
-	t.Cleanup(s.End)
+	s := viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(members...), InsecureTransport: true}, "three", nil)
 	m := fixtureView(160, 60)
 	m.common.Session = s
 	d := viewtest.New(t, m)

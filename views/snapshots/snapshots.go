@@ -54,12 +54,11 @@ type Model struct {
 	confirm        common.Confirm
 	deleting       string
 
-	save    *saving
-	saveSeq int
-
-	// restore is `R`, open `o` and plan `P` (restore.go, open.go, plan.go).
+	// save is the global `s`, restore `R`, open `o` and plan `P` (save.go, restore.go,
+	// open.go, plan.go).
+	save    *common.Task[saved]
 	restore restorer
-	open    opener
+	open    *common.Task[opened]
 	plan    planner
 }
 
@@ -71,7 +70,9 @@ var (
 // New builds the Snapshots view on the backup directory of c.Settings.
 func New(c common.Common) *Model {
 	c = c.Defaults()
-	m := &Model{common: c, statuses: map[string]*fileStatus{}, confirm: common.NewConfirm(c.Styles)}
+	m := &Model{common: c, statuses: map[string]*fileStatus{}, confirm: common.NewConfirm(c.Styles).ForSession(c.SessionID()),
+		save: newSaveTask(), open: newOpenTask()}
+	m.restore.task = m.newRestoreTask()
 	m.plan.prompt = common.NewPrompt(c.Styles, "data dir on the members: ", embednode.DefaultPlanDataDir)
 	if exe, err := os.Executable(); err == nil && !strings.HasSuffix(exe, ".test") {
 		// A test binary would run its tests when called as `snapshot status`: tests name the
@@ -116,6 +117,18 @@ func (m *Model) Blur() {}
 // Update handles keys, the listing and status results, the save's progress and the delete
 // question.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	if m.common.Foreign(msg) {
+		return m, nil // another session's result or answer: never applied to this one
+	}
+	if res, mine, cmd := m.save.Update(msg); mine {
+		return m, tea.Batch(cmd, m.saveDone(res))
+	}
+	if res, mine, cmd := m.restore.task.Update(msg); mine {
+		return m, tea.Batch(cmd, m.restoreDone(res))
+	}
+	if res, mine, cmd := m.open.Update(msg); mine {
+		return m, tea.Batch(cmd, m.openDone(res))
+	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
@@ -130,20 +143,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.applyListing(msg)
 	case statusMsg:
 		return m, m.statusRead(msg)
-	case saveProgressMsg:
-		return m, m.saveProgress(msg)
-	case saveDoneMsg:
-		return m, m.saveDone(msg)
 	case deletedMsg:
 		return m, m.deleted(msg)
-	case restoreStepMsg:
-		return m, m.restoreStep(msg)
-	case restoreDoneMsg:
-		return m, m.restoreDone(msg)
-	case openedMsg:
-		return m, m.opened(msg)
-	case openStepMsg:
-		return m, m.openStep(msg)
 	case planMsg:
 		return m, m.planArrived(msg)
 	case planWrittenMsg:
@@ -183,10 +184,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.detail = false
 			return nil
 		}
-		if m.save != nil {
-			return m.cancelSave()
+		// esc cancels the save first: the one the help offers.
+		if !m.save.Cancel() {
+			m.open.Cancel()
 		}
-		return m.cancelOpen()
+		return nil
 	case m.detail && key.Matches(msg, m.common.Keys.Snapshots.Status):
 		// enter opened the status and closes it too; the help offers esc for that.
 		m.detail = false
@@ -284,10 +286,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{g.Back}
 	}
 	h := append([]key.Binding{g.Snapshot}, k.ShortHelp()...)
-	if m.save != nil || m.open.running {
+	if m.save.Running() || m.open.Running() {
 		// A copy: the help's own "back/close" would not say what esc does here.
 		cancel, what := g.Back, "cancel open"
-		if m.save != nil {
+		if m.save.Running() {
 			what = "cancel save" // esc cancels the save first
 		}
 		cancel.SetHelp(g.Back.Help().Key, what)

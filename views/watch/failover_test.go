@@ -10,11 +10,11 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // TestMemberKilledUnderTheWatch: three members, a writer running, and the member serving the
@@ -23,15 +23,9 @@ import (
 func TestMemberKilledUnderTheWatch(t *testing.T) {
 	members := nodetest.StartCluster(t, 3)
 	eps := nodetest.Endpoints(members...)
+	s := viewtest.Session(t, eps)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	s := cluster.NewSession(context.Background(), c, "test", nil)
-	t.Cleanup(s.End)
 	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: config.Defaults()})
 	m.SetSize(120, 30)
 	t.Cleanup(func() {

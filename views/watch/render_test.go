@@ -69,6 +69,29 @@ func TestNotes(t *testing.T) {
 	golden.RequireEqual(t, buf.Bytes())
 }
 
+// TestStallNotes: a stall reads as a reconnecting row naming the silent member, the title says
+// reconnecting meanwhile, and the resume row names the member and the revisions that arrive
+// late (the stall itself, with a member killed or frozen, is tested in cluster).
+func TestStallNotes(t *testing.T) {
+	m := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap()})
+	m.SetSize(120, 12)
+	m.watched = true
+	m.noteState(&cluster.State{Kind: cluster.StateReconnecting, Attempt: 1,
+		Err: errors.New("member m1 did not answer a progress request within 2s (stopped, frozen or cut off)")}, testClock)
+	if s := ansi.Strip(m.View()); !strings.Contains(s, "reconnecting") {
+		t.Fatalf("the title lacks reconnecting:\n%s", s)
+	}
+	m.noteState(&cluster.State{Kind: cluster.StateResumed, Rev: 916, Member: "m2", LateFrom: 916, LateTo: 1517}, testClock)
+	got := strings.Join(m.rowsText(), "\n")
+	want := strings.Join([]string{
+		"note: watch interrupted, reconnecting (attempt 1): member m1 did not answer a progress request within 2s (stopped, frozen or cut off)",
+		"note: reconnected to member m2 at revision 916: revisions 916–1517 written meanwhile arrive late",
+	}, "\n")
+	if got != want || m.state != nil {
+		t.Fatalf("rows:\n%s\nwant:\n%s\n(state %v)", got, want, m.state)
+	}
+}
+
 // TestGoldenWatch renders the view at 80x24 and 120x40: nothing watched, events after known
 // writes on a fresh member (so the revisions are the same on every run), scrolled and paused,
 // a filter, the selected put's diff, and a JSON value diffed and shown pretty-printed.

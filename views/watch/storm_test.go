@@ -1,7 +1,6 @@
 package watch
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,11 +15,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // probeModel runs the Watch view as the program's model and notes when each pause key was
@@ -125,15 +124,7 @@ func storm(t testing.TB, secs int) ([]time.Duration, string) {
 		t.Fatalf("build watchload: %v\n%s", err, out)
 	}
 	mem := nodetest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	s := cluster.NewSession(context.Background(), c, "test", nil)
-	t.Cleanup(s.End)
+	s := viewtest.Session(t, mem.Endpoints())
 	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: config.Defaults()})
 	v.SetSize(120, 40)
 	p := &probeModel{v: v}

@@ -27,8 +27,14 @@ const batchSize = 1000
 // (pausing only freezes the list), so a small channel suffices and bounds memory with values.
 const watchChannel = 4096
 
-// idleProgress is how long a quiet watch waits before asking the server how far it is.
+// idleProgress is how long a quiet watch waits before asking the server how far it is; the
+// stall detection below asks sooner (after stallAfter/2), which then sets the pace.
 const idleProgress = 3 * time.Second
+
+// stallAfter is how long a progress request may go unanswered before the watch counts its
+// member as stalled and moves to another: "reconnecting" then shows within about twice this
+// of the member going silent (the bound is 5 s).
+const stallAfter = 2 * time.Second
 
 // Model is the Watch view.
 type Model struct {
@@ -195,7 +201,7 @@ func (m *Model) start(prefix string, rev int64) tea.Cmd {
 	// selected row's value and diff, and the export; the channel stays small since the view
 	// drains it all the time.
 	m.w = s.Client.Watch(m.ctx, prefix, cluster.WatchOptions{Prefix: true, StartRev: rev, Buffer: watchChannel,
-		PrevKV: true, ContinueAfterCompaction: true, IdleProgress: idleProgress})
+		PrevKV: true, ContinueAfterCompaction: true, IdleProgress: idleProgress, StallAfter: stallAfter})
 	return tea.Batch(closeOld, m.next(), m.tick())
 }
 

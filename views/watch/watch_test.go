@@ -30,19 +30,12 @@ var testClock = time.Date(2026, 12, 1, 9, 30, 15, 250e6, time.UTC)
 func testView(t *testing.T, w, h, count int) (*Model, *cluster.Client) {
 	t.Helper()
 	mem := nodetest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: mem.Endpoints(), InsecureTransport: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	s := viewtest.Session(t, mem.Endpoints())
+	c := s.Client
 	st := config.Defaults()
 	if count > 0 {
 		st.WatchBufferSize = count
 	}
-	s := cluster.NewSession(context.Background(), c, "test", nil)
-	t.Cleanup(s.End)
 	v := New(common.Common{Styles: common.NewStyles(false), Keys: keymap.DefaultKeyMap(), Session: s, Settings: st})
 	v.now = func() time.Time { return testClock }
 	v.exportDir = t.TempDir()

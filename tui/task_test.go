@@ -1,0 +1,31 @@
+package tui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/etcdeck/etcdeck/views/common"
+)
+
+// TestFlowQuitAsksDuringCriticalTask: a critical common.Task (a restore, a defragment) running
+// makes q ask, naming the task's label; n keeps it running.
+func TestFlowQuitAsksDuringCriticalTask(t *testing.T) {
+	task := common.NewTask("test.restore", common.TaskCritical[int]())
+	// Only its start is run: the work itself is the views' to test against a real member.
+	cmd := task.Start(context.Background(), "restore a.db", func(context.Context, *common.TaskRun) (int, error) { return 0, nil })
+	start, ok := find[common.TaskStartMsg](t, func() tea.Msg { return cmd().(tea.BatchMsg)[0]() })
+	if !ok {
+		t.Fatal("the task announced nothing")
+	}
+	f := startFlow(t, newTestModel(t, testConfig()), 80, 24)
+	f.tm.Send(start)
+	f.waitText("restore a.db")
+	f.keys("q")
+	f.waitText("restore a.db is running. Quit and interrupt it?")
+	f.keys("y")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
