@@ -10,6 +10,12 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 )
 
+// onScreen is true when s is on the screen, wherever a wrapped question broke its lines.
+func onScreen(d *driver, s string) bool {
+	flat := func(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), "") }
+	return strings.Contains(flat(d.screen()), flat(s))
+}
+
 // TestGoldenDeletePrefixPrompt: D on a directory with a 100-byte prefix wraps the question at
 // 80x24 and 120x40: the count, the whole prefix to type and what was typed stay on screen (the
 // old one-line prompt cut the prefix and the field off). esc then says "cancelled", not "type
@@ -43,4 +49,12 @@ func TestGoldenDeletePrefixPrompt(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInspectorSaysLine: the inspector's position reads "line 1/N" beside the rendering, not a
+// bare "1/N" that reads as "rendering 1 of N".
+func TestInspectorSaysLine(t *testing.T) {
+	f := newEditFixture(t, 120, 40, false)
+	f.inspect("/app/config")
+	f.d.until("the position", f.d.contains("json · line 1/"))
 }
