@@ -262,3 +262,53 @@ func TestRestoreMemberRollsBack(t *testing.T) {
 		t.Fatalf("the member on its old data: %v %v, want /later", resp, err)
 	}
 }
+
+// TestRestoreMemberRefusesAuthEnabledBackup: R of a backup of a cluster with authentication on
+// is refused before the member is touched (it would answer this console only with "user name is
+// empty", and every later start too); the member keeps its data and runs.
+func TestRestoreMemberRefusesAuthEnabledBackup(t *testing.T) {
+	cfg := nodetest.Config(t, "authbackup")
+	cfg.Logger = nil
+	c := spawn(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cli := client(t, c.Endpoints())
+	if _, err := cli.Put(ctx, "/mine", "v"); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() error{
+		func() error { _, err := cli.UserAdd(ctx, "root", "pw"); return err },
+		func() error { _, err := cli.UserGrantRole(ctx, "root", "root"); return err },
+		func() error { _, err := cli.AuthEnable(ctx); return err },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "auth.db")
+	if _, err := snapshot.SaveWithVersion(ctx, zap.NewNop(), clientv3.Config{Endpoints: c.Endpoints(), Username: "root", Password: "pw"}, file); err != nil {
+		t.Fatal(err)
+	}
+	root, err := clientv3.New(clientv3.Config{Endpoints: c.Endpoints(), Username: "root", Password: "pw", DialTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if _, err := root.AuthDisable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	_, err = embednode.RestoreMember(ctx, etcdeckBin, c, embednode.MemberRestore{Snapshot: file, Step: func(s string) { steps = append(steps, s) }})
+	if !errors.Is(err, embednode.ErrAuthEnabledBackup) {
+		t.Fatalf("restore of an auth-enabled backup: %v", err)
+	}
+	if len(steps) != 1 || steps[0] != embednode.StepRestoring {
+		t.Fatalf("steps %v: the member was touched", steps)
+	}
+	if resp, err := client(t, c.Endpoints()).Get(ctx, "/mine"); err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("the member lost its data or stopped answering: %v %v", resp, err)
+	}
+	if got := leftovers(t, filepath.Dir(cfg.DataDir)); len(got) != 1 {
+		t.Fatalf("beside the data dir: %v, want only the data dir", got)
+	}
+}
