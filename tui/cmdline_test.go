@@ -34,6 +34,7 @@ func TestParseCommand(t *testing.T) {
 		{line: "rev -3", wantErr: "give a revision number"},
 		{line: "rev latest", wantErr: "give a revision number"},
 		{line: "help", want: openHelpMsg{}},
+		{line: "messages", want: openMessagesMsg{}},
 		{line: "quit", want: quitRequestMsg{}},
 		{line: "q", want: quitRequestMsg{}},
 		{line: "goto", wantErr: "goto needs a key or directory"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -55,6 +56,18 @@ func TestGoldenScreens(t *testing.T) {
 			`{"level":"fatal","msg":"failed to open backend","error":"disk full"}`,
 			"exit status 1",
 		}}}},
+		// A result longer than the bottom line is cut there and whole in :messages.
+		{name: "messages", steps: []tea.Msg{
+			common.TaskStartMsg{ID: "r", Label: "restore"},
+			common.TaskDoneMsg{ID: "r", Err: errors.New("restore etcd-snapshot-mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm-rev102.db: the member did not start; the old data is in /var/lib/etcdeck/member.before-restore-2026-12-05T17-02-50Z")},
+			common.FlashMsg{Level: common.FlashInfo, Text: "saved etcd-snapshot-mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm-rev102.db (rev 102, 1.2 MiB) from the member node-a at https://10.0.0.5:2379"},
+			func(m *Model) {
+				for i := range m.status.log {
+					m.status.log[i].at = time.Date(2026, 12, 5, 17, 2, 50+i, 0, time.UTC) // golden: a fixed clock
+				}
+			},
+			openMessagesMsg{},
+		}},
 		{name: "no_color_help", cfg: func(c *testEnv) { c.settings.NoColor = true; c.settings.ReadOnly = true }, steps: []tea.Msg{viewtest.Key("?")}},
 		{name: "unreachable", steps: []tea.Msg{func(m *Model) {
 			m.status.applyOverview(cluster.Overview{}, errors.New("cannot reach 127.0.0.1:2379: connection refused"))

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -39,7 +40,13 @@ func (m *Model) helpView() string {
 	if !names {
 		b.WriteString(" " + st.Muted.Render("A wider terminal shows the action names the config's keys: section uses.") + "\n")
 	}
-	b.WriteString(" " + st.Muted.Render(verbUsages(":", " · ")))
+	// The verbs wrap between words: a cut ":c…" would hide a verb.
+	for i, l := range strings.Split(ansi.Wrap(verbUsages(":", " · "), max(10, m.width-2), ""), "\n") {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(" " + st.Muted.Render(strings.TrimSpace(l)))
+	}
 	return b.String()
 }
 

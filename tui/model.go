@@ -43,6 +43,8 @@ type Model struct {
 	status   status
 	help     help.Model
 	showHelp bool
+	// showMessages turns the help overlay into the message log (:messages).
+	showMessages bool
 	// confirm asks before quitting while critical work runs.
 	confirm common.Confirm
 	// memberPanel shows the exited member's last lines (the frame's memberDown).
@@ -177,7 +179,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.cmd.completed(msg)
 		return nil
 	case openHelpMsg:
-		m.showHelp = true
+		m.showHelp, m.showMessages = true, false
+		return nil
+	case openMessagesMsg:
+		// The log is a page of the help overlay: esc and ? close it the same way.
+		m.showHelp, m.showMessages = true, true
 		return nil
 	case quitRequestMsg:
 		return m.requestQuit()

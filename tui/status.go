@@ -71,6 +71,8 @@ type status struct {
 	spin     spinner.Model
 	flash    *flash
 	flashSeq int
+	// log keeps every flash and task result whole for :messages (messages.go).
+	log []logged
 	// alert is the Watch view's alert (count of matching events), shown from every view.
 	alert common.AlertMsg
 }
@@ -220,6 +222,7 @@ func (s *status) setFlash(level common.FlashLevel, text string) tea.Cmd {
 	// escaping rule for all of them (an ESC in a member name is shown, not obeyed).
 	s.flash = &flash{level: level, text: cluster.EscapeText(text),
 		whileDown: level == common.FlashError && s.ovErr != nil}
+	s.record(level, s.flash.text)
 	seq := s.flashSeq
 	return tea.Tick(common.FlashDuration, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
 }

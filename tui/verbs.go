@@ -45,6 +45,8 @@ var verbTable = []verb{
 	{name: "watch", aliases: []string{"w"}, args: "[<prefix>] [--rev N]", complete: completion{path: true}, run: parseWatch},
 	{name: "rev", args: "[N]", run: runRev},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
+	// messages lists recent flashes and task results in full, for those the bottom line cut.
+	{name: "messages", run: always(openMessagesMsg{})},
 	// close ends a snapshot opened read-only; with none open it does nothing.
 	{name: "close", run: always(common.CloseSessionMsg{})},
 	{name: "quit", aliases: []string{"q"}, run: always(quitRequestMsg{})},

@@ -37,16 +37,20 @@ func (m *Model) render() string {
 	switch {
 	case m.memberPanel:
 		body = m.memberView()
+	case m.showHelp && m.showMessages:
+		body = m.messagesView()
 	case m.showHelp:
 		body = m.helpView()
 	default:
 		body = m.views[m.active].View()
 	}
+	// A question wraps: its extra lines come out of the body's bottom, never off the screen.
+	extra := min(max(0, m.confirm.Height()-1), ch-1)
 	return strings.Join([]string{
 		m.status.view(m.width),
 		m.tabsView(),
-		common.Fit(body, m.width, ch),
-		m.footerView(),
+		common.Fit(body, m.width, ch-extra),
+		m.footerView(1 + extra),
 	}, "\n")
 }
 
@@ -74,7 +78,7 @@ func (m *Model) tabsView() string {
 	return spread(tabs, "  "+ansi.Truncate(act, room, "…")+" ", m.width)
 }
 
-func (m *Model) footerView() string {
+func (m *Model) footerView(height int) string {
 	var line string
 	switch {
 	case m.confirm.Active():
@@ -87,7 +91,7 @@ func (m *Model) footerView() string {
 		bindings := append(m.views[m.active].ShortHelp(), m.keys.Global.ShortHelp()...)
 		line = " " + m.help.ShortHelpView(bindings)
 	}
-	return common.Fit(line, m.width, 1)
+	return common.Fit(line, m.width, height)
 }
 
 func (m *Model) memberView() string {

@@ -1,20 +1,26 @@
 package common
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
 )
 
 // ConfirmMsg is the answer to a Confirm question: ID is the one the caller gave Ask or
 // AskTyped (naming the asking component, "snapshots.delete"), Session the session the question
-// was asked in (ForSession), Yes whether the action was confirmed. It is a Result: the views of
-// another session drop it, so only the asker acts.
+// was asked in (ForSession), Yes whether the action was confirmed, Cancelled whether the user
+// left with esc (a choice, not a mistyped word: the owner says "cancelled", not what to type).
+// It is a Result: the views of another session drop it, so only the asker acts.
 type ConfirmMsg struct {
-	ID      string
-	Session uint64
-	Yes     bool
+	ID        string
+	Session   uint64
+	Yes       bool
+	Cancelled bool
 }
 
 // ResultSession is the session the question was asked in.
@@ -31,6 +37,7 @@ type Confirm struct {
 	id       string
 	question string
 	word     string // "" for a yes/no question
+	width    int
 	input    textinput.Model
 }
 
@@ -76,7 +83,11 @@ func (c *Confirm) ID() string {
 }
 
 // SetWidth limits the typed field to w cells.
-func (c *Confirm) SetWidth(w int) { c.input.SetWidth(max(1, w-4)) }
+// SetWidth wraps the question to w cells and limits the typed field to w cells.
+func (c *Confirm) SetWidth(w int) {
+	c.width = w
+	c.input.SetWidth(max(1, w-4))
+}
 
 // Update feeds a message to an open question; the command returned carries the ConfirmMsg once
 // the question is answered. Closed, it does nothing.
@@ -92,8 +103,10 @@ func (c *Confirm) Update(msg tea.Msg) tea.Cmd {
 		switch k.String() {
 		case "y", "Y":
 			return c.answer(true)
-		case "n", "N", "esc", "enter":
+		case "n", "N", "enter":
 			return c.answer(false)
+		case "esc":
+			return c.cancel()
 		}
 		return nil // other keys leave the question open: nothing happens by accident
 	}
@@ -102,7 +115,7 @@ func (c *Confirm) Update(msg tea.Msg) tea.Cmd {
 		case "enter":
 			return c.answer(c.input.Value() == c.word)
 		case "esc":
-			return c.answer(false)
+			return c.cancel()
 		}
 	}
 	var cmd tea.Cmd
@@ -110,25 +123,55 @@ func (c *Confirm) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (c *Confirm) answer(yes bool) tea.Cmd {
-	id := c.id
+func (c *Confirm) answer(yes bool) tea.Cmd { return c.close(ConfirmMsg{ID: c.id, Yes: yes}) }
+
+func (c *Confirm) cancel() tea.Cmd { return c.close(ConfirmMsg{ID: c.id, Cancelled: true}) }
+
+func (c *Confirm) close(msg ConfirmMsg) tea.Cmd {
 	c.open, c.id, c.question, c.word = false, "", "", ""
 	c.input.Blur()
 	c.input.SetValue("")
-	return Cmd(ConfirmMsg{ID: id, Session: c.session, Yes: yes})
+	msg.Session = c.session
+	return Cmd(msg)
 }
 
-// View renders the question on one line: the warning, then "y/N" or the field with what to
-// type. Empty when closed.
+// View renders the question wrapped onto as many lines as it needs at the width given to
+// SetWidth, so what will happen, the exact text to type and what was typed are all on screen
+// even with a 63-character file name or a 100-byte prefix: the warning, then "y/N", or a line
+// "type <word> and enter:" and the field on a line of its own. Empty when closed.
 func (c *Confirm) View() string {
 	if !c.open {
 		return ""
 	}
 	st := c.styles
-	// The question names keys, files and members: the one escaping rule applies.
-	q := " " + st.Warning.Render(cluster.EscapeText(c.question)) + " "
-	if c.word == "" {
-		return q + st.Title.Render("y/N")
+	w := c.width
+	if w <= 2 {
+		w = 80
 	}
-	return q + st.Muted.Render("type ") + st.Title.Render(cluster.EscapeText(c.word)) + st.Muted.Render(" and enter:") + " " + c.input.View()
+	// The question names keys, files and members: the one escaping rule applies.
+	q := cluster.EscapeText(c.question)
+	if c.word == "" {
+		return wrapStyled(q+" y/N", w, st.Warning)
+	}
+	return wrapStyled(q, w, st.Warning) + "\n" +
+		wrapStyled("type "+cluster.EscapeText(c.word)+" and enter:", w, st.Title) + "\n" +
+		" " + c.input.View()
+}
+
+// wrapStyled breaks plain text between words (and inside a word longer than the line, such as
+// a long key) into lines of w-1 cells after a one-space margin, each rendered with style.
+func wrapStyled(text string, w int, style lipgloss.Style) string {
+	lines := strings.Split(ansi.Wrap(text, max(1, w-2), ""), "\n")
+	for i, l := range lines {
+		lines[i] = " " + style.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Height is how many lines View takes now (0 when closed): the owner gives them up at the bottom.
+func (c *Confirm) Height() int {
+	if !c.open {
+		return 0
+	}
+	return strings.Count(c.View(), "\n") + 1
 }

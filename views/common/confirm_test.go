@@ -110,8 +110,45 @@ func TestConfirmTypedMustMatchExactly(t *testing.T) {
 	if got := answer(t, &c, "y"); got != nil {
 		t.Fatalf("y answered a typed question: %+v", *got)
 	}
-	if got := answer(t, &c, "esc"); got == nil || got.Yes {
-		t.Fatalf("esc = %+v, want no", got)
+	if got := answer(t, &c, "esc"); got == nil || got.Yes || !got.Cancelled {
+		t.Fatalf("esc = %+v, want no, cancelled", got)
+	}
+	// A mistyped word is a no but not a cancel: the owner says what to type.
+	c.AskTyped("snapshots.restore", "restore snap.db", "restore")
+	if got := answer(t, &c, "r", "enter"); got == nil || got.Yes || got.Cancelled {
+		t.Fatalf("mistyped = %+v, want no, not cancelled", got)
+	}
+}
+
+// TestConfirmWrapsLongQuestion: at 80 columns a question naming a 63-character snapshot file
+// and a 100-byte prefix wraps; every line fits, and the whole question, the whole word to type
+// and the field are on screen.
+func TestConfirmWrapsLongQuestion(t *testing.T) {
+	file := "etcd-snapshot-" + strings.Repeat("m", 63-len("etcd-snapshot--rev102.db")) + "-rev102.db"
+	prefix := "/registry/" + strings.Repeat("customresourcedefinitions/", 3)
+	prefix += strings.Repeat("x", 99-len(prefix)) + "/"
+	c := NewConfirm(NewStyles(true))
+	c.SetWidth(80)
+	q := "Restore " + file + " (rev 102) into the embedded member? Its data moves aside, not deleted. delete 3 keys under " + prefix + "?"
+	c.AskTyped("x", q, prefix)
+	c.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})
+	lines := strings.Split(ansi.Strip(c.View()), "\n")
+	if c.Height() != len(lines) || len(lines) < 4 {
+		t.Fatalf("Height %d, %d lines:\n%s", c.Height(), len(lines), strings.Join(lines, "\n"))
+	}
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("line of %d cells: %q", w, l)
+		}
+	}
+	joined := ""
+	for _, l := range lines {
+		joined += strings.TrimSpace(l)
+	}
+	for _, want := range []string{file, "(rev 102)", "type" + prefix + "andenter:", "> a"} {
+		if !strings.Contains(strings.ReplaceAll(joined, " ", ""), strings.ReplaceAll(want, " ", "")) {
+			t.Errorf("%q not on screen:\n%s", want, strings.Join(lines, "\n"))
+		}
 	}
 }
 

@@ -316,7 +316,7 @@ func (m *Model) conflict(ce *cluster.ConflictError, diff *decode.Doc) tea.Cmd {
 	}
 	m.insp.showDoc(e.key, "conflict: changed since", diff)
 	e.orig, e.modRev, e.lease = ce.Current.Value, ce.Current.ModRevision, ce.Current.Lease
-	m.ask.ask("keys.reapply", fmt.Sprintf("%s changed since you opened it (rev %d → %d): nothing written. Re-apply your edit onto rev %d (n drops it)?",
+	m.ask.ask("keys.reapply", fmt.Sprintf("%s changed since you opened it (rev %d → %d): nothing written. Overwrite it with your version, replacing rev %d whole (n drops your edit)?",
 		cluster.EscapeKey(e.key), ce.Expected, ce.Current.ModRevision, ce.Current.ModRevision))
 	return nil
 }

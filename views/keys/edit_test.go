@@ -42,6 +42,9 @@ func TestEditConflict(t *testing.T) {
 	f.etcd.Put(ctx, "/app/flag", "off", clientv3.WithIgnoreLease()) // someone else, meanwhile
 	d.Press("ctrl+s")
 	d.until("the conflict question", d.contains("changed since you opened it"))
+	if !onScreen(d, "Overwrite it with your version") { // no merge: it says it replaces theirs
+		t.Fatalf("the question does not say it overwrites:\n%s", d.screen())
+	}
 	if got := string(f.get(t, "/app/flag").Kvs[0].Value); got != "off" {
 		t.Fatalf("a conflicting edit wrote %q", got)
 	}

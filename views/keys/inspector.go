@@ -264,7 +264,8 @@ func (in *inspector) View() string {
 	var b strings.Builder
 	right := ""
 	if in.doc != nil {
-		right = fmt.Sprintf("%s · %d/%d", in.doc.Rendering, min(in.offset+1, in.doc.Len()), in.doc.Len())
+		// "line", not a bare "1/2": it reads as "rendering 1 of 2" beside the rendering's name.
+		right = fmt.Sprintf("%s · line %d/%d", in.doc.Rendering, min(in.offset+1, in.doc.Len()), in.doc.Len())
 		if len(in.choices) > 1 {
 			if h := common.KeyName(in.c.Keys.Keys.Render); h != "" {
 				right += " · " + h + " renders"

@@ -164,9 +164,14 @@ func (m *Model) View() string {
 	default:
 		out = list + "\n" + m.paneView()
 	}
-	if line := m.ask.View(); line != "" {
-		lines := strings.Split(out, "\n")
-		lines[len(lines)-1] = line
+	if ask := m.ask.View(); ask != "" {
+		// A wrapped question takes as many lines at the bottom as it needs.
+		lines := strings.Split(common.Fit(out, m.fullW, m.fullH), "\n")
+		al := strings.Split(ask, "\n")
+		if len(al) > len(lines) {
+			al = al[len(al)-len(lines):]
+		}
+		copy(lines[len(lines)-len(al):], al)
 		out = strings.Join(lines, "\n")
 	}
 	return common.Fit(out, m.fullW, m.fullH)

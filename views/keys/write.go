@@ -58,6 +58,9 @@ func (m *Model) answered(msg common.ConfirmMsg) tea.Cmd {
 	e, p := &m.edit, &m.ask
 	s := m.common.Session
 	if !msg.Yes {
+		if msg.Cancelled && msg.ID == "keys.delete-dir" {
+			return common.Flash(common.FlashInfo, "cancelled: nothing deleted")
+		}
 		switch msg.ID {
 		case "keys.delete-dir":
 			return common.Flash(common.FlashInfo, "not deleted: type the prefix exactly, with its trailing "+cluster.EscapeKey(string(m.sep)))

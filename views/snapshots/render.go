@@ -41,8 +41,10 @@ func (m *Model) View() string {
 	default:
 		b.WriteString(m.table())
 	}
-	body := common.Fit(b.String(), m.width, max(0, m.height-1))
-	return body + "\n" + common.Fit(m.footer(), m.width, 1)
+	// The delete or restore question wraps: its lines come out of the body's bottom.
+	fh := min(max(1, m.confirm.Height()), max(1, m.height-1))
+	body := common.Fit(b.String(), m.width, max(0, m.height-fh))
+	return body + "\n" + common.Fit(m.footer(), m.width, fh)
 }
 
 // listHeight is how many rows of files fit: the title, the header and the footer take 3 lines.
