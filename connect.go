@@ -83,6 +83,9 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 		stopMember()
 		return nil, nil, fmt.Errorf("audit log: %w", err)
 	}
+	if member != nil {
+		reportCompletedRestore(os.Stderr, "etcdeck", s.Member.DataDir, audit)
+	}
 	dctx, cancel := context.WithTimeout(ctx, conn.DialTimeout+conn.CommandTimeout+time.Second)
 	opts := []cluster.Option{cluster.WithReadOnly(s.ReadOnly), cluster.WithAudit(audit)}
 	if mayEmbed {
@@ -199,5 +202,22 @@ func reportLeftovers(w io.Writer, prefix, dataDir string) {
 	}
 	if err != nil {
 		fmt.Fprintf(w, "%s: could not remove what an interrupted open or restore left: %s\n", prefix, cluster.EscapeText(err.Error()))
+	}
+}
+
+// reportCompletedRestore says on w, and records in audit, a restore into the member at dataDir
+// that completed while etcdeck was killed before it could report it (embednode's note).
+func reportCompletedRestore(w io.Writer, prefix, dataDir string, audit *cluster.AuditLog) {
+	p, err := embednode.TakeCompletedRestore(dataDir)
+	if err != nil {
+		fmt.Fprintf(w, "%s: %s\n", prefix, cluster.EscapeText(err.Error()))
+	}
+	if p == nil {
+		return
+	}
+	fmt.Fprintf(w, "%s: %s\n", prefix, cluster.EscapeText(p.String()))
+	if err := audit.Record(cluster.AuditEntry{Action: "restore", Target: cluster.EscapeKey(p.Snapshot),
+		Result: "ok: reported at the next start (etcdeck was stopped before it could); the old data is in " + cluster.EscapeKey(p.Backup)}); err != nil {
+		fmt.Fprintf(w, "%s: the audit log: %s\n", prefix, cluster.EscapeText(err.Error()))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/embednode"
 )
@@ -70,8 +71,14 @@ func runMember(cfg *embednode.Config, child bool) int {
 	if child {
 		embednode.WatchParent(stop)
 	}
-	if !child { // the console cleaned up before starting its child
+	if !child { // the console did this before starting its child
 		reportLeftovers(os.Stderr, "etcdeck member", cfg.DataDir)
+		if audit, err := cluster.OpenAudit(cluster.AuditPath(config.StateDir())); err == nil {
+			reportCompletedRestore(os.Stderr, "etcdeck member", cfg.DataDir, audit)
+			audit.Close()
+		} else {
+			reportCompletedRestore(os.Stderr, "etcdeck member", cfg.DataDir, nil)
+		}
 	}
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	m, err := embednode.Start(startCtx, *cfg)

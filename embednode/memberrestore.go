@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
 	"go.etcd.io/etcd/client/pkg/v3/transport"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
@@ -76,6 +77,22 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 		Name: cfg.Name, PeerURLs: peers, InitialClusterToken: "etcdeck-restore-" + stamp}); err != nil {
 		return MemberRestoreResult{}, err // the member was not touched
 	}
+	// A backup of a cluster with authentication on would make the embedded member answer every
+	// request of this console (which has no user for it) with "user name is empty", and every
+	// later start of the console too: refused before the member is touched.
+	if on, err := authEnabled(filepath.Join(restored, "member", "snap", "db")); err != nil || on {
+		os.RemoveAll(restored)
+		if err != nil {
+			return MemberRestoreResult{}, fmt.Errorf("read the restored data: %w (the member was not touched)", err)
+		}
+		return MemberRestoreResult{}, ErrAuthEnabledBackup
+	}
+	// The note says, if etcdeck is killed from here on, what the next start must report.
+	if err := writePending(PendingRestore{Snapshot: r.Snapshot, DataDir: dataDir, Restored: restored, Backup: backup, Time: time.Now()}); err != nil {
+		os.RemoveAll(restored)
+		return MemberRestoreResult{}, fmt.Errorf("write the restore's note beside the data dir: %w (the member was not touched)", err)
+	}
+	defer os.Remove(pendingPath(dataDir))
 	step(StepStopping)
 	// Stop's only error is "killed after the timeout": stopped either way, and etcd's data dir is
 	// crash-safe.
@@ -103,9 +120,41 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 	}
 	res := MemberRestoreResult{Backup: backup}
 	if res.Revision, res.Keys, err = verify(ctx, c.Endpoints()); err != nil {
-		return res, fmt.Errorf("the restored member started but does not answer: %w (the old data is in %s)", err, backup)
+		// A member that starts but does not answer is no restore: the old data goes back.
+		c.Stop(10 * time.Second)
+		return MemberRestoreResult{}, putBackAndRestart(ctx, c, dataDir, backup, dataDir+".restore-failed-"+stamp,
+			fmt.Errorf("the restored member started but does not answer: %w", err))
 	}
 	return res, nil
+}
+
+// ErrAuthEnabledBackup refuses restoring a backup of an auth-enabled cluster into the embedded
+// member, which this console reaches without a user.
+var ErrAuthEnabledBackup = errors.New("the backup is of a cluster with authentication on: restored into the embedded member, it would answer this console " +
+	"(which has no user for it) only with \"user name is empty\"; nothing was changed. Open it read-only with o (authentication is off in that copy), " +
+	"or restore it with `etcdeck snapshot restore` and start etcd with its users")
+
+// authEnabled reads whether the data dir's db has authentication on (etcd's auth bucket).
+func authEnabled(db string) (bool, error) {
+	b, err := bolt.Open(db, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		return false, err
+	}
+	defer b.Close()
+	on := false
+	err = b.View(func(tx *bolt.Tx) error {
+		if ab := tx.Bucket([]byte("auth")); ab != nil {
+			v := ab.Get([]byte("authEnabled"))
+			on = len(v) == 1 && v[0] == 1
+		}
+		return nil
+	})
+	return on, err
+}
+
+// RestoreFrom is RestoreMember on c: what a view holding the member handle calls.
+func (c *Child) RestoreFrom(ctx context.Context, exe string, r MemberRestore) (MemberRestoreResult, error) {
+	return RestoreMember(ctx, exe, c, r)
 }
 
 // putBackAndRestart undoes the moves after a failure: the data dir (if any) goes to failedDir,

@@ -102,6 +102,7 @@ type restorerParams struct {
 	Exe      string
 	Cfg      embednode.Config
 	Snapshot string
+	StopAt   string // the step it stops dead at; StepMovedAside when ""
 }
 
 // interruptedRestorer plays the console during `R`: it runs the member, restores, and stops dead
@@ -119,7 +120,7 @@ func interruptedRestorer() int {
 	}
 	_, err = embednode.RestoreMember(context.Background(), p.Exe, c, embednode.MemberRestore{Snapshot: p.Snapshot,
 		Step: func(s string) {
-			if s == embednode.StepMovedAside {
+			if s == p.StopAt || p.StopAt == "" && s == embednode.StepMovedAside {
 				fmt.Println("moved")
 				time.Sleep(time.Minute)
 			}
@@ -194,6 +195,9 @@ func TestInterruptedRestoreFoundAndPutBack(t *testing.T) {
 	if again, err := embednode.FindInterruptedRestore(cfg.DataDir); again != nil || err != nil {
 		t.Fatalf("after PutBack: %v %v, want nothing", again, err)
 	}
+	if done, err := embednode.TakeCompletedRestore(cfg.DataDir); done != nil || err != nil {
+		t.Fatalf("after PutBack the old data is back, yet a completed restore is reported: %v %v", done, err)
+	}
 	c2 := spawn(t, cfg)
 	resp, err := client(t, c2.Endpoints()).Get(context.Background(), "/later")
 	if err != nil || len(resp.Kvs) != 1 {
@@ -260,5 +264,108 @@ func TestRestoreMemberRollsBack(t *testing.T) {
 	resp, err := client(t, c.Endpoints()).Get(context.Background(), "/later")
 	if err != nil || len(resp.Kvs) != 1 {
 		t.Fatalf("the member on its old data: %v %v, want /later", resp, err)
+	}
+}
+
+// TestRestoreMemberRefusesAuthEnabledBackup: R of a backup of a cluster with authentication on
+// is refused before the member is touched (it would answer this console only with "user name is
+// empty", and every later start too); the member keeps its data and runs.
+func TestRestoreMemberRefusesAuthEnabledBackup(t *testing.T) {
+	cfg := nodetest.Config(t, "authbackup")
+	cfg.Logger = nil
+	c := spawn(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cli := client(t, c.Endpoints())
+	if _, err := cli.Put(ctx, "/mine", "v"); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() error{
+		func() error { _, err := cli.UserAdd(ctx, "root", "pw"); return err },
+		func() error { _, err := cli.UserGrantRole(ctx, "root", "root"); return err },
+		func() error { _, err := cli.AuthEnable(ctx); return err },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "auth.db")
+	if _, err := snapshot.SaveWithVersion(ctx, zap.NewNop(), clientv3.Config{Endpoints: c.Endpoints(), Username: "root", Password: "pw"}, file); err != nil {
+		t.Fatal(err)
+	}
+	root, err := clientv3.New(clientv3.Config{Endpoints: c.Endpoints(), Username: "root", Password: "pw", DialTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if _, err := root.AuthDisable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	_, err = embednode.RestoreMember(ctx, etcdeckBin, c, embednode.MemberRestore{Snapshot: file, Step: func(s string) { steps = append(steps, s) }})
+	if !errors.Is(err, embednode.ErrAuthEnabledBackup) {
+		t.Fatalf("restore of an auth-enabled backup: %v", err)
+	}
+	if len(steps) != 1 || steps[0] != embednode.StepRestoring {
+		t.Fatalf("steps %v: the member was touched", steps)
+	}
+	if resp, err := client(t, c.Endpoints()).Get(ctx, "/mine"); err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("the member lost its data or stopped answering: %v %v", resp, err)
+	}
+	if got := leftovers(t, filepath.Dir(cfg.DataDir)); len(got) != 1 {
+		t.Fatalf("beside the data dir: %v, want only the data dir", got)
+	}
+}
+
+// TestRestoreKilledBeforeItsReport: R killed after the restored data was moved in (before it
+// could say so or write its audit line): the next `etcdeck member` says the data dir was
+// restored and where the old data is, records the restore in the audit log, and starts.
+func TestRestoreKilledBeforeItsReport(t *testing.T) {
+	cfg := nodetest.Config(t, "unreported")
+	cfg.Logger = nil
+	c, file := memberWithSnapshot(t, cfg)
+	if err := c.Stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	params, _ := json.Marshal(restorerParams{Exe: etcdeckBin, Cfg: cfg, Snapshot: file, StopAt: embednode.StepStarting})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "ETCDECK_TEST_RESTORER="+string(params))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if strings.TrimSpace(line) != "moved" {
+		t.Fatalf("restorer said %q", line)
+	}
+
+	state := t.TempDir()
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	member := exec.CommandContext(ctx, etcdeckBin, append([]string{"member"}, cfg.Args()...)...)
+	member.Env = append(os.Environ(), "XDG_STATE_HOME="+state)
+	stderr, err := member.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := member.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { member.Process.Kill(); member.Wait() }()
+	said, _ := bufio.NewReader(stderr).ReadString('\n')
+	if !strings.Contains(said, "was restored from "+file) || !strings.Contains(said, "the old data is in "+cfg.DataDir+".bak-") {
+		t.Fatalf("etcdeck member after an unreported restore said %q", said)
+	}
+	audit, err := os.ReadFile(filepath.Join(state, "etcdeck", "audit.log"))
+	if err != nil || !strings.Contains(string(audit), `"action":"restore"`) || !strings.Contains(string(audit), "reported at the next start") {
+		t.Fatalf("audit log: %s %v", audit, err)
+	}
+	if again, _ := embednode.TakeCompletedRestore(cfg.DataDir); again != nil {
+		t.Fatalf("reported twice: %v", again)
 	}
 }

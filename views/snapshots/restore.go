@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -24,12 +25,20 @@ type restorer struct {
 	task  *common.Task[embednode.MemberRestoreResult]
 }
 
-// member is the embedded member the session runs, or nil when connected elsewhere.
-func (m *Model) member() *embednode.Child {
+// restorable is a session's member that a snapshot can be restored into (the embedded member):
+// the view asks the member handle for the capability, never for its concrete type.
+type restorable interface {
+	cluster.Member
+	RestoreFrom(ctx context.Context, exe string, r embednode.MemberRestore) (embednode.MemberRestoreResult, error)
+}
+
+// member is the session's member when it can be restored into, or nil (connected elsewhere, or
+// a snapshot's temporary member).
+func (m *Model) member() restorable {
 	if m.common.Session == nil {
 		return nil
 	}
-	c, _ := m.common.Session.Member.(*embednode.Child)
+	c, _ := m.common.Session.Member.(restorable)
 	return c
 }
 
@@ -73,7 +82,7 @@ func (m *Model) startRestore() tea.Cmd {
 		var res embednode.MemberRestoreResult
 		restore := func(ctx context.Context) (int64, error) {
 			var err error
-			res, err = embednode.RestoreMember(ctx, exe, child, embednode.MemberRestore{Snapshot: file,
+			res, err = child.RestoreFrom(ctx, exe, embednode.MemberRestore{Snapshot: file,
 				Step: func(s string) { r.Step(stepText(s)) }})
 			return res.Revision, err
 		}
