@@ -125,8 +125,8 @@ func (s *status) restartPolling(sess *cluster.Session) tea.Cmd {
 }
 
 // applyOverview shows one poll's result, or its error beside the last revision seen. When the
-// cluster answers after failing it returns a ClusterBackMsg for every view and drops an error
-// flash raised during the outage.
+// cluster answers it returns a ClusterBackMsg for every view; after an outage it also drops an
+// error flash raised during it.
 func (s *status) applyOverview(ov cluster.Overview, err error) tea.Cmd {
 	if err != nil {
 		s.ovErr = err
@@ -137,12 +137,12 @@ func (s *status) applyOverview(ov cluster.Overview, err error) tea.Cmd {
 	}
 	back := s.ovErr != nil
 	s.ov, s.haveOv, s.ovErr, s.ovAt, s.staleFor = ov, true, nil, time.Now(), 0
-	if !back {
-		return nil
-	}
-	if s.flash != nil && s.flash.whileDown {
+	if back && s.flash != nil && s.flash.whileDown {
 		s.flash = nil
 	}
+	// Every answer, not only the first after an outage: a view whose read failed (its own
+	// connection may come back a little later than this one's) retries on this schedule until
+	// it succeeds; a view that is fine ignores it.
 	return common.Cmd(common.ClusterBackMsg{SessionID: s.sid})
 }
 

@@ -20,9 +20,6 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// maxBackoff bounds the wait between polls while the member list cannot be read.
-const maxBackoff = 30 * time.Second
-
 // Model is the Cluster view.
 type Model struct {
 	common        common.Common
@@ -65,7 +62,10 @@ func New(c common.Common) *Model {
 	// A member silent for a whole interval is reported unreachable; its probe keeps running.
 	wait := min(interval, cl.CommandTimeout())
 	m.monitor = mon
-	m.health = common.NewPoller("cluster.health", interval, maxBackoff,
+	// The health poll's backoff is capped at its interval: each member is probed on its own
+	// client, whose reconnect can lag the status bar's, so a single re-poll on ClusterBackMsg
+	// may still fail; polling on at the interval sees the member back within one more interval.
+	m.health = common.NewPoller("cluster.health", interval, interval,
 		func(ctx context.Context) (monitor.Poll, error) {
 			p := mon.Poll(ctx, wait)
 			if len(p.Members) == 0 && p.ListErr != "" {
