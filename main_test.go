@@ -73,14 +73,26 @@ func TestVersion(t *testing.T) {
 }
 
 func TestConsoleErrorsBeforeUI(t *testing.T) {
+	// The console starts without a cluster (e2e TestConsoleStartsWithoutCluster); the headless
+	// commands, for cron, fail at once with exit 1 and the cause.
 	port := nodetest.FreePort(t)
-	code, _, stderr := etcdeck(t, "--endpoints", fmt.Sprintf("127.0.0.1:%d", port), "--dial-timeout=500ms")
-	if want := fmt.Sprintf("etcdeck: connection refused at 127.0.0.1:%d\n", port); code != 1 || stderr != want {
-		t.Fatalf("dead endpoint: exit %d, stderr %q, want %q", code, stderr, want)
+	endpoint := fmt.Sprintf("127.0.0.1:%d", port)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"snapshot save", []string{"snapshot", "save", "--output", filepath.Join(t.TempDir(), "s.db")}},
+		{"diagnose", []string{"diagnose"}},
+	} {
+		code, _, stderr := etcdeck(t, append(c.args, "--endpoints", endpoint, "--dial-timeout=500ms")...)
+		want := fmt.Sprintf("etcdeck %s: connection refused at %s\n", c.name, endpoint)
+		if code != 1 || stderr != want {
+			t.Fatalf("%s against a dead endpoint: exit %d, stderr %q, want %q", c.name, code, stderr, want)
+		}
 	}
 	cfg := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(cfg, []byte("read-only: true\nbogus: 1\n"), 0o600)
-	code, _, stderr = etcdeck(t, "--config", cfg)
+	code, _, stderr := etcdeck(t, "--config", cfg)
 	if code != 2 || !strings.HasPrefix(stderr, "etcdeck: "+cfg+":2: field bogus not found") {
 		t.Fatalf("bad config: exit %d, stderr %q", code, stderr)
 	}

@@ -111,7 +111,11 @@ func (s State) String() string {
 			msg = fmt.Sprintf("reconnected to member %s at revision %d", s.Member, s.Rev)
 		}
 		if s.LateTo >= s.LateFrom && s.LateFrom > 0 {
-			msg += fmt.Sprintf(": %s written meanwhile arrive late", revRange(s.LateFrom, s.LateTo))
+			verb := "arrive"
+			if s.LateFrom == s.LateTo {
+				verb = "arrives"
+			}
+			msg += fmt.Sprintf(": %s written meanwhile %s late", revRange(s.LateFrom, s.LateTo), verb)
 		}
 		return msg
 	case StateLost:

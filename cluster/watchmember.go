@@ -33,7 +33,12 @@ func (r *watchRun) noteMember(ctx context.Context, resp clientv3.WatchResponse) 
 	if prev == 0 || prev == id || resp.Created || r.next == 0 {
 		return true
 	}
-	return r.put(item{state: &State{Kind: StateResumed, Rev: r.next, Member: r.memberName(ctx, id)}}, nil)
+	st := &State{Kind: StateResumed, Rev: r.next, Member: r.memberName(ctx, id)}
+	if now := resp.Header.Revision; now >= r.next {
+		// Written while the stream was moving: their events follow, late.
+		st.LateFrom, st.LateTo = r.next, now
+	}
+	return r.put(item{state: st}, nil)
 }
 
 // memberName names a member for a person: its name, else its first client URL, else its ID in

@@ -23,12 +23,14 @@ import (
 // allows twice that (a loaded machine), which a watch that never notices fails by far.
 const stallBound = 5 * time.Second
 
-// TestWatchStallMemberKilled: the console was given one endpoint, and that member is killed
-// (SIGKILL) under a watch while writes go on through the others. clientv3 alone retries the
-// dead endpoint for ever and the watch says nothing; now it reports reconnecting, resumes on
-// another member, and delivers every write once, revisions contiguous.
+// TestWatchStallMemberKilled: the console was given one endpoint, and the member serving its
+// watch is killed (SIGKILL) while writes go on through the others. clientv3 alone, given one
+// endpoint, retries the dead one for ever and the watch says nothing; etcdeck's client has
+// learned the other members' URLs at connect, so the stream moves (by clientv3 on the broken
+// connection, or by the stall probe) and says where it resumed, and every write arrives once,
+// revisions contiguous.
 func TestWatchStallMemberKilled(t *testing.T) {
-	testWatchStall(t, func(t *testing.T, child *embednode.Child) {
+	testWatchStall(t, false, func(t *testing.T, child *embednode.Child) {
 		if err := syscall.Kill(child.Pid(), syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
@@ -36,9 +38,10 @@ func TestWatchStallMemberKilled(t *testing.T) {
 }
 
 // TestWatchStallMemberFrozen: the same with the member frozen (SIGSTOP): its TCP connection
-// stays open and nothing is refused, so only the unanswered progress request shows the stall.
+// stays open and nothing is refused, so only the unanswered progress request shows the stall,
+// and "reconnecting" must come before the resume.
 func TestWatchStallMemberFrozen(t *testing.T) {
-	testWatchStall(t, func(t *testing.T, child *embednode.Child) {
+	testWatchStall(t, true, func(t *testing.T, child *embednode.Child) {
 		pid := child.Pid()
 		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 			t.Fatal(err)
@@ -57,10 +60,29 @@ func TestWatchStallMemberFrozen(t *testing.T) {
 	})
 }
 
-func testWatchStall(t *testing.T, fail func(*testing.T, *embednode.Child)) {
+func testWatchStall(t *testing.T, wantReconnecting bool, fail func(*testing.T, *embednode.Child)) {
 	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
-	// Watch through a follower, so the writes (through the other two) keep their leader.
-	served := stallFollower(t, children)
+	var all []string
+	for _, ch := range children {
+		all = append(all, ch.Endpoints()...)
+	}
+	admin := nodetest.Client(t, all)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start, err := admin.Get(ctx, "\x00", clientv3.WithCountOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := start.Header.Revision + 1
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.Watch(context.Background(), "/stall/", cluster.WatchOptions{Prefix: true, StartRev: from, StallAfter: 2 * time.Second})
+	t.Cleanup(w.Close)
+	// The client balances over every member it learned: fail the one the stream landed on,
+	// after making sure it is a follower, so the writes (through the other two) keep a leader.
+	served := servingMember(t, ctx, admin, w, children)
 	var others []string
 	for i, ch := range children {
 		if i != served {
@@ -68,19 +90,6 @@ func testWatchStall(t *testing.T, fail func(*testing.T, *embednode.Child)) {
 		}
 	}
 	writer := nodetest.Client(t, others)
-	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[served].Endpoints(), InsecureTransport: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	start, err := writer.Get(ctx, "\x00", clientv3.WithCountOnly())
-	if err != nil {
-		t.Fatal(err)
-	}
-	from := start.Header.Revision + 1
-	w := c.Watch(context.Background(), "/stall/", cluster.WatchOptions{Prefix: true, StartRev: from, StallAfter: 2 * time.Second})
-	t.Cleanup(w.Close)
 
 	var written atomic.Int64
 	stop := make(chan struct{})
@@ -105,35 +114,40 @@ func testWatchStall(t *testing.T, fail func(*testing.T, *embednode.Child)) {
 
 	failed := time.Now()
 	fail(t, children[served])
-	col.until("reconnecting", 30*time.Second, func() bool { return col.has(cluster.StateReconnecting) })
+	col.until("the watch to notice", 30*time.Second, func() bool { return len(col.states) > 0 })
 	took := time.Since(failed)
 	col.until("resumed", 30*time.Second, func() bool { return col.has(cluster.StateResumed) })
 	n := len(col.evs)
 	col.until("events after the resume", 30*time.Second, func() bool { return len(col.evs) >= n+20 })
 	close(stop)
 	<-done
-	end, err := writer.Get(ctx, "\x00", clientv3.WithCountOnly())
+	ectx, ecancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer ecancel()
+	end, err := writer.Get(ectx, "\x00", clientv3.WithCountOnly())
 	if err != nil {
 		t.Fatal(err)
 	}
 	col.until(fmt.Sprintf("revision %d", end.Header.Revision), 30*time.Second, func() bool { return w.LastRev() >= end.Header.Revision })
 
-	t.Logf("reconnecting %s after the member failed; states %v", took.Round(10*time.Millisecond), col.states)
+	t.Logf("first state %s after the member failed; states %v", took.Round(10*time.Millisecond), col.states)
 	if took > 2*stallBound {
-		t.Errorf("reconnecting came %s after the member failed, want about %s", took, stallBound)
+		t.Errorf("the watch said nothing for %s after the member failed, want about %s", took, stallBound)
+	}
+	if wantReconnecting && col.states[0].Kind != cluster.StateReconnecting {
+		t.Errorf("first state %s, want reconnecting before the resume", col.states[0])
 	}
 	name := fmt.Sprintf("m%d", served)
 	for _, st := range col.states {
 		switch st.Kind {
 		case cluster.StateReconnecting:
-			if !strings.Contains(st.Err.Error(), "member "+name+" did not answer") {
+			if wantReconnecting && !strings.Contains(st.Err.Error(), "member "+name+" did not answer") {
 				t.Errorf("reconnecting: %v, want it to name the stalled member %s", st.Err, name)
 			}
 		case cluster.StateResumed:
 			if st.Member == "" || st.Member == name {
 				t.Errorf("resumed on %q, want another member than %s", st.Member, name)
 			}
-			if st.LateFrom != st.Rev || st.LateTo < st.LateFrom || !strings.Contains(st.String(), "arrive late") {
+			if st.LateFrom != st.Rev || st.LateTo < st.LateFrom || !strings.Contains(st.String(), " late") {
 				t.Errorf("resumed at %d: late revisions %d–%d (%s), want those written during the stall", st.Rev, st.LateFrom, st.LateTo, st)
 			}
 		default:
@@ -150,20 +164,49 @@ func testWatchStall(t *testing.T, fail func(*testing.T, *embednode.Child)) {
 	}
 }
 
-// stallFollower returns the index of a member that is not the leader.
-func stallFollower(t *testing.T, children []*embednode.Child) int {
+// servingMember waits for w's stream to be created and returns the index in children (named
+// m0, m1, ...) of the member serving it, first moving the leadership away from that member.
+func servingMember(t *testing.T, ctx context.Context, admin *clientv3.Client, w *cluster.Watch, children []*embednode.Child) int {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	eps := children[0].Endpoints()
-	st, err := nodetest.Client(t, eps).Status(ctx, eps[0])
+	for w.MemberID() == 0 {
+		if ctx.Err() != nil {
+			t.Fatal("the watch was never created")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	id := w.MemberID()
+	list, err := admin.MemberList(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Leader != st.Header.MemberId {
-		return 0
+	served := -1
+	var other uint64
+	for _, m := range list.Members {
+		var i int
+		if _, err := fmt.Sscanf(m.Name, "m%d", &i); err != nil {
+			t.Fatalf("member %q: %v", m.Name, err)
+		}
+		if m.ID == id {
+			served = i
+		} else {
+			other = m.ID
+		}
 	}
-	return 1
+	if served < 0 {
+		t.Fatalf("member %x serving the watch is not in the list", id)
+	}
+	eps := children[served].Endpoints()
+	st, err := admin.Status(ctx, eps[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Leader == id {
+		lead := nodetest.Client(t, eps)
+		if _, err := lead.MoveLeader(ctx, other); err != nil {
+			t.Fatalf("moving the leadership off m%d: %v", served, err)
+		}
+	}
+	return served
 }
 
 // stallCollector reads a watch from the test's goroutine, keeping events and states.

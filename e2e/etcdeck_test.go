@@ -161,21 +161,27 @@ func TestConsoleIdleCPU(t *testing.T) {
 const clockTicks = 100
 
 // childPID finds the child of parent running bin: the console under the pane's shell, the
-// member under the console.
+// member under the console. A child is listed under the thread that forked it, and a Go
+// program forks from any of its threads, so every thread's list is read.
 func childPID(t *testing.T, parent int, bin string) int {
 	t.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", parent, parent))
-	if err != nil {
-		t.Skipf("cannot read the pane's processes: %v", err)
+	lists, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", parent))
+	if err != nil || len(lists) == 0 {
+		t.Skipf("cannot read the processes of %d: %v", parent, err)
 	}
-	for _, f := range strings.Fields(string(data)) {
+	var all []string
+	for _, list := range lists {
+		data, _ := os.ReadFile(list)
+		all = append(all, strings.Fields(string(data))...)
+	}
+	for _, f := range all {
 		var pid int
 		fmt.Sscan(f, &pid)
 		if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); exe == bin {
 			return pid
 		}
 	}
-	t.Fatalf("no %s among the children %q of %d", bin, data, parent)
+	t.Fatalf("no %s among the children %q of %d", bin, all, parent)
 	return 0
 }
 

@@ -32,13 +32,36 @@ func TestConsoleTLS(t *testing.T) {
 	s.SendKeys("q")
 	s.WaitFor("[exited 0]", 10*time.Second)
 
+	// A wrong CA: the console starts anyway (issue 17) and says what is wrong and which flag
+	// fixes it, in the header and in the view; q still quits cleanly.
 	other := nodetest.NewCerts(t)
 	bad := Start(t, 100, 30, env, home, bin, "--cacert="+other.CA, "--cert="+certs.ClientCert,
 		"--key="+certs.ClientKey, "--endpoints="+m.ClientURLs[0])
-	screen := bad.WaitFor("[exited 1]", startupTimeout)
-	if !strings.Contains(screen, "certificate signed by unknown authority at") || !strings.Contains(screen, "check --cacert") {
+	screen := bad.WaitFor("check --cacert", startupTimeout)
+	if !strings.Contains(screen, "certificate signed by unknown authority at") || !strings.Contains(screen, "no connection") {
 		t.Fatalf("wrong CA:\n%s", screen)
 	}
+	bad.SendKeys("q")
+	bad.WaitFor("[exited 0]", 10*time.Second)
+}
+
+// TestConsoleStartsWithoutCluster: a console whose only endpoint is down starts, shows why in
+// the header and the view, and connects by itself when a member comes up on that endpoint.
+func TestConsoleStartsWithoutCluster(t *testing.T) {
+	bin := buildEtcdeck(t)
+	cfg := nodetest.Config(t, "late")
+	endpoint := strings.TrimPrefix(cfg.ListenClientURLs[0], "http://")
+	home := t.TempDir()
+	s := Start(t, 100, 30, isolatedEnv(home), home, bin, "--endpoints="+endpoint, "--dial-timeout=500ms")
+	screen := s.WaitFor("refuses connections", startupTimeout)
+	if !strings.Contains(screen, "no connection") {
+		t.Fatalf("the header does not say the console is not connected:\n%s", screen)
+	}
+	nodetest.StartConfig(t, cfg)
+	s.WaitFor("leader late", 60*time.Second)
+	s.WaitGone("refuses connections", 30*time.Second)
+	s.SendKeys("q")
+	s.WaitFor("[exited 0]", 10*time.Second)
 }
 
 // TestEmbeddedIgnoresRemoteSettings: an operator's ETCDCTL_* TLS files and user are for their
