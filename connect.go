@@ -215,9 +215,11 @@ func reportCompletedRestore(w io.Writer, prefix, dataDir string, audit *cluster.
 	if p == nil {
 		return
 	}
+	// The audit line is written before the report, so whoever reads the report finds it.
+	auditErr := audit.Record(cluster.AuditEntry{Action: "restore", Target: cluster.EscapeKey(p.Snapshot),
+		Result: "ok: reported at the next start (etcdeck was stopped before it could); the old data is in " + cluster.EscapeKey(p.Backup)})
 	fmt.Fprintf(w, "%s: %s\n", prefix, cluster.EscapeText(p.String()))
-	if err := audit.Record(cluster.AuditEntry{Action: "restore", Target: cluster.EscapeKey(p.Snapshot),
-		Result: "ok: reported at the next start (etcdeck was stopped before it could); the old data is in " + cluster.EscapeKey(p.Backup)}); err != nil {
-		fmt.Fprintf(w, "%s: the audit log: %s\n", prefix, cluster.EscapeText(err.Error()))
+	if auditErr != nil {
+		fmt.Fprintf(w, "%s: the audit log: %s\n", prefix, cluster.EscapeText(auditErr.Error()))
 	}
 }

@@ -20,6 +20,7 @@ import (
 // One dead endpoint before two live members must not refuse the connection (issue 17): the
 // client connects, works, and names the dead one.
 func TestConnectFirstEndpointDead(t *testing.T) {
+	t.Parallel()
 	ms := nodetest.StartCluster(t, 3)
 	dead := fmt.Sprintf("127.0.0.1:%d", nodetest.FreePort(t))
 	eps := append([]string{dead}, nodetest.Endpoints(ms[1:]...)...)
@@ -80,6 +81,7 @@ func TestConnectSilentEndpoint(t *testing.T) {
 // After the leader is killed, Overview (the header's source) names the new leader even when the
 // killed member is the first endpoint (issue 17: the header kept the old leader for > 10 s).
 func TestOverviewAfterLeaderKilled(t *testing.T) {
+	t.Parallel()
 	ms := nodetest.StartCluster(t, 3)
 	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
 	if err != nil {
@@ -122,6 +124,7 @@ func TestOverviewAfterLeaderKilled(t *testing.T) {
 // With the leader and a dead member as endpoints, a save comes from a healthy follower the user
 // did not list, found in the member list (issue 17: it saved from the leader).
 func TestSaveSnapshotFromUnlistedFollower(t *testing.T) {
+	t.Parallel()
 	ms := nodetest.StartCluster(t, 3)
 	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
 	if err != nil {
@@ -160,6 +163,7 @@ func TestSaveSnapshotFromUnlistedFollower(t *testing.T) {
 // A listing whose only member died names the cause, not the timeout (issue 17: `r` in Keys said
 // "timed out waiting for the cluster (--command-timeout)").
 func TestListDirMemberDown(t *testing.T) {
+	t.Parallel()
 	m := nodetest.Start(t)
 	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true, CommandTimeout: time.Second})
 	if err != nil {

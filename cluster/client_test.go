@@ -108,6 +108,7 @@ func TestConnectDeadEndpoint(t *testing.T) {
 }
 
 func TestOverviewNamesLeaderOfThree(t *testing.T) {
+	t.Parallel()
 	ms := nodetest.StartCluster(t, 3)
 	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 // (they answer from here), so reads go on through them after the given member goes down.
 // Before, the client knew only the given endpoint and every read failed.
 func TestFailoverThroughLearnedMembers(t *testing.T) {
+	t.Parallel()
 	ms := nodetest.StartCluster(t, 3)
 	if _, err := nodetest.Client(t, nodetest.Endpoints(ms...)).Put(context.Background(), "/k", "v"); err != nil {
 		t.Fatal(err)

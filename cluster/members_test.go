@@ -11,6 +11,7 @@ import (
 )
 
 func TestListMembers(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

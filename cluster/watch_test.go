@@ -187,6 +187,7 @@ func TestWatchCloseStopsGoroutines(t *testing.T) {
 }
 
 func TestWatchResumesAfterMemberRestart(t *testing.T) {
+	t.Parallel()
 	node := &watchNode{cfg: nodetest.Config(t, "restart")}
 	t.Cleanup(node.stop)
 	node.start(t)
@@ -210,6 +211,7 @@ func TestWatchResumesAfterMemberRestart(t *testing.T) {
 }
 
 func TestWatchSurvivesMemberFailures(t *testing.T) {
+	t.Parallel()
 	nodes, proxies, c, writerClient := watchProxiedCluster(t)
 	start := watchRev(t, c) + 1
 	w := c.Watch(context.Background(), "/f/", WatchOptions{Prefix: true, StartRev: start})
@@ -234,6 +236,7 @@ func TestWatchSurvivesMemberFailures(t *testing.T) {
 }
 
 func TestWatchRequireLeader(t *testing.T) {
+	t.Parallel()
 	nodes := watchCluster(t, 3)
 	c := watchConnect(t, nodes[0].m.Endpoints()) // the watch can only use m0
 	start := watchRev(t, c) + 1

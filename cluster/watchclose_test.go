@@ -32,6 +32,7 @@ func watchedMember(t *testing.T, opts ...cluster.Option) (*cluster.Client, func(
 // A restore ends the client's watch streams before do (which stops the member) runs: the
 // streams held up etcd's graceful stop. The stop's time with and without them is logged.
 func TestRestoreClosesWatchesFirst(t *testing.T) {
+	t.Parallel()
 	audit, err := cluster.OpenAudit(filepath.Join(t.TempDir(), cluster.AuditFile))
 	if err != nil {
 		t.Fatal(err)

@@ -59,6 +59,7 @@ func TestWatchContinuesAfterCompaction(t *testing.T) {
 }
 
 func TestWatchNamesMemberAfterFailover(t *testing.T) {
+	t.Parallel()
 	nodes, proxies, c, writer := watchProxiedCluster(t)
 	start := watchRev(t, c) + 1
 	w := c.Watch(context.Background(), "/fo/", WatchOptions{Prefix: true, StartRev: start})
@@ -186,6 +187,7 @@ func TestWatchTotalEqualsWrites(t *testing.T) {
 // TestWatchJSONRoundTrip replays history with StartRev, exports it, reads it back equal, and
 // reads etcdctl's own `watch -w json` output of the same history equal too.
 func TestWatchJSONRoundTrip(t *testing.T) {
+	t.Parallel()
 	m := nodetest.Start(t)
 	c := watchConnect(t, m.Endpoints())
 	ctx := context.Background()

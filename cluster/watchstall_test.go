@@ -30,6 +30,7 @@ const stallBound = 5 * time.Second
 // connection, or by the stall probe) and says where it resumed, and every write arrives once,
 // revisions contiguous.
 func TestWatchStallMemberKilled(t *testing.T) {
+	t.Parallel()
 	testWatchStall(t, false, func(t *testing.T, child *embednode.Child) {
 		if err := syscall.Kill(child.Pid(), syscall.SIGKILL); err != nil {
 			t.Fatal(err)
@@ -41,6 +42,7 @@ func TestWatchStallMemberKilled(t *testing.T) {
 // stays open and nothing is refused, so only the unanswered progress request shows the stall,
 // and "reconnecting" must come before the resume.
 func TestWatchStallMemberFrozen(t *testing.T) {
+	t.Parallel()
 	testWatchStall(t, true, func(t *testing.T, child *embednode.Child) {
 		pid := child.Pid()
 		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {

@@ -14,6 +14,7 @@ import (
 // TestPasswordPrompt: a user without a password is asked on the terminal, without echo, before
 // the UI starts; a wrong one ends with the clear message and a restored terminal.
 func TestPasswordPrompt(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	m := nodetest.Start(t)
 	c, err := clientv3.New(clientv3.Config{Endpoints: m.Endpoints(), DialTimeout: 2 * time.Second})

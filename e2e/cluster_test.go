@@ -17,6 +17,7 @@ var leaderRowRE = regexp.MustCompile(`\* default\s+healthy\s`)
 // TestClusterView: 3 shows the Cluster view with the embedded member's row, healthy and marked
 // leader; enter opens its details, esc goes back.
 func TestClusterView(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	c := startConsole(t, bin, 100, 30)
 	c.WaitFor("embedded "+c.endpoint, startupTimeout)
@@ -41,6 +42,7 @@ func TestClusterView(t *testing.T) {
 // every second (health-poll-interval: 1s, /metrics every 15 s), members in other processes; the
 // issue allows 2% of one core. It takes a minute, so it runs only with ETCDECK_E2E_CPU=1.
 func TestClusterViewCPU(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("ETCDECK_E2E_CPU") == "" {
 		t.Skip("set ETCDECK_E2E_CPU=1 to measure the Cluster view's CPU (45 s)")
 	}

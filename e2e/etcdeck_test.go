@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,17 +19,42 @@ import (
 // loaded machine.
 const startupTimeout = 60 * time.Second
 
-// buildEtcdeck builds the binary from this checkout into a temp dir.
+// The binary is built once for the package: linking etcdeck takes seconds, and every test
+// drives the same build of this checkout.
+var (
+	binOnce sync.Once
+	binDir  string
+	binPath string
+	binErr  error
+)
+
+// buildEtcdeck returns the binary built from this checkout (once per test run).
 func buildEtcdeck(t *testing.T) string {
 	t.Helper()
 	RequireTmux(t)
-	bin := filepath.Join(t.TempDir(), "etcdeck")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/etcdeck/etcdeck")
-	cmd.Dir = ".."
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "etcdeck-e2e"); binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "etcdeck")
+		cmd := exec.Command("go", "build", "-o", binPath, "github.com/etcdeck/etcdeck")
+		cmd.Dir = ".."
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
 	}
-	return bin
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
 
 // console is etcdeck started with its embedded member on free ports, with its state, config and
@@ -73,6 +99,7 @@ var statusRE = regexp.MustCompile(`leader \S+ · rev \d+`)
 // switches views with 1..4, opens help, takes a typed path on the command line without side
 // effects, and quits with q leaving the terminal as it found it.
 func TestConsoleEmbedded(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	c := startConsole(t, bin, 100, 30)
 	c.WaitFor("embedded "+c.endpoint, startupTimeout)
@@ -119,6 +146,7 @@ func TestConsoleEmbedded(t *testing.T) {
 // TestConsoleTooSmallThenResized: a small terminal gets the size message; growing it brings the
 // console up.
 func TestConsoleTooSmallThenResized(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	c := startConsole(t, bin, 50, 10)
 	c.WaitFor("terminal too small (need 60x15)", startupTimeout)
@@ -133,6 +161,7 @@ func TestConsoleTooSmallThenResized(t *testing.T) {
 // TestConsoleIdleCPU measures the console's CPU use over 10 s with nothing changing; the issue
 // allows 1%. It takes a while, so it runs only with ETCDECK_E2E_CPU=1.
 func TestConsoleIdleCPU(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("ETCDECK_E2E_CPU") == "" {
 		t.Skip("set ETCDECK_E2E_CPU=1 to measure idle CPU (10 s)")
 	}
@@ -203,6 +232,7 @@ func cpuTicks(t *testing.T, pid int) int64 {
 // TestConsoleMemberRestart: when the embedded member dies, the console says so with its last
 // log lines and ctrl+r brings it back.
 func TestConsoleMemberRestart(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	c := startConsole(t, bin, 100, 30)
 	c.WaitFor("embedded "+c.endpoint, startupTimeout)

@@ -16,6 +16,7 @@ import (
 // pretty-printed, `e` hands the terminal to $EDITOR (a script that rewrites the file) and the
 // edit is written compare-and-swap and shown; a 1.5 MiB value opens and pages to its end.
 func TestInspectorEditorAndBigValue(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	m := nodetest.Start(t)
 	cli := nodetest.Client(t, m.Endpoints())

@@ -19,6 +19,7 @@ const step = 60 * time.Second
 // TestKeysBrowse drives the Keys view against a member holding 3,000 keys: open directories,
 // counts and sizes, a live change, the filter, goto from the command line, and going up.
 func TestKeysBrowse(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	m := nodetest.Start(t)
 	cli, err := clientv3.New(clientv3.Config{Endpoints: m.Endpoints(), DialTimeout: 5 * time.Second})

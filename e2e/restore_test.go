@@ -15,6 +15,7 @@ import (
 // shows in the Keys view, R and the typed word restore the snapshot into the embedded member,
 // and the key is gone while the old data dir is kept beside the new one.
 func TestRestoreEmbedded(t *testing.T) {
+	t.Parallel()
 	c, cli, ctx := consoleWithBackup(t, "/before-backup", "/after-backup")
 	c.SendKeys("4")
 	c.WaitFor("✓ sha256 ok", 30*time.Second)
@@ -45,6 +46,7 @@ func TestRestoreEmbedded(t *testing.T) {
 // TestOpenSnapshotReadOnly: o on a saved snapshot shows it in the Keys view with the status bar
 // saying so; a key written after the backup is not there; esc goes back to the cluster.
 func TestOpenSnapshotReadOnly(t *testing.T) {
+	t.Parallel()
 	c, _, _ := consoleWithBackup(t, "/in-backup", "/not-in-backup")
 	c.SendKeys("4")
 	c.WaitFor("✓ sha256 ok", 30*time.Second)

@@ -15,6 +15,7 @@ var savedRE = regexp.MustCompile(`✓ snapshot: saved (\S+etcd-snapshot-[0-9a-f]
 // says ✓ with the path, the file is in the backup directory (0600) and view 4 lists it with a
 // checked sha256.
 func TestSnapshotSave(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	c := startConsole(t, bin, 250, 30) // wide enough for the whole path in the status bar
 	c.WaitFor("embedded "+c.endpoint, startupTimeout)

@@ -13,6 +13,7 @@ import (
 // TestConsoleTLS: the etcdctl command line from the issue works as is against a member that
 // requires client certificates: --cacert, --cert, --key and an https endpoint.
 func TestConsoleTLS(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	certs := nodetest.NewCerts(t)
 	cfg := nodetest.Config(t, "tls")
@@ -48,6 +49,7 @@ func TestConsoleTLS(t *testing.T) {
 // TestConsoleStartsWithoutCluster: a console whose only endpoint is down starts, shows why in
 // the header and the view, and connects by itself when a member comes up on that endpoint.
 func TestConsoleStartsWithoutCluster(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	cfg := nodetest.Config(t, "late")
 	endpoint := strings.TrimPrefix(cfg.ListenClientURLs[0], "http://")
@@ -67,6 +69,7 @@ func TestConsoleStartsWithoutCluster(t *testing.T) {
 // TestEmbeddedIgnoresRemoteSettings: an operator's ETCDCTL_* TLS files and user are for their
 // clusters; --embed still dials its own plaintext member without asking a password.
 func TestEmbeddedIgnoresRemoteSettings(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	home := t.TempDir()
 	var env []string

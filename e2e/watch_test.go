@@ -18,6 +18,7 @@ import (
 // keys, and reads the exact total in the title; --rev replays them, and x exports them as JSON
 // Lines into the current directory.
 func TestWatchCountsEtcdctlWrites(t *testing.T) {
+	t.Parallel()
 	bin := buildEtcdeck(t)
 	etcdctl, err := exec.LookPath("etcdctl")
 	if err != nil {

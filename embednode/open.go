@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -133,8 +134,18 @@ func (o *OpenedSnapshot) Close() error {
 }
 
 // freeLoopbackURL picks a loopback port that was free a moment ago; the member's own check
-// names the flag if another process takes it first.
+// names the flag if another process takes it first. It draws from below Linux's ephemeral range
+// (32768-60999), where the kernel hands out the local ports of outgoing connections: a port from
+// there could be taken by any connection between this check and the member's bind. Only when 100
+// draws find nothing free does it take one the kernel picks.
 func freeLoopbackURL() (string, error) {
+	for range 100 {
+		p := 20000 + rand.IntN(12000)
+		if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p)); err == nil {
+			l.Close()
+			return fmt.Sprintf("http://127.0.0.1:%d", p), nil
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("no free loopback port: %w", err)

@@ -128,6 +128,7 @@ func TestPlanDataDir(t *testing.T) {
 // three-member cluster, with etcdeck standing in for etcdutl (same flags), and starts the
 // restored cluster: every member serves the snapshot's keys at the bumped revision.
 func TestPlanScriptRestoresThreeMembers(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -42,6 +42,7 @@ func boltContents(t *testing.T, path string) []string {
 // what etcdutl's library writes: the same buckets, keys and values (members, consistent index
 // and term included), and byte-identical WAL and raft snapshot files.
 func TestRestoreUnsafeNoFsyncMatchesEtcdutl(t *testing.T) {
+	t.Parallel()
 	s := saveSnapshot(t, 40)
 	root := t.TempDir()
 	dirs := map[bool]string{}

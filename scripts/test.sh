@@ -30,4 +30,5 @@ if ! tidy=$(go mod tidy -diff 2>&1); then
   exit 1
 fi
 go vet ./...
-go test -timeout 20m ./... "$@"
+# Most slow tests wait on elections, timeouts and tmux, not the CPU: four at a time per package.
+go test -timeout 20m -parallel 4 ./... "$@"

@@ -15,6 +15,7 @@ import (
 // Members run in child processes: in-process members would share one Prometheus registry and
 // every page would mix their figures.
 func TestScrapeMetricsOfThreeMembers(t *testing.T) {
+	t.Parallel()
 	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
 	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
 	if err != nil {

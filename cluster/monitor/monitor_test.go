@@ -64,6 +64,7 @@ func allHealthy(p monitor.Poll) bool {
 }
 
 func TestMonitorThreeMembers(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	m := startMonitor(t, members[0])
 	tr := monitor.NewTracker(0)
@@ -129,6 +130,7 @@ func TestMonitorThreeMembers(t *testing.T) {
 }
 
 func TestMonitorLeaderStopped(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	m := startMonitor(t, members...)
 	tr := monitor.NewTracker(0)
@@ -205,6 +207,7 @@ func TestMonitorQuota(t *testing.T) {
 // SIGSTOP) is reported unreachable when the poll's wait is over, without delaying the others;
 // its probe keeps running and a later poll reports how it ended.
 func TestMonitorFrozenMember(t *testing.T) {
+	t.Parallel()
 	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
 	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true, CommandTimeout: 2 * time.Second, DialTimeout: 500 * time.Millisecond})
 	if err != nil {
@@ -304,6 +307,7 @@ func TestMonitorUnstartedLearner(t *testing.T) {
 // TestMonitorLostQuorum: with two of three members stopped, the last one answers Status but
 // knows no leader: its row says "no leader" (not unreachable) and the tracker sees no leader.
 func TestMonitorLostQuorum(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	m := startMonitor(t, members...)
 	tr := monitor.NewTracker(0)
@@ -330,6 +334,7 @@ func TestMonitorLostQuorum(t *testing.T) {
 // processes: etcd 3.7.3 panics when a Status call races the removal of the member answering it
 // (etcd-io/etcd#21966), which in-process would take the test binary down.
 func TestMonitorMemberRemoved(t *testing.T) {
+	t.Parallel()
 	children := nodetest.SpawnCluster(t, etcdeckBinary(t), 3)
 	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: children[0].Endpoints(), InsecureTransport: true})
 	if err != nil {

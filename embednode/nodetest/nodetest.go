@@ -6,6 +6,7 @@ package nodetest
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -22,16 +23,39 @@ import (
 	"github.com/etcdeck/etcdeck/embednode"
 )
 
-// FreePort returns a loopback port that was free a moment ago.
+// FreePort returns a loopback port that was free a moment ago. It is drawn from below the
+// kernel's ephemeral range (32768-60999 on Linux), where a client connection's own local port
+// can never take it between this check and the member's bind, and never handed out twice by one
+// test process (members of parallel tests would otherwise race for it).
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("free port: %v", err)
+	ports.Lock()
+	defer ports.Unlock()
+	for range 1000 {
+		p := portLow + rand.IntN(portHigh-portLow)
+		if ports.given[p] {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		ports.given[p] = true
+		return p
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatalf("free port: none free in %d-%d after 1000 tries", portLow, portHigh)
+	return 0
 }
+
+// portLow and portHigh bound the ports FreePort draws from.
+const portLow, portHigh = 20000, 32000
+
+// ports is the set FreePort has handed out in this process.
+var ports = struct {
+	sync.Mutex
+	given map[int]bool
+}{given: map[int]bool{}}
 
 // Config returns a member config on fresh loopback ports with its data in a test temp dir.
 func Config(t testing.TB, name string) embednode.Config {

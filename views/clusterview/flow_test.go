@@ -45,6 +45,7 @@ func row(m *Model, name string) (monitor.MemberHealth, bool) {
 // with its error within a poll while the others keep being polled; hidden, the view stops
 // polling, and shown again it polls at once.
 func TestFlowThreeMembers(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	sess := viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: members[0].Endpoints(), InsecureTransport: true,
 		DialTimeout: 2 * time.Second, CommandTimeout: 3 * time.Second}, "test", nil)
