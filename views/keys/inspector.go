@@ -37,6 +37,7 @@ type inspector struct {
 	offset   int
 	ttlLeft  int64 // seconds left on the lease, counted down locally
 	ttlTicks bool  // a tick is armed for gen
+	note     string // the preview of a directory row: what it is, instead of a value
 }
 
 // inspectedMsg carries a key read for the inspector, decoded in the command.
@@ -72,8 +73,16 @@ func (in *inspector) show(key string, rev int64) tea.Cmd {
 	if key != in.key || rev != in.rev || in.label != "" {
 		in.offset, in.choice, in.choices, in.doc = 0, 0, nil, nil // another value: start at its top
 	}
-	in.open, in.key, in.rev, in.label = true, key, rev, ""
+	in.open, in.key, in.rev, in.label, in.note = true, key, rev, "", ""
 	return in.fetch()
+}
+
+// showNote shows a line about a directory (the preview of its row) instead of a value.
+func (in *inspector) showNote(dir, note string) {
+	in.gen++
+	in.open, in.key, in.rev, in.label, in.note = true, dir, 0, "", note
+	in.loading, in.err, in.ttlTicks = false, nil, false
+	in.info, in.doc, in.choices, in.choice, in.offset = cluster.KeyInfo{}, nil, nil, 0, 0
 }
 
 // fetch reads the key again (open, reload, lease expiry), keeping the scroll position.
@@ -100,7 +109,7 @@ func (in *inspector) fetch() tea.Cmd {
 // showValue opens the inspector on a value already in hand (a revision from the history).
 func (in *inspector) showValue(key string, r cluster.Revision) tea.Cmd {
 	in.gen++
-	in.open, in.key, in.loading, in.err, in.ttlTicks = true, key, false, nil, false
+	in.open, in.key, in.loading, in.err, in.ttlTicks, in.note = true, key, false, nil, false, ""
 	in.rev, in.offset = r.Rev, 0
 	in.label = "rev " + strconv.FormatInt(r.Rev, 10) + " (history)"
 	if r.Deleted {
@@ -118,7 +127,7 @@ func (in *inspector) showValue(key string, r cluster.Revision) tea.Cmd {
 }
 
 func (in *inspector) close() {
-	in.open = false
+	in.open, in.note = false, ""
 	in.gen++
 	in.doc, in.info = nil, cluster.KeyInfo{}
 }
@@ -274,6 +283,9 @@ func (in *inspector) View() string {
 	}
 	b.WriteString(st.TitleLine(in.width, "Value", cluster.EscapeKey(in.key), st.Muted.Render(right)) + "\n")
 	switch {
+	case in.note != "":
+		b.WriteString(" " + st.Muted.Render(in.note))
+		return common.Fit(b.String(), in.width, in.height)
 	case in.loading && in.doc == nil:
 		b.WriteString(" " + st.Muted.Render("reading "+cluster.EscapeKey(in.key)+"…"))
 		return common.Fit(b.String(), in.width, in.height)

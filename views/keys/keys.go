@@ -78,6 +78,8 @@ type Model struct {
 	pinRev       int64 // > 0: the keyspace as it was at this revision (timetravel.go)
 	edit         editor
 	ask          prompts
+	prev         preview // the inspector following the cursor (preview.go)
+	home         string  // the directory the view opened at: esc goes up to it, no further
 }
 
 var _ common.Component = (*Model)(nil)
@@ -86,7 +88,7 @@ var _ common.Component = (*Model)(nil)
 func New(c common.Common) *Model {
 	c = c.Defaults()
 	sep := c.Settings.Sep // config applied its default
-	return &Model{common: c, sep: sep, dir: string(sep), pending: map[string]int64{}, remaining: -1,
+	return &Model{common: c, sep: sep, dir: string(sep), home: string(sep), pending: map[string]int64{}, remaining: -1,
 		holdMax: defaultHoldMax,
 		filter:  common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows"),
 		insp:    inspector{c: c}, hist: historyPane{c: c}, edit: newEditor(c), ask: newPrompts(c)}
@@ -161,6 +163,9 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.move(len(m.rows) + 1)
 	case key.Matches(msg, km.Open):
 		return m.openSelected()
+	case key.Matches(msg, m.common.Keys.Global.NextView) && m.TakesTab():
+		r, _ := m.selected()
+		return m.focusValue(r)
 	case key.Matches(msg, km.Parent):
 		return m.up()
 	case key.Matches(msg, km.Reload):
@@ -169,12 +174,9 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return common.Cmd(common.WatchMsg{Prefix: m.dir})
 	case key.Matches(msg, km.Filter):
 		return m.filter.Open(cluster.EscapeKey(m.filterText))
-	case key.Matches(msg, m.common.Keys.Global.Back) && (m.filterText != "" || m.substring):
-		m.filterText, m.substring = "", false
-		if m.needsRelist() {
-			return m.relist()
-		}
-		return m.refilter()
+	case key.Matches(msg, m.common.Keys.Global.Back):
+		cmd, _ := m.listBack()
+		return cmd
 	}
 	return nil
 }
@@ -215,7 +217,8 @@ func (m *Model) clamp() {
 	m.offset = max(0, min(m.offset, len(m.visible)-h))
 }
 
-// openSelected enters the directory under the cursor, or opens the inspector on a key.
+// openSelected enters the directory under the cursor, or gives a key's value the focus (read
+// now unless the preview shows it already).
 func (m *Model) openSelected() tea.Cmd {
 	r, ok := m.selected()
 	switch {
@@ -224,7 +227,7 @@ func (m *Model) openSelected() tea.Cmd {
 	case r.Dir:
 		return m.open(m.dir+r.Name+string(m.sep), "")
 	default:
-		return m.openInspector(r)
+		return m.focusValue(r)
 	}
 }
 

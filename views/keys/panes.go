@@ -73,13 +73,18 @@ func (m *Model) show(p pane) {
 	m.layout()
 }
 
-// back leaves the focused pane: from a revision's value to the history it came from, else to
-// the list.
+// back leaves the focused pane: from a revision's value to the history it came from; from the
+// value to the list, the inspector staying open as the preview of the row under the cursor; from
+// the history to the list alone.
 func (m *Model) back() tea.Cmd {
 	if m.pane == paneInspector && m.insp.label != "" && m.hist.key == m.insp.key {
 		m.hist.open = true
 		m.show(paneHistory)
 		return nil
+	}
+	if m.pane == paneInspector {
+		m.focus = focusList
+		return nil // the key press's schedulePreview brings the preview to the cursor's row
 	}
 	m.setPane(paneNone)
 	return nil
@@ -90,8 +95,11 @@ func (m *Model) back() tea.Cmd {
 func (m *Model) inspectorKey(msg tea.KeyPressMsg) tea.Cmd {
 	km := m.common.Keys.Keys
 	switch {
-	case key.Matches(msg, m.common.Keys.Global.Back) || key.Matches(msg, km.Parent):
+	case key.Matches(msg, m.common.Keys.Global.Back) || key.Matches(msg, km.Parent) ||
+		key.Matches(msg, m.common.Keys.Global.NextView):
 		return m.back()
+	case m.insp.note != "":
+		return nil // a directory's note: nothing to act on
 	case key.Matches(msg, km.History):
 		return m.openHistory(m.insp.key)
 	case key.Matches(msg, km.Undelete) && m.insp.info.Found:

@@ -203,7 +203,7 @@ func (m *Model) create(key string, v []byte, ttl int64) tea.Cmd {
 // showDoc shows a document that is not the key's value (a conflict's diff) in the inspector.
 func (in *inspector) showDoc(key, label string, d *decode.Doc) {
 	in.gen++
-	in.open, in.key, in.label, in.loading, in.err, in.ttlTicks = true, key, label, false, nil, false
+	in.open, in.key, in.label, in.loading, in.err, in.ttlTicks, in.note = true, key, label, false, nil, false, ""
 	in.info = cluster.KeyInfo{Key: key, Found: true, TTL: -1}
 	in.doc, in.choices, in.choice, in.offset = d, []decode.Rendering{d.Rendering}, 0, 0
 }
