@@ -35,8 +35,8 @@ type inspector struct {
 	choices  []decode.Rendering
 	choice   int
 	offset   int
-	ttlLeft  int64 // seconds left on the lease, counted down locally
-	ttlTicks bool  // a tick is armed for gen
+	ttlLeft  int64  // seconds left on the lease, counted down locally
+	ttlTicks bool   // a tick is armed for gen
 	note     string // the preview of a directory row: what it is, instead of a value
 }
 
