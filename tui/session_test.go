@@ -44,7 +44,7 @@ func TestFlowSnapshotSession(t *testing.T) {
 				contains(s.screen, "READ-ONLY") && !contains(s.screen, "alpha-cluster")
 		})
 		// 120 columns: the inspector previews the key beside the list (the first esc closes it).
-		f.waitText("Value  /bravo-snapshot")
+		f.waitText("Preview  /bravo-snapshot")
 		return s
 	}
 
@@ -52,7 +52,7 @@ func TestFlowSnapshotSession(t *testing.T) {
 	f.keys("s")
 	f.waitText("this is a snapshot opened read-only")
 	f.keys("esc")
-	f.waitFor("the preview closed", func(sn snapshot) bool { return !contains(sn.screen, "Value  /bravo-snapshot") })
+	f.waitFor("the preview closed", func(sn snapshot) bool { return !contains(sn.screen, "Preview  /bravo-snapshot") })
 	f.keys("esc")
 	f.waitFor("the cluster back", func(sn snapshot) bool {
 		return contains(sn.screen, "alpha-cluster") && contains(sn.screen, "cluster-a") && !contains(sn.screen, "READ-ONLY")
@@ -101,9 +101,9 @@ func TestFlowEscClearsFilterFirst(t *testing.T) {
 	f.keys("enter")
 	// The screen, not the model: the program owns the model while it runs.
 	f.waitFor("the filter applied", func(sn snapshot) bool { return contains(sn.screen, `"bravo"`) })
-	f.waitText("Value  /bravo-snapshot") // the preview beside the list, closed by the first esc
+	f.waitText("Preview  /bravo-snapshot") // the preview beside the list, closed by the first esc
 	f.keys("esc")
-	f.waitFor("the preview closed", func(sn snapshot) bool { return !contains(sn.screen, "Value  /bravo-snapshot") })
+	f.waitFor("the preview closed", func(sn snapshot) bool { return !contains(sn.screen, "Preview  /bravo-snapshot") })
 	f.keys("esc")
 	f.waitFor("the filter cleared, the snapshot still shown", func(sn snapshot) bool {
 		return !contains(sn.screen, `"bravo"`) && contains(sn.screen, "snapshot b.db") && contains(sn.screen, "bravo-snapshot")

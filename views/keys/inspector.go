@@ -38,6 +38,9 @@ type inspector struct {
 	ttlLeft  int64  // seconds left on the lease, counted down locally
 	ttlTicks bool   // a tick is armed for gen
 	note     string // the preview of a directory row: what it is, instead of a value
+	// preview: the list has the keys and this shows the row under its cursor; the title says
+	// "Preview" instead of "Value", so where the keys go is on screen.
+	preview bool
 }
 
 // inspectedMsg carries a key read for the inspector, decoded in the command.
@@ -275,13 +278,17 @@ func (in *inspector) View() string {
 	if in.doc != nil {
 		// "line", not a bare "1/2": it reads as "rendering 1 of 2" beside the rendering's name.
 		right = fmt.Sprintf("%s · line %d/%d", in.doc.Rendering, min(in.offset+1, in.doc.Len()), in.doc.Len())
-		if len(in.choices) > 1 {
+		if len(in.choices) > 1 && !in.preview { // v is the value's key: not offered in a preview
 			if h := common.KeyName(in.c.Keys.Keys.Render); h != "" {
 				right += " · " + h + " renders"
 			}
 		}
 	}
-	b.WriteString(st.TitleLine(in.width, "Value", cluster.EscapeKey(in.key), st.Muted.Render(right)) + "\n")
+	title := "Value"
+	if in.preview {
+		title = "Preview"
+	}
+	b.WriteString(st.TitleLine(in.width, title, cluster.EscapeKey(in.key), st.Muted.Render(right)) + "\n")
 	switch {
 	case in.note != "":
 		b.WriteString(" " + st.Muted.Render(in.note))

@@ -136,18 +136,18 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openHistory(m.dir + r.Name)
 	case key.Matches(msg, km.CopyKey) && sel:
 		return copyCmd(cluster.EscapeKey(m.dir+r.Name), "key "+cluster.EscapeKey(m.dir+r.Name))
-	case key.Matches(msg, km.New):
+	case writeKey(msg, km.New):
 		return m.startNew()
-	case key.Matches(msg, km.DeleteDir):
+	case writeKey(msg, km.DeleteDir):
 		return m.askDeleteDir()
-	case key.Matches(msg, km.Edit) && leaf:
+	case writeKey(msg, km.Edit) && leaf:
 		if cmd := m.refusal("put", m.dir+r.Name); cmd != nil {
 			return cmd
 		}
 		cmd := m.openInspector(r)
 		m.edit.whenShown = true // the edit starts from the value the inspector is about to show
 		return cmd
-	case key.Matches(msg, km.Delete) && leaf:
+	case writeKey(msg, km.Delete) && leaf:
 		return m.askDeleteSelected()
 	case key.Matches(msg, km.Up):
 		return m.move(-1)
