@@ -59,6 +59,7 @@ type renderedMsg struct {
 	gen    int
 	choice int
 	doc    *decode.Doc
+	line   int // the first line on screen: where the place shown before is in this rendering
 }
 
 // ttlTickMsg counts the lease's TTL down by a second.
@@ -151,17 +152,20 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		keep := in.choice < len(msg.choices) && in.choice < len(in.choices) && msg.choices[0] == in.choices[0]
-		in.choices, in.doc = msg.choices, msg.doc
+		in.choices = msg.choices
+		if keep && in.choice != 0 {
+			// The old rendering stays until this one arrives: the place on screen is kept in it.
+			return in.render(in.choice)
+		}
+		in.doc = msg.doc
 		if !keep {
 			in.choice = 0
-		} else if in.choice != 0 {
-			return in.render(in.choice)
 		}
 		in.clamp()
 		return in.armTTL()
 	case renderedMsg:
 		if msg.gen == in.gen && in.open {
-			in.choice, in.doc = msg.choice, msg.doc
+			in.choice, in.doc, in.offset = msg.choice, msg.doc, msg.line
 			in.clamp()
 		}
 	case ttlTickMsg:
@@ -196,8 +200,10 @@ func (in *inspector) render(choice int) tea.Cmd {
 	in.gen++
 	in.ttlTicks = false
 	gen, sid, v, r := in.gen, in.c.SessionID(), in.info.Value, in.choices[choice]
+	prev, line := in.doc, in.offset // a Doc does not change once made: safe to read off the loop
 	return tea.Batch(in.armTTL(), func() tea.Msg {
-		return renderedMsg{sid: sid, gen: gen, choice: choice, doc: decode.Render(v, r)}
+		doc := decode.Render(v, r)
+		return renderedMsg{sid: sid, gen: gen, choice: choice, doc: doc, line: decode.KeepPlace(prev, doc, line)}
 	})
 }
 
