@@ -11,6 +11,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/decode"
+	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/syntax"
 )
@@ -249,7 +250,7 @@ func (in *inspector) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return in.render((in.choice + 1) % len(in.choices))
 	case key.Matches(msg, km.CopyKey):
-		return copyCmd(cluster.EscapeKey(in.key), "key "+cluster.EscapeKey(in.key))
+		return copyKeyCmd(in.key)
 	case key.Matches(msg, km.CopyValue):
 		if in.doc == nil {
 			return common.Flash(common.FlashWarn, "no value to copy")
@@ -260,6 +261,17 @@ func (in *inspector) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	in.clamp()
 	return nil
+}
+
+// copyKeyCmd copies key as it is when it is plain text, else as the shell word that reads back
+// as its bytes ($'/odd/\xff…'): the escaped text shown on screen would paste into etcdctl as
+// another key. The status bar shows what was copied.
+func copyKeyCmd(k string) tea.Cmd {
+	if cluster.EscapeKey(k) == k {
+		return copyCmd(k, "key "+k)
+	}
+	q := embednode.ShellQuote(k)
+	return copyCmd(q, "key as a shell word "+cluster.EscapeText(q))
 }
 
 // copyCmd puts text on the clipboard with OSC 52: the terminal does the copying, and only if it

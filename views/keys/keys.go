@@ -135,7 +135,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.History) && leaf:
 		return m.openHistory(m.dir + r.Name)
 	case key.Matches(msg, km.CopyKey) && sel:
-		return copyCmd(cluster.EscapeKey(m.dir+r.Name), "key "+cluster.EscapeKey(m.dir+r.Name))
+		return copyKeyCmd(m.dir + r.Name)
 	case writeKey(msg, km.New):
 		return m.startNew()
 	case writeKey(msg, km.DeleteDir):
