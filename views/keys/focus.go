@@ -60,7 +60,10 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case common.GotoMsg:
 		return m, m.gotoPath(msg.Path)
 	case listedMsg:
-		return m, tea.Batch(m.listed(msg), m.schedulePreview())
+		return m, tea.Batch(m.listed(msg), m.schedulePreview(), m.countOutside(msg))
+	case outsideMsg:
+		m.outsideCounted(msg)
+		return m, nil
 	case common.ClusterBackMsg:
 		return m, m.clusterBack(msg)
 	case detailsMsg:

@@ -80,6 +80,9 @@ type Model struct {
 	ask          prompts
 	prev         preview // the inspector following the cursor (preview.go)
 	home         string  // the directory the view opened at: esc goes up to it, no further
+	outside      int64   // keys not under the separator, said at "/" (outside.go)
+	outsideGen   int     // the generation the last count was asked in
+	outsideWait  bool    // that count is not in yet
 }
 
 var _ common.Component = (*Model)(nil)
@@ -122,7 +125,12 @@ func (m *Model) Focus() tea.Cmd { return nil }
 func (m *Model) Blur() {}
 
 // listHeight is the number of rows on screen: the title, column header and status line take 3.
-func (m *Model) listHeight() int { return max(1, m.height-3) }
+func (m *Model) listHeight() int {
+	if m.showsOutside() {
+		return max(1, m.height-4) // and the note about keys outside "/"
+	}
+	return max(1, m.height-3)
+}
 
 // listKey is the list's own keys: moving, opening, filtering, and the actions on the selected
 // row (history, copy, new, edit, delete). The open filter field has its keys first (routeKey).

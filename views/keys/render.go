@@ -47,6 +47,9 @@ func (m *Model) listView() string {
 	for ; h > 0; h-- {
 		b.WriteString("\n")
 	}
+	if m.showsOutside() {
+		b.WriteString(" " + st.Muted.Render(m.outsideLine()) + "\n")
+	}
 	if m.filter.Active() {
 		b.WriteString(m.filter.View())
 	} else {
