@@ -146,7 +146,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return copyKeyCmd(m.dir + r.Name)
 	case writeKey(msg, km.New):
 		return m.startNew()
-	case writeKey(msg, km.DeleteDir):
+	case writeKey(msg, km.DeleteDir) && sel && r.Dir:
 		return m.askDeleteDir()
 	case writeKey(msg, km.Edit) && leaf:
 		if cmd := m.refusal("put", m.dir+r.Name); cmd != nil {
