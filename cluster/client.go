@@ -84,6 +84,7 @@ type Client struct {
 	members memberNames
 	// readOnly refuses every write before it is sent; audit records every write (write.go).
 	readOnly bool
+	snapshot string // the snapshot file browsed, WithSnapshot
 	audit    *AuditLog
 	// unreachable are the endpoints that did not answer at Connect, with their causes.
 	unreachable []string

@@ -19,7 +19,9 @@ type Revision struct {
 	// back), nil when the server no longer had it.
 	Value              []byte
 	CreateRev, Version int64
-	Lease              int64
+	// Lease is the version's lease; for a deletion, the lease of the value it deleted (an
+	// undelete says that lease is not restored).
+	Lease int64
 }
 
 // History is what etcd still holds of one key's past, newest first. etcd keeps no timestamps:
@@ -202,7 +204,7 @@ restart:
 				if ev.Type == clientv3.EventTypeDelete {
 					r = Revision{Rev: ev.Kv.ModRevision, Deleted: true}
 					if ev.PrevKv != nil {
-						r.Value, r.CreateRev, r.Version = ev.PrevKv.Value, ev.PrevKv.CreateRevision, ev.PrevKv.Version
+						r.Value, r.CreateRev, r.Version, r.Lease = ev.PrevKv.Value, ev.PrevKv.CreateRevision, ev.PrevKv.Version, ev.PrevKv.Lease
 					}
 				}
 				out = append(out, r)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"go.etcd.io/etcd/api/v3/mvccpb"
@@ -34,8 +35,32 @@ func WithReadOnly(readOnly bool) Option { return func(c *Client) { c.readOnly = 
 // WithAudit records every write attempted through the client, refused ones included, in a.
 func WithAudit(a *AuditLog) Option { return func(c *Client) { c.audit = a } }
 
+// WithSnapshot makes the client read-only as the client of a snapshot file opened to browse
+// (served by a throwaway member): its refusals say "snapshot <file> is read-only", not the
+// --read-only flag the user never gave, and SnapshotFile names the file.
+func WithSnapshot(file string) Option {
+	return func(c *Client) { c.readOnly, c.snapshot = true, file }
+}
+
 // ReadOnly reports whether writes are refused.
 func (c *Client) ReadOnly() bool { return c.readOnly }
+
+// SnapshotFile is the snapshot file the client browses (WithSnapshot), "" for a cluster.
+func (c *Client) SnapshotFile() string { return c.snapshot }
+
+// readOnlyError is ErrReadOnly (errors.Is) in the words of why the client is read-only.
+type readOnlyError struct{ text string }
+
+func (e readOnlyError) Error() string        { return e.text }
+func (e readOnlyError) Is(target error) bool { return target == ErrReadOnly }
+
+// errReadOnly is the refusal of this client: ErrReadOnly, or a snapshot's own words.
+func (c *Client) errReadOnly() error {
+	if c.snapshot == "" {
+		return ErrReadOnly
+	}
+	return readOnlyError{"snapshot " + EscapeText(filepath.Base(c.snapshot)) + " is read-only: writes are disabled (:close goes back to the cluster)"}
+}
 
 // KeyValue is one key as etcd holds it at a revision.
 type KeyValue struct {
@@ -271,7 +296,7 @@ func (c *Client) admit(e *AuditEntry) error {
 	if c.readOnly {
 		e.Result = "refused: read-only"
 		c.record(*e)
-		return ErrReadOnly
+		return c.errReadOnly()
 	}
 	return c.audit.Reserve(*e)
 }

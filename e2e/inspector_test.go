@@ -68,8 +68,10 @@ func TestInspectorEditorAndBigValue(t *testing.T) {
 
 	// :rev N shows the tree and the value as they were before the edit, not live; :rev returns.
 	before := resp.Kvs[0].ModRevision - 1
-	s.SendKeys("Escape") // alone: ESC followed at once by another key would read as alt+key
-	s.WaitGone("Value  /app/config", 5*time.Second)
+	s.SendKeys("Escape")                             // alone: ESC followed at once by another key would read as alt+key
+	s.WaitFor("Preview  /app/config", 5*time.Second) // the list has the focus; the value stays as its preview
+	s.SendKeys("Escape")                             // esc on the list closes the preview
+	s.WaitGone("Preview  /app/config", 5*time.Second)
 	s.SendKeys(":")
 	s.Type(fmt.Sprintf("rev %d", before))
 	s.SendKeys("Enter")
@@ -79,7 +81,9 @@ func TestInspectorEditorAndBigValue(t *testing.T) {
 	s.SendKeys("e")
 	s.WaitFor("edits are disabled", 5*time.Second)
 	s.SendKeys("Escape")
-	s.WaitGone("Value  /app/config", 5*time.Second)
+	s.WaitFor("Preview  /app/config", 5*time.Second)
+	s.SendKeys("Escape")
+	s.WaitGone("Preview  /app/config", 5*time.Second)
 	s.SendKeys(":")
 	s.Type("rev")
 	s.SendKeys("Enter")

@@ -59,6 +59,10 @@ func TestOpenSnapshotReadOnly(t *testing.T) {
 	if strings.Contains(c.Screen(), "not-in-backup") {
 		t.Fatalf("the snapshot shows a key written after it:\n%s", c.Screen())
 	}
+	// 120 columns: the inspector previews the key beside the list; esc closes it first.
+	c.WaitFor("Preview  /in-backup", 10*time.Second)
+	c.SendKeys("Escape")
+	c.WaitGone("Preview  /in-backup", 10*time.Second)
 	c.SendKeys("Escape") // back where o was pressed, on the cluster
 	c.WaitFor("embedded "+c.endpoint, 10*time.Second)
 	c.WaitFor("[4 Snapshots]", 10*time.Second)

@@ -5,6 +5,3 @@ var HumanLine = humanLine
 
 // Printable exposes printable to the tests.
 var Printable = printable
-
-// ShellQuote exposes shellQuote to the tests.
-var ShellQuote = shellQuote

@@ -276,6 +276,10 @@ func commandLines(args []string) []string {
 	return lines
 }
 
+// ShellQuote is shellQuote for the views: the Keys view's y copies a key that is not plain text
+// as the shell word that reads back as its bytes (one quoting rule for the plan and the copy).
+func ShellQuote(s string) string { return shellQuote(s) }
+
 // shellQuote is the one way a value that came from the cluster or the user (a member name, a URL,
 // a host, a path) reaches the restore plan, on screen and in the script, comments included. Safe
 // words stay bare; printable text goes in single quotes; anything holding a control byte (a

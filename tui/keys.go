@@ -40,6 +40,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 
+	if t, ok := m.views[m.active].(common.TabTaker); ok && !m.showHelp && key.Matches(msg, g.NextView) && t.TakesTab() {
+		return m.forward(m.active, msg)
+	}
 	if i, ok := m.viewFor(msg); ok {
 		return m.show(i)
 	}

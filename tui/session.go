@@ -66,10 +66,11 @@ func (m *Model) openSession(msg common.OpenSessionMsg) tea.Cmd {
 	return m.startViews()
 }
 
-// closeSession ends the session shown and shows the one underneath again.
+// closeSession ends the session shown and shows the one underneath again; with none underneath
+// it says there is nothing to close (:close on the cluster).
 func (m *Model) closeSession() tea.Cmd {
 	if len(m.stack) == 0 {
-		return nil
+		return m.status.setFlash(common.FlashInfo, "nothing to close: no snapshot is open (o on the Snapshots view opens one)")
 	}
 	m.views[m.active].Blur()
 	shown, release := m.pop()

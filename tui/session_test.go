@@ -43,12 +43,16 @@ func TestFlowSnapshotSession(t *testing.T) {
 			return contains(s.screen, "bravo-snapshot") && contains(s.screen, "snapshot b.db · read-only") &&
 				contains(s.screen, "READ-ONLY") && !contains(s.screen, "alpha-cluster")
 		})
+		// 120 columns: the inspector previews the key beside the list (the first esc closes it).
+		f.waitText("Preview  /bravo-snapshot")
 		return s
 	}
 
 	s := open()
 	f.keys("s")
 	f.waitText("this is a snapshot opened read-only")
+	f.keys("esc")
+	f.waitFor("the preview closed", func(sn snapshot) bool { return !contains(sn.screen, "Preview  /bravo-snapshot") })
 	f.keys("esc")
 	f.waitFor("the cluster back", func(sn snapshot) bool {
 		return contains(sn.screen, "alpha-cluster") && contains(sn.screen, "cluster-a") && !contains(sn.screen, "READ-ONLY")
@@ -59,6 +63,10 @@ func TestFlowSnapshotSession(t *testing.T) {
 	}
 	f.keys("esc") // nothing underneath now: esc stays
 	f.waitText("alpha-cluster")
+	f.keys(":")
+	f.typeText("close")
+	f.keys("enter")
+	f.waitText("nothing to close: no snapshot is open")
 
 	open()
 	f.keys(":")
@@ -93,11 +101,52 @@ func TestFlowEscClearsFilterFirst(t *testing.T) {
 	f.keys("enter")
 	// The screen, not the model: the program owns the model while it runs.
 	f.waitFor("the filter applied", func(sn snapshot) bool { return contains(sn.screen, `"bravo"`) })
+	f.waitText("Preview  /bravo-snapshot") // the preview beside the list, closed by the first esc
+	f.keys("esc")
+	f.waitFor("the preview closed", func(sn snapshot) bool { return !contains(sn.screen, "Preview  /bravo-snapshot") })
 	f.keys("esc")
 	f.waitFor("the filter cleared, the snapshot still shown", func(sn snapshot) bool {
 		return !contains(sn.screen, `"bravo"`) && contains(sn.screen, "snapshot b.db") && contains(sn.screen, "bravo-snapshot")
 	})
 	f.keys("esc")
+	f.waitText("alpha-cluster")
+	f.quit()
+}
+
+// TestFlowEscBackOneLevelInSnapshot: in an opened snapshot esc goes back one directory at a time
+// as in the live Keys view (it closed the whole snapshot from any depth), and closes the snapshot
+// only from the directory the view opened at; :close closes it from any depth.
+func TestFlowEscBackOneLevelInSnapshot(t *testing.T) {
+	env := testConfig()
+	env.session = labelledSession(t, "cluster-a", "/alpha-cluster", false)
+	m := newRealModel(t, env)
+	f := startFlow(t, m, 80, 24)
+	f.waitText("alpha-cluster")
+	open := func() {
+		s := labelledSession(t, "snapshot b.db · read-only", "/bravo/deep/key", true)
+		f.tm.Send(common.OpenSessionMsg{Session: s})
+		f.waitText("bravo/")
+	}
+	open()
+	f.keys(":")
+	f.typeText("goto /bravo/deep/")
+	f.keys("enter")
+	f.waitFor("the deep directory", func(sn snapshot) bool { return sn.keysPath == "/bravo/deep/" && contains(sn.screen, "key") })
+	f.keys("esc")
+	f.waitFor("one level up", func(sn snapshot) bool { return sn.keysPath == "/bravo/" && contains(sn.screen, "snapshot b.db") })
+	f.keys("esc")
+	f.waitFor("the top", func(sn snapshot) bool { return sn.keysPath == "/" && contains(sn.screen, "snapshot b.db") })
+	f.keys("esc")
+	f.waitText("alpha-cluster")
+
+	open()
+	f.keys(":")
+	f.typeText("goto /bravo/deep/")
+	f.keys("enter")
+	f.waitFor("the deep directory", func(sn snapshot) bool { return sn.keysPath == "/bravo/deep/" })
+	f.keys(":")
+	f.typeText("close")
+	f.keys("enter")
 	f.waitText("alpha-cluster")
 	f.quit()
 }

@@ -47,7 +47,7 @@ var verbTable = []verb{
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
 	// messages lists recent flashes and task results in full, for those the bottom line cut.
 	{name: "messages", run: always(openMessagesMsg{})},
-	// close ends a snapshot opened read-only; with none open it does nothing.
+	// close ends a snapshot opened read-only from any depth; with none open it says so.
 	{name: "close", run: always(common.CloseSessionMsg{})},
 	{name: "quit", aliases: []string{"q"}, run: always(quitRequestMsg{})},
 }

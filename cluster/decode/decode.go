@@ -93,6 +93,7 @@ func isText(v []byte) bool {
 // or hex with a note saying why, so any bytes render.
 func Render(v []byte, r Rendering) *Doc {
 	d := render(v, r)
+	d.exact = d.sameBytes(v)
 	for i, n := range d.Notes {
 		d.Notes[i] = sanitize(n) // they quote the value's own bytes (an apiVersion, a key name)
 	}

@@ -70,6 +70,7 @@ type Doc struct {
 	offs  []int // start of each line in body; a line ends at the next start (minus its newline)
 	tok   func(string) Line
 	hex   []byte // set for hex dumps: lines are made from these bytes, not from body
+	exact bool   // the lines are the value's own bytes in order (offset.go)
 }
 
 // Len is the number of lines.

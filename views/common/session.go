@@ -32,6 +32,13 @@ type BackHandler interface {
 	HandlesBack() bool
 }
 
+// TabTaker is implemented by views that use the next-view key (tab) for something of their own
+// at times (the Keys view moves the focus between its list and the value shown beside it):
+// while TakesTab is true, tab goes to the view instead of switching views.
+type TabTaker interface {
+	TakesTab() bool
+}
+
 // Closer is implemented by views with work that must end before the console exits (a snapshot
 // being opened holds a temporary directory and child processes): the root calls Close once the
 // program has stopped, and Close returns when that work is released.

@@ -1,5 +1,9 @@
 package keys
 
-// HandlesBack is true while esc closes a pane (the inspector, the history) or clears the filter,
-// so esc does that before it closes an opened snapshot (common.BackHandler).
-func (m *Model) HandlesBack() bool { return m.pane != paneNone || m.filterText != "" || m.substring }
+// HandlesBack is true while esc has work in the view: back from the value to the list, close the
+// inspector or the history, clear the filter, or go up a level below the directory the view
+// opened at. So in an opened snapshot esc goes back one level at a time, and closes the snapshot
+// only from the top (common.BackHandler); :close closes it from anywhere.
+func (m *Model) HandlesBack() bool {
+	return m.pane != paneNone || m.filterText != "" || m.substring || m.belowHome()
+}

@@ -103,6 +103,8 @@ type (
 		rev  int64
 		err  error
 		diff *decode.Doc
+		// hadLease: an undelete put back a version that had a lease (not restored).
+		hadLease bool
 	}
 )
 
@@ -292,7 +294,7 @@ func (m *Model) written(msg writtenMsg) tea.Cmd {
 		return common.Flash(common.FlashError, cluster.EscapeKey(msg.key)+": "+msg.err.Error())
 	}
 	text := fmt.Sprintf("%s %s at rev %d", msg.what, cluster.EscapeKey(msg.key), msg.rev)
-	if msg.what == "restored" {
+	if msg.what == "restored" && msg.hadLease {
 		text += " (its old lease is not restored)"
 	}
 	var cmd tea.Cmd

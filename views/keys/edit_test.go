@@ -3,6 +3,7 @@ package keys
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -206,7 +207,10 @@ func TestUndelete(t *testing.T) {
 	d.Press("H")
 	d.until("the deletion in the history", d.contains("deleted"))
 	d.Press("u")
-	d.until("the question", d.contains("lease not restored; create-only"))
+	d.until("the question", d.contains("create-only)?"))
+	if strings.Contains(d.screen(), "lease") {
+		t.Fatalf("a key that had no lease: the question speaks of one:\n%s", d.screen())
+	}
 	f.etcd.Put(ctx, "/app/notes", "recreated") // meanwhile
 	d.Press("y")
 	f.flashed("exists now (recreated since?): not overwritten")
@@ -227,6 +231,32 @@ func TestUndelete(t *testing.T) {
 	if got := string(f.get(t, "/app/notes").Kvs[0].Value); got != "remember the milk\nand the eggs" {
 		t.Fatalf("undelete put back %q", got)
 	}
+	for _, fl := range f.flash {
+		if strings.Contains(fl, "restored /app/notes") && strings.Contains(fl, "lease") {
+			t.Fatalf("a key that had no lease: %q", fl)
+		}
+	}
+
+	// A key that had a lease: the question and the result say it is not restored.
+	lease, err := f.etcd.Grant(ctx, 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.etcd.Put(ctx, "/app/leased", "v", clientv3.WithLease(lease.ID))
+	f.etcd.Delete(ctx, "/app/leased")
+	d.Run(m.openHistory("/app/leased"))
+	d.until("the history", func() bool { return !m.hist.loading && len(m.hist.h.Revs) == 2 })
+	for i := 0; i < 2; i++ {
+		if r, _ := m.hist.selected(); r.Deleted {
+			break
+		}
+		d.Press("j")
+	}
+	d.Press("u")
+	d.until("the question", d.contains(fmt.Sprintf("its lease %x not restored; create-only", lease.ID)))
+	d.Press("y")
+	f.flashed("restored /app/leased at rev")
+	f.flashed("(its old lease is not restored)")
 }
 
 // TestReadOnlyRefusesEdits: under --read-only every edit says why and writes nothing.

@@ -48,7 +48,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		return m, m.routeKey(msg)
+		return m, tea.Batch(m.routeKey(msg), m.schedulePreview())
+	case previewMsg:
+		return m, m.previewRested(msg)
 	case tea.PasteMsg:
 		return m, m.routePaste(msg)
 	case tea.MouseWheelMsg:
@@ -58,7 +60,10 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case common.GotoMsg:
 		return m, m.gotoPath(msg.Path)
 	case listedMsg:
-		return m, m.listed(msg)
+		return m, tea.Batch(m.listed(msg), m.schedulePreview(), m.countOutside(msg))
+	case outsideMsg:
+		m.outsideCounted(msg)
+		return m, nil
 	case common.ClusterBackMsg:
 		return m, m.clusterBack(msg)
 	case detailsMsg:
@@ -172,7 +177,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	if m.pane == paneInspector && m.insp.doc != nil {
+	if m.focus == focusInspector && m.insp.doc != nil {
 		m.insp.offset += delta
 		m.insp.clamp() // the wheel scrolls the open value, not the list behind it
 		return nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/decode"
+	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/syntax"
 )
@@ -35,8 +36,12 @@ type inspector struct {
 	choices  []decode.Rendering
 	choice   int
 	offset   int
-	ttlLeft  int64 // seconds left on the lease, counted down locally
-	ttlTicks bool  // a tick is armed for gen
+	ttlLeft  int64  // seconds left on the lease, counted down locally
+	ttlTicks bool   // a tick is armed for gen
+	note     string // the preview of a directory row: what it is, instead of a value
+	// preview: the list has the keys and this shows the row under its cursor; the title says
+	// "Preview" instead of "Value", so where the keys go is on screen.
+	preview bool
 }
 
 // inspectedMsg carries a key read for the inspector, decoded in the command.
@@ -55,6 +60,7 @@ type renderedMsg struct {
 	gen    int
 	choice int
 	doc    *decode.Doc
+	line   int // the first line on screen: where the place shown before is in this rendering
 }
 
 // ttlTickMsg counts the lease's TTL down by a second.
@@ -72,8 +78,16 @@ func (in *inspector) show(key string, rev int64) tea.Cmd {
 	if key != in.key || rev != in.rev || in.label != "" {
 		in.offset, in.choice, in.choices, in.doc = 0, 0, nil, nil // another value: start at its top
 	}
-	in.open, in.key, in.rev, in.label = true, key, rev, ""
+	in.open, in.key, in.rev, in.label, in.note = true, key, rev, "", ""
 	return in.fetch()
+}
+
+// showNote shows a line about a directory (the preview of its row) instead of a value.
+func (in *inspector) showNote(dir, note string) {
+	in.gen++
+	in.open, in.key, in.rev, in.label, in.note = true, dir, 0, "", note
+	in.loading, in.err, in.ttlTicks = false, nil, false
+	in.info, in.doc, in.choices, in.choice, in.offset = cluster.KeyInfo{}, nil, nil, 0, 0
 }
 
 // fetch reads the key again (open, reload, lease expiry), keeping the scroll position.
@@ -100,7 +114,7 @@ func (in *inspector) fetch() tea.Cmd {
 // showValue opens the inspector on a value already in hand (a revision from the history).
 func (in *inspector) showValue(key string, r cluster.Revision) tea.Cmd {
 	in.gen++
-	in.open, in.key, in.loading, in.err, in.ttlTicks = true, key, false, nil, false
+	in.open, in.key, in.loading, in.err, in.ttlTicks, in.note = true, key, false, nil, false, ""
 	in.rev, in.offset = r.Rev, 0
 	in.label = "rev " + strconv.FormatInt(r.Rev, 10) + " (history)"
 	if r.Deleted {
@@ -118,7 +132,7 @@ func (in *inspector) showValue(key string, r cluster.Revision) tea.Cmd {
 }
 
 func (in *inspector) close() {
-	in.open = false
+	in.open, in.note = false, ""
 	in.gen++
 	in.doc, in.info = nil, cluster.KeyInfo{}
 }
@@ -139,17 +153,20 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		keep := in.choice < len(msg.choices) && in.choice < len(in.choices) && msg.choices[0] == in.choices[0]
-		in.choices, in.doc = msg.choices, msg.doc
+		in.choices = msg.choices
+		if keep && in.choice != 0 {
+			// The old rendering stays until this one arrives: the place on screen is kept in it.
+			return in.render(in.choice)
+		}
+		in.doc = msg.doc
 		if !keep {
 			in.choice = 0
-		} else if in.choice != 0 {
-			return in.render(in.choice)
 		}
 		in.clamp()
 		return in.armTTL()
 	case renderedMsg:
 		if msg.gen == in.gen && in.open {
-			in.choice, in.doc = msg.choice, msg.doc
+			in.choice, in.doc, in.offset = msg.choice, msg.doc, msg.line
 			in.clamp()
 		}
 	case ttlTickMsg:
@@ -184,8 +201,10 @@ func (in *inspector) render(choice int) tea.Cmd {
 	in.gen++
 	in.ttlTicks = false
 	gen, sid, v, r := in.gen, in.c.SessionID(), in.info.Value, in.choices[choice]
+	prev, line := in.doc, in.offset // a Doc does not change once made: safe to read off the loop
 	return tea.Batch(in.armTTL(), func() tea.Msg {
-		return renderedMsg{sid: sid, gen: gen, choice: choice, doc: decode.Render(v, r)}
+		doc := decode.Render(v, r)
+		return renderedMsg{sid: sid, gen: gen, choice: choice, doc: doc, line: decode.KeepPlace(prev, doc, line)}
 	})
 }
 
@@ -231,7 +250,7 @@ func (in *inspector) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return in.render((in.choice + 1) % len(in.choices))
 	case key.Matches(msg, km.CopyKey):
-		return copyCmd(cluster.EscapeKey(in.key), "key "+cluster.EscapeKey(in.key))
+		return copyKeyCmd(in.key)
 	case key.Matches(msg, km.CopyValue):
 		if in.doc == nil {
 			return common.Flash(common.FlashWarn, "no value to copy")
@@ -242,6 +261,17 @@ func (in *inspector) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	in.clamp()
 	return nil
+}
+
+// copyKeyCmd copies key as it is when it is plain text, else as the shell word that reads back
+// as its bytes ($'/odd/\xff…'): the escaped text shown on screen would paste into etcdctl as
+// another key. The status bar shows what was copied.
+func copyKeyCmd(k string) tea.Cmd {
+	if cluster.EscapeKey(k) == k {
+		return copyCmd(k, "key "+k)
+	}
+	q := embednode.ShellQuote(k)
+	return copyCmd(q, "key as a shell word "+cluster.EscapeText(q))
 }
 
 // copyCmd puts text on the clipboard with OSC 52: the terminal does the copying, and only if it
@@ -266,14 +296,21 @@ func (in *inspector) View() string {
 	if in.doc != nil {
 		// "line", not a bare "1/2": it reads as "rendering 1 of 2" beside the rendering's name.
 		right = fmt.Sprintf("%s · line %d/%d", in.doc.Rendering, min(in.offset+1, in.doc.Len()), in.doc.Len())
-		if len(in.choices) > 1 {
+		if len(in.choices) > 1 && !in.preview { // v is the value's key: not offered in a preview
 			if h := common.KeyName(in.c.Keys.Keys.Render); h != "" {
 				right += " · " + h + " renders"
 			}
 		}
 	}
-	b.WriteString(st.TitleLine(in.width, "Value", cluster.EscapeKey(in.key), st.Muted.Render(right)) + "\n")
+	title := "Value"
+	if in.preview {
+		title = "Preview"
+	}
+	b.WriteString(st.TitleLine(in.width, title, cluster.EscapeKey(in.key), st.Muted.Render(right)) + "\n")
 	switch {
+	case in.note != "":
+		b.WriteString(" " + st.Muted.Render(in.note))
+		return common.Fit(b.String(), in.width, in.height)
 	case in.loading && in.doc == nil:
 		b.WriteString(" " + st.Muted.Render("reading "+cluster.EscapeKey(in.key)+"…"))
 		return common.Fit(b.String(), in.width, in.height)

@@ -78,6 +78,11 @@ type Model struct {
 	pinRev       int64 // > 0: the keyspace as it was at this revision (timetravel.go)
 	edit         editor
 	ask          prompts
+	prev         preview // the inspector following the cursor (preview.go)
+	home         string  // the directory the view opened at: esc goes up to it, no further
+	outside      int64   // keys not under the separator, said at "/" (outside.go)
+	outsideGen   int     // the generation the last count was asked in
+	outsideWait  bool    // that count is not in yet
 }
 
 var _ common.Component = (*Model)(nil)
@@ -86,7 +91,7 @@ var _ common.Component = (*Model)(nil)
 func New(c common.Common) *Model {
 	c = c.Defaults()
 	sep := c.Settings.Sep // config applied its default
-	return &Model{common: c, sep: sep, dir: string(sep), pending: map[string]int64{}, remaining: -1,
+	return &Model{common: c, sep: sep, dir: string(sep), home: string(sep), pending: map[string]int64{}, remaining: -1,
 		holdMax: defaultHoldMax,
 		filter:  common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows"),
 		insp:    inspector{c: c}, hist: historyPane{c: c}, edit: newEditor(c), ask: newPrompts(c)}
@@ -120,7 +125,12 @@ func (m *Model) Focus() tea.Cmd { return nil }
 func (m *Model) Blur() {}
 
 // listHeight is the number of rows on screen: the title, column header and status line take 3.
-func (m *Model) listHeight() int { return max(1, m.height-3) }
+func (m *Model) listHeight() int {
+	if m.showsOutside() {
+		return max(1, m.height-4) // and the note about keys outside "/"
+	}
+	return max(1, m.height-3)
+}
 
 // listKey is the list's own keys: moving, opening, filtering, and the actions on the selected
 // row (history, copy, new, edit, delete). The open filter field has its keys first (routeKey).
@@ -133,19 +143,19 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.History) && leaf:
 		return m.openHistory(m.dir + r.Name)
 	case key.Matches(msg, km.CopyKey) && sel:
-		return copyCmd(cluster.EscapeKey(m.dir+r.Name), "key "+cluster.EscapeKey(m.dir+r.Name))
-	case key.Matches(msg, km.New):
+		return copyKeyCmd(m.dir + r.Name)
+	case writeKey(msg, km.New):
 		return m.startNew()
-	case key.Matches(msg, km.DeleteDir):
+	case writeKey(msg, km.DeleteDir) && sel && r.Dir:
 		return m.askDeleteDir()
-	case key.Matches(msg, km.Edit) && leaf:
+	case writeKey(msg, km.Edit) && leaf:
 		if cmd := m.refusal("put", m.dir+r.Name); cmd != nil {
 			return cmd
 		}
 		cmd := m.openInspector(r)
 		m.edit.whenShown = true // the edit starts from the value the inspector is about to show
 		return cmd
-	case key.Matches(msg, km.Delete) && leaf:
+	case writeKey(msg, km.Delete) && leaf:
 		return m.askDeleteSelected()
 	case key.Matches(msg, km.Up):
 		return m.move(-1)
@@ -161,6 +171,9 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.move(len(m.rows) + 1)
 	case key.Matches(msg, km.Open):
 		return m.openSelected()
+	case key.Matches(msg, m.common.Keys.Global.NextView) && m.TakesTab():
+		r, _ := m.selected()
+		return m.focusValue(r)
 	case key.Matches(msg, km.Parent):
 		return m.up()
 	case key.Matches(msg, km.Reload):
@@ -169,12 +182,9 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return common.Cmd(common.WatchMsg{Prefix: m.dir})
 	case key.Matches(msg, km.Filter):
 		return m.filter.Open(cluster.EscapeKey(m.filterText))
-	case key.Matches(msg, m.common.Keys.Global.Back) && (m.filterText != "" || m.substring):
-		m.filterText, m.substring = "", false
-		if m.needsRelist() {
-			return m.relist()
-		}
-		return m.refilter()
+	case key.Matches(msg, m.common.Keys.Global.Back):
+		cmd, _ := m.listBack()
+		return cmd
 	}
 	return nil
 }
@@ -215,7 +225,8 @@ func (m *Model) clamp() {
 	m.offset = max(0, min(m.offset, len(m.visible)-h))
 }
 
-// openSelected enters the directory under the cursor, or opens the inspector on a key.
+// openSelected enters the directory under the cursor, or gives a key's value the focus (read
+// now unless the preview shows it already).
 func (m *Model) openSelected() tea.Cmd {
 	r, ok := m.selected()
 	switch {
@@ -224,7 +235,7 @@ func (m *Model) openSelected() tea.Cmd {
 	case r.Dir:
 		return m.open(m.dir+r.Name+string(m.sep), "")
 	default:
-		return m.openInspector(r)
+		return m.focusValue(r)
 	}
 }
 

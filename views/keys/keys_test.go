@@ -108,7 +108,9 @@ func (d *driver) until(what string, cond func() bool) {
 }
 
 // idle: nothing is being listed, paged or counted.
-func (m *Model) idle() bool { return !m.loading && !m.paging && len(m.pending) == 0 }
+func (m *Model) idle() bool {
+	return !m.loading && !m.paging && len(m.pending) == 0 && !m.prev.waiting && !(m.insp.open && m.insp.loading) && !m.outsideWait
+}
 
 func (d *driver) screen() string {
 	var buf bytes.Buffer

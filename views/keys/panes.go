@@ -73,13 +73,18 @@ func (m *Model) show(p pane) {
 	m.layout()
 }
 
-// back leaves the focused pane: from a revision's value to the history it came from, else to
-// the list.
+// back leaves the focused pane: from a revision's value to the history it came from; from the
+// value to the list, the inspector staying open as the preview of the row under the cursor; from
+// the history to the list alone.
 func (m *Model) back() tea.Cmd {
 	if m.pane == paneInspector && m.insp.label != "" && m.hist.key == m.insp.key {
 		m.hist.open = true
 		m.show(paneHistory)
 		return nil
+	}
+	if m.pane == paneInspector {
+		m.focus = focusList
+		return nil // the key press's schedulePreview brings the preview to the cursor's row
 	}
 	m.setPane(paneNone)
 	return nil
@@ -90,15 +95,18 @@ func (m *Model) back() tea.Cmd {
 func (m *Model) inspectorKey(msg tea.KeyPressMsg) tea.Cmd {
 	km := m.common.Keys.Keys
 	switch {
-	case key.Matches(msg, m.common.Keys.Global.Back) || key.Matches(msg, km.Parent):
+	case key.Matches(msg, m.common.Keys.Global.Back) || key.Matches(msg, km.Parent) ||
+		key.Matches(msg, m.common.Keys.Global.NextView):
 		return m.back()
+	case m.insp.note != "":
+		return nil // a directory's note: nothing to act on
 	case key.Matches(msg, km.History):
 		return m.openHistory(m.insp.key)
-	case key.Matches(msg, km.Undelete) && m.insp.info.Found:
+	case writeKey(msg, km.Undelete) && m.insp.info.Found:
 		return m.askUndelete(m.insp.key, cluster.Revision{Rev: m.insp.info.ModRev, Value: m.insp.info.Value})
-	case key.Matches(msg, km.Edit):
+	case writeKey(msg, km.Edit):
 		return m.startEdit()
-	case key.Matches(msg, km.Delete):
+	case writeKey(msg, km.Delete):
 		return m.askDelete(m.insp.key, m.insp.info)
 	}
 	return m.insp.Update(msg)
@@ -118,7 +126,7 @@ func (m *Model) historyKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.show(paneInspector)
 		return m.insp.showValue(m.hist.key, r)
-	case key.Matches(msg, km.Undelete):
+	case writeKey(msg, km.Undelete):
 		r, ok := m.hist.selected()
 		if !ok {
 			return nil
@@ -185,6 +193,7 @@ func (m *Model) paneView() string {
 	case m.edit.areaOpen:
 		return m.edit.View(m.insp.width, m.insp.height)
 	}
+	m.insp.preview = m.focus != focusInspector
 	return m.insp.View()
 }
 
@@ -195,30 +204,69 @@ func at(lines []string, i int) string {
 	return ""
 }
 
-// syncBindings enables the bindings that apply now and disables the rest, so help shows only
-// what a key would do here: the list's keys with the key or directory actions of the selected
-// row, the inspector's, or the history's. Edits stay enabled under --read-only and at :rev N,
-// where pressing them says why they are refused.
+// syncBindings enables the bindings that apply now and disables the rest, so help and hints
+// show only what a key would do here: the list's keys with the key or directory actions of the
+// selected row, the inspector's, or the history's; none of them while the inline editor or a
+// question has the keys. Writes are never offered where they cannot happen (read-only, :rev N,
+// a key whose lease expired); pressing one there still says why (writeKey).
 func (m *Model) syncBindings() {
 	km := &m.common.Keys.Keys
 	r, sel := m.selected()
-	list, insp, hist := m.focus == focusList, m.focus == focusInspector, m.focus == focusHistory
+	f := m.focused()
+	list, insp, hist := f == focusList, f == focusInspector, f == focusHistory
+	writes := m.writable()
+	edit := writes && (list && sel && r.Leaf && !m.previewGone(r) || insp && m.insp.editable())
 	for _, b := range []struct {
 		b  *key.Binding
 		on bool
 	}{
 		{&km.Open, list || hist},
-		{&km.Reload, list}, {&km.Filter, list}, {&km.Watch, list}, {&km.New, list},
-		{&km.DeleteDir, list && sel && r.Dir},
-		{&km.History, list && sel && r.Leaf || insp},
-		{&km.Edit, list && sel && r.Leaf || insp},
-		{&km.Delete, list && sel && r.Leaf || insp},
+		{&km.Reload, list}, {&km.Filter, list}, {&km.Watch, list}, {&km.New, list && writes},
+		{&km.DeleteDir, list && sel && r.Dir && writes},
+		{&km.History, list && sel && r.Leaf || insp && m.insp.note == ""},
+		{&km.Edit, edit},
+		{&km.Delete, writes && (list && sel && r.Leaf || insp && m.insp.note == "")},
 		{&km.CopyKey, list && sel || insp},
 		{&km.Render, insp}, {&km.CopyValue, insp},
-		{&km.Undelete, insp || hist},
+		{&km.Undelete, (insp || hist) && m.writeRefusalText() == ""},
 	} {
 		b.b.SetEnabled(b.on)
 	}
+}
+
+// writable: a write could be made now (connected, not read-only, not showing the past).
+func (m *Model) writable() bool { return m.pinRev == 0 && m.writeRefusalText() == "" }
+
+// writeRefusalText is why no write can start in this session ("" when one can).
+func (m *Model) writeRefusalText() string {
+	s := m.common.Session
+	switch {
+	case s == nil || s.Client == nil:
+		return "not connected"
+	case s.Client.ReadOnly():
+		return "read-only"
+	}
+	return ""
+}
+
+// previewGone: the preview shows row r and says its key is gone (its lease expired).
+func (m *Model) previewGone(r cluster.Row) bool {
+	return m.pane == paneInspector && m.insp.key == m.dir+r.Name && m.insp.note == "" && !m.insp.editable() && !m.insp.loading
+}
+
+// editable: the inspector shows a key's current value that e can edit: read, still there, its
+// lease (if any) not expired.
+func (in *inspector) editable() bool {
+	i := in.info
+	return in.note == "" && in.label == "" && in.rev == 0 && !in.loading && in.err == nil && i.Found &&
+		(i.Lease == 0 || !i.LeaseGone && i.TTL >= 0)
+}
+
+// writeKey is true when msg is one of the write bindings' keys even while the binding is
+// disabled for help: in read-only mode or at :rev N, pressing it still says why it is refused.
+func writeKey(msg tea.KeyPressMsg, b key.Binding) bool {
+	b.SetEnabled(true)
+	return key.Matches(msg, b)
 }
 
 // inspectedChanged reads the inspected key again when the directory's live watch saw it change,

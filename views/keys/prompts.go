@@ -25,10 +25,12 @@ type prompts struct {
 	newKey string // n: the path typed
 	newTTL int64  // n: seconds; 0 no lease
 
-	prefix  string   // D: the directory prefix to delete
-	undoKey string   // u: the key to put back
-	undo    []byte   // u: the value to put back
-	target  *deleteT // d: the key and the mod revision to delete at
+	prefix  string // D: the directory prefix to delete
+	undoKey string // u: the key to put back
+	undo    []byte // u: the value to put back
+	// undoLease: the version put back had a lease (it is not restored, and only then is that said).
+	undoLease bool
+	target    *deleteT // d: the key and the mod revision to delete at
 }
 
 // newStep is where the n flow is: the key's path, its TTL, its value.

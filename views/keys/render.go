@@ -47,6 +47,9 @@ func (m *Model) listView() string {
 	for ; h > 0; h-- {
 		b.WriteString("\n")
 	}
+	if m.showsOutside() {
+		b.WriteString(" " + st.Muted.Render(m.outsideLine()) + "\n")
+	}
 	if m.filter.Active() {
 		b.WriteString(m.filter.View())
 	} else {
@@ -70,6 +73,9 @@ func (m *Model) titleLine() string {
 		// The rows are current to the revision shown, no further: say so until it resumes.
 		return st.TitleLine(m.width, "Keys", m.dirLabel(),
 			st.Warning.Render("rev "+strconv.FormatInt(m.shownRev(), 10)+" · reconnecting"))
+	case m.live != nil && m.common.Session.Client != nil && m.common.Session.Client.SnapshotFile() != "":
+		// A snapshot's member takes no writes: "live" would say its keys may change.
+		right = "rev " + strconv.FormatInt(m.shownRev(), 10) + " · snapshot"
 	case m.live != nil:
 		right = "rev " + strconv.FormatInt(m.shownRev(), 10) + " · live"
 	case m.rev > 0:

@@ -92,10 +92,10 @@ func (m *Model) answered(msg common.ConfirmMsg) tea.Cmd {
 			return writtenMsg{sid: s.ID, what: "deleted " + common.Plural(int(n), "key") + " under", key: prefix, rev: rev, err: err}
 		}
 	case "keys.undelete":
-		key, v := p.undoKey, p.undo
+		key, v, hadLease := p.undoKey, p.undo, p.undoLease
 		return func() tea.Msg {
 			rev, err := s.Client.Put(s.Context(), key, v, cluster.PutOptions{CreateOnly: true})
-			return writtenMsg{sid: s.ID, what: "restored", key: key, rev: rev, err: err}
+			return writtenMsg{sid: s.ID, what: "restored", key: key, rev: rev, err: err, hadLease: hadLease}
 		}
 	}
 	return nil
@@ -151,9 +151,13 @@ func (m *Model) askUndelete(key string, r cluster.Revision) tea.Cmd {
 	if r.Value == nil && r.Deleted {
 		return common.Flash(common.FlashError, "etcd no longer holds the deleted value (compacted): nothing to put back")
 	}
-	m.ask.undoKey, m.ask.undo = key, r.Value
-	m.ask.ask("keys.undelete", fmt.Sprintf("put %s back (value of rev %d; lease not restored; create-only)?",
-		cluster.EscapeKey(key), r.Rev))
+	m.ask.undoKey, m.ask.undo, m.ask.undoLease = key, r.Value, r.Lease != 0
+	lease := ""
+	if r.Lease != 0 { // said only of a key that had one: "not restored" of nothing misleads
+		lease = fmt.Sprintf("its lease %x not restored; ", r.Lease)
+	}
+	m.ask.ask("keys.undelete", fmt.Sprintf("put %s back (value of rev %d; %screate-only)?",
+		cluster.EscapeKey(key), r.Rev, lease))
 	return nil
 }
 
@@ -203,7 +207,7 @@ func (m *Model) create(key string, v []byte, ttl int64) tea.Cmd {
 // showDoc shows a document that is not the key's value (a conflict's diff) in the inspector.
 func (in *inspector) showDoc(key, label string, d *decode.Doc) {
 	in.gen++
-	in.open, in.key, in.label, in.loading, in.err, in.ttlTicks = true, key, label, false, nil, false
+	in.open, in.key, in.label, in.loading, in.err, in.ttlTicks, in.note = true, key, label, false, nil, false, ""
 	in.info = cluster.KeyInfo{Key: key, Found: true, TTL: -1}
 	in.doc, in.choices, in.choice, in.offset = d, []decode.Rendering{d.Rendering}, 0, 0
 }

@@ -72,7 +72,7 @@ func (m *Model) startOpen() tea.Cmd {
 		}
 		step(stepConnecting)
 		// Read-only refuses every write in cluster's write path.
-		client, err := cluster.Connect(ctx, conn.Local(snap.Endpoints()), log.Named("snapshot"), cluster.WithReadOnly(true))
+		client, err := cluster.Connect(ctx, conn.Local(snap.Endpoints()), log.Named("snapshot"), cluster.WithSnapshot(file))
 		if err == nil {
 			err = ctx.Err() // cancelled while connecting: nobody waits for the session
 		}
