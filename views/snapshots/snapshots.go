@@ -276,7 +276,8 @@ func (m *Model) keys() keymap.Snapshots {
 
 // ShortHelp is the help line under the view (the root draws it): the keys of the screen shown —
 // the list with the global save, a file's status, or the plan — and esc where it closes or
-// cancels something.
+// cancels something. The list's keys come most important first (the root drops the last ones
+// when the line is short): status, then restore and its plan, which were hidden behind "…".
 func (m *Model) ShortHelp() []key.Binding {
 	k, g := m.keys(), m.common.Keys.Global
 	switch {
@@ -285,7 +286,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.detail:
 		return []key.Binding{g.Back}
 	}
-	h := append([]key.Binding{g.Snapshot}, k.ShortHelp()...)
+	h := []key.Binding{k.Status, k.Restore, k.Plan, k.Open, g.Snapshot, k.Delete}
 	if m.save.Running() || m.open.Running() {
 		// A copy: the help's own "back/close" would not say what esc does here.
 		cancel, what := g.Back, "cancel open"
