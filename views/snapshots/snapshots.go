@@ -219,8 +219,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 				return refuseWrite(s.Client, "delete-backup", f.Path)
 			}
 			m.deleting = f.Path
-			m.confirm.Ask(deleteConfirmID, fmt.Sprintf("Delete the snapshot of %s (rev %d, %s)?",
-				f.Time.Format("2006-01-02 15:04:05"), f.Revision, cluster.FormatBytes(f.Size)))
+			m.confirm.Ask(deleteConfirmID, fmt.Sprintf("Delete the snapshot of %s (rev %s, %s)?",
+				f.Time.Format("2006-01-02 15:04:05"), m.revisionCell(f), cluster.FormatBytes(f.Size)))
 		}
 	}
 	return nil
