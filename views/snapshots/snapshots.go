@@ -267,7 +267,8 @@ func (m *Model) keys() keymap.Snapshots {
 		{&k.Top, list && len(m.files) > 1 || plan}, {&k.Bottom, list && len(m.files) > 1 || plan},
 		{&k.Status, list && sel}, {&k.Delete, list && sel},
 		{&k.Open, list && sel}, {&k.Restore, list && sel}, {&k.Plan, list && sel},
-		{&k.WritePlan, m.planBuilt()}, {&k.PlanDataDir, m.planBuilt()},
+		{&k.WritePlan, m.planBuilt()}, {&k.PlanDataDir, m.planBuilt()}, {&k.CopyPlan, m.planBuilt()},
+		{&k.PlanLeft, m.planBuilt() && m.plan.xoffset > 0}, {&k.PlanRight, m.planBuilt() && m.planWidth() > m.width-2+m.plan.xoffset},
 	} {
 		b.b.SetEnabled(b.on)
 	}
@@ -282,7 +283,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	k, g := m.keys(), m.common.Keys.Global
 	switch {
 	case m.plan.shown:
-		return []key.Binding{k.WritePlan, k.PlanDataDir, k.Down, g.Back}
+		return []key.Binding{k.WritePlan, k.CopyPlan, k.PlanDataDir, k.Down, k.PlanRight, k.PlanLeft, g.Back}
 	case m.detail:
 		return []key.Binding{g.Back}
 	}
