@@ -173,6 +173,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		case tea.MouseWheelDown:
 			m.move(3)
 		}
+	case tea.PasteMsg:
+		if m.prompt.Active() {
+			return m.filterKey(msg) // a pasted filter narrows at once too
+		}
 	case tea.KeyPressMsg:
 		if m.prompt.Active() {
 			return m.filterKey(msg)
