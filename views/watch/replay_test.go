@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -49,5 +50,18 @@ func TestReplayRows(t *testing.T) {
 	d2.until("one live event", d2.rowCount(1))
 	if r := row(d2, "/r/x"); strings.Contains(r, "replay") {
 		t.Errorf("a watch from now marks a row replay: %q", r)
+	}
+}
+
+// TestExportPathIsAbsolute: x into the current directory (the default) names the whole path in
+// its ✓ line, not a bare file name.
+func TestExportPathIsAbsolute(t *testing.T) {
+	t.Chdir(t.TempDir())
+	path, err := writeExport("", nil, testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(path) {
+		t.Errorf("export path %q is not absolute", path)
 	}
 }
