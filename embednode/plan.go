@@ -191,6 +191,17 @@ func (p RestorePlan) Text() string {
 	return b.String()
 }
 
+// Commands is each member's restore command as one shell line, preceded by a comment naming the
+// member and its host: what `y` on the plan copies, exactly as Text shows it (without the line
+// breaks Text adds for reading).
+func (p RestorePlan) Commands() []string {
+	var out []string
+	for _, m := range p.Members {
+		out = append(out, "# "+shellQuote(m.Name)+" (on "+shellQuote(m.Host)+")", strings.Join(shellQuoteAll(m.Restore), " "))
+	}
+	return out
+}
+
 // Script renders the plan as a shell script run on each member's host with the member's name:
 // it refuses while etcd runs there, moves the data dir aside and restores.
 func (p RestorePlan) Script() string {

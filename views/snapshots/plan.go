@@ -27,6 +27,7 @@ type planner struct {
 	plan    embednode.RestorePlan
 	err     error
 	offset  int
+	xoffset int    // columns scrolled sideways (←/→) when a word is wider than the screen
 	written string // the script's path once written
 
 	// dataDir is the members' data dir the user chose with `e` ("" until then: etcd's usual
@@ -153,10 +154,18 @@ func (m *Model) planKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.writePlan()
 	case key.Matches(msg, k.PlanDataDir):
 		return m.askDataDir()
+	case key.Matches(msg, k.CopyPlan):
+		return m.copyCommands()
 	case key.Matches(msg, k.Up):
 		m.plan.offset--
 	case key.Matches(msg, k.Down):
 		m.plan.offset++
+	case key.Matches(msg, k.PlanLeft):
+		m.plan.xoffset = max(0, m.plan.xoffset-m.width/2)
+		return nil
+	case key.Matches(msg, k.PlanRight):
+		m.plan.xoffset = min(m.plan.xoffset+m.width/2, max(0, m.planWidth()-m.width+2))
+		return nil
 	case key.Matches(msg, k.Top):
 		m.plan.offset = 0
 	case key.Matches(msg, k.Bottom):
@@ -166,7 +175,11 @@ func (m *Model) planKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// planLines is the plan wrapped to the view's width: long command lines continue indented.
+// planLines is the plan wrapped to the view's width, only ever between words: a path or a flag
+// broken inside would be copied from the screen as two. A command line (indented under its
+// member) that does not fit continues on the next line after a trailing ` \`, so what is copied
+// still runs; a prose line continues indented. A single word wider than the screen stays whole
+// (the screen cuts it; `y` copies the commands exactly and `w` writes them).
 func (m *Model) planLines() []string {
 	var text string
 	switch {
@@ -180,32 +193,64 @@ func (m *Model) planLines() []string {
 	width := max(20, m.width-2)
 	var out []string
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		out = append(out, wrapIndented(line, width, "      ")...)
+		if strings.HasPrefix(line, "  ") { // a member's restore command, as Text lays it out
+			out = append(out, wrapWords(line, width, "      ", " \\")...)
+			continue
+		}
+		out = append(out, wrapWords(line, width, "      ", "")...)
 	}
 	return out
 }
 
-// wrapIndented wraps line at spaces (or inside a word longer than the width) to width cells;
-// continuation lines start with indent.
-func wrapIndented(line string, width int, indent string) []string {
+// wrapWords wraps line at spaces to width cells; continuation lines start with indent, and every
+// line that continues ends with cont (" \\" for a shell command; a line that already ends in
+// one keeps it on its last piece). Words are never split: one wider than the room starts at the
+// left edge, and one wider than the screen stays whole for ←/→ to scroll to.
+func wrapWords(line string, width int, indent, cont string) []string {
+	if ansi.StringWidth(line) <= width {
+		return []string{line}
+	}
+	tail := ""
+	if cont != "" && strings.HasSuffix(line, cont) {
+		line, tail = strings.TrimSuffix(line, cont), cont
+	}
+	lead := line[:len(line)-len(strings.TrimLeft(line, " "))]
+	words := strings.Fields(line)
 	var out []string
-	prefix := ""
-	for {
-		w := width - len(prefix)
-		if ansi.StringWidth(line) <= w {
-			return append(out, prefix+line)
+	cur := lead
+	for i, w := range words {
+		end := cont
+		if i == len(words)-1 {
+			end = tail // the last word needs only the line's own continuation
 		}
-		piece := strings.SplitN(ansi.Wrap(line, w, ""), "\n", 2)[0]
-		if piece == "" || !strings.HasPrefix(line, piece) {
-			piece = ansi.Truncate(line, w, "")
+		if strings.TrimSpace(cur) == "" || ansi.StringWidth(cur)+1+ansi.StringWidth(w)+ansi.StringWidth(end) <= width {
+			if strings.TrimSpace(cur) != "" {
+				cur += " "
+			}
+			cur += w
+			continue
 		}
-		out = append(out, prefix+strings.TrimRight(piece, " "))
-		line = strings.TrimLeft(line[len(piece):], " ")
-		prefix = indent
-		if line == "" {
-			return out
+		out = append(out, cur+cont)
+		cur = indent + w
+		if ansi.StringWidth(cur)+ansi.StringWidth(end) > width {
+			cur = w // the shell ignores the indent: the word gets the whole line
 		}
 	}
+	return append(out, cur+tail)
+}
+
+// copyCommands is `y` on the plan: every member's restore command, exactly, one line each (with
+// its member named in a comment before it), so a paste runs what the plan says.
+func (m *Model) copyCommands() tea.Cmd {
+	if !m.planBuilt() {
+		return nil
+	}
+	cmds := m.plan.plan.Commands()
+	if len(cmds) == 0 {
+		return nil
+	}
+	return tea.Batch(tea.SetClipboard(strings.Join(cmds, "\n")+"\n"),
+		flashInfo("copied the restore commands of "+common.Plural(len(m.plan.plan.Members), "member")+" (one line each, its member named before it)"))
 }
 
 // planView is the plan screen's body: the visible lines.
@@ -214,9 +259,22 @@ func (m *Model) planView() string {
 	end := min(len(lines), m.plan.offset+m.listHeight()+1)
 	var b strings.Builder
 	for _, l := range lines[min(m.plan.offset, end):end] {
+		if m.plan.xoffset > 0 {
+			l = ansi.Cut(l, m.plan.xoffset, m.plan.xoffset+m.width)
+		}
 		b.WriteString(" " + l + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// planWidth is the widest plan line: a word wider than the screen (a long --initial-cluster)
+// makes the plan scroll sideways with ←/→ rather than break inside it.
+func (m *Model) planWidth() int {
+	w := 0
+	for _, l := range m.planLines() {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
 }
 
 // planStatus is the plan screen's status line: the data dir it restores into, and where the

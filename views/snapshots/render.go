@@ -66,13 +66,14 @@ func (m *Model) summary() string {
 func (m *Model) table() string {
 	st := m.common.Styles
 	wide := m.width >= wideColumns
-	lines := []string{st.Muted.Render(m.row(wide, "TIME (UTC)", "CLUSTER ID", "REVISION", "KEYS", "SIZE", "INTEGRITY"))}
+	// KEY REVS, not KEYS: etcdutl's totalKey counts every stored revision of every key.
+	lines := []string{st.Muted.Render(m.row(wide, "TIME (UTC)", "CLUSTER ID", "REVISION", "KEY REVS", "SIZE", "INTEGRITY"))}
 	end := min(len(m.files), m.offset+m.listHeight())
 	for i := m.offset; i < end; i++ {
 		f := m.files[i]
 		keys, integrity := m.statusCells(f)
 		line := m.row(wide, f.Time.Format("2006-01-02 15:04:05"), fmt.Sprintf("%016x", f.ClusterID),
-			common.Thousands(f.Revision), keys, cluster.FormatBytes(f.Size), cluster.EscapeText(integrity))
+			m.revisionCell(f), keys, cluster.FormatBytes(f.Size), cluster.EscapeText(integrity))
 		if i == m.cursor {
 			line = st.Selected.Render(common.Pad(line, m.width))
 		}
@@ -117,6 +118,25 @@ func (m *Model) statusCells(f backup.File) (keys, integrity string) {
 		return "–", integrityText(*fs.st)
 	}
 	return common.Thousands(int64(fs.st.TotalKey)), integrityText(*fs.st)
+}
+
+// revision is f's revision: read from the file once its status is known (the status cache keeps
+// it), else the one its name claims — exact is false then, as a renamed or hand-made file's name
+// can say rev40 and hold rev 102.
+func (m *Model) revision(f backup.File) (rev int64, exact bool) {
+	if fs := m.statuses[f.Path]; fs != nil && fs.st != nil && fs.st.Error == "" {
+		return fs.st.Revision, true
+	}
+	return f.Revision, false
+}
+
+// revisionCell is the REVISION cell: the file's revision, or "~" and the name's until it is read.
+func (m *Model) revisionCell(f backup.File) string {
+	rev, exact := m.revision(f)
+	if !exact {
+		return "~" + common.Thousands(rev)
+	}
+	return common.Thousands(rev)
 }
 
 // integrityText is one file's verdict in a few words.
@@ -171,7 +191,7 @@ func (m *Model) detailView() string {
 			}
 			lines = append(lines,
 				line("revision", common.Thousands(s.Revision)),
-				line("total keys", common.Thousands(int64(s.TotalKey))),
+				line("key revs", common.Thousands(int64(s.TotalKey))+" (every stored revision of every key)"),
 				line("total size", common.Thousands(s.TotalSize)+" bytes"),
 				line("hash", fmt.Sprintf("%08x (etcdutl's crc32 of the keyspace)", s.Hash)),
 				line("storage", version))

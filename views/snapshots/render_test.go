@@ -231,6 +231,10 @@ func TestNoHintLineOfItsOwn(t *testing.T) {
 			t.Errorf("short help %q lacks %q", help, want)
 		}
 	}
+	// The most important first: the root's hint line drops the last ones (R and P were last).
+	if want := []string{"enter full status", "R restore into member", "P restore plan"}; len(help) < 3 || !slices.Equal(help[:3], want) {
+		t.Errorf("short help %q does not start with %q", help, want)
+	}
 }
 
 // TestHintsNameOnlyWhatWorks: the help line and `?` (enabled bindings of ShortHelp and

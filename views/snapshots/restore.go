@@ -59,8 +59,8 @@ func (m *Model) askRestore() tea.Cmd {
 		return flashErr("restore: etcdeck's own binary is unknown, and the restore must run in a child process")
 	}
 	m.restore.asked = f.Path
-	return m.confirm.AskTyped(restoreID, fmt.Sprintf("Restore %s (rev %d) into the embedded member? Its data moves aside, not deleted.",
-		f.Name, f.Revision), restoreWord)
+	return m.confirm.AskTyped(restoreID, fmt.Sprintf("Restore %s (rev %s) into the embedded member? Its data moves aside, not deleted.",
+		f.Name, m.revisionCell(f)), restoreWord)
 }
 
 // newRestoreTask is the task restores run on; the ✓ line says what the restore did to

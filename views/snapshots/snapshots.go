@@ -219,8 +219,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 				return refuseWrite(s.Client, "delete-backup", f.Path)
 			}
 			m.deleting = f.Path
-			m.confirm.Ask(deleteConfirmID, fmt.Sprintf("Delete the snapshot of %s (rev %d, %s)?",
-				f.Time.Format("2006-01-02 15:04:05"), f.Revision, cluster.FormatBytes(f.Size)))
+			m.confirm.Ask(deleteConfirmID, fmt.Sprintf("Delete the snapshot of %s (rev %s, %s)?",
+				f.Time.Format("2006-01-02 15:04:05"), m.revisionCell(f), cluster.FormatBytes(f.Size)))
 		}
 	}
 	return nil
@@ -267,7 +267,8 @@ func (m *Model) keys() keymap.Snapshots {
 		{&k.Top, list && len(m.files) > 1 || plan}, {&k.Bottom, list && len(m.files) > 1 || plan},
 		{&k.Status, list && sel}, {&k.Delete, list && sel},
 		{&k.Open, list && sel}, {&k.Restore, list && sel}, {&k.Plan, list && sel},
-		{&k.WritePlan, m.planBuilt()}, {&k.PlanDataDir, m.planBuilt()},
+		{&k.WritePlan, m.planBuilt()}, {&k.PlanDataDir, m.planBuilt()}, {&k.CopyPlan, m.planBuilt()},
+		{&k.PlanLeft, m.planBuilt() && m.plan.xoffset > 0}, {&k.PlanRight, m.planBuilt() && m.planWidth() > m.width-2+m.plan.xoffset},
 	} {
 		b.b.SetEnabled(b.on)
 	}
@@ -276,16 +277,17 @@ func (m *Model) keys() keymap.Snapshots {
 
 // ShortHelp is the help line under the view (the root draws it): the keys of the screen shown —
 // the list with the global save, a file's status, or the plan — and esc where it closes or
-// cancels something.
+// cancels something. The list's keys come most important first (the root drops the last ones
+// when the line is short): status, then restore and its plan, which were hidden behind "…".
 func (m *Model) ShortHelp() []key.Binding {
 	k, g := m.keys(), m.common.Keys.Global
 	switch {
 	case m.plan.shown:
-		return []key.Binding{k.WritePlan, k.PlanDataDir, k.Down, g.Back}
+		return []key.Binding{k.WritePlan, k.CopyPlan, k.PlanDataDir, k.Down, k.PlanRight, k.PlanLeft, g.Back}
 	case m.detail:
 		return []key.Binding{g.Back}
 	}
-	h := append([]key.Binding{g.Snapshot}, k.ShortHelp()...)
+	h := []key.Binding{k.Status, k.Restore, k.Plan, k.Open, g.Snapshot, k.Delete}
 	if m.save.Running() || m.open.Running() {
 		// A copy: the help's own "back/close" would not say what esc does here.
 		cancel, what := g.Back, "cancel open"

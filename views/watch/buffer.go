@@ -15,6 +15,9 @@ type entry struct {
 	ev   cluster.Event
 	note string // set for a note, whose ev is zero
 	warn bool   // the note reports a loss, not only a change of member
+	// replay marks an event from the history a `--rev N` watch replays: its arrival time says
+	// nothing (they all arrive at once), so the row says "replay" instead.
+	replay bool
 }
 
 // isNote tells whether the entry is a note rather than an event.

@@ -124,7 +124,11 @@ func (d *detail) parts(st *common.Styles, e *entry, h paneHints) (head []string,
 		kind = "DELETE"
 	}
 	head = []string{st.Title.Render(kind) + " " + cluster.EscapeKey(ev.Key)}
-	meta := fmt.Sprintf("revision %d · %s", ev.Rev, e.at.Format("15:04:05.000"))
+	when := e.at.Format("15:04:05.000")
+	if e.replay {
+		when = "replayed from the history"
+	}
+	meta := fmt.Sprintf("revision %d · %s", ev.Rev, when)
 	if ev.Kind == cluster.EventPut {
 		meta += fmt.Sprintf(" · version %d · created at %d · %s", ev.Version, ev.CreateRev, cluster.FormatBytes(ev.ValueSize))
 		if ev.Lease != 0 {

@@ -45,6 +45,9 @@ func writeExport(dir string, evs []cluster.Event, now time.Time) (string, error)
 			name = fmt.Sprintf("%s-%d.jsonl", base, i)
 		}
 		path := filepath.Join(dir, name)
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs // the ✓ line names the whole path: "." under `go run` is the repo root
+		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) && i < 100 {
 			continue

@@ -15,6 +15,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys() // what does nothing now is disabled and matches no key
 	n, h := m.rows(), m.listHeight()
 	switch {
+	case m.HandlesBack() && key.Matches(msg, m.common.Keys.Global.Back):
+		m.clearFilter()
 	case key.Matches(msg, k.Up):
 		m.move(-1)
 	case key.Matches(msg, k.Down):

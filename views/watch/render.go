@@ -80,6 +80,9 @@ func (m *Model) View() string {
 func (m *Model) rowLine(e *entry, revW, keyW, prevW int) string {
 	st := m.common.Styles
 	at := e.at.Format("15:04:05.000")
+	if e.replay {
+		at = common.Pad("replay", timeW) // replayed history all arrives at once: the time says nothing
+	}
 	if e.isNote() {
 		style := st.Info
 		if e.warn {

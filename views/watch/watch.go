@@ -45,15 +45,19 @@ type Model struct {
 
 	prefix   string
 	startRev int64
-	watched  bool // a WatchMsg arrived: prefix "" then means every key
-	gen      int  // bumps with every new watch: messages of older ones are dropped
-	w        *cluster.Watch
-	ctx      context.Context
-	cancel   context.CancelFunc
-	pulling  bool           // a nextCmd is running
-	ticking  bool           // a tickCmd is running
-	state    *cluster.State // the watch's last state change, nil while all is well
-	liveRev  int64          // every change up to here has arrived (the watch's LastRev)
+	// replayTo is the store's revision when a watch from startRev began sending its history:
+	// events up to it are replays (replaySeen: the first event decided it).
+	replayTo   int64
+	replaySeen bool
+	watched    bool // a WatchMsg arrived: prefix "" then means every key
+	gen        int  // bumps with every new watch: messages of older ones are dropped
+	w          *cluster.Watch
+	ctx        context.Context
+	cancel     context.CancelFunc
+	pulling    bool           // a nextCmd is running
+	ticking    bool           // a tickCmd is running
+	state      *cluster.State // the watch's last state change, nil while all is well
+	liveRev    int64          // every change up to here has arrived (the watch's LastRev)
 
 	buf    *buffer
 	vis    visible
@@ -173,6 +177,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		case tea.MouseWheelDown:
 			m.move(3)
 		}
+	case tea.PasteMsg:
+		if m.prompt.Active() {
+			return m.filterKey(msg) // a pasted filter narrows at once too
+		}
 	case tea.KeyPressMsg:
 		if m.prompt.Active() {
 			return m.filterKey(msg)
@@ -187,6 +195,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) start(prefix string, rev int64) tea.Cmd {
 	closeOld := m.stop()
 	m.prefix, m.startRev, m.watched = prefix, rev, true
+	m.replaySeen, m.replayTo = false, 0
 	m.buf = m.newBuffer()
 	m.vis = visible{}
 	m.list = list{follow: true}
@@ -249,6 +258,23 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
 
+// replayed tells whether ev comes from the history a watch from a revision replays rather than
+// as it happened: the server sent it after the store had moved past it (its response's header
+// is newer), or it is within the first response's header revision when that response was history
+// (the newest replayed event has its header's revision). A watch from now never replays.
+func (m *Model) replayed(ev *cluster.Event) bool {
+	if m.startRev <= 0 {
+		return false
+	}
+	if !m.replaySeen {
+		m.replaySeen = true
+		if ev.Rev < ev.HeaderRev {
+			m.replayTo = ev.HeaderRev
+		}
+	}
+	return ev.Rev < ev.HeaderRev || ev.Rev <= m.replayTo
+}
+
 // apply adds a batch's events and state change to the buffer, rings the alert's bell, and asks
 // for the next batch unless the watch has ended.
 func (m *Model) apply(msg watchBatchMsg) tea.Cmd {
@@ -257,6 +283,7 @@ func (m *Model) apply(msg watchBatchMsg) tea.Cmd {
 	bell := false
 	for i := range msg.batch.Events {
 		e := entry{at: now, ev: msg.batch.Events[i]}
+		e.replay = m.replayed(&e.ev)
 		if m.alert != nil && m.alert.observe(&e, now) {
 			bell = true
 		}
