@@ -57,12 +57,13 @@ func (m *Model) render() string {
 func (m *Model) tabsView() string {
 	st := m.common.Styles
 	var b strings.Builder
-	for i, name := range viewNames {
+	for i, v := range viewTable {
+		name := v.name
 		// Brackets mark the active tab without relying on colour or underline (NO_COLOR).
 		if i == m.active {
-			b.WriteString(st.TabActive.Render(fmt.Sprintf("[%d %s]", i+1, name)))
+			b.WriteString(st.TabActive.Render(fmt.Sprintf("[%d %s]", v.num, name)))
 		} else {
-			b.WriteString(st.TabInactive.Render(fmt.Sprintf(" %d %s ", i+1, name)))
+			b.WriteString(st.TabInactive.Render(fmt.Sprintf(" %d %s ", v.num, name)))
 		}
 		if i < len(viewNames)-1 {
 			b.WriteString(st.HeaderDim.Render(" │ "))
