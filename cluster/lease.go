@@ -134,7 +134,7 @@ type LeaseSummary struct {
 // SummaryCap is how many leases one summary pass reads at most: TimeToLive answers one lease
 // per call, and etcd 3.7 serves keys-only ranges from its index without the lease, so there is
 // no cheaper way to tie keys to leases.
-const SummaryCap = 10000
+const SummaryCap = 5000
 
 // SummarizeLeases reads the first SummaryCap of ids with their attached keys and counts keys
 // attached, leases with none, and granted TTLs by bucket. Memory is one Lease per lease read.

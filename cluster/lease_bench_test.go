@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
@@ -29,16 +30,22 @@ func BenchmarkLeaseFirstScreen(b *testing.B) {
 	defer c.Close()
 	grantMany(b, c, n)
 	b.ResetTimer()
+	var list, rows time.Duration
 	for range b.N {
+		t0 := time.Now()
 		ids, err := c.LeaseIDs(ctx)
 		if err != nil || len(ids) != n {
 			b.Fatalf("listed %d leases, %v; want %d", len(ids), err, n)
 		}
+		t1 := time.Now()
 		if _, err := c.LeaseDetails(ctx, ids[:min(36, len(ids))]); err != nil {
 			b.Fatal(err)
 		}
+		list, rows = list+t1.Sub(t0), rows+time.Since(t1)
 	}
 	b.ReportMetric(float64(n), "leases")
+	b.ReportMetric(float64(list.Milliseconds())/float64(b.N), "list-ms/op")
+	b.ReportMetric(float64(rows.Milliseconds())/float64(b.N), "rows-ms/op")
 }
 
 // grantMany grants n leases of an hour from 32 goroutines.

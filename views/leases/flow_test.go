@@ -47,7 +47,11 @@ func newFixture(t *testing.T, readOnly bool) *fixture {
 		}
 		f.ids[i] = int64(l.ID)
 		for k := range []int{0, 1, 3}[i] {
-			if _, err := etcd.Put(ctx, fmt.Sprintf("/leased/%d/k%d", i, k), "v", clientv3.WithLease(l.ID)); err != nil {
+			key := fmt.Sprintf("/leased/%d/k%d", i, k)
+			if i == 2 && k == 2 {
+				key += "\\ \xff" // a backslash, a space and a byte that is no UTF-8: opened as itself
+			}
+			if _, err := etcd.Put(ctx, key, "v", clientv3.WithLease(l.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -197,6 +201,11 @@ func TestLeasesKeysAndOpen(t *testing.T) {
 	if f.gotos[0] != "/leased/2/k1" {
 		t.Errorf("enter went to %q, want /leased/2/k1", f.gotos[0])
 	}
+	f.d.Press("j", "enter")
+	f.until("a goto to the third key", func() bool { return len(f.gotos) == 2 })
+	if raw, err := cluster.UnescapeKey(f.gotos[1]); err != nil || raw != "/leased/2/k2\\ \xff" {
+		t.Errorf("enter went to %q (%q, %v), want the key /leased/2/k2\\ \xff itself", f.gotos[1], raw, err)
+	}
 	if !f.m.HandlesBack() {
 		t.Error("esc would not go back to the list from the keys")
 	}
@@ -217,7 +226,7 @@ func TestLeasesRevokeDeletesKeys(t *testing.T) {
 	f.d.Press("d")
 	f.until("the question", func() bool { return f.m.confirm.Active() })
 	q := strings.Join(strings.Fields(f.screen()), " ")
-	if !strings.Contains(q, "Revoke lease "+cluster.FormatLeaseID(f.ids[2])+"? It deletes 3 keys: /leased/2/k0, /leased/2/k1, /leased/2/k2.") ||
+	if !strings.Contains(q, "Revoke lease "+cluster.FormatLeaseID(f.ids[2])+"? It deletes 3 keys: /leased/2/k0, /leased/2/k1, "+cluster.EscapeKey("/leased/2/k2\\ \xff")+".") ||
 		!strings.Contains(q, "type revoke and enter") {
 		t.Fatalf("question does not name the keys or the word:\n%s", f.screen())
 	}

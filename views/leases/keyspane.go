@@ -67,7 +67,9 @@ func (p *keysPane) handleKey(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		p.move(m, len(p.lease.Keys))
 	case key.Matches(msg, k.Open):
 		if p.cursor < len(p.lease.Keys) {
-			return common.Cmd(common.GotoMsg{Path: p.lease.Keys[p.cursor]})
+			// GotoMsg takes a path as typed on the command line: escaped, so a key with
+			// control bytes or backslashes arrives as itself.
+			return common.Cmd(common.GotoMsg{Path: cluster.EscapeKey(p.lease.Keys[p.cursor])})
 		}
 	}
 	return nil

@@ -27,7 +27,7 @@ import (
 // leases, at most every summaryEvery.
 const (
 	pollEvery    = 5 * time.Second
-	summaryEvery = 30 * time.Second
+	summaryEvery = time.Minute
 	// historyLen is how many listings' counts the surge line keeps (a minute at pollEvery).
 	historyLen = 12
 )
