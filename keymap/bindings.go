@@ -14,6 +14,7 @@ type Global struct {
 	ViewWatch     key.Binding
 	ViewCluster   key.Binding
 	ViewSnapshots key.Binding
+	ViewLeases    key.Binding
 	Help          key.Binding
 	Command       key.Binding
 	Quit          key.Binding
@@ -113,6 +114,21 @@ type Snapshots struct {
 	PlanRight key.Binding
 }
 
+// Leases are the Leases view's bindings (every lease, its TTL and keys; a lease's keys).
+type Leases struct {
+	Up       key.Binding
+	Down     key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	// Open lists the selected lease's keys, and on a key opens it in the Keys view's inspector.
+	Open key.Binding
+	// Revoke revokes the selected lease (its keys are deleted) after a typed confirmation.
+	Revoke  key.Binding
+	Refresh key.Binding
+}
+
 // decl declares one binding: everything else (DefaultKeyMap, Actions, help) is built from it.
 type decl struct {
 	// name is the action name config overrides use: "<scope>.<action>".
@@ -146,6 +162,7 @@ var bindings = []decl{
 	{"global.view-watch", func(k *KeyMap) *key.Binding { return &k.Global.ViewWatch }, []string{"2"}, "2", "watch", 0, 0},
 	{"global.view-cluster", func(k *KeyMap) *key.Binding { return &k.Global.ViewCluster }, []string{"3"}, "3", "cluster", 0, 0},
 	{"global.view-snapshots", func(k *KeyMap) *key.Binding { return &k.Global.ViewSnapshots }, []string{"4"}, "4", "snapshots", 0, 0},
+	{"global.view-leases", func(k *KeyMap) *key.Binding { return &k.Global.ViewLeases }, []string{"6"}, "6", "leases", 0, 0},
 	{"global.help", func(k *KeyMap) *key.Binding { return &k.Global.Help }, []string{"?"}, "?", "help", 1, short},
 	{"global.command", func(k *KeyMap) *key.Binding { return &k.Global.Command }, []string{":"}, ":", "command", 1, short},
 	{"global.back", func(k *KeyMap) *key.Binding { return &k.Global.Back }, []string{"esc"}, "esc", "back/close", 1, 0},
@@ -207,6 +224,16 @@ var bindings = []decl{
 	{"watch.regexp", func(k *KeyMap) *key.Binding { return &k.Watch.Regexp }, []string{"R"}, "R", "filter as regexp", 2, 0},
 	{"watch.puts", func(k *KeyMap) *key.Binding { return &k.Watch.Puts }, []string{"P"}, "P", "show PUT", 2, 0},
 	{"watch.deletes", func(k *KeyMap) *key.Binding { return &k.Watch.Deletes }, []string{"D"}, "D", "show DEL", 2, 0},
+
+	{"leases.up", func(k *KeyMap) *key.Binding { return &k.Leases.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"leases.down", func(k *KeyMap) *key.Binding { return &k.Leases.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"leases.page-up", func(k *KeyMap) *key.Binding { return &k.Leases.PageUp }, []string{"pgup"}, "pgup", "page up", 0, 0},
+	{"leases.page-down", func(k *KeyMap) *key.Binding { return &k.Leases.PageDown }, []string{"pgdown"}, "pgdown", "page down", 0, 0},
+	{"leases.top", func(k *KeyMap) *key.Binding { return &k.Leases.Top }, []string{"g", "home"}, "g", "top", 0, 0},
+	{"leases.bottom", func(k *KeyMap) *key.Binding { return &k.Leases.Bottom }, []string{"G", "end"}, "G", "bottom", 0, 0},
+	{"leases.open", func(k *KeyMap) *key.Binding { return &k.Leases.Open }, []string{"enter"}, "enter", "keys / open key", 1, short},
+	{"leases.revoke", func(k *KeyMap) *key.Binding { return &k.Leases.Revoke }, []string{"d"}, "d", "revoke lease", 1, short},
+	{"leases.refresh", func(k *KeyMap) *key.Binding { return &k.Leases.Refresh }, []string{"r"}, "r", "refresh", 1, short},
 
 	{"cluster.up", func(k *KeyMap) *key.Binding { return &k.Cluster.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"cluster.down", func(k *KeyMap) *key.Binding { return &k.Cluster.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
@@ -271,3 +298,9 @@ func (w Watch) ShortHelp() []key.Binding { return (&KeyMap{Watch: w}).shortHelp(
 
 // FullHelp groups the Watch view's bindings for the help overlay.
 func (w Watch) FullHelp() [][]key.Binding { return (&KeyMap{Watch: w}).fullHelp("watch") }
+
+// ShortHelp lists the Leases view's most used bindings.
+func (l Leases) ShortHelp() []key.Binding { return (&KeyMap{Leases: l}).shortHelp("leases") }
+
+// FullHelp groups the Leases view's bindings for the help overlay.
+func (l Leases) FullHelp() [][]key.Binding { return (&KeyMap{Leases: l}).fullHelp("leases") }

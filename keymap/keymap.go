@@ -20,6 +20,7 @@ type KeyMap struct {
 	Watch     Watch
 	Cluster   Cluster
 	Snapshots Snapshots
+	Leases    Leases
 }
 
 // DefaultKeyMap returns a fresh KeyMap with the default bindings; callers own it and may change

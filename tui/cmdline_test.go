@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
 	"github.com/etcdeck/etcdeck/views/keys"
+	"github.com/etcdeck/etcdeck/views/leases"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -47,6 +49,15 @@ func TestParseCommand(t *testing.T) {
 		{line: "watch /a/ --rev x", wantErr: "whole number from 1"},
 		{line: "watch /a/ /b/", wantErr: "one prefix"},
 		{line: "snapshot now", wantErr: `unknown command "snapshot"`},
+		{line: "lease revoke 694d7a1e2f3b0c11", want: leases.CommandMsg{Revoke: 0x694d7a1e2f3b0c11}},
+		{line: "lease revoke 0x1F", want: leases.CommandMsg{Revoke: 0x1f}},
+		{line: "lease grant 60", want: leases.CommandMsg{Grant: time.Minute}},
+		{line: "lease grant 10m", want: leases.CommandMsg{Grant: 10 * time.Minute}},
+		{line: "lease revoke", wantErr: "revoke and a lease ID, or grant and a TTL"},
+		{line: "lease revoke zz", wantErr: "not a lease ID"},
+		{line: "lease grant 0", wantErr: "a TTL is from 1 to"},
+		{line: "lease grant 500ms", wantErr: "from 1s"},
+		{line: "lease extend 5", wantErr: "revoke or grant (usage: lease revoke <ID>|grant <TTL>)"},
 	}
 	for _, tt := range tests {
 		got, err := parseCommand(tt.line)

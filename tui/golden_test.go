@@ -30,6 +30,7 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "watch", steps: []tea.Msg{viewtest.Key("2")}},
 		{name: "cluster", steps: []tea.Msg{viewtest.Key("3")}},
 		{name: "snapshots", steps: []tea.Msg{viewtest.Key("4")}},
+		{name: "leases", steps: []tea.Msg{viewtest.Key("6")}},
 		{name: "help", steps: []tea.Msg{viewtest.Key("?")}},
 		{name: "help_watch", steps: []tea.Msg{viewtest.Key("2"), viewtest.Key("?")}},
 		{name: "help_watching", steps: []tea.Msg{common.WatchMsg{Prefix: "/registry/"}, viewtest.Key("?")}},
@@ -163,8 +164,9 @@ func TestFocusFollowsActiveView(t *testing.T) {
 	}{
 		{"3", viewtest.Key("3"), viewCluster},
 		{"tab", viewtest.Key("tab"), viewSnapshots},
+		{"tab", viewtest.Key("tab"), viewLeases},
 		{"tab", viewtest.Key("tab"), viewKeys},
-		{"shift+tab", viewtest.Key("shift+tab"), viewSnapshots},
+		{"shift+tab", viewtest.Key("shift+tab"), viewLeases},
 		{"watch", common.WatchMsg{Prefix: "/registry/"}, viewWatch},
 		{"goto", common.GotoMsg{Path: "/registry/"}, viewKeys},
 	}

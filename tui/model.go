@@ -15,6 +15,7 @@ import (
 	"github.com/etcdeck/etcdeck/keymap"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
+	"github.com/etcdeck/etcdeck/views/leases"
 )
 
 // Minimum terminal size; below it the console shows one line saying so.
@@ -164,6 +165,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.WatchMsg:
 		return tea.Batch(m.show(viewWatch), m.forward(viewWatch, msg))
+	case leases.CommandMsg:
+		return tea.Batch(m.show(viewLeases), m.forward(viewLeases, msg))
 	case keys.TimeTravelMsg:
 		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.ConfirmMsg:
@@ -243,7 +246,7 @@ func (m *Model) requestQuit() tea.Cmd {
 	return tea.Quit
 }
 
-// Active is the index of the view on screen (0 Keys, 1 Watch, 2 Cluster, 3 Snapshots).
+// Active is the index of the view on screen (0 Keys, 1 Watch, 2 Cluster, 3 Snapshots, 4 Leases).
 func (m *Model) Active() int { return m.active }
 
 // ActiveName is the name of the view on screen.

@@ -18,8 +18,8 @@ import (
 )
 
 // TestViewTable walks viewTable: each view is built, its default key is the number its tab
-// shows and shows it, its help is titled with it and lists bindings of its scope, and it has golden
-// screens at both sizes.
+// shows (rising in tab order, a view not landed yet leaving its number free) and shows it, its
+// help is titled with it and lists bindings of its scope, and it has golden screens at both sizes.
 func TestViewTable(t *testing.T) {
 	m := newRealModel(t, testConfig())
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -28,7 +28,12 @@ func TestViewTable(t *testing.T) {
 			t.Fatalf("view %d is missing a name, scope, key or constructor: %+v", i, v)
 		}
 		b := *v.key(&m.keys.Global)
-		num := strconv.Itoa(i + 1)
+		num := strconv.Itoa(v.num)
+		for j, o := range viewTable[:i] {
+			if o.num == v.num || o.num >= v.num {
+				t.Errorf("%s: number %d after view %d %s's %d: numbers rise in tab order, once each", v.name, v.num, j, o.name, o.num)
+			}
+		}
 		if !slices.Equal(b.Keys(), []string{num}) || !b.Enabled() {
 			t.Errorf("%s: key %v (enabled %v), want %s as its tab shows", v.name, b.Keys(), b.Enabled(), num)
 		}

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
+	"github.com/etcdeck/etcdeck/views/leases"
 )
 
 // verb is one of the command line's ":" verbs: everything the command line knows of it. The
@@ -44,6 +46,8 @@ var verbTable = []verb{
 	{name: "goto", aliases: []string{"g"}, args: "<path>", slash: true, complete: completion{path: true}, run: runGoto},
 	{name: "watch", aliases: []string{"w"}, args: "[<prefix>] [--rev N]", complete: completion{path: true}, run: parseWatch},
 	{name: "rev", args: "[N]", run: runRev},
+	// lease revokes a lease (its keys go: asked first, typed) or grants one, in the Leases view.
+	{name: "lease", args: "revoke <ID>|grant <TTL>", complete: completion{words: []string{"revoke", "grant"}}, run: parseLease},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
 	// messages lists recent flashes and task results in full, for those the bottom line cut.
 	{name: "messages", run: always(openMessagesMsg{})},
@@ -237,3 +241,46 @@ func parseWatch(arg string) (tea.Msg, error) {
 	}
 	return msg, nil
 }
+
+// parseLease reads "lease revoke <ID>" (the ID in hex, as etcdctl lease list prints it) and
+// "lease grant <TTL>" (seconds, or a duration such as 90s, 10m, 1h).
+func parseLease(arg string) (tea.Msg, error) {
+	fields := strings.Fields(arg)
+	if len(fields) != 2 {
+		return nil, errors.New("lease takes revoke and a lease ID, or grant and a TTL, e.g. lease grant 60")
+	}
+	switch fields[0] {
+	case "revoke":
+		id, err := cluster.ParseLeaseID(fields[1])
+		if err != nil {
+			return nil, fmt.Errorf("lease revoke: %w", err)
+		}
+		return leases.CommandMsg{Revoke: id}, nil
+	case "grant":
+		ttl, err := parseTTL(fields[1])
+		if err != nil {
+			return nil, fmt.Errorf("lease grant %s: %w", fields[1], err)
+		}
+		return leases.CommandMsg{Grant: ttl}, nil
+	}
+	return nil, fmt.Errorf("lease %s: the lease command is revoke or grant", fields[0])
+}
+
+// parseTTL reads a lease TTL: whole seconds (as etcdctl lease grant takes it) or a Go duration,
+// at least one second.
+func parseTTL(s string) (time.Duration, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n < 1 || n > maxLeaseTTL {
+			return 0, fmt.Errorf("a TTL is from 1 to %d seconds", maxLeaseTTL)
+		}
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < time.Second || d > maxLeaseTTL*time.Second {
+		return 0, fmt.Errorf("a TTL is whole seconds (60) or a duration (90s, 10m, 1h) from 1s to %d seconds", maxLeaseTTL)
+	}
+	return d, nil
+}
+
+// maxLeaseTTL is the largest lease TTL etcd grants, in seconds (its lease.MaxLeaseTTL).
+const maxLeaseTTL = 9000000000

@@ -55,27 +55,54 @@ func (m *Model) render() string {
 }
 
 func (m *Model) tabsView() string {
-	st := m.common.Styles
-	var b strings.Builder
-	for i, name := range viewNames {
-		// Brackets mark the active tab without relying on colour or underline (NO_COLOR).
-		if i == m.active {
-			b.WriteString(st.TabActive.Render(fmt.Sprintf("[%d %s]", i+1, name)))
-		} else {
-			b.WriteString(st.TabInactive.Render(fmt.Sprintf(" %d %s ", i+1, name)))
-		}
-		if i < len(viewNames)-1 {
-			b.WriteString(st.HeaderDim.Render(" │ "))
+	// The tabs give way before what is running does: first the spaces between them, then the
+	// names of the inactive ones (their numbers stay; ? help names them).
+	act := m.status.activity()
+	need := 0
+	if act != "" {
+		need = lipgloss.Width(act) + 3
+	}
+	var tabs string
+	for level := range tabLevels {
+		tabs = m.tabs(level)
+		if lipgloss.Width(tabs)+need <= m.width {
+			break
 		}
 	}
-	// The tabs stay whole; what is running or just happened gets the rest of the line.
-	tabs := b.String()
 	room := m.width - lipgloss.Width(tabs) - 3
-	act := m.status.activity()
 	if act == "" || room < 10 {
 		return common.Fit(tabs, m.width, 1)
 	}
 	return spread(tabs, "  "+ansi.Truncate(act, room, "…")+" ", m.width)
+}
+
+// tabLevels is how many ways tabs can be drawn, widest first.
+const tabLevels = 3
+
+// tabs draws the view tabs at level 0 (" 2 Watch " │ …), 1 ("2 Watch│…") or 2 (inactive tabs
+// by number only). The active tab is always whole and bracketed, which marks it without relying
+// on colour or underline (NO_COLOR).
+func (m *Model) tabs(level int) string {
+	st := m.common.Styles
+	sep, pad := " │ ", " "
+	if level > 0 {
+		sep, pad = "│", ""
+	}
+	var b strings.Builder
+	for i, v := range viewTable {
+		switch {
+		case i == m.active:
+			b.WriteString(st.TabActive.Render(fmt.Sprintf("[%d %s]", v.num, v.name)))
+		case level == 2:
+			b.WriteString(st.TabInactive.Render(fmt.Sprintf("%s%d%s", pad, v.num, pad)))
+		default:
+			b.WriteString(st.TabInactive.Render(fmt.Sprintf("%s%d %s%s", pad, v.num, v.name, pad)))
+		}
+		if i < len(viewTable)-1 {
+			b.WriteString(st.HeaderDim.Render(sep))
+		}
+	}
+	return b.String()
 }
 
 func (m *Model) footerView(height int) string {

@@ -8,6 +8,7 @@ import (
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
+	"github.com/etcdeck/etcdeck/views/leases"
 	"github.com/etcdeck/etcdeck/views/snapshots"
 	"github.com/etcdeck/etcdeck/views/watch"
 )
@@ -19,12 +20,16 @@ const (
 	viewWatch
 	viewCluster
 	viewSnapshots
+	viewLeases
 )
 
 // viewDef is one view of the console: everything the root knows of it.
 type viewDef struct {
 	// name titles its tab and its help.
 	name string
+	// num is the number its tab shows and its default key: the issues fix them (6 Leases), and
+	// a view that has not landed yet leaves its number free rather than shifting the others.
+	num int
 	// scope is its keymap scope: the config's keys: section names its actions "<scope>.<action>"
 	// and the help names them so.
 	scope string
@@ -37,18 +42,21 @@ type viewDef struct {
 // viewTable is every view, in tab order. Adding a view is an entry here, its bindings in
 // keymap/bindings.go (its own scope and the number key) and its package.
 var viewTable = [...]viewDef{
-	viewKeys: {name: "Keys", scope: "keys",
+	viewKeys: {name: "Keys", num: 1, scope: "keys",
 		key:  func(g *keymap.Global) *key.Binding { return &g.ViewKeys },
 		make: func(c common.Common) common.Component { return keys.New(c) }},
-	viewWatch: {name: "Watch", scope: "watch",
+	viewWatch: {name: "Watch", num: 2, scope: "watch",
 		key:  func(g *keymap.Global) *key.Binding { return &g.ViewWatch },
 		make: func(c common.Common) common.Component { return watch.New(c) }},
-	viewCluster: {name: "Cluster", scope: "cluster",
+	viewCluster: {name: "Cluster", num: 3, scope: "cluster",
 		key:  func(g *keymap.Global) *key.Binding { return &g.ViewCluster },
 		make: func(c common.Common) common.Component { return clusterview.New(c) }},
-	viewSnapshots: {name: "Snapshots", scope: "snapshots",
+	viewSnapshots: {name: "Snapshots", num: 4, scope: "snapshots",
 		key:  func(g *keymap.Global) *key.Binding { return &g.ViewSnapshots },
 		make: func(c common.Common) common.Component { return snapshots.New(c) }},
+	viewLeases: {name: "Leases", num: 6, scope: "leases",
+		key:  func(g *keymap.Global) *key.Binding { return &g.ViewLeases },
+		make: func(c common.Common) common.Component { return leases.New(c) }},
 }
 
 // numViews is how many views there are.
