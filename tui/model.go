@@ -13,6 +13,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
 )
@@ -164,6 +165,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.WatchMsg:
 		return tea.Batch(m.show(viewWatch), m.forward(viewWatch, msg))
+	case clusterview.ActionMsg:
+		return tea.Batch(m.show(viewCluster), m.forward(viewCluster, msg))
 	case keys.TimeTravelMsg:
 		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.ConfirmMsg:
