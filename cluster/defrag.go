@@ -26,6 +26,7 @@ type DefragTarget struct {
 	Name     string      `json:"name"`
 	Endpoint string      `json:"endpoint"`
 	Leader   bool        `json:"leader"`
+	Given    bool        `json:"-"` // Endpoint is one of the session's, not the advertised URL
 	Before   MemberSizes `json:"before"`
 	Revision int64       `json:"-"`
 	Needs    bool        `json:"needs_defrag"`
@@ -99,7 +100,7 @@ func (c *Client) probeMembers(ctx context.Context, list MemberList) ([]MemberHea
 		if !ok && len(mm.ClientURLs) > 0 {
 			ep = mm.ClientURLs[0]
 		}
-		targets[i] = DefragTarget{ID: mm.ID, IDHex: fmt.Sprintf("%x", mm.ID), Name: mm.Name, Endpoint: ep}
+		targets[i] = DefragTarget{ID: mm.ID, IDHex: fmt.Sprintf("%x", mm.ID), Name: mm.Name, Endpoint: ep, Given: ok}
 		checks[i] = MemberHealthCheck{Name: mm.Name}
 		if mm.Name == "" {
 			checks[i].Name = targets[i].IDHex

@@ -7,12 +7,23 @@ import (
 	"time"
 )
 
+// DefaultDefragWait is the pause between two members' defragments so the cluster settles (the
+// health is checked again after it), in the console and `etcdeck defrag`.
+const DefaultDefragWait = 5 * time.Second
+
+// DefaultDefragTimeout bounds one member's defragment: far longer than --command-timeout,
+// since a multi-gigabyte database takes minutes.
+const DefaultDefragTimeout = 30 * time.Minute
+
 // DefragOptions say what a defragment of the cluster does, as etcd-defrag's flags do.
 type DefragOptions struct {
 	// Rule decides which members need it (zero: every member).
 	Rule DefragRule
 	// Only limits the run to the member with this ID (0: every member).
 	Only uint64
+	// GivenOnly limits the run to the members answering at the session's endpoints (etcd-defrag
+	// without --cluster); otherwise every member of the member list.
+	GivenOnly bool
 	// Compact first, to the current revision (etcd-defrag --compaction).
 	Compact bool
 	// DryRun reports the plan and each verdict, changing nothing.
@@ -84,6 +95,18 @@ func (c *Client) DefragCluster(ctx context.Context, o DefragOptions) (DefragRepo
 		plan = onlyMember(plan, o.Only)
 		if len(plan) == 0 {
 			return rep, fmt.Errorf("member %x is not in the member list", o.Only)
+		}
+	}
+	if o.GivenOnly {
+		var given []DefragTarget
+		for _, t := range plan {
+			if t.Given {
+				given = append(given, t)
+			}
+		}
+		plan = given
+		if len(plan) == 0 {
+			return rep, errors.New("no member answers at the endpoints given (--cluster takes the member list)")
 		}
 	}
 	if o.Compact && !o.DryRun {

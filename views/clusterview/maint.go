@@ -41,14 +41,6 @@ type ActionMsg struct {
 	Physical bool
 }
 
-// DefaultDefragWait is the pause between two members' defragments so the cluster settles (the
-// health is checked again after it).
-const DefaultDefragWait = 5 * time.Second
-
-// DefaultDefragTimeout bounds one member's defragment: far longer than --command-timeout,
-// since a multi-gigabyte database takes minutes.
-const DefaultDefragTimeout = 30 * time.Minute
-
 // Question IDs of the actions asked about.
 const (
 	confirmDisarm  = "cluster.alarm-disarm"
@@ -80,7 +72,7 @@ func newMaint(c common.Common) maint {
 		confirm: common.NewConfirm(c.Styles).ForSession(c.SessionID()),
 		task: common.NewTask("cluster.maintenance", common.TaskCritical[maintResult](),
 			common.TaskResultText(func(r maintResult) string { return r.Summary })),
-		wait: DefaultDefragWait, timeout: DefaultDefragTimeout,
+		wait: cluster.DefaultDefragWait, timeout: cluster.DefaultDefragTimeout,
 	}
 }
 
