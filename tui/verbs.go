@@ -48,6 +48,7 @@ var verbTable = []verb{
 	{name: "alarm", args: "list|disarm", complete: completion{words: []string{"list", "disarm"}}, run: runAlarm},
 	{name: "defrag", args: "all|<member>", complete: completion{words: []string{"all"}}, run: runDefrag},
 	{name: "compact", args: "[rev] [--physical]", run: runCompact},
+	{name: "recover-nospace", run: always(clusterview.ActionMsg{Kind: clusterview.RecoverNospace})},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
 	// messages lists recent flashes and task results in full, for those the bottom line cut.
 	{name: "messages", run: always(openMessagesMsg{})},

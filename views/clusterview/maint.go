@@ -28,6 +28,7 @@ const (
 	AlarmDisarm
 	Defrag
 	Compact
+	RecoverNospace
 )
 
 // ActionMsg asks the Cluster view for a maintenance action from the command line (`:alarm
@@ -56,6 +57,7 @@ type maint struct {
 	pending ActionMsg // the action the open question runs on yes
 	pendID  uint64    // Defrag of one member: its ID
 	result  maintResult
+	rec     recovery // a :recover-nospace under way
 	// wait and timeout of a defragment (tests shorten the wait).
 	wait, timeout time.Duration
 }
@@ -91,8 +93,11 @@ func (m *Model) ask(a ActionMsg) tea.Cmd {
 	if m.maint.task.Running() {
 		return common.Flash(common.FlashWarn, m.maint.task.Label()+" is running: one maintenance action at a time")
 	}
-	if a.Kind == AlarmList {
+	switch a.Kind {
+	case AlarmList:
 		return m.run(a)
+	case RecoverNospace:
+		return m.startRecover()
 	}
 	// Without a client (rendering tests) the question still opens; answering it runs nothing.
 	action, target := "", ""
@@ -188,6 +193,9 @@ func (m *Model) compactQuestion(a ActionMsg) string {
 
 // answered runs the pending action when the question was answered yes.
 func (m *Model) answered(msg common.ConfirmMsg) tea.Cmd {
+	if msg.ID == confirmRecover {
+		return m.recoverAnswered(msg)
+	}
 	switch msg.ID {
 	case confirmDisarm, confirmDefrag, confirmCompact:
 	default:
@@ -255,14 +263,19 @@ func (m *Model) maintDone(res *common.TaskResult[maintResult]) tea.Cmd {
 	if res == nil {
 		return nil
 	}
-	m.maint.result = res.Value
-	if res.Err != nil && len(res.Value.Lines) == 0 {
+	var next tea.Cmd
+	if m.maint.rec.running {
+		next = m.recoverDone(res)
+	} else {
+		m.maint.result = res.Value
+	}
+	if res.Err != nil && len(m.maint.result.Lines) == 0 {
 		m.maint.result = maintResult{Title: "Failed", Lines: []string{"✗ " + res.Err.Error()}}
 	}
 	if m.health != nil {
-		return m.health.Refresh()
+		return tea.Batch(next, m.health.Refresh())
 	}
-	return nil
+	return next
 }
 
 func alarmResult(title string, alarms []cluster.Alarm, names map[uint64]string) maintResult {
