@@ -92,6 +92,8 @@ type Cluster struct {
 	Defrag    key.Binding
 	DefragAll key.Binding
 	Compact   key.Binding
+	// MoveLeader hands the leadership to the selected member.
+	MoveLeader key.Binding
 }
 
 // Snapshots are the Snapshots view's bindings (the backup directory's files; saving is the global
@@ -216,6 +218,7 @@ var bindings = []decl{
 	{"cluster.defrag-all", func(k *KeyMap) *key.Binding { return &k.Cluster.DefragAll }, []string{"F"}, "F", "defragment all", 2, 0},
 	{"cluster.compact", func(k *KeyMap) *key.Binding { return &k.Cluster.Compact }, []string{"c"}, "c", "compact", 2, short},
 	{"cluster.alarms", func(k *KeyMap) *key.Binding { return &k.Cluster.Alarms }, []string{"a"}, "a", "alarms", 2, short},
+	{"cluster.move-leader", func(k *KeyMap) *key.Binding { return &k.Cluster.MoveLeader }, []string{"m"}, "m", "move leader here", 2, 0},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.

@@ -48,6 +48,7 @@ var verbTable = []verb{
 	{name: "alarm", args: "list|disarm", complete: completion{words: []string{"list", "disarm"}}, run: runAlarm},
 	{name: "defrag", args: "all|<member>", complete: completion{words: []string{"all"}}, run: runDefrag},
 	{name: "compact", args: "[rev] [--physical]", run: runCompact},
+	{name: "move-leader", args: "<member>", run: runMoveLeader},
 	{name: "recover-nospace", run: always(clusterview.ActionMsg{Kind: clusterview.RecoverNospace})},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
 	// messages lists recent flashes and task results in full, for those the bottom line cut.
@@ -286,4 +287,12 @@ func runCompact(arg string) (tea.Msg, error) {
 		msg.Rev = n
 	}
 	return msg, nil
+}
+
+// runMoveLeader reads "move-leader <member>" (a name or a hex ID): the new leader; it asks first.
+func runMoveLeader(arg string) (tea.Msg, error) {
+	if arg == "" || strings.ContainsAny(arg, " \t") {
+		return nil, errors.New("move-leader needs one member's name, e.g. move-leader m2")
+	}
+	return clusterview.ActionMsg{Kind: clusterview.MoveLeader, Member: arg}, nil
 }

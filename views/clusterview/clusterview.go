@@ -185,6 +185,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.ask(ActionMsg{Kind: Defrag})
 	case key.Matches(msg, k.Compact):
 		return m.ask(ActionMsg{Kind: Compact})
+	case key.Matches(msg, k.MoveLeader):
+		if h, ok := m.memberByID(m.selected); ok {
+			return m.ask(ActionMsg{Kind: MoveLeader, Member: h.Member.Label()})
+		}
 	case key.Matches(msg, k.ScrollDown):
 		m.detailsOff = min(m.detailsOff+m.detailsPage(), m.detailsMaxOff())
 	case key.Matches(msg, k.ScrollUp):
@@ -274,6 +278,7 @@ func (m *Model) keys() keymap.Cluster {
 	k.DefragAll.SetEnabled(has)
 	k.Compact.SetEnabled(has)
 	k.Alarms.SetEnabled(has)
+	k.MoveLeader.SetEnabled(has)
 	shown := m.details && m.index() >= 0
 	off := 0
 	if shown {

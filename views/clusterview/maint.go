@@ -29,13 +29,15 @@ const (
 	Defrag
 	Compact
 	RecoverNospace
+	MoveLeader
 )
 
 // ActionMsg asks the Cluster view for a maintenance action from the command line (`:alarm
 // list`, `:defrag all`, `:compact 1200 --physical`); the root shows the view and forwards it.
 type ActionMsg struct {
 	Kind ActionKind
-	// Member is a member's name or hex ID for Defrag; "" is every member, leader last.
+	// Member is a member's name or hex ID: for Defrag ("" is every member, leader last) and
+	// MoveLeader (the new leader).
 	Member string
 	// Rev is Compact's revision (0: the current one); Physical waits for the space to be freed.
 	Rev      int64
@@ -47,6 +49,7 @@ const (
 	confirmDisarm  = "cluster.alarm-disarm"
 	confirmDefrag  = "cluster.defrag"
 	confirmCompact = "cluster.compact"
+	confirmMove    = "cluster.move-leader"
 )
 
 // maint holds what the maintenance actions share: the question open, the action it will run,
@@ -113,6 +116,17 @@ func (m *Model) ask(a ActionMsg) tea.Cmd {
 			}
 			m.maint.pendID, target = h.Member.ID, h.Member.Label()
 		}
+	case MoveLeader:
+		h, ok := m.memberNamed(a.Member)
+		switch leader, _ := m.tracker.Leader(); {
+		case !ok:
+			return common.Flash(common.FlashError, fmt.Sprintf("move-leader: no member %q (name or hex ID)", cluster.EscapeText(a.Member)))
+		case h.Member.ID == leader:
+			return common.Flash(common.FlashWarn, "move-leader: "+cluster.EscapeText(h.Member.Label())+" already leads: select another member")
+		case h.Member.Learner:
+			return common.Flash(common.FlashWarn, "move-leader: "+cluster.EscapeText(h.Member.Label())+" is a learner: it cannot lead until promoted")
+		}
+		m.maint.pendID, action, target = h.Member.ID, "move-leader", "to "+h.Member.Label()
 	case Compact:
 		action, target = "compact", "the current revision"
 		if a.Rev > 0 {
@@ -130,6 +144,15 @@ func (m *Model) ask(a ActionMsg) tea.Cmd {
 		m.maint.confirm.Ask(confirmDefrag, m.defragQuestion(a))
 	case Compact:
 		m.maint.confirm.Ask(confirmCompact, m.compactQuestion(a))
+	case MoveLeader:
+		h, _ := m.memberByID(m.maint.pendID)
+		leader, term := m.tracker.Leader()
+		from := "the leader"
+		if leader != 0 {
+			from = m.tracker.Name(leader)
+		}
+		m.maint.confirm.Ask(confirmMove, fmt.Sprintf("Move the leadership from %s to %s? An election ends term %d; requests in flight are retried.",
+			from, h.Member.Label(), term))
 	}
 	return nil
 }
@@ -197,7 +220,7 @@ func (m *Model) answered(msg common.ConfirmMsg) tea.Cmd {
 		return m.recoverAnswered(msg)
 	}
 	switch msg.ID {
-	case confirmDisarm, confirmDefrag, confirmCompact:
+	case confirmDisarm, confirmDefrag, confirmCompact, confirmMove:
 	default:
 		return nil
 	}
@@ -240,6 +263,16 @@ func (m *Model) run(a ActionMsg) tea.Cmd {
 				fmt.Sprintf("compacted to revision %d: versions before it are gone (H and :rev stop there)", rev),
 				"the space is reused by new writes; a defragment (f, F) gives it back to the disk",
 			}}, nil
+		})
+	case MoveLeader:
+		to, names := t.pendID, m.names()
+		return t.task.Start(m.common.Context(), "move leader", func(ctx context.Context, _ *common.TaskRun) (maintResult, error) {
+			from, err := c.MoveLeader(ctx, to)
+			if err != nil {
+				return maintResult{Title: "Move leader", Lines: []string{"✗ " + err.Error()}}, err
+			}
+			return maintResult{Title: "Move leader", Summary: fmt.Sprintf("leadership moved from %s to %s", names[from], names[to]),
+				Lines: []string{fmt.Sprintf("%s asked to hand over to %s: the header shows the new leader once a poll sees it", names[from], names[to])}}, nil
 		})
 	case Defrag:
 		o := cluster.DefragOptions{Wait: t.wait, Timeout: t.timeout}

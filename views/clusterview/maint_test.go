@@ -36,6 +36,7 @@ func TestGoldenMaintenance(t *testing.T) {
 			{"defrag_all", func(d *viewtest.Driver) { d.Press("F") }},
 			{"compact", func(d *viewtest.Driver) { d.Press("c") }},
 			{"disarm", func(d *viewtest.Driver) { d.Send(ActionMsg{Kind: AlarmDisarm}) }},
+			{"move_leader", func(d *viewtest.Driver) { d.Press("m") }}, // m0 is selected, m1 leads
 		} {
 			t.Run(fmt.Sprintf("%s_%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				m := fixtureView(size[0], size[1])
@@ -191,17 +192,19 @@ func TestMaintenanceReadOnly(t *testing.T) {
 	m, d, path, seen := maintView(t, true)
 	d.Press("f", "F", "c")
 	d.Send(ActionMsg{Kind: AlarmDisarm})
+	selectFollower(t, m)
+	d.Press("m")
 	if m.InputFocused() {
 		t.Fatal("a question opened on a read-only session")
 	}
-	until(t, d, m, 10*time.Second, "four refusals said", func() bool {
+	until(t, d, m, 10*time.Second, "five refusals said", func() bool {
 		n := 0
 		for _, msg := range *seen {
 			if f, ok := msg.(common.FlashMsg); ok && strings.Contains(f.Text, "read-only") {
 				n++
 			}
 		}
-		return n == 4
+		return n == 5
 	})
 	var got []string
 	for _, l := range auditLines(t, path) {
@@ -211,7 +214,7 @@ func TestMaintenanceReadOnly(t *testing.T) {
 		got = append(got, l.Action)
 	}
 	slices.Sort(got) // each refusal is a command of its own: any order
-	if strings.Join(got, " ") != "alarm-disarm compact defragment defragment" {
+	if strings.Join(got, " ") != "alarm-disarm compact defragment defragment move-leader" {
 		t.Fatalf("audited %q", got)
 	}
 }
@@ -233,4 +236,44 @@ func auditLines(t *testing.T, path string) []cluster.AuditEntry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// selectFollower moves the selection to a member that does not lead.
+func selectFollower(t *testing.T, m *Model) uint64 {
+	t.Helper()
+	leader, _ := m.tracker.Leader()
+	for _, h := range m.members() {
+		if h.Member.ID != leader {
+			m.selected = h.Member.ID
+			return h.Member.ID
+		}
+	}
+	t.Fatal("no follower")
+	return 0
+}
+
+// TestMoveLeaderFromView: m on a follower, y: the header's leader becomes that member; m on
+// the leader says it already leads and asks nothing.
+func TestMoveLeaderFromView(t *testing.T) {
+	m, d, path, _ := maintView(t, false)
+	to := selectFollower(t, m)
+	d.Press("m")
+	if s := ansi.Strip(m.View()); !strings.Contains(s, "Move the leadership from ") {
+		t.Fatalf("no question:\n%s", s)
+	}
+	d.Press("y")
+	until(t, d, m, 30*time.Second, "the selected member leading", func() bool {
+		leader, _ := m.tracker.Leader()
+		return leader == to && !m.maint.task.Running()
+	})
+	if s := ansi.Strip(m.titleLine()); !strings.Contains(s, "leader "+m.tracker.Name(to)) {
+		t.Fatalf("title %q", s)
+	}
+	d.Press("m") // the selected member leads now
+	if m.InputFocused() {
+		t.Fatal("asked to move the leadership to the leader")
+	}
+	if lines := auditLines(t, path); len(lines) != 1 || lines[0].Action != "move-leader" || lines[0].Result != "ok" {
+		t.Fatalf("audit %+v", lines)
+	}
 }
