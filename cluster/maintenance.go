@@ -32,11 +32,22 @@ func (c *Client) Defragment(ctx context.Context, endpoint string) error {
 	return err
 }
 
-// Compact discards the history before rev; physical waits until the space is reclaimed in the
-// backend. It returns the revision after.
+// Compact discards the history before rev (0: the current revision); physical waits until the
+// space is reclaimed in the backend. It returns the revision compacted to.
 func (c *Client) Compact(ctx context.Context, rev int64, physical bool) (int64, error) {
 	e := AuditEntry{Action: "compact", Target: "revision " + strconv.FormatInt(rev, 10)}
-	return c.write(ctx, e, func(ctx context.Context, _ *AuditEntry) (int64, error) {
+	if rev <= 0 {
+		e.Target = "the current revision"
+	}
+	_, err := c.write(ctx, e, func(ctx context.Context, e *AuditEntry) (int64, error) {
+		if rev <= 0 {
+			resp, err := c.c.Get(ctx, "compact", clientv3.WithCountOnly())
+			if err != nil {
+				return 0, Explain(err)
+			}
+			rev = resp.Header.GetRevision()
+			e.Target = "revision " + strconv.FormatInt(rev, 10)
+		}
 		var opts []clientv3.CompactOption
 		if physical {
 			opts = append(opts, clientv3.WithCompactPhysical())
@@ -47,6 +58,7 @@ func (c *Client) Compact(ctx context.Context, rev int64, physical bool) (int64, 
 		}
 		return resp.Header.GetRevision(), nil
 	})
+	return rev, err
 }
 
 // Alarms lists the alarms raised in the cluster (a read: allowed in read-only mode).
@@ -62,16 +74,36 @@ func (c *Client) Alarms(ctx context.Context) ([]Alarm, error) {
 
 // AlarmDisarm disarms every raised alarm (after the cause is dealt with: NOSPACE wants a compact
 // and a defragment first) and returns the ones disarmed.
-func (c *Client) AlarmDisarm(ctx context.Context) ([]Alarm, error) {
+func (c *Client) AlarmDisarm(ctx context.Context) ([]Alarm, error) { return c.DisarmAlarms(ctx, "") }
+
+// DisarmAlarms disarms the raised alarms of kind ("NOSPACE"; "" every kind) one by one and
+// returns the ones disarmed; none raised is not an error.
+func (c *Client) DisarmAlarms(ctx context.Context, kind string) ([]Alarm, error) {
 	var out []Alarm
-	_, err := c.write(ctx, AuditEntry{Action: "alarm-disarm", Target: "all alarms"}, func(ctx context.Context, e *AuditEntry) (int64, error) {
-		resp, err := c.c.AlarmDisarm(ctx, &clientv3.AlarmMember{})
+	target := "all alarms"
+	if kind != "" {
+		target = kind + " alarms"
+	}
+	_, err := c.write(ctx, AuditEntry{Action: "alarm-disarm", Target: target}, func(ctx context.Context, e *AuditEntry) (int64, error) {
+		list, err := c.c.AlarmList(ctx)
 		if err != nil {
 			return 0, Explain(err)
 		}
-		out = toAlarms(resp.Alarms)
+		rev := list.Header.GetRevision()
+		for _, a := range list.Alarms {
+			if kind != "" && a.Alarm.String() != kind {
+				continue
+			}
+			resp, err := c.c.AlarmDisarm(ctx, &clientv3.AlarmMember{MemberID: a.MemberID, Alarm: a.Alarm})
+			if err != nil {
+				e.Target = fmt.Sprintf("%d alarm(s) of %s", len(out), target)
+				return 0, Explain(err)
+			}
+			out = append(out, Alarm{MemberID: a.MemberID, Kind: a.Alarm.String()})
+			rev = resp.Header.GetRevision()
+		}
 		e.Target = fmt.Sprintf("%d alarm(s)", len(out))
-		return resp.Header.GetRevision(), nil
+		return rev, nil
 	})
 	return out, err
 }

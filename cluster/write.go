@@ -261,10 +261,19 @@ func (c *Client) LeaseTTL(ctx context.Context, id int64) (time.Duration, error) 
 // write is the one gate of every write: the read-only refusal before any RPC, the command timeout
 // from the caller's context, and the audit line. do may set e.Result (e.g. "exists") and add to e.
 func (c *Client) write(ctx context.Context, e AuditEntry, do func(context.Context, *AuditEntry) (int64, error)) (int64, error) {
+	return c.writeTimeout(ctx, c.conf.CommandTimeout, e, do)
+}
+
+// writeTimeout is write with its own timeout instead of the command timeout (a defragment of a
+// large member takes far longer than --command-timeout); 0 leaves only the caller's deadline.
+func (c *Client) writeTimeout(ctx context.Context, timeout time.Duration, e AuditEntry, do func(context.Context, *AuditEntry) (int64, error)) (int64, error) {
 	if err := c.admit(&e); err != nil {
 		return 0, err
 	}
-	cctx, cancel := c.ctx(ctx)
+	cctx, cancel := context.WithCancel(ctx)
+	if timeout > 0 {
+		cctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	defer cancel()
 	rev, err := do(cctx, &e)
 	e.NewRev = rev

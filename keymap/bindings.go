@@ -86,6 +86,15 @@ type Cluster struct {
 	// ScrollDown and ScrollUp scroll a member's details when they do not fit; enabled only then.
 	ScrollDown key.Binding
 	ScrollUp   key.Binding
+	// Maintenance (issue 19), each asking first and refused in read-only mode: the alarms
+	// raised (disarm is :alarm disarm), a defragment of the selected member or of every
+	// member (leader last), a compaction to the current revision.
+	Alarms    key.Binding
+	Defrag    key.Binding
+	DefragAll key.Binding
+	Compact   key.Binding
+	// MoveLeader hands the leadership to the selected member.
+	MoveLeader key.Binding
 }
 
 // Snapshots are the Snapshots view's bindings (the backup directory's files; saving is the global
@@ -241,6 +250,11 @@ var bindings = []decl{
 	{"cluster.refresh", func(k *KeyMap) *key.Binding { return &k.Cluster.Refresh }, []string{"r"}, "r", "poll now", 1, short},
 	{"cluster.scroll-down", func(k *KeyMap) *key.Binding { return &k.Cluster.ScrollDown }, []string{"pgdown", "J"}, "pgdn/J", "scroll details", 0, short | disabled},
 	{"cluster.scroll-up", func(k *KeyMap) *key.Binding { return &k.Cluster.ScrollUp }, []string{"pgup", "K"}, "pgup/K", "scroll details back", 0, short | disabled},
+	{"cluster.defrag", func(k *KeyMap) *key.Binding { return &k.Cluster.Defrag }, []string{"f"}, "f", "defragment", 2, short},
+	{"cluster.defrag-all", func(k *KeyMap) *key.Binding { return &k.Cluster.DefragAll }, []string{"F"}, "F", "defragment all", 2, 0},
+	{"cluster.compact", func(k *KeyMap) *key.Binding { return &k.Cluster.Compact }, []string{"c"}, "c", "compact", 2, short},
+	{"cluster.alarms", func(k *KeyMap) *key.Binding { return &k.Cluster.Alarms }, []string{"a"}, "a", "alarms", 2, short},
+	{"cluster.move-leader", func(k *KeyMap) *key.Binding { return &k.Cluster.MoveLeader }, []string{"m"}, "m", "move leader here", 2, 0},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.

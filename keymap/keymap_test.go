@@ -175,7 +175,7 @@ func TestHelpBuiltFromTable(t *testing.T) {
 		got = append(got, b.Help().Desc)
 	}
 	// The scroll bindings start disabled (help leaves them out until the details overflow).
-	if want := "member details poll now scroll details scroll details back"; strings.Join(got, " ") != want {
+	if want := "member details poll now scroll details scroll details back defragment compact alarms"; strings.Join(got, " ") != want {
 		t.Errorf("Cluster short help = %q, want %q", strings.Join(got, " "), want)
 	}
 	got = nil

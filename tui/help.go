@@ -40,8 +40,8 @@ func (m *Model) helpView() string {
 	if !names {
 		b.WriteString(" " + st.Muted.Render("A wider terminal shows the action names the config's keys: section uses.") + "\n")
 	}
-	// The verbs wrap between words: a cut ":c…" would hide a verb.
-	for i, l := range strings.Split(ansi.Wrap(verbUsages(":", " · "), max(10, m.width-2), ""), "\n") {
+	// The verbs wrap between verbs: a cut ":c…" or ":compact [rev] [--" would hide a verb.
+	for i, l := range strings.Split(packVerbs(max(10, m.width-2)), "\n") {
 		if i > 0 {
 			b.WriteString("\n")
 		}
@@ -132,4 +132,29 @@ func widest(s string) int {
 		w = max(w, lipgloss.Width(l))
 	}
 	return w
+}
+
+// packVerbs lists every verb's usage after ":", joined by " · ", in lines of at most w cells
+// broken only between verbs (a usage longer than a line is wrapped on its own).
+func packVerbs(w int) string {
+	var lines []string
+	line := ""
+	for _, v := range verbTable {
+		u := ":" + v.usage()
+		switch {
+		case line == "":
+			line = u
+		case ansi.StringWidth(line+" · "+u) <= w:
+			line += " · " + u
+		default:
+			lines = append(lines, line+" ·")
+			line = u
+		}
+		for ansi.StringWidth(line) > w {
+			cut := ansi.Wrap(line, w, "")
+			first, rest, _ := strings.Cut(cut, "\n")
+			lines, line = append(lines, first), strings.TrimSpace(rest)
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
 }

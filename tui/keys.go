@@ -52,7 +52,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.RestartMember): // enabled only once the member exited
 		return m.restartMember()
 	case key.Matches(msg, g.Help):
-		m.showHelp, m.showMessages = !m.showHelp, false
+		m.showHelp, m.showMessages, m.overlayTop = !m.showHelp, false, 0
 		return nil
 	case key.Matches(msg, g.Command):
 		m.showHelp = false
@@ -71,6 +71,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = false
 		return nil
 	case m.showHelp:
+		m.scrollOverlay(msg)
 		return nil // the help overlay is modal: view keys would act on a hidden screen
 	case key.Matches(msg, g.Back) && m.backClosesSession():
 		return m.closeSession()

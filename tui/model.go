@@ -13,6 +13,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
@@ -44,6 +45,10 @@ type Model struct {
 	status   status
 	help     help.Model
 	showHelp bool
+	// overlayTop is the first line of the help or messages overlay shown (tui/overlay.go).
+	overlayTop int
+	// overlayCut says the overlay drawn last was longer than the screen (it scrolls).
+	overlayCut bool
 	// showMessages turns the help overlay into the message log (:messages).
 	showMessages bool
 	// confirm asks before quitting while critical work runs.
@@ -167,6 +172,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.show(viewWatch), m.forward(viewWatch, msg))
 	case leases.CommandMsg:
 		return tea.Batch(m.show(viewLeases), m.forward(viewLeases, msg))
+	case clusterview.ActionMsg:
+		return tea.Batch(m.show(viewCluster), m.forward(viewCluster, msg))
 	case keys.TimeTravelMsg:
 		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.ConfirmMsg:
@@ -182,11 +189,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.cmd.completed(msg)
 		return nil
 	case openHelpMsg:
-		m.showHelp, m.showMessages = true, false
+		m.showHelp, m.showMessages, m.overlayTop = true, false, 0
 		return nil
 	case openMessagesMsg:
 		// The log is a page of the help overlay: esc and ? close it the same way.
-		m.showHelp, m.showMessages = true, true
+		m.showHelp, m.showMessages, m.overlayTop = true, true, 0
 		return nil
 	case quitRequestMsg:
 		return m.requestQuit()

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
@@ -48,6 +49,11 @@ var verbTable = []verb{
 	{name: "rev", args: "[N]", run: runRev},
 	// lease revokes a lease (its keys go: asked first, typed) or grants one, in the Leases view.
 	{name: "lease", args: "revoke <ID>|grant <TTL>", complete: completion{words: []string{"revoke", "grant"}}, run: parseLease},
+	{name: "alarm", args: "list|disarm", complete: completion{words: []string{"list", "disarm"}}, run: runAlarm},
+	{name: "defrag", args: "all|<member>", complete: completion{words: []string{"all"}}, run: runDefrag},
+	{name: "compact", args: "[rev] [--physical]", run: runCompact},
+	{name: "move-leader", args: "<member>", run: runMoveLeader},
+	{name: "recover-nospace", run: always(clusterview.ActionMsg{Kind: clusterview.RecoverNospace})},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
 	// messages lists recent flashes and task results in full, for those the bottom line cut.
 	{name: "messages", run: always(openMessagesMsg{})},
@@ -284,3 +290,55 @@ func parseTTL(s string) (time.Duration, error) {
 
 // maxLeaseTTL is the largest lease TTL etcd grants, in seconds (its lease.MaxLeaseTTL).
 const maxLeaseTTL = 9000000000
+// runAlarm reads "alarm list" (the alarms raised, per member) or "alarm disarm" (asks first).
+func runAlarm(arg string) (tea.Msg, error) {
+	switch arg {
+	case "list", "":
+		return clusterview.ActionMsg{Kind: clusterview.AlarmList}, nil
+	case "disarm":
+		return clusterview.ActionMsg{Kind: clusterview.AlarmDisarm}, nil
+	}
+	return nil, fmt.Errorf("alarm %s: say list or disarm", arg)
+}
+
+// runDefrag reads "defrag all" (every member, leader last) or "defrag <member>" (a name or a
+// hex ID); it asks first.
+func runDefrag(arg string) (tea.Msg, error) {
+	switch {
+	case arg == "":
+		return nil, errors.New("defrag needs all or a member's name")
+	case strings.ContainsAny(arg, " \t"):
+		return nil, fmt.Errorf("defrag takes one member, got %q", arg)
+	case arg == "all":
+		return clusterview.ActionMsg{Kind: clusterview.Defrag}, nil
+	}
+	return clusterview.ActionMsg{Kind: clusterview.Defrag, Member: arg}, nil
+}
+
+// runCompact reads "compact [rev] [--physical]": no revision compacts to the current one.
+func runCompact(arg string) (tea.Msg, error) {
+	msg := clusterview.ActionMsg{Kind: clusterview.Compact}
+	for _, f := range strings.Fields(arg) {
+		if f == "--physical" {
+			msg.Physical = true
+			continue
+		}
+		if msg.Rev != 0 {
+			return nil, fmt.Errorf("compact takes one revision, got %q", arg)
+		}
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("compact %s: a revision is a whole number from 1", f)
+		}
+		msg.Rev = n
+	}
+	return msg, nil
+}
+
+// runMoveLeader reads "move-leader <member>" (a name or a hex ID): the new leader; it asks first.
+func runMoveLeader(arg string) (tea.Msg, error) {
+	if arg == "" || strings.ContainsAny(arg, " \t") {
+		return nil, errors.New("move-leader needs one member's name, e.g. move-leader m2")
+	}
+	return clusterview.ActionMsg{Kind: clusterview.MoveLeader, Member: arg}, nil
+}

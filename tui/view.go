@@ -46,6 +46,9 @@ func (m *Model) render() string {
 	}
 	// A question wraps: its extra lines come out of the body's bottom, never off the screen.
 	extra := min(max(0, m.confirm.Height()-1), ch-1)
+	if m.showHelp && !m.memberPanel {
+		body = m.overlayWindow(body, ch-extra)
+	}
 	return strings.Join([]string{
 		m.status.view(m.width),
 		m.tabsView(),
@@ -114,6 +117,8 @@ func (m *Model) footerView(height int) string {
 		line = m.cmd.prompt.View()
 	case m.status.flash != nil:
 		line = " " + m.status.flashView()
+	case m.showHelp && !m.memberPanel:
+		line = " " + m.overlayHints()
 	default:
 		// The view's keys first, in its order of importance; what does not fit gives way to "… ? help".
 		bindings := append(m.views[m.active].ShortHelp(), m.keys.Global.ShortHelp()...)

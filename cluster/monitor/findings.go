@@ -160,7 +160,7 @@ func (t *Tracker) Findings() []Finding {
 	for _, a := range keys {
 		switch {
 		case strings.HasPrefix(a, "NOSPACE"):
-			add("error", "", "alarm %s: every write is refused until space is freed (compact, defragment) and the alarm is disarmed", a)
+			add("error", "", "alarm %s: every write is refused until space is freed (compact, defragment) and the alarm is disarmed (:recover-nospace does it step by step)", a)
 		case strings.HasPrefix(a, "CORRUPT"):
 			add("error", "", "alarm %s: the member's data differs from the others': replace the member", a)
 		default:

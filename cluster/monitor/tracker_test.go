@@ -121,7 +121,7 @@ func TestFindings(t *testing.T) {
 		"warn: member m2: applied index 4999 entries behind the leader",
 		"error: member m3 unreachable: connection refused",
 		"info: member m3: metrics not reachable: connection refused",
-		"error: alarm NOSPACE on 1: every write is refused until space is freed (compact, defragment) and the alarm is disarmed",
+		"error: alarm NOSPACE on 1: every write is refused until space is freed (compact, defragment) and the alarm is disarmed (:recover-nospace does it step by step)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing finding %q in:\n%s", want, got)

@@ -93,7 +93,20 @@ func StartConfig(t testing.TB, cfg embednode.Config) *embednode.Member {
 // (m0, m1, ...). Each can be closed on its own to simulate a member failure.
 func StartCluster(t testing.TB, n int) []*embednode.Member {
 	t.Helper()
-	members, err := startAll(clusterConfigs(t, n), embednode.Start)
+	return StartClusterWith(t, n, nil)
+}
+
+// StartClusterWith is StartCluster with each member's config adjusted first (a tiny
+// --quota-backend-bytes, say); adjust may be nil.
+func StartClusterWith(t testing.TB, n int, adjust func(*embednode.Config)) []*embednode.Member {
+	t.Helper()
+	cfgs := clusterConfigs(t, n)
+	if adjust != nil {
+		for i := range cfgs {
+			adjust(&cfgs[i])
+		}
+	}
+	members, err := startAll(cfgs, embednode.Start)
 	if err != nil {
 		for _, m := range members {
 			if m != nil {

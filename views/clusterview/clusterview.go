@@ -45,6 +45,9 @@ type Model struct {
 	// was still running: its error is from before, so the view polls again at once instead of
 	// waiting out the backoff.
 	backPending bool
+
+	// maint is the maintenance actions' question, task and last result (maint.go).
+	maint maint
 }
 
 var _ common.Component = (*Model)(nil)
@@ -52,7 +55,7 @@ var _ common.Component = (*Model)(nil)
 // New builds the Cluster view; it polls nothing until it is focused.
 func New(c common.Common) *Model {
 	c = c.Defaults()
-	m := &Model{common: c, tracker: monitor.NewTracker(0)}
+	m := &Model{common: c, tracker: monitor.NewTracker(0), maint: newMaint(c)}
 	if c.Session == nil || c.Session.Client == nil {
 		return m // rendering tests: results arrive through applyPoll and applyMetrics
 	}
@@ -101,13 +104,33 @@ func (m *Model) Blur() {
 }
 
 // SetSize sets the content area.
-func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.maint.confirm.SetWidth(width)
+}
 
-// InputFocused is false: the view has no text field.
-func (m *Model) InputFocused() bool { return false }
+// InputFocused is true while a maintenance question is open: it takes every key.
+func (m *Model) InputFocused() bool { return m.maint.confirm.Active() }
+
+// Close cancels a maintenance action still running when the console exits.
+func (m *Model) Close() { m.maint.task.Close(5 * time.Second) }
 
 // Update applies poll results and moves the selection.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	if m.common.Foreign(msg) {
+		return m, nil // another session's answer: never applied to this one
+	}
+	if res, mine, cmd := m.maint.task.Update(msg); mine {
+		return m, tea.Batch(cmd, m.maintDone(res))
+	}
+	switch msg := msg.(type) {
+	case ActionMsg:
+		return m, m.ask(msg)
+	case common.ConfirmMsg:
+		return m, m.answered(msg)
+	case tea.PasteMsg:
+		return m, m.maint.confirm.Update(msg)
+	}
 	if m.health != nil {
 		if res, mine, cmd := m.health.Update(msg); mine {
 			if res != nil {
@@ -140,10 +163,32 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.maint.confirm.Active() {
+		return m.maint.confirm.Update(msg)
+	}
 	k := m.keys()
 	switch {
 	case m.details && key.Matches(msg, m.common.Keys.Global.Back):
 		m.details = false
+	case key.Matches(msg, m.common.Keys.Global.Back):
+		// esc cancels a running action first, then closes its result.
+		if !m.maint.task.Cancel() {
+			m.maint.result = maintResult{}
+		}
+	case key.Matches(msg, k.Alarms):
+		return m.ask(ActionMsg{Kind: AlarmList})
+	case key.Matches(msg, k.Defrag):
+		if h, ok := m.memberByID(m.selected); ok {
+			return m.ask(ActionMsg{Kind: Defrag, Member: h.Member.Label()})
+		}
+	case key.Matches(msg, k.DefragAll):
+		return m.ask(ActionMsg{Kind: Defrag})
+	case key.Matches(msg, k.Compact):
+		return m.ask(ActionMsg{Kind: Compact})
+	case key.Matches(msg, k.MoveLeader):
+		if h, ok := m.memberByID(m.selected); ok {
+			return m.ask(ActionMsg{Kind: MoveLeader, Member: h.Member.Label()})
+		}
 	case key.Matches(msg, k.ScrollDown):
 		m.detailsOff = min(m.detailsOff+m.detailsPage(), m.detailsMaxOff())
 	case key.Matches(msg, k.ScrollUp):
@@ -226,6 +271,14 @@ func (m *Model) keys() keymap.Cluster {
 	k := m.common.Keys.Cluster
 	k.Details.SetEnabled(!m.details && len(m.members()) > 0)
 	k.Refresh.SetEnabled(m.health != nil)
+	// Maintenance needs members to act on; in read-only mode the keys stay, and say why they
+	// are refused (the refusal is audited).
+	has := len(m.members()) > 0 && !m.details
+	k.Defrag.SetEnabled(has)
+	k.DefragAll.SetEnabled(has)
+	k.Compact.SetEnabled(has)
+	k.Alarms.SetEnabled(has)
+	k.MoveLeader.SetEnabled(has)
 	shown := m.details && m.index() >= 0
 	off := 0
 	if shown {
@@ -239,7 +292,7 @@ func (m *Model) keys() keymap.Cluster {
 // ShortHelp lists the view's main bindings; esc (back) is added while the details show.
 func (m *Model) ShortHelp() []key.Binding {
 	h := m.keys().ShortHelp()
-	if m.details {
+	if m.details || m.maint.task.Running() || len(m.maint.result.Lines) > 0 {
 		h = append(h, m.common.Keys.Global.Back)
 	}
 	return h

@@ -146,6 +146,14 @@ func (m *Model) View() string {
 		lines = append(lines, m.table()...)
 	}
 	body := m.height - 1 // the status line
+	ask := m.maint.confirm.View()
+	if ask != "" {
+		body = max(1, m.height-m.maint.confirm.Height())
+	}
+	if p := m.maintPanel(body - len(lines) - 1); len(p) > 0 {
+		lines = append(lines, "")
+		lines = append(lines, p...)
+	}
 	if f := m.findings(body - len(lines) - 1); len(f) > 0 {
 		lines = append(lines, "")
 		lines = append(lines, f...)
@@ -153,7 +161,12 @@ func (m *Model) View() string {
 	for len(lines) < body {
 		lines = append(lines, "")
 	}
-	lines = append(lines[:body], m.statusLine())
+	lines = lines[:body]
+	if ask != "" {
+		lines = append(lines, ask)
+	} else {
+		lines = append(lines, m.statusLine())
+	}
 	return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
 }
 
