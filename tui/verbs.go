@@ -290,6 +290,7 @@ func parseTTL(s string) (time.Duration, error) {
 
 // maxLeaseTTL is the largest lease TTL etcd grants, in seconds (its lease.MaxLeaseTTL).
 const maxLeaseTTL = 9000000000
+
 // runAlarm reads "alarm list" (the alarms raised, per member) or "alarm disarm" (asks first).
 func runAlarm(arg string) (tea.Msg, error) {
 	switch arg {
