@@ -67,6 +67,10 @@ type Model struct {
 	remainingFor string // the next the count was asked for
 
 	live *liveWatch
+	// permitted: the directory was refused and its rows are the user's permitted entries below
+	// it (permitted.go), each with what the roles allow; deniedNote says why. nil otherwise.
+	permitted  map[string]string
+	deniedNote string
 
 	// The panes beside the list (panes.go): width and height above are the list's share of
 	// fullW×fullH while a pane is open. focus says which pane gets keys (focus.go).

@@ -37,7 +37,11 @@ func (m *Model) listView() string {
 	end := min(len(m.visible), m.offset+h)
 	for i := m.offset; i < end; i++ {
 		r := m.rows[m.visible[i]]
-		line := common.Pad(" "+rowName(r, m.sep), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, rowDetail(r)+" ")
+		detail := rowDetail(r)
+		if p := m.permission(r); p != "" {
+			detail = p
+		}
+		line := common.Pad(" "+rowName(r, m.sep), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, detail+" ")
 		if i == m.cursor {
 			line = st.Selected.Render(line)
 		}
@@ -106,6 +110,9 @@ func (m *Model) emptyText() string {
 
 // statusLine counts the rows, says what is not loaded yet, and names the filter.
 func (m *Model) statusLine() string {
+	if m.deniedNote != "" {
+		return " " + cluster.EscapeText(m.deniedNote)
+	}
 	parts := []string{}
 	n := " " + common.Plural(len(m.rows), "row")
 	if len(m.visible) != len(m.rows) {
