@@ -37,6 +37,7 @@ import (
 //	watch-buffer-bytes: 256MiB     # bytes the Watch view keeps, keys and values counted
 //	read-only: false               # refuse every write
 //	key-separator: /               # the byte keys are split on into directories
+//	prefix: /app/                  # where the Keys view starts (a context's prefix wins)
 //	keys:                          # key overrides: action name -> keys
 //	  global.quit: [q, ctrl+q]
 //
@@ -54,6 +55,7 @@ type File struct {
 	WatchBufferBytes   *ByteSize           `yaml:"watch-buffer-bytes"`
 	KeySeparator       *string             `yaml:"key-separator"`
 	ReadOnly           *bool               `yaml:"read-only"`
+	Prefix             *string             `yaml:"prefix"`
 	Keys               map[string][]string `yaml:"keys"`
 
 	// Path is where the file was read from ("" when there was none).
@@ -74,6 +76,8 @@ type Context struct {
 	CommandTimeout        Duration `yaml:"command-timeout"`
 	KeepaliveTime         Duration `yaml:"keepalive-time"`
 	KeepaliveTimeout      Duration `yaml:"keepalive-timeout"`
+	// Prefix is where the Keys view starts on this cluster; it wins over the global prefix.
+	Prefix string `yaml:"prefix"`
 }
 
 // Duration is a time.Duration written as "5s" in YAML.

@@ -33,6 +33,7 @@ type Flags struct {
 	// never start a member.
 	embed  *bool
 	member *embednode.Config
+	prefix *string // --prefix, the console's too
 }
 
 // DefaultHealthInterval is how often the Cluster view polls member health unless the config
@@ -75,6 +76,7 @@ func (f *Flags) EmbedFlags() {
 	// The console starts a member where headless commands would dial 127.0.0.1:2379.
 	f.fs.Lookup("endpoints").Usage = "gRPC endpoints, comma separated (default: the embedded member)"
 	f.embed = f.fs.Bool("embed", false, "start the embedded member even if endpoints are configured")
+	f.prefix = f.fs.String("prefix", "", "where the Keys view starts (e.g. /app/: a user that may read only there)")
 }
 
 // MemberFlags defines etcd's member flags, with etcd's names, on fs: the console's embedded
@@ -132,6 +134,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	if file.ReadOnly != nil {
 		o.ReadOnly = *file.ReadOnly
 	}
+	if file.Prefix != nil {
+		o.Prefix = *file.Prefix
+	}
 
 	// Lowest first: each layer overrides what it sets. A context is one unit: the default one is
 	// used only when nothing else names a cluster, so its credentials never go to endpoints named
@@ -188,6 +193,7 @@ func (o *Settings) applyContext(c Context, source string) {
 	setDur(&o.Conn.CommandTimeout, time.Duration(c.CommandTimeout))
 	setDur(&o.Conn.KeepaliveTime, time.Duration(c.KeepaliveTime))
 	setDur(&o.Conn.KeepaliveTimeout, time.Duration(c.KeepaliveTimeout))
+	setStr(&o.Prefix, c.Prefix)
 }
 
 func (f *Flags) applyEnv(o *Settings, getenv func(string) string) error {
@@ -254,6 +260,9 @@ func (f *Flags) applyFlags(o *Settings) {
 	}
 	if fs.Changed("key-separator") {
 		o.Sep = f.keySeparator[0]
+	}
+	if f.prefix != nil && fs.Changed("prefix") {
+		o.Prefix = *f.prefix
 	}
 }
 

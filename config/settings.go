@@ -45,6 +45,9 @@ type Settings struct {
 	WatchBufferBytes int64
 	// Sep is the byte keys are split on into directories ('/' by default).
 	Sep byte
+	// Prefix is where the Keys view starts (--prefix, a context's or the config's prefix); ""
+	// for its default, the separator.
+	Prefix string
 	// Keys are the config file's key overrides (action name to keys), applied by keymap.
 	Keys map[string][]string
 	// NoColor is the NO_COLOR convention (set and not empty), read once when resolving.

@@ -99,8 +99,13 @@ func New(c common.Common) *Model {
 // Path is the directory the view shows.
 func (m *Model) Path() string { return m.dir }
 
-// Init lists the first directory.
-func (m *Model) Init() tea.Cmd { return m.open(m.dir, "") }
+// Init lists the first directory: the settings' prefix (--prefix) when one is given, else "/".
+func (m *Model) Init() tea.Cmd {
+	if p := m.common.Settings.Prefix; p != "" {
+		return m.gotoPath(p)
+	}
+	return m.open(m.dir, "")
+}
 
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {

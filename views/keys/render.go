@@ -19,7 +19,11 @@ func (m *Model) listView() string {
 	var b strings.Builder
 	b.WriteString(m.titleLine() + "\n")
 	detailW := 16
-	b.WriteString(st.Muted.Render(common.Pad("  NAME", m.width-detailW-1)+" "+fmt.Sprintf("%*s", detailW, "KEYS / SIZE ")) + "\n")
+	head := "KEYS / SIZE "
+	if m.permitted != nil {
+		head = "YOUR ACCESS " // the roles' permissions, not counts: the directory is not readable
+	}
+	b.WriteString(st.Muted.Render(common.Pad("  NAME", m.width-detailW-1)+" "+fmt.Sprintf("%*s", detailW, head)) + "\n")
 	h := m.listHeight()
 	switch {
 	case m.err != nil:
