@@ -144,7 +144,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	namedElsewhere := f.fs.Changed("endpoints") || getenv(envName("endpoints")) != ""
 	if file.DefaultContext != "" && f.context == "" && !namedElsewhere {
 		o.Context = file.DefaultContext
-		o.applyContext(file.Contexts[file.DefaultContext], "default context "+file.DefaultContext)
+		if err := o.applyContext(file.DefaultContext, file.Contexts[file.DefaultContext], "default context "+file.DefaultContext, getenv); err != nil {
+			return Settings{}, err
+		}
 	}
 	if f.context != "" {
 		c, ok := file.Contexts[f.context]
@@ -152,7 +154,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 			return Settings{}, fmt.Errorf("--context %q: no such context in %s", f.context, path)
 		}
 		o.Context = f.context
-		o.applyContext(c, "context "+f.context)
+		if err := o.applyContext(f.context, c, "context "+f.context, getenv); err != nil {
+			return Settings{}, err
+		}
 	}
 	if err := f.applyEnv(&o, getenv); err != nil {
 		return Settings{}, err
@@ -163,6 +167,13 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 		}
 	}
 	f.applyFlags(&o)
+	o.contexts, o.getenv, o.baseReadOnly = file.Contexts, getenv, o.ReadOnly
+	if file.Prefix != nil {
+		o.basePrefix = *file.Prefix
+	}
+	if c, ok := file.Contexts[o.Context]; ok && c.ReadOnly {
+		o.ReadOnly = true // the context's read-only holds whatever the flags say
+	}
 
 	if u, p, ok := strings.Cut(o.Conn.User, ":"); ok {
 		if o.Conn.Password != "" && f.fs.Changed("password") && f.fs.Changed("user") {
@@ -174,7 +185,7 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	return o, nil
 }
 
-func (o *Settings) applyContext(c Context, source string) {
+func (o *Settings) applyContext(name string, c Context, source string, getenv func(string) string) error {
 	if len(c.Endpoints) > 0 {
 		o.Conn.Endpoints, o.Source = c.Endpoints, source
 	}
@@ -194,6 +205,7 @@ func (o *Settings) applyContext(c Context, source string) {
 	setDur(&o.Conn.KeepaliveTime, time.Duration(c.KeepaliveTime))
 	setDur(&o.Conn.KeepaliveTimeout, time.Duration(c.KeepaliveTimeout))
 	setStr(&o.Prefix, c.Prefix)
+	return o.contextPassword(name, c, getenv)
 }
 
 func (f *Flags) applyEnv(o *Settings, getenv func(string) string) error {

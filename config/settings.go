@@ -53,6 +53,18 @@ type Settings struct {
 	// NoColor is the NO_COLOR convention (set and not empty), read once when resolving.
 	NoColor bool
 
+	// Warnings are what the settings allow but should not hold (a plain password in a context):
+	// the console and the headless commands print them, :ctx flashes them.
+	Warnings []string
+
+	// contexts, getenv, baseReadOnly and basePrefix are what ForContext needs to resolve
+	// another context later (contexts.go): the config's contexts, the environment, and the
+	// read-only mode and prefix of the flags and globals without a context's.
+	contexts     map[string]Context
+	getenv       func(string) string
+	baseReadOnly bool
+	basePrefix   string
+
 	// ConfigPath is the config file read ("" when there was none).
 	ConfigPath string
 	// LogPath is the log file; StateDir the folder it (and other state) lives in.
