@@ -49,7 +49,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.RestartMember): // enabled only once the member exited
 		return m.restartMember()
 	case key.Matches(msg, g.Help):
-		m.showHelp, m.showMessages = !m.showHelp, false
+		m.showHelp, m.showMessages, m.showContexts = !m.showHelp, false, false
 		return nil
 	case key.Matches(msg, g.Command):
 		m.showHelp = false

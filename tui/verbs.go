@@ -44,6 +44,8 @@ var verbTable = []verb{
 	{name: "goto", aliases: []string{"g"}, args: "<path>", slash: true, complete: completion{path: true}, run: runGoto},
 	{name: "watch", aliases: []string{"w"}, args: "[<prefix>] [--rev N]", complete: completion{path: true}, run: parseWatch},
 	{name: "rev", args: "[N]", run: runRev},
+	// ctx lists the config's contexts and the embedded member, or switches to the one named.
+	{name: "ctx", args: "[NAME]", run: runCtx},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
 	// messages lists recent flashes and task results in full, for those the bottom line cut.
 	{name: "messages", run: always(openMessagesMsg{})},
