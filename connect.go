@@ -126,6 +126,9 @@ func setUp(prefix string, flags *config.Flags) (s config.Settings, log *zap.Logg
 		fmt.Fprintf(os.Stderr, "%s: %v\n", prefix, err)
 		return s, nil, nil, 2
 	}
+	for _, w := range s.Warnings {
+		fmt.Fprintf(os.Stderr, "%s: warning: %s\n", prefix, w)
+	}
 	if log, logFile, err = config.OpenLog(s.LogPath); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", prefix, err)
 		return s, nil, nil, 1

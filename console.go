@@ -58,7 +58,21 @@ func runConsole(cmd *cobra.Command, flags *config.Flags) error {
 		return exit(1)
 	}
 	defer end()
-	if err := tui.Run(sess.Context(), &settings, sess, log); err != nil {
+	if settings.Context != "" {
+		sess.Label = settings.Context + " " + sess.Label // the header says which context is active
+	}
+	ctxs := newConsoleContexts(&settings, sess, log, logFile)
+	defer func() {
+		if err := ctxs.close(); err != nil {
+			fmt.Fprintln(os.Stderr, "etcdeck:", err)
+		}
+	}()
+	active := settings.Context
+	if active == "" && sess.Member != nil {
+		active = config.EmbeddedContext
+	}
+	// The program lives on its own context: :ctx ends the first session and goes on.
+	if err := tui.Run(context.Background(), &settings, sess, log, tui.WithContexts(ctxs, active)); err != nil {
 		if errors.Is(err, tui.ErrCrashed) {
 			return exit(2) // tui.Run already restored the terminal and named the log file
 		}

@@ -96,6 +96,8 @@ type Client struct {
 	// allowOffline and offline: see WithOffline.
 	allowOffline bool
 	offline      error
+	// access is the user's own roles and key ranges, read at Connect (auth.go); nil for none.
+	access *Access
 }
 
 // Connect dials the cluster and checks it answers, so a wrong endpoint, certificate or password
@@ -152,6 +154,7 @@ func Connect(ctx context.Context, conf ConnConfig, log *zap.Logger, opts ...Opti
 		return nil, cl.explain(ctx, err)
 	}
 	cl.learnEndpoints(ctx)
+	cl.learnAccess(ctx)
 	return cl, nil
 }
 

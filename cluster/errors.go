@@ -58,7 +58,8 @@ func explained(msg string, err error) error {
 }
 
 func isPermissionDenied(err error) bool {
-	return err != nil && errors.Is(rpctypes.Error(err), rpctypes.ErrPermissionDenied)
+	// errors.Is on err itself finds it under a PermissionError and Explain's wrapping.
+	return err != nil && (errors.Is(err, rpctypes.ErrPermissionDenied) || errors.Is(rpctypes.Error(err), rpctypes.ErrPermissionDenied))
 }
 
 // Explain turns an error of a clientv3 call into a sentence a person can act on, without the

@@ -122,13 +122,14 @@ func (c *Client) getAt(ctx context.Context, key string, rev int64) (KeyInfo, err
 
 // CompactedAt is the revision the keyspace was last compacted at (the oldest revision that can
 // still be read), 0 when it never was. etcd does not report it, so it is found by bisection
-// with count-only reads of one key (a compacted revision fails them): about 2·log2(revision)
+// with count-only reads of one key the user may read (a compacted revision fails them): about 2·log2(revision)
 // cheap requests.
 func (c *Client) CompactedAt(ctx context.Context) (int64, error) {
+	probe := c.probeKey() // a key the user may read: a user that is not root cannot read "\x00"
 	readable := func(rev int64) (bool, int64, error) {
 		cctx, cancel := c.ctx(ctx)
 		defer cancel()
-		resp, err := c.c.Get(cctx, "\x00", clientv3.WithRev(rev), clientv3.WithCountOnly())
+		resp, err := c.c.Get(cctx, probe, clientv3.WithRev(rev), clientv3.WithCountOnly())
 		if errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted) {
 			return false, 0, nil
 		}

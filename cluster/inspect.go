@@ -34,7 +34,7 @@ func (c *Client) GetKey(ctx context.Context, key string, rev int64) (KeyInfo, er
 	defer cancel()
 	resp, err := c.c.Get(ctx, key, clientv3.WithRev(rev))
 	if err != nil {
-		return KeyInfo{Key: key}, revError(rev, err)
+		return KeyInfo{Key: key}, c.access.Denied("reading "+EscapeKey(key), revError(rev, err))
 	}
 	kv := KeyInfo{Key: key, Rev: resp.Header.Revision, TTL: -1}
 	if rev > 0 {
@@ -80,7 +80,7 @@ func (c *Client) CheckRev(ctx context.Context, rev int64) error {
 	}
 	cctx, cancel := c.ctx(ctx)
 	defer cancel()
-	_, err := c.c.Get(cctx, "\x00", clientv3.WithRev(rev), clientv3.WithCountOnly())
+	_, err := c.c.Get(cctx, c.probeKey(), clientv3.WithRev(rev), clientv3.WithCountOnly())
 	if err == nil {
 		return nil
 	}

@@ -163,7 +163,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 		// An exact-key read is O(log n) and tells the current revision to pin.
 		resp, err := c.c.Get(ctx, firstKey(prefix), clientv3.WithCountOnly())
 		if err != nil {
-			return l, c.explainDown(ctx, err)
+			return l, c.access.Denied("reading "+dirName(prefix), c.explainDown(ctx, err))
 		}
 		l.Rev = resp.Header.Revision
 		l.Stats.RoundTrips++
@@ -194,10 +194,18 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 		}
 	}
 	if err != nil {
-		return l, c.explainDown(ctx, err)
+		return l, c.access.Denied("reading "+dirName(prefix), c.explainDown(ctx, err))
 	}
 	l.Rows = b.sorted()
 	return l, nil
+}
+
+// dirName is a directory's prefix as a person reads it: escaped, "(root)" for "".
+func dirName(prefix string) string {
+	if prefix == "" {
+		return "(root)"
+	}
+	return EscapeKey(prefix)
 }
 
 // firstKey is the smallest key of the directory: etcd keys cannot be empty.

@@ -123,7 +123,7 @@ func (c *Client) Put(ctx context.Context, key string, value []byte, opts PutOpti
 	case opts.Lease != 0:
 		e.Target = leaseTarget(opts.Lease)
 	}
-	return c.write(ctx, e, func(ctx context.Context, e *AuditEntry) (int64, error) {
+	return c.writeKeys(ctx, e, key, "", func(ctx context.Context, e *AuditEntry) (int64, error) {
 		if opts.CreateOnly && opts.ModRev != 0 || opts.KeepLease && opts.Lease != 0 {
 			return 0, fmt.Errorf("put %s: create-only goes without a mod revision, and keep-lease without a lease", EscapeKey(key))
 		}
@@ -171,7 +171,7 @@ func (c *Client) Put(ctx context.Context, key string, value []byte, opts PutOpti
 // *ConflictError). It returns the revision after the delete, or ErrNotFound when there was no key.
 func (c *Client) Delete(ctx context.Context, key string, modRev int64) (int64, error) {
 	e := AuditEntry{Action: "delete", Key: EscapeKey(key), OldRev: modRev}
-	return c.write(ctx, e, func(ctx context.Context, e *AuditEntry) (int64, error) {
+	return c.writeKeys(ctx, e, key, "", func(ctx context.Context, e *AuditEntry) (int64, error) {
 		if modRev == 0 {
 			resp, err := c.c.Delete(ctx, key)
 			if err != nil {
@@ -199,7 +199,7 @@ func (c *Client) Delete(ctx context.Context, key string, modRev int64) (int64, e
 // the prefix should end with the separator, or /registry/pods also takes /registry/podsecurity….
 func (c *Client) DeletePrefix(ctx context.Context, prefix string) (deleted, rev int64, err error) {
 	e := AuditEntry{Action: "delete-prefix", Key: EscapeKey(prefix)}
-	rev, err = c.write(ctx, e, func(ctx context.Context, e *AuditEntry) (int64, error) {
+	rev, err = c.writeKeys(ctx, e, prefix, clientv3.GetPrefixRangeEnd(prefix), func(ctx context.Context, e *AuditEntry) (int64, error) {
 		if prefix == "" {
 			return 0, errors.New("delete-prefix with an empty prefix would delete every key: refused")
 		}
@@ -296,6 +296,19 @@ func (c *Client) writeTimeout(ctx context.Context, timeout time.Duration, e Audi
 	return rev, err
 }
 
+// writeKeys is write for a write to the keys [from, end) (end "" for the key from): a range the
+// user's roles do not let it write is refused before anything is sent, and the refusal audited,
+// after the read-only refusal (which says more about why).
+func (c *Client) writeKeys(ctx context.Context, e AuditEntry, from, end string, do func(context.Context, *AuditEntry) (int64, error)) (int64, error) {
+	if err := c.access.CheckWrite(from, end); err != nil && !c.readOnly {
+		e.User, e.Endpoints = c.conf.User, c.conf.Endpoints
+		e.Result = "refused: " + err.Error()
+		c.record(e)
+		return 0, err
+	}
+	return c.write(ctx, e, do)
+}
+
 // admit is the gate's first half, shared by every write (keys, leases, maintenance, restores,
 // backup files): in read-only mode it records the refusal and returns ErrReadOnly; otherwise it
 // reserves room for the write's audit line and refuses the write when the line could not be kept
@@ -316,10 +329,38 @@ func (c *Client) admit(e *AuditEntry) error {
 // write itself records its line).
 func (c *Client) CheckWrite(action, key, target string) error {
 	if !c.readOnly {
+		// The user's write ranges: refused here too, so no prompt opens for a write that would be.
+		if err := c.rangeRefusal(action, key); err != nil {
+			e := AuditEntry{Action: action, Key: EscapeKey(key), Target: EscapeKey(target),
+				User: c.conf.User, Endpoints: c.conf.Endpoints, Result: "refused: " + err.Error()}
+			c.record(e)
+			return err
+		}
 		return nil
 	}
 	e := AuditEntry{Action: action, Key: EscapeKey(key), Target: EscapeKey(target)}
 	return c.admit(&e)
+}
+
+// Refuses reports whether CheckWrite(action, key, …) would refuse, without recording anything:
+// the console asks it on the UI loop and lets CheckWrite say why (and audit it) off the loop.
+func (c *Client) Refuses(action, key string) bool {
+	return c.readOnly || c.rangeRefusal(action, key) != nil
+}
+
+// rangeRefusal is the user's write ranges' answer for action on key: a delete-prefix covers the
+// directory key, a create (whose name is not typed yet) needs some write range under the
+// directory key, any other action the key itself.
+func (c *Client) rangeRefusal(action, key string) error {
+	switch {
+	case key == "":
+		return nil
+	case action == "delete-prefix":
+		return c.access.CheckWrite(key, clientv3.GetPrefixRangeEnd(key))
+	case action == "create":
+		return c.access.CheckWriteUnder(key)
+	}
+	return c.access.CheckWrite(key, "")
 }
 
 func (c *Client) record(e AuditEntry) {

@@ -28,7 +28,10 @@ import (
 //	    cacert: /etc/etcd/ca.pem
 //	    cert: /etc/etcd/client.pem
 //	    key: /etc/etcd/client-key.pem
-//	    user: root                 # the password is asked on the terminal
+//	    user: root                 # the password is asked on the terminal, or:
+//	    password-file: ~/.etcd-pw  # (or password-env: ETCD_PROD_PW) never a plain password
+//	    read-only: true            # every session on this context is read-only
+//	    prefix: /app/              # where the Keys view starts
 //	backup-dir: ~/backups/etcd     # where snapshots go
 //	snapshot-keep: 10              # retention: always keep a cluster's newest 10 snapshots ...
 //	snapshot-keep-days: 30         # ... and older ones until they are 30 days old
@@ -37,6 +40,7 @@ import (
 //	watch-buffer-bytes: 256MiB     # bytes the Watch view keeps, keys and values counted
 //	read-only: false               # refuse every write
 //	key-separator: /               # the byte keys are split on into directories
+//	prefix: /app/                  # where the Keys view starts (a context's prefix wins)
 //	keys:                          # key overrides: action name -> keys
 //	  global.quit: [q, ctrl+q]
 //
@@ -54,6 +58,7 @@ type File struct {
 	WatchBufferBytes   *ByteSize           `yaml:"watch-buffer-bytes"`
 	KeySeparator       *string             `yaml:"key-separator"`
 	ReadOnly           *bool               `yaml:"read-only"`
+	Prefix             *string             `yaml:"prefix"`
 	Keys               map[string][]string `yaml:"keys"`
 
 	// Path is where the file was read from ("" when there was none).
@@ -69,11 +74,19 @@ type Context struct {
 	InsecureSkipTLSVerify *bool    `yaml:"insecure-skip-tls-verify"`
 	InsecureTransport     *bool    `yaml:"insecure-transport"`
 	User                  string   `yaml:"user"`
-	Password              string   `yaml:"password"`
-	DialTimeout           Duration `yaml:"dial-timeout"`
-	CommandTimeout        Duration `yaml:"command-timeout"`
-	KeepaliveTime         Duration `yaml:"keepalive-time"`
-	KeepaliveTimeout      Duration `yaml:"keepalive-timeout"`
+	Password              string   `yaml:"password"` // works, with a warning: prefer the next two
+	// PasswordFile is a file holding the password (a trailing newline is dropped); PasswordEnv
+	// a variable holding it. Either keeps the password out of the config file.
+	PasswordFile string `yaml:"password-file"`
+	PasswordEnv  string `yaml:"password-env"`
+	// ReadOnly true makes every session on this context read-only, whatever the flags say.
+	ReadOnly         bool     `yaml:"read-only"`
+	DialTimeout      Duration `yaml:"dial-timeout"`
+	CommandTimeout   Duration `yaml:"command-timeout"`
+	KeepaliveTime    Duration `yaml:"keepalive-time"`
+	KeepaliveTimeout Duration `yaml:"keepalive-timeout"`
+	// Prefix is where the Keys view starts on this cluster; it wins over the global prefix.
+	Prefix string `yaml:"prefix"`
 }
 
 // Duration is a time.Duration written as "5s" in YAML.

@@ -33,6 +33,7 @@ type Flags struct {
 	// never start a member.
 	embed  *bool
 	member *embednode.Config
+	prefix *string // --prefix, the console's too
 }
 
 // DefaultHealthInterval is how often the Cluster view polls member health unless the config
@@ -75,6 +76,7 @@ func (f *Flags) EmbedFlags() {
 	// The console starts a member where headless commands would dial 127.0.0.1:2379.
 	f.fs.Lookup("endpoints").Usage = "gRPC endpoints, comma separated (default: the embedded member)"
 	f.embed = f.fs.Bool("embed", false, "start the embedded member even if endpoints are configured")
+	f.prefix = f.fs.String("prefix", "", "where the Keys view starts (e.g. /app/: a user that may read only there)")
 }
 
 // MemberFlags defines etcd's member flags, with etcd's names, on fs: the console's embedded
@@ -132,6 +134,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	if file.ReadOnly != nil {
 		o.ReadOnly = *file.ReadOnly
 	}
+	if file.Prefix != nil {
+		o.Prefix = *file.Prefix
+	}
 
 	// Lowest first: each layer overrides what it sets. A context is one unit: the default one is
 	// used only when nothing else names a cluster, so its credentials never go to endpoints named
@@ -139,7 +144,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	namedElsewhere := f.fs.Changed("endpoints") || getenv(envName("endpoints")) != ""
 	if file.DefaultContext != "" && f.context == "" && !namedElsewhere {
 		o.Context = file.DefaultContext
-		o.applyContext(file.Contexts[file.DefaultContext], "default context "+file.DefaultContext)
+		if err := o.applyContext(file.DefaultContext, file.Contexts[file.DefaultContext], "default context "+file.DefaultContext, getenv); err != nil {
+			return Settings{}, err
+		}
 	}
 	if f.context != "" {
 		c, ok := file.Contexts[f.context]
@@ -147,7 +154,9 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 			return Settings{}, fmt.Errorf("--context %q: no such context in %s", f.context, path)
 		}
 		o.Context = f.context
-		o.applyContext(c, "context "+f.context)
+		if err := o.applyContext(f.context, c, "context "+f.context, getenv); err != nil {
+			return Settings{}, err
+		}
 	}
 	if err := f.applyEnv(&o, getenv); err != nil {
 		return Settings{}, err
@@ -158,6 +167,13 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 		}
 	}
 	f.applyFlags(&o)
+	o.contexts, o.getenv, o.baseReadOnly = file.Contexts, getenv, o.ReadOnly
+	if file.Prefix != nil {
+		o.basePrefix = *file.Prefix
+	}
+	if c, ok := file.Contexts[o.Context]; ok && c.ReadOnly {
+		o.ReadOnly = true // the context's read-only holds whatever the flags say
+	}
 
 	if u, p, ok := strings.Cut(o.Conn.User, ":"); ok {
 		if o.Conn.Password != "" && f.fs.Changed("password") && f.fs.Changed("user") {
@@ -169,7 +185,7 @@ func (f *Flags) Resolve(getenv func(string) string) (Settings, error) {
 	return o, nil
 }
 
-func (o *Settings) applyContext(c Context, source string) {
+func (o *Settings) applyContext(name string, c Context, source string, getenv func(string) string) error {
 	if len(c.Endpoints) > 0 {
 		o.Conn.Endpoints, o.Source = c.Endpoints, source
 	}
@@ -188,6 +204,8 @@ func (o *Settings) applyContext(c Context, source string) {
 	setDur(&o.Conn.CommandTimeout, time.Duration(c.CommandTimeout))
 	setDur(&o.Conn.KeepaliveTime, time.Duration(c.KeepaliveTime))
 	setDur(&o.Conn.KeepaliveTimeout, time.Duration(c.KeepaliveTimeout))
+	setStr(&o.Prefix, c.Prefix)
+	return o.contextPassword(name, c, getenv)
 }
 
 func (f *Flags) applyEnv(o *Settings, getenv func(string) string) error {
@@ -254,6 +272,9 @@ func (f *Flags) applyFlags(o *Settings) {
 	}
 	if fs.Changed("key-separator") {
 		o.Sep = f.keySeparator[0]
+	}
+	if f.prefix != nil && fs.Changed("prefix") {
+		o.Prefix = *f.prefix
 	}
 }
 

@@ -45,10 +45,25 @@ type Settings struct {
 	WatchBufferBytes int64
 	// Sep is the byte keys are split on into directories ('/' by default).
 	Sep byte
+	// Prefix is where the Keys view starts (--prefix, a context's or the config's prefix); ""
+	// for its default, the separator.
+	Prefix string
 	// Keys are the config file's key overrides (action name to keys), applied by keymap.
 	Keys map[string][]string
 	// NoColor is the NO_COLOR convention (set and not empty), read once when resolving.
 	NoColor bool
+
+	// Warnings are what the settings allow but should not hold (a plain password in a context):
+	// the console and the headless commands print them, :ctx flashes them.
+	Warnings []string
+
+	// contexts, getenv, baseReadOnly and basePrefix are what ForContext needs to resolve
+	// another context later (contexts.go): the config's contexts, the environment, and the
+	// read-only mode and prefix of the flags and globals without a context's.
+	contexts     map[string]Context
+	getenv       func(string) string
+	baseReadOnly bool
+	basePrefix   string
 
 	// ConfigPath is the config file read ("" when there was none).
 	ConfigPath string

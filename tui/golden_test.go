@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
@@ -70,6 +72,8 @@ func TestGoldenScreens(t *testing.T) {
 			openMessagesMsg{},
 		}},
 		{name: "no_color_help", cfg: func(c *testEnv) { c.settings.NoColor = true; c.settings.ReadOnly = true }, steps: []tea.Msg{viewtest.Key("?")}},
+		// :ctx's list: the active context marked, never a password.
+		{name: "contexts", steps: []tea.Msg{func(m *Model) { WithContexts(listedContexts{}, "prod")(m) }, ctxMsg{}}},
 		{name: "unreachable", steps: []tea.Msg{func(m *Model) {
 			m.status.applyOverview(cluster.Overview{}, errors.New("cannot reach 127.0.0.1:2379: connection refused"))
 		}}},
@@ -199,4 +203,19 @@ func TestHelpNamesActions(t *testing.T) {
 	if strings.Contains(s, "view-snapshots") || !strings.Contains(s, "A wider terminal shows the action names") {
 		t.Errorf("help at 64 columns:\n%s", s)
 	}
+}
+
+// listedContexts is a fixed list of contexts for the golden of :ctx; it opens none.
+type listedContexts struct{}
+
+func (listedContexts) List() []config.ContextInfo {
+	return []config.ContextInfo{
+		{Name: "prod", Endpoints: []string{"https://10.0.0.1:2379", "https://10.0.0.2:2379"}, User: "reader", ReadOnly: true},
+		{Name: "staging", Endpoints: []string{"10.1.0.1:2379"}, User: "root"},
+		{Name: config.EmbeddedContext},
+	}
+}
+
+func (listedContexts) Open(context.Context, string) (Opened, error) {
+	return Opened{}, errors.New("not in a golden")
 }

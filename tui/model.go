@@ -49,8 +49,12 @@ type Model struct {
 	overlayTop int
 	// overlayCut says the overlay drawn last was longer than the screen (it scrolls).
 	overlayCut bool
-	// showMessages turns the help overlay into the message log (:messages).
-	showMessages bool
+	// showMessages turns the help overlay into the message log (:messages), showContexts into
+	// :ctx's list.
+	showMessages, showContexts bool
+	// contexts opens other clusters for :ctx (nil: no switching); ctxName is the active one.
+	contexts Contexts
+	ctxName  string
 	// confirm asks before quitting while critical work runs.
 	confirm common.Confirm
 	// memberPanel shows the exited member's last lines (the frame's memberDown).
@@ -65,8 +69,15 @@ type Model struct {
 
 // New builds the root model over settings and a session (nil only in rendering tests); it fails
 // only when settings.Keys names unknown actions or bad keys. log may be nil.
-func New(settings *config.Settings, session *cluster.Session, log *zap.Logger) (*Model, error) {
-	return newModel(settings, session, log, defaultViews)
+func New(settings *config.Settings, session *cluster.Session, log *zap.Logger, opts ...Option) (*Model, error) {
+	m, err := newModel(settings, session, log, defaultViews)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		o(m)
+	}
+	return m, nil
 }
 
 // newModel builds the root model around the views makeViews returns (tests of the shell give
@@ -189,12 +200,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.cmd.completed(msg)
 		return nil
 	case openHelpMsg:
-		m.showHelp, m.showMessages, m.overlayTop = true, false, 0
+		m.showHelp, m.showMessages, m.showContexts, m.overlayTop = true, false, false, 0
 		return nil
 	case openMessagesMsg:
 		// The log is a page of the help overlay: esc and ? close it the same way.
-		m.showHelp, m.showMessages, m.overlayTop = true, true, 0
+		m.showHelp, m.showMessages, m.showContexts, m.overlayTop = true, true, false, 0
 		return nil
+	case ctxMsg:
+		return m.switchContext(msg)
+	case ctxOpenedMsg:
+		return m.contextOpened(msg)
 	case quitRequestMsg:
 		return m.requestQuit()
 	case common.OpenSessionMsg:

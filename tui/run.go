@@ -27,8 +27,8 @@ var ErrCrashed = errors.New("etcdeck crashed")
 
 // Run runs the console on session until the user quits or ctx ends. settings.LogPath is where
 // a crash trace goes; log may be nil.
-func Run(ctx context.Context, settings *config.Settings, session *cluster.Session, log *zap.Logger) error {
-	m, err := New(settings, session, log)
+func Run(ctx context.Context, settings *config.Settings, session *cluster.Session, log *zap.Logger, opts ...Option) error {
+	m, err := New(settings, session, log, opts...)
 	if err != nil {
 		return err
 	}

@@ -161,6 +161,14 @@ func (m *Model) CloseSessions() []error {
 			}
 		}
 	}
+	// A session :ctx switched to is the console's to end; the first one is its caller's.
+	if m.close != nil && m.common.Session != nil {
+		m.common.Session.End()
+		if err := m.close(); err != nil {
+			errs = append(errs, err)
+		}
+		m.close = nil
+	}
 	return errs
 }
 

@@ -54,6 +54,8 @@ var verbTable = []verb{
 	{name: "compact", args: "[rev] [--physical]", run: runCompact},
 	{name: "move-leader", args: "<member>", run: runMoveLeader},
 	{name: "recover-nospace", run: always(clusterview.ActionMsg{Kind: clusterview.RecoverNospace})},
+	// ctx lists the config's contexts and the embedded member, or switches to the one named.
+	{name: "ctx", args: "[NAME]", run: runCtx},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
 	// messages lists recent flashes and task results in full, for those the bottom line cut.
 	{name: "messages", run: always(openMessagesMsg{})},

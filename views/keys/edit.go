@@ -114,7 +114,7 @@ func (m writtenMsg) ResultSession() uint64    { return m.sid }
 
 // refusal is the command that says why no edit of key (action as the audit log names it) can
 // start now, or nil when one can: the view shows the past, there is no session, or the session is
-// read-only — then the write gate itself (cluster's CheckWrite) refuses, off the UI loop, so the
+// read-only or the user's roles do not let it write there — then the write gate itself (cluster's CheckWrite) refuses, off the UI loop, so the
 // refusal is in the audit log like any other.
 func (m *Model) refusal(action, key string) tea.Cmd {
 	if r := m.pinnedRefusal(); r != "" {
@@ -129,11 +129,11 @@ func (m *Model) writeRefusal(action, key string) tea.Cmd {
 	if s == nil || s.Client == nil {
 		return common.Flash(common.FlashError, "not connected")
 	}
-	if !s.Client.ReadOnly() {
+	if !s.Client.Refuses(action, key) {
 		return nil
 	}
 	return func() tea.Msg {
-		return common.FlashMsg{Level: common.FlashError, Text: s.Client.CheckWrite(action, key, "").Error()}
+		return common.FlashMsg{Level: common.FlashError, Text: cluster.EscapeText(s.Client.CheckWrite(action, key, "").Error())}
 	}
 }
 

@@ -67,6 +67,10 @@ type Model struct {
 	remainingFor string // the next the count was asked for
 
 	live *liveWatch
+	// permitted: the directory was refused and its rows are the user's permitted entries below
+	// it (permitted.go), each with what the roles allow; deniedNote says why. nil otherwise.
+	permitted  map[string]string
+	deniedNote string
 
 	// The panes beside the list (panes.go): width and height above are the list's share of
 	// fullW×fullH while a pane is open. focus says which pane gets keys (focus.go).
@@ -100,8 +104,13 @@ func New(c common.Common) *Model {
 // Path is the directory the view shows.
 func (m *Model) Path() string { return m.dir }
 
-// Init lists the first directory.
-func (m *Model) Init() tea.Cmd { return m.open(m.dir, "") }
+// Init lists the first directory: the settings' prefix (--prefix) when one is given, else "/".
+func (m *Model) Init() tea.Cmd {
+	if p := m.common.Settings.Prefix; p != "" {
+		return m.gotoPath(p)
+	}
+	return m.open(m.dir, "")
+}
 
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {

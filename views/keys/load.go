@@ -73,6 +73,7 @@ func (m *Model) open(dir, sel string) tea.Cmd {
 	m.rows, m.visible, m.next, m.rev = nil, nil, "", 0
 	m.cursor, m.offset = 0, 0
 	m.err, m.paging = nil, false
+	m.permitted, m.deniedNote = nil, ""
 	m.pending = map[string]int64{}
 	m.loading = true
 	m.remainingFor, m.remaining = "", -1
@@ -123,6 +124,11 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 			return tea.Batch(common.Flash(common.FlashWarn, "the listing's revision was compacted: reloaded"),
 				m.open(m.dir, m.selectedName()))
 		}
+		if msg.after == "" && m.permittedListing(msg.err) {
+			m.refilterKeep(m.selectName)
+			m.selectName = ""
+			return nil
+		}
 		m.err = msg.err
 		if msg.after == "" {
 			m.rows, m.visible, m.next = nil, nil, "" // rows kept through a reload are no longer live
@@ -134,6 +140,7 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	m.stats = fmt.Sprintf("%d round trips, %d keys read", l.Stats.RoundTrips, l.Stats.KeysRead)
 	keep := m.selectedName()
 	if msg.after == "" {
+		m.permitted, m.deniedNote = nil, ""
 		m.rows, m.rev, m.appliedRev, m.midRev, m.progressAsked = l.Rows, l.Rev, l.Rev, false, false
 		m.resetHeld()
 		if m.selectName != "" {
@@ -181,8 +188,8 @@ func (m *Model) pageIfNear(moved bool) tea.Cmd {
 // view has applied every change; changes applied while they are read are added when they land.
 func (m *Model) fetchDetails() tea.Cmd {
 	s := m.common.Session
-	if s == nil || m.loading || m.midRev || m.appliedRev == 0 {
-		return nil
+	if s == nil || m.loading || m.midRev || m.appliedRev == 0 || m.permitted != nil {
+		return nil // a permitted listing shows permissions, not counts
 	}
 	var want []cluster.Row
 	for i := m.offset; i < min(len(m.visible), m.offset+m.listHeight()); i++ {

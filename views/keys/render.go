@@ -19,7 +19,11 @@ func (m *Model) listView() string {
 	var b strings.Builder
 	b.WriteString(m.titleLine() + "\n")
 	detailW := 16
-	b.WriteString(st.Muted.Render(common.Pad("  NAME", m.width-detailW-1)+" "+fmt.Sprintf("%*s", detailW, "KEYS / SIZE ")) + "\n")
+	head := "KEYS / SIZE "
+	if m.permitted != nil {
+		head = "YOUR ACCESS " // the roles' permissions, not counts: the directory is not readable
+	}
+	b.WriteString(st.Muted.Render(common.Pad("  NAME", m.width-detailW-1)+" "+fmt.Sprintf("%*s", detailW, head)) + "\n")
 	h := m.listHeight()
 	switch {
 	case m.err != nil:
@@ -37,7 +41,11 @@ func (m *Model) listView() string {
 	end := min(len(m.visible), m.offset+h)
 	for i := m.offset; i < end; i++ {
 		r := m.rows[m.visible[i]]
-		line := common.Pad(" "+rowName(r, m.sep), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, rowDetail(r)+" ")
+		detail := rowDetail(r)
+		if p := m.permission(r); p != "" {
+			detail = p
+		}
+		line := common.Pad(" "+rowName(r, m.sep), m.width-detailW-1) + " " + fmt.Sprintf("%*s", detailW, detail+" ")
 		if i == m.cursor {
 			line = st.Selected.Render(line)
 		}
@@ -112,6 +120,9 @@ func (m *Model) emptyText() string {
 
 // statusLine counts the rows, says what is not loaded yet, and names the filter.
 func (m *Model) statusLine() string {
+	if m.deniedNote != "" {
+		return " " + cluster.EscapeText(m.deniedNote)
+	}
 	parts := []string{}
 	n := " " + common.Plural(len(m.rows), "row")
 	if len(m.visible) != len(m.rows) {
