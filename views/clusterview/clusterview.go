@@ -189,6 +189,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if h, ok := m.memberByID(m.selected); ok {
 			return m.ask(ActionMsg{Kind: MoveLeader, Member: h.Member.Label()})
 		}
+	case key.Matches(msg, k.Consistency):
+		return m.ask(ActionMsg{Kind: Consistency})
+	case key.Matches(msg, k.CopyJoin):
+		return m.copyJoin()
 	case key.Matches(msg, k.ScrollDown):
 		m.detailsOff = min(m.detailsOff+m.detailsPage(), m.detailsMaxOff())
 	case key.Matches(msg, k.ScrollUp):
@@ -279,6 +283,8 @@ func (m *Model) keys() keymap.Cluster {
 	k.Compact.SetEnabled(has)
 	k.Alarms.SetEnabled(has)
 	k.MoveLeader.SetEnabled(has)
+	k.Consistency.SetEnabled(has)
+	k.CopyJoin.SetEnabled(m.maint.result.Join != "" && !m.maint.task.Running())
 	shown := m.details && m.index() >= 0
 	off := 0
 	if shown {
