@@ -261,7 +261,7 @@ var bindings = []decl{
 	{"cluster.alarms", func(k *KeyMap) *key.Binding { return &k.Cluster.Alarms }, []string{"a"}, "a", "alarms", 2, short},
 	{"cluster.move-leader", func(k *KeyMap) *key.Binding { return &k.Cluster.MoveLeader }, []string{"m"}, "m", "move leader here", 2, 0},
 	{"cluster.consistency", func(k *KeyMap) *key.Binding { return &k.Cluster.Consistency }, []string{"x"}, "x", "consistency (HashKV)", 2, 0},
-	{"cluster.copy-join", func(k *KeyMap) *key.Binding { return &k.Cluster.CopyJoin }, []string{"y"}, "y", "copy the new member's flags", 2, short | disabled},
+	{"cluster.copy-join", func(k *KeyMap) *key.Binding { return &k.Cluster.CopyJoin }, []string{"y"}, "y", "copy the new member's flags", 2, disabled},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.
