@@ -135,6 +135,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if res, mine, cmd := m.health.Update(msg); mine {
 			if res != nil {
 				m.applyPoll(res.Value, res.Err, res.Failures, res.Next)
+				m.recoverPolled()
 				if res.Err != nil && m.backPending {
 					m.backPending = false
 					if again := m.health.Refresh(); again != nil {
@@ -174,6 +175,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		// esc cancels a running action first, then closes its result.
 		if !m.maint.task.Cancel() {
 			m.maint.result = maintResult{}
+			m.maint.rec.waiting = false // a :recover-nospace waiting for its first poll is dropped too
 		}
 	case key.Matches(msg, k.Alarms):
 		return m.ask(ActionMsg{Kind: AlarmList})
