@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
-	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -378,45 +377,6 @@ func defragResult(rep cluster.DefragReport, err error) maintResult {
 	r.Summary = fmt.Sprintf("defragmented %s: %s → %s in %s", common.Plural(n, "member"),
 		cluster.FormatBytes(before), cluster.FormatBytes(after), cluster.FormatDuration(took))
 	return r
-}
-
-// names maps every member's ID to its name, for results that carry IDs.
-func (m *Model) names() map[uint64]string {
-	out := map[uint64]string{}
-	for _, h := range m.members() {
-		out[h.Member.ID] = h.Member.Label()
-	}
-	return out
-}
-
-// memberNamed finds a member by name or hex ID.
-func (m *Model) memberNamed(s string) (monitor.MemberHealth, bool) {
-	for _, h := range m.members() {
-		if h.Member.Name == s || h.Member.IDString() == strings.ToLower(s) {
-			return h, true
-		}
-	}
-	return monitor.MemberHealth{}, false
-}
-
-func (m *Model) memberByID(id uint64) (monitor.MemberHealth, bool) {
-	for _, h := range m.members() {
-		if h.Member.ID == id {
-			return h, true
-		}
-	}
-	return monitor.MemberHealth{}, false
-}
-
-// currentRev is the highest revision the last poll saw.
-func (m *Model) currentRev() int64 {
-	var rev int64
-	for _, h := range m.members() {
-		if h.Status != nil {
-			rev = max(rev, h.Status.Revision)
-		}
-	}
-	return rev
 }
 
 // maintPanel is the last action's result (or the running action's steps so far) in at most n

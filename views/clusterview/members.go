@@ -84,6 +84,45 @@ func (m *Model) lagText(h monitor.MemberHealth) string {
 		lag, h.Status.RaftAppliedIndex, l.Status.RaftIndex)
 }
 
+// names maps every member's ID to its name, for results that carry IDs.
+func (m *Model) names() map[uint64]string {
+	out := map[uint64]string{}
+	for _, h := range m.members() {
+		out[h.Member.ID] = h.Member.Label()
+	}
+	return out
+}
+
+// memberNamed finds a member by name or hex ID.
+func (m *Model) memberNamed(s string) (monitor.MemberHealth, bool) {
+	for _, h := range m.members() {
+		if h.Member.Name == s || h.Member.IDString() == strings.ToLower(s) {
+			return h, true
+		}
+	}
+	return monitor.MemberHealth{}, false
+}
+
+func (m *Model) memberByID(id uint64) (monitor.MemberHealth, bool) {
+	for _, h := range m.members() {
+		if h.Member.ID == id {
+			return h, true
+		}
+	}
+	return monitor.MemberHealth{}, false
+}
+
+// currentRev is the highest revision the last poll saw.
+func (m *Model) currentRev() int64 {
+	var rev int64
+	for _, h := range m.members() {
+		if h.Status != nil {
+			rev = max(rev, h.Status.Revision)
+		}
+	}
+	return rev
+}
+
 // memberInfos is the last poll's member list.
 func (m *Model) memberInfos() []member.Info {
 	var out []member.Info
