@@ -148,7 +148,7 @@ func (m *Model) memberAnswered(msg common.ConfirmMsg) tea.Cmd {
 	m.maint.pending = ActionMsg{}
 	if !msg.Yes {
 		if msg.ID == confirmMemberRemove && !msg.Cancelled {
-			return common.Flash(common.FlashWarn, "member remove: the name typed was not "+cluster.EscapeText(a.Member)+": nothing changed")
+			return common.Flash(common.FlashWarn, "member remove: the name typed was not "+cluster.EscapeText(m.names()[id])+": nothing changed")
 		}
 		return common.Flash(common.FlashInfo, "cancelled: nothing changed")
 	}
