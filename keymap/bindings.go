@@ -14,8 +14,8 @@ type Global struct {
 	ViewWatch     key.Binding
 	ViewCluster   key.Binding
 	ViewSnapshots key.Binding
-	ViewLeases    key.Binding
 	ViewAccess    key.Binding
+	ViewLeases    key.Binding
 	Help          key.Binding
 	Command       key.Binding
 	Quit          key.Binding
@@ -193,8 +193,8 @@ var bindings = []decl{
 	{"global.view-watch", func(k *KeyMap) *key.Binding { return &k.Global.ViewWatch }, []string{"2"}, "2", "watch", 0, 0},
 	{"global.view-cluster", func(k *KeyMap) *key.Binding { return &k.Global.ViewCluster }, []string{"3"}, "3", "cluster", 0, 0},
 	{"global.view-snapshots", func(k *KeyMap) *key.Binding { return &k.Global.ViewSnapshots }, []string{"4"}, "4", "snapshots", 0, 0},
-	{"global.view-leases", func(k *KeyMap) *key.Binding { return &k.Global.ViewLeases }, []string{"6"}, "6", "leases", 0, 0},
 	{"global.view-access", func(k *KeyMap) *key.Binding { return &k.Global.ViewAccess }, []string{"5"}, "5", "access", 0, 0},
+	{"global.view-leases", func(k *KeyMap) *key.Binding { return &k.Global.ViewLeases }, []string{"6"}, "6", "leases", 0, 0},
 	{"global.help", func(k *KeyMap) *key.Binding { return &k.Global.Help }, []string{"?"}, "?", "help", 1, short},
 	{"global.command", func(k *KeyMap) *key.Binding { return &k.Global.Command }, []string{":"}, ":", "command", 1, short},
 	{"global.back", func(k *KeyMap) *key.Binding { return &k.Global.Back }, []string{"esc"}, "esc", "back/close", 1, 0},

@@ -20,7 +20,7 @@ func (m *Model) View() string {
 	b.WriteString(st.TitleLine(m.width, "Access", "", st.Muted.Render(m.authState())))
 	b.WriteString("\n")
 	switch {
-	case !m.listed && m.client() != nil || m.loading && !m.listed:
+	case !m.listed && (m.client() != nil || m.loading):
 		b.WriteString(" " + st.Muted.Render("reading users and roles…"))
 	case m.listErr != nil:
 		b.WriteString(m.refused())
@@ -58,7 +58,7 @@ func (m *Model) refused() string {
 	if !errors.Is(m.listErr, cluster.ErrNeedsRoot) {
 		return strings.Join(lines, "\n")
 	}
-	lines = append(lines, " "+st.Muted.Render("this view needs user root, or a user with the role root: reconnect with --user root"))
+	lines = append(lines, " "+st.Muted.Render("managing users and roles needs the role root: reconnect as root (--user root)"))
 	if c := m.client(); c != nil && c.Access() != nil {
 		a := c.Access()
 		lines = append(lines, "", " you are "+cluster.EscapeText(a.User)+", with "+rolesOf(a.Roles)+":")
