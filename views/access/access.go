@@ -232,7 +232,7 @@ func (m *Model) bindings() keymap.Access {
 		{&k.Grant, admin && (r.kind == userRow || r.kind == roleRow && r.role != "root" || r.kind == permRow)},
 		{&k.Revoke, admin && (r.kind == userRow && len(r.roles) > 0 || r.kind == permRow)},
 		{&k.Delete, admin && r.kind != noRow},
-		{&k.Auth, write && (m.listErr == nil || m.info.Enabled)},
+		{&k.Auth, admin},
 		{&k.Refresh, m.client() != nil},
 	} {
 		b.b.SetEnabled(b.on)

@@ -20,8 +20,8 @@ type CommandMsg struct{ c change }
 
 // UserUsage, RoleUsage and AuthUsage are the verbs' arguments as the help lists them.
 const (
-	UserUsage = "add|delete <name> | grant|revoke <name> <role>"
-	RoleUsage = "add|delete <name> | grant <role> <type> <key> [<end>] | revoke <role> <key> [<end>]"
+	UserUsage = "add|delete|grant|revoke <name> [<role>]"
+	RoleUsage = "add|delete|grant|revoke <role> [<type>] [<key> [<end>]]"
 	AuthUsage = "enable|disable"
 )
 
