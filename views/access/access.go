@@ -164,12 +164,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.form.start(askRoleName, "", "")
 	case key.Matches(msg, k.Grant):
 		if r.kind == userRow {
-			return m.form.start(askGrantRole, r.user, "")
+			cmd := m.form.start(askGrantRole, r.user, "")
+			m.form.suggest(roleNames(m.info))
+			return cmd
 		}
 		return m.form.start(askPermission, r.role, "")
 	case key.Matches(msg, k.Revoke):
 		if r.kind == userRow {
-			return m.form.start(askRevokeRole, r.user, onlyRole(m.info, r.user))
+			cmd := m.form.start(askRevokeRole, r.user, onlyRole(m.info, r.user))
+			m.form.suggest(r.roles)
+			return cmd
 		}
 		return m.ask(change{op: opRevokePerm, role: r.role, perm: r.perm})
 	case key.Matches(msg, k.Delete):

@@ -109,3 +109,16 @@ func TestGoldenAccess(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleResultsDropped: a listing outrun by a newer one, and a result of another session,
+// change nothing on screen.
+func TestStaleResultsDropped(t *testing.T) {
+	m := listedView(80, 24, fixtureInfo(true), nil)
+	before := screen(m)
+	m.took(listedMsg{gen: m.gen - 1, info: cluster.AuthInfo{Users: []cluster.UserInfo{{Name: "ghost"}}}})
+	m.Update(listedMsg{session: m.common.SessionID() + 1, gen: m.gen, info: cluster.AuthInfo{Users: []cluster.UserInfo{{Name: "ghost"}}}})
+	m.Update(doneMsg{session: m.common.SessionID() + 1, what: "added user ghost"})
+	if after := screen(m); after != before {
+		t.Errorf("a stale result changed the screen:\n%s", after)
+	}
+}
