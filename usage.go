@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"text/tabwriter"
 
@@ -158,27 +157,6 @@ func runUsageLive(flags *config.Flags, o usageOptions) int {
 	return 0
 }
 
-// shareBar is a row's share of total as a bar of width characters.
-func shareBar(n, total int64, width int) string {
-	if total <= 0 {
-		return strings.Repeat(".", width)
-	}
-	full := int((n*int64(width) + total/2) / total)
-	if full == 0 && n > 0 {
-		full = 1 // a row that weighs something shows something
-	}
-	full = min(full, width)
-	return strings.Repeat("#", full) + strings.Repeat(".", width-full)
-}
-
-// percent is n's share of total, "12.5%".
-func percent(n, total int64) string {
-	if total <= 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.1f%%", float64(n)*100/float64(total))
-}
-
 // storedJSON is the stored report as JSON: the prefixes escaped as the console shows keys (JSON
 // would replace bytes that are not UTF-8).
 type storedJSON struct {
@@ -203,7 +181,7 @@ func writeStoredUsage(w io.Writer, u embednode.Usage, format string) error {
 	fmt.Fprintf(tw, "PREFIX\tREVISIONS\tTOMBSTONES\tBYTES\tSHARE\t\n")
 	for _, r := range u.Rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", cluster.EscapeKey(r.Prefix), r.Revisions, r.Tombstones,
-			cluster.FormatBytes(r.Bytes), percent(r.Bytes, u.BucketBytes), shareBar(r.Bytes, u.BucketBytes, 20))
+			cluster.FormatBytes(r.Bytes), cluster.Percent(r.Bytes, u.BucketBytes), cluster.ShareBar(r.Bytes, u.BucketBytes, 20))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -244,7 +222,7 @@ func writeLiveUsage(w io.Writer, rep cluster.LiveUsageReport, format string) err
 	for _, r := range rep.Rows {
 		b := r.KeyBytes + r.ValueBytes
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", cluster.EscapeKey(r.Name), r.Keys, cluster.FormatBytes(b),
-			percent(b, rep.Bytes), shareBar(b, rep.Bytes, 20))
+			cluster.Percent(b, rep.Bytes), cluster.ShareBar(b, rep.Bytes, 20))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -125,4 +126,26 @@ func childOf(key, prefix string, sep byte, depth int) string {
 		}
 	}
 	return key
+}
+
+// ShareBar is n's share of total as a bar of width cells ('#' filled, '.' empty); a row that
+// weighs anything shows at least one '#'.
+func ShareBar(n, total int64, width int) string {
+	if total <= 0 || width <= 0 {
+		return strings.Repeat(".", max(width, 0))
+	}
+	full := int((n*int64(width) + total/2) / total)
+	if full == 0 && n > 0 {
+		full = 1
+	}
+	full = min(max(full, 0), width)
+	return strings.Repeat("#", full) + strings.Repeat(".", width-full)
+}
+
+// Percent is n's share of total with one decimal, "12.5%"; "-" without a total.
+func Percent(n, total int64) string {
+	if total <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", float64(n)*100/float64(total))
 }
