@@ -73,6 +73,13 @@ func newUsageCommand() *cobra.Command {
 		}
 		o.prefix = p
 		if len(args) == 1 {
+			// The file's keys split on the separator the flag names; the rest of the
+			// connection settings do not apply to a file.
+			if sep := fs.Lookup("key-separator").Value.String(); len(sep) == 1 {
+				o.sep = sep[0]
+			} else {
+				return usageErr(cmd, fmt.Errorf("--key-separator %q: want one byte", sep))
+			}
 			return exit(runUsageFile(args[0], o))
 		}
 		return exit(runUsageLive(flags, o))
@@ -85,13 +92,14 @@ type usageOptions struct {
 	prefix, format, prefixHex string
 	depth, sepByte, maxRows   int
 	inProcess                 bool
+	sep                       byte
 }
 
 const usagePrefix = "etcdeck usage"
 
 // runUsageFile reads a snapshot file's usage, in a child process unless this is the child.
 func runUsageFile(path string, o usageOptions) int {
-	uo := embednode.UsageOptions{Prefix: o.prefix, Depth: o.depth, Sep: '/'}
+	uo := embednode.UsageOptions{Prefix: o.prefix, Depth: o.depth, Sep: o.sep}
 	if o.inProcess {
 		p, err := embednode.ParseUsagePrefixHex(o.prefixHex)
 		if err != nil || o.sepByte < 1 || o.sepByte > 0xfe {
