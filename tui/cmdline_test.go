@@ -13,6 +13,7 @@ import (
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
+	"github.com/etcdeck/etcdeck/views/usage"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -58,6 +59,10 @@ func TestParseCommand(t *testing.T) {
 		{line: "lease grant 0", wantErr: "a TTL is from 1 to"},
 		{line: "lease grant 500ms", wantErr: "from 1s"},
 		{line: "lease extend 5", wantErr: "revoke or grant (usage: lease revoke <ID>|grant <TTL>)"},
+		{line: "usage", want: usage.OpenMsg{}},
+		{line: "usage /registry/", want: usage.OpenMsg{Prefix: "/registry/"}},
+		{line: `usage /a\x20b/\xff`, want: usage.OpenMsg{Prefix: "/a b/\xff"}}, // escaped as shown
+		{line: "usage /a/ /b/", wantErr: "one prefix"},
 	}
 	for _, tt := range tests {
 		got, err := parseCommand(tt.line)
