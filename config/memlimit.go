@@ -10,10 +10,10 @@ const (
 	// directory (a page of rows with their counts and sizes), the previewed value with its
 	// decoded forms (etcd's largest value is 1.5 MiB by default), the snapshot status cache and
 	// a view's task results. Nothing of a directory is kept once it is left.
-	CacheAllowance int64 = 16 << 20
+	CacheAllowance int64 = 8 << 20
 	// RuntimeAllowance is the fixed part: the Go runtime and its stacks, gRPC's connection
 	// buffers, the watch stream's bounded channel and the screen being drawn.
-	RuntimeAllowance int64 = 32 << 20
+	RuntimeAllowance int64 = 24 << 20
 )
 
 // MemoryLimit is the soft memory limit the console runs with: the watch buffer's byte budget
