@@ -35,7 +35,9 @@ mkdir -p "$tmp/config/etcdeck"
 env=(HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_DATA_HOME="$tmp/data" ${GOMEMLIMIT:+GOMEMLIMIT=$GOMEMLIMIT})
 sock="$tmp/tmux.sock"
 t() { tmux -S "$sock" "$@"; }
-cleanup() { t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
+load=
+# The writer goes too: one left behind by a failed run would write into the next run's member.
+cleanup() { [ -n "$load" ] && kill "$load" 2>/dev/null; t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 screen() { t capture-pane -p -t storm; }
 wait_for() { # text, timeout seconds
