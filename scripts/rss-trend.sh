@@ -54,6 +54,7 @@ for i in $(seq "$minutes"); do
 done
 kill "$load" 2>/dev/null || true
 grep VmHWM "/proc/$pid/status" | tr -s ' \t' ' ' | sed 's/^/etcdeck /'
+rc=0
 printf '%s\n' "${samples[@]}" | awk '
   { s[NR] = $1 }
   function median(from, to,   n, i, j, a, t) {
@@ -67,4 +68,5 @@ printf '%s\n' "${samples[@]}" | awk '
     rising = last > first * 1.05 && last - first > 2048
     printf "RSS median %.1f MiB over the first third, %.1f MiB over the last: %s\n", first / 1024, last / 1024, rising ? "RISING" : "flat"
     exit rising
-  }'
+  }' || rc=1
+exit "$rc"

@@ -113,4 +113,6 @@ sleep 10
 i0=$(ticks "$pid"); sleep 30; i1=$(ticks "$pid")
 awk -v c="$((i1 - i0))" -v hz="$hz" 'BEGIN { printf "etcdeck CPU idle (30 s, watch open, 10 s after the storm): %.2f%% of one core\n", 100*c/hz/30 }'
 t send-keys -t storm q
-[ "$verdict" = within ] && [ "$lost" -eq 0 ]
+rc=0
+[ "$verdict" = within ] && [ "$lost" -eq 0 ] || rc=1
+exit "$rc"
