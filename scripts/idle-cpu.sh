@@ -20,7 +20,7 @@ ep=127.0.0.1:24479
 member=$!
 sock="$tmp/tmux.sock"
 t() { tmux -S "$sock" "$@"; }
-cleanup() { t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
+cleanup() { set +e; t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 screen() { t capture-pane -p -t idle; }
 wait_for() { # text, timeout seconds

@@ -37,7 +37,7 @@ sock="$tmp/tmux.sock"
 t() { tmux -S "$sock" "$@"; }
 load=
 # The writer goes too: one left behind by a failed run would write into the next run's member.
-cleanup() { [ -n "$load" ] && kill "$load" 2>/dev/null; t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
+cleanup() { set +e; [ -n "$load" ] && kill "$load" 2>/dev/null; t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 screen() { t capture-pane -p -t storm; }
 wait_for() { # text, timeout seconds
