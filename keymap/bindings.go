@@ -14,6 +14,7 @@ type Global struct {
 	ViewWatch     key.Binding
 	ViewCluster   key.Binding
 	ViewSnapshots key.Binding
+	ViewAccess    key.Binding
 	ViewLeases    key.Binding
 	Help          key.Binding
 	Command       key.Binding
@@ -138,6 +139,27 @@ type Leases struct {
 	Refresh key.Binding
 }
 
+// Access are the Access view's bindings (users, roles and their permissions; authentication on
+// or off). Each change asks first where it removes something and is refused in read-only mode.
+type Access struct {
+	Up     key.Binding
+	Down   key.Binding
+	Top    key.Binding
+	Bottom key.Binding
+	// AddUser asks a name and a password twice (no echo); AddRole asks a name.
+	AddUser key.Binding
+	AddRole key.Binding
+	// Grant gives the selected user a role, or the selected role a permission; Revoke takes
+	// one away (the selected permission itself).
+	Grant  key.Binding
+	Revoke key.Binding
+	// Delete removes the selected user or role, or revokes the selected permission.
+	Delete key.Binding
+	// Auth turns authentication on (refused unless root exists) or off (typed confirmation).
+	Auth    key.Binding
+	Refresh key.Binding
+}
+
 // decl declares one binding: everything else (DefaultKeyMap, Actions, help) is built from it.
 type decl struct {
 	// name is the action name config overrides use: "<scope>.<action>".
@@ -171,6 +193,7 @@ var bindings = []decl{
 	{"global.view-watch", func(k *KeyMap) *key.Binding { return &k.Global.ViewWatch }, []string{"2"}, "2", "watch", 0, 0},
 	{"global.view-cluster", func(k *KeyMap) *key.Binding { return &k.Global.ViewCluster }, []string{"3"}, "3", "cluster", 0, 0},
 	{"global.view-snapshots", func(k *KeyMap) *key.Binding { return &k.Global.ViewSnapshots }, []string{"4"}, "4", "snapshots", 0, 0},
+	{"global.view-access", func(k *KeyMap) *key.Binding { return &k.Global.ViewAccess }, []string{"5"}, "5", "access", 0, 0},
 	{"global.view-leases", func(k *KeyMap) *key.Binding { return &k.Global.ViewLeases }, []string{"6"}, "6", "leases", 0, 0},
 	{"global.help", func(k *KeyMap) *key.Binding { return &k.Global.Help }, []string{"?"}, "?", "help", 1, short},
 	{"global.command", func(k *KeyMap) *key.Binding { return &k.Global.Command }, []string{":"}, ":", "command", 1, short},
@@ -243,6 +266,18 @@ var bindings = []decl{
 	{"leases.open", func(k *KeyMap) *key.Binding { return &k.Leases.Open }, []string{"enter"}, "enter", "keys / open key", 1, short},
 	{"leases.revoke", func(k *KeyMap) *key.Binding { return &k.Leases.Revoke }, []string{"d"}, "d", "revoke lease", 1, short},
 	{"leases.refresh", func(k *KeyMap) *key.Binding { return &k.Leases.Refresh }, []string{"r"}, "r", "refresh", 1, short},
+
+	{"access.up", func(k *KeyMap) *key.Binding { return &k.Access.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"access.down", func(k *KeyMap) *key.Binding { return &k.Access.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"access.top", func(k *KeyMap) *key.Binding { return &k.Access.Top }, []string{"g", "home"}, "g", "top", 0, 0},
+	{"access.bottom", func(k *KeyMap) *key.Binding { return &k.Access.Bottom }, []string{"G", "end"}, "G", "bottom", 0, 0},
+	{"access.add-user", func(k *KeyMap) *key.Binding { return &k.Access.AddUser }, []string{"a"}, "a", "add user", 1, short},
+	{"access.add-role", func(k *KeyMap) *key.Binding { return &k.Access.AddRole }, []string{"A"}, "A", "add role", 1, short},
+	{"access.grant", func(k *KeyMap) *key.Binding { return &k.Access.Grant }, []string{"+"}, "+", "grant", 1, short},
+	{"access.revoke", func(k *KeyMap) *key.Binding { return &k.Access.Revoke }, []string{"-"}, "-", "revoke", 1, short},
+	{"access.delete", func(k *KeyMap) *key.Binding { return &k.Access.Delete }, []string{"d"}, "d", "delete", 1, short},
+	{"access.auth", func(k *KeyMap) *key.Binding { return &k.Access.Auth }, []string{"E"}, "E", "auth on/off", 2, 0},
+	{"access.refresh", func(k *KeyMap) *key.Binding { return &k.Access.Refresh }, []string{"r"}, "r", "refresh", 2, 0},
 
 	{"cluster.up", func(k *KeyMap) *key.Binding { return &k.Cluster.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"cluster.down", func(k *KeyMap) *key.Binding { return &k.Cluster.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
@@ -318,3 +353,9 @@ func (l Leases) ShortHelp() []key.Binding { return (&KeyMap{Leases: l}).shortHel
 
 // FullHelp groups the Leases view's bindings for the help overlay.
 func (l Leases) FullHelp() [][]key.Binding { return (&KeyMap{Leases: l}).fullHelp("leases") }
+
+// ShortHelp lists the Access view's most used bindings.
+func (a Access) ShortHelp() []key.Binding { return (&KeyMap{Access: a}).shortHelp("access") }
+
+// FullHelp groups the Access view's bindings for the help overlay.
+func (a Access) FullHelp() [][]key.Binding { return (&KeyMap{Access: a}).fullHelp("access") }

@@ -13,6 +13,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/access"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
@@ -183,6 +184,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.show(viewWatch), m.forward(viewWatch, msg))
 	case leases.CommandMsg:
 		return tea.Batch(m.show(viewLeases), m.forward(viewLeases, msg))
+	case access.CommandMsg:
+		return tea.Batch(m.show(viewAccess), m.forward(viewAccess, msg))
 	case clusterview.ActionMsg:
 		return tea.Batch(m.show(viewCluster), m.forward(viewCluster, msg))
 	case keys.TimeTravelMsg:

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/access"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/keys"
@@ -54,6 +55,11 @@ var verbTable = []verb{
 	{name: "compact", args: "[rev] [--physical]", run: runCompact},
 	{name: "move-leader", args: "<member>", run: runMoveLeader},
 	{name: "recover-nospace", run: always(clusterview.ActionMsg{Kind: clusterview.RecoverNospace})},
+	// user, role and auth manage users, roles and authentication in the Access view (a new
+	// user's password is asked there, never on the command line; removals are asked first).
+	{name: "user", args: access.UserUsage, complete: completion{words: access.UserWords}, run: access.ParseUser},
+	{name: "role", args: access.RoleUsage, complete: completion{words: access.RoleWords}, run: access.ParseRole},
+	{name: "auth", args: access.AuthUsage, complete: completion{words: access.AuthWords}, run: access.ParseAuth},
 	// ctx lists the config's contexts and the embedded member, or switches to the one named.
 	{name: "ctx", args: "[NAME]", run: runCtx},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
