@@ -83,11 +83,13 @@ while kill -0 "$load" 2>/dev/null; do
     k=$(ms); t send-keys -t storm Space; wait_title "live at rev" 5 2>/dev/null || slow=$((slow + 1)); lat+=($(( $(ms) - k )))
   fi
 done
-wait "$load" || { echo "watchload failed: $(cat "$tmp/load.out")" >&2; exit 1; }
+# Puts that timed out on a starved machine are reported, and the run goes on: the memory
+# figures still hold, and events are counted against the puts that succeeded.
+wait "$load" || echo "watchload: some puts failed (counted as not written)" >&2
 stormed=$(( $(ms) - start ))
 c1=$(ticks "$pid")
 cat "$tmp/load.out"
-written=$(awk '{print $2}' "$tmp/load.out")
+written=$(awk '/^wrote/ {print $2}' "$tmp/load.out")
 want="$(thousands "$written") events"
 caught=$(ms)
 lost=0
@@ -96,6 +98,7 @@ if wait_for "$want ·" 60; then
 else
   shown=$(t capture-pane -p -t storm -S 2 -E 2 | grep -oE '[0-9,]+ events' | head -1 | tr -d ,)
   lost=$((written - ${shown%% *}))
+  ((lost < 0)) && lost=0 # a put that timed out may still have been applied: the view saw more
 fi
 echo "events lost: $lost (written $written)"
 sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
