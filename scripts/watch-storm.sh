@@ -100,7 +100,7 @@ else
   lost=$((written - ${shown%% *}))
   ((lost < 0)) && lost=0 # a put that timed out may still have been applied: the view saw more
 fi
-echo "events lost: $lost (written $written)"
+echo "events not shown 60 s after the writer finished (lost, or the console still behind): $lost (written $written)"
 sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
 echo "key presses answered during the storm (ms, ${#lat[@]} presses, includes tmux polling: ${lat[*]}): median $(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'), max $(echo "$sorted" | tail -1), $slow not answered within 5 s"
 awk -v c="$((c1 - c0))" -v hz="$hz" -v ms="$stormed" -v b="$busiest" \
