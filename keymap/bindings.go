@@ -96,6 +96,11 @@ type Cluster struct {
 	Compact   key.Binding
 	// MoveLeader hands the leadership to the selected member.
 	MoveLeader key.Binding
+	// Consistency compares every voter's HashKV at one revision.
+	Consistency key.Binding
+	// CopyJoin copies the flags that start a member just added (:member add); enabled only
+	// while they show.
+	CopyJoin key.Binding
 }
 
 // Snapshots are the Snapshots view's bindings (the backup directory's files; saving is the global
@@ -290,6 +295,8 @@ var bindings = []decl{
 	{"cluster.compact", func(k *KeyMap) *key.Binding { return &k.Cluster.Compact }, []string{"c"}, "c", "compact", 2, short},
 	{"cluster.alarms", func(k *KeyMap) *key.Binding { return &k.Cluster.Alarms }, []string{"a"}, "a", "alarms", 2, short},
 	{"cluster.move-leader", func(k *KeyMap) *key.Binding { return &k.Cluster.MoveLeader }, []string{"m"}, "m", "move leader here", 2, 0},
+	{"cluster.consistency", func(k *KeyMap) *key.Binding { return &k.Cluster.Consistency }, []string{"x"}, "x", "consistency (HashKV)", 2, 0},
+	{"cluster.copy-join", func(k *KeyMap) *key.Binding { return &k.Cluster.CopyJoin }, []string{"y"}, "y", "copy the new member's flags", 2, disabled},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.
