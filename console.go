@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"go.uber.org/zap"
 
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/tui"
@@ -46,6 +47,8 @@ func runConsole(cmd *cobra.Command, flags *config.Flags) error {
 		return exit(code)
 	}
 	defer logFile.Close()
+	limit := setMemoryLimit(&settings, os.Getenv)
+	log.Info("memory limit", zap.Int64("bytes", limit), zap.String("GOMEMLIMIT", os.Getenv("GOMEMLIMIT")))
 	if settings.Embedded || settings.Embed {
 		if err := settings.Member.CheckURLs(); err != nil {
 			return usageErr(cmd, err) // before a child member is started only to fail

@@ -66,7 +66,7 @@ func benchClient(b *testing.B) *cluster.Client {
 	if ep := os.Getenv("ETCDECK_BENCH_ENDPOINT"); ep != "" {
 		c := listClient(b, []string{ep})
 		if os.Getenv("ETCDECK_BENCH_LOAD") != "" { // an empty member to fill (etcd 3.4, say)
-			if err := k8s.Load(context.Background(), nodetest.Client(b, []string{ep}), k8s.DefaultShape(), nil); err != nil {
+			if err := k8s.Load(context.Background(), nodetest.Client(b, []string{ep}), benchShape(), loadProgress); err != nil {
 				b.Fatalf("load: %v", err)
 			}
 		}
@@ -76,7 +76,7 @@ func benchClient(b *testing.B) *cluster.Client {
 	if base == "" {
 		base = "/tmp/etcdeck-bench"
 	}
-	shape := k8s.DefaultShape()
+	shape := benchShape()
 	tag := fmt.Sprintf("k8s-%d-%d-%d-%d", shape.Keys, shape.ValueSize, shape.BigDir, shape.Namespaces)
 	dir := filepath.Join(base, tag+".etcd")
 	port := 23790 + os.Getpid()%1000*2
@@ -106,7 +106,7 @@ func benchClient(b *testing.B) *cluster.Client {
 	marker := filepath.Join(base, tag+".loaded")
 	if _, err := os.Stat(marker); err != nil {
 		start := time.Now()
-		err := k8s.Load(context.Background(), nodetest.Client(b, []string{ep}), shape, func(n int) { fmt.Fprintf(os.Stderr, "loaded %d keys\n", n) })
+		err := k8s.Load(context.Background(), nodetest.Client(b, []string{ep}), shape, loadProgress)
 		if err != nil {
 			b.Fatalf("load: %v", err)
 		}
@@ -114,6 +114,18 @@ func benchClient(b *testing.B) *cluster.Client {
 	}
 	return c
 }
+
+// benchShape is k8s.DefaultShape, or ETCDECK_BENCH_KEYS keys with a quarter of them in the big
+// directory (issue 22's 1,000,000 keys: a 250,000-child directory).
+func benchShape() k8s.Shape {
+	shape := k8s.DefaultShape()
+	if n, err := strconv.Atoi(os.Getenv("ETCDECK_BENCH_KEYS")); err == nil && n > 0 {
+		shape.Keys, shape.BigDir = n, n/4
+	}
+	return shape
+}
+
+func loadProgress(n int) { fmt.Fprintf(os.Stderr, "loaded %d keys\n", n) }
 
 // benchDirs are the directories measured: the top, a directory of namespaces (one holding 100k
 // pods), that 100k-children directory, an ordinary namespace, and a directory of ~60 resources.

@@ -30,8 +30,9 @@ func main() {
 	perTxn := flag.Int("per-txn", 10, "puts per transaction (events per revision)")
 	writers := flag.Int("writers", 16, "concurrent writers")
 	valueSize := flag.Int("value-size", 100, "bytes per value")
+	keys := flag.Int("keys", 0, "overwrite each writer's first N keys in turn (0: every put a new key)")
 	flag.Parse()
-	if *rate <= 0 || *perTxn <= 0 || *writers <= 0 || flag.NArg() > 0 {
+	if *rate <= 0 || *perTxn <= 0 || *writers <= 0 || *keys < 0 || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -58,7 +59,11 @@ func main() {
 			for range tokens {
 				ops := make([]clientv3.Op, *perTxn)
 				for i := range ops {
-					ops[i] = clientv3.OpPut(fmt.Sprintf("%s%d/%d", *prefix, w, n), value)
+					k := n
+					if *keys > 0 {
+						k = n % *keys // ordinary traffic: the same keys again, the keyspace does not grow
+					}
+					ops[i] = clientv3.OpPut(fmt.Sprintf("%s%d/%d", *prefix, w, k), value)
 					n++
 				}
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

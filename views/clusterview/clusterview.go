@@ -48,6 +48,8 @@ type Model struct {
 
 	// maint is the maintenance actions' question, task and last result (maint.go).
 	maint maint
+	// self is the console's own memory, under the details (selfmem.go).
+	self selfMem
 }
 
 var _ common.Component = (*Model)(nil)
@@ -81,6 +83,7 @@ func New(c common.Common) *Model {
 	m.metrics = common.NewPoller("cluster.metrics", monitor.DefaultMetricsInterval, 4*monitor.DefaultMetricsInterval,
 		func(ctx context.Context) ([]monitor.Metrics, error) { return mon.Scrape(ctx, timeout) },
 		common.PollContext(ctx), common.PollTimeout(2*timeout))
+	m.self = newSelfMem(ctx, interval)
 	return m
 }
 
@@ -92,7 +95,7 @@ func (m *Model) Focus() tea.Cmd {
 	if m.health == nil {
 		return nil
 	}
-	return tea.Batch(m.health.Focus(), m.metrics.Focus())
+	return tea.Batch(m.health.Focus(), m.metrics.Focus(), m.self.focus())
 }
 
 // Blur pauses both polls while another view is on screen.
@@ -100,6 +103,7 @@ func (m *Model) Blur() {
 	if m.health != nil {
 		m.health.Blur()
 		m.metrics.Blur()
+		m.self.blur()
 	}
 }
 
@@ -149,6 +153,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		if back, ok := msg.(common.ClusterBackMsg); ok {
 			return m, m.clusterBack(back)
+		}
+		if cmd, mine := m.self.update(msg); mine {
+			return m, cmd
 		}
 		if res, mine, cmd := m.metrics.Update(msg); mine {
 			if res != nil && res.Err == nil {

@@ -108,7 +108,8 @@ func (m *Model) detailsLines() []string {
 	lines = append(lines, "")
 	lines = append(lines, m.metricsLines(mm)...)
 	lines = append(lines, "")
-	return append(lines, m.leaderLines()...)
+	lines = append(lines, m.leaderLines()...)
+	return append(lines, m.self.lines(st)...)
 }
 
 // latencyLines are the three sparklines (linearizable read, serializable read, Status) over the
