@@ -21,6 +21,7 @@ type KeyMap struct {
 	Cluster   Cluster
 	Snapshots Snapshots
 	Leases    Leases
+	Find      Find
 }
 
 // DefaultKeyMap returns a fresh KeyMap with the default bindings; callers own it and may change
