@@ -50,8 +50,7 @@ var verbTable = []verb{
 	{name: "watch", aliases: []string{"w"}, args: "[<prefix>] [--rev N]", complete: completion{path: true}, run: parseWatch},
 	{name: "rev", args: "[N]", run: runRev},
 	// find searches keys (and values) under the Keys view's directory or PREFIX, in view 7.
-	{name: "find", aliases: []string{"f"}, args: "TEXT [in PREFIX] [--values] [--regex] [--decoded]",
-		complete: completion{words: []string{"--values", "--regex", "--decoded"}}, run: parseFind},
+	{name: "find", aliases: []string{"f"}, args: "TEXT [in PREFIX] [--values] [--regex] [--decoded]", run: parseFind},
 	// lease revokes a lease (its keys go: asked first, typed) or grants one, in the Leases view.
 	{name: "lease", args: "revoke <ID>|grant <TTL>", complete: completion{words: []string{"revoke", "grant"}}, run: parseLease},
 	{name: "alarm", args: "list|disarm", complete: completion{words: []string{"list", "disarm"}}, run: runAlarm},

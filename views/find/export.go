@@ -40,5 +40,5 @@ func (m *Model) exported(msg exportedMsg) tea.Cmd {
 	if msg.err != nil {
 		return common.Flash(common.FlashError, "✗ export: "+cluster.EscapeText(msg.err.Error()))
 	}
-	return common.Flash(common.FlashInfo, "✓ "+common.Plural(msg.n, "match")+" exported to "+cluster.EscapeText(msg.path))
+	return common.Flash(common.FlashInfo, "✓ "+matchCount(msg.n)+" exported to "+cluster.EscapeText(msg.path))
 }

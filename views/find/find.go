@@ -11,6 +11,7 @@ package find
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -49,9 +50,11 @@ type Model struct {
 
 	matches []cluster.FindMatch
 	prog    cluster.FindProgress // the latest figures (the final ones once it ended)
-	ended   string               // how the last run ended: "", "cancelled", or the error
-	cursor  int
-	offset  int
+	ended   string               // why the last run ended early: "" when it finished
+	// cancelled: it ended early because the user stopped it (esc).
+	cancelled bool
+	cursor    int
+	offset    int
 
 	// maxMatches and pageSize are cluster.Find's caps (0: its defaults); tests lower them.
 	maxMatches int
@@ -59,6 +62,9 @@ type Model struct {
 	// exportDir is where x writes ("" is the current directory).
 	exportDir string
 	now       func() time.Time
+	// reported, when set (tests), runs on the scanning goroutine after each page's report, so a
+	// test can hold the scan at a page.
+	reported func(cluster.FindProgress)
 }
 
 var _ common.Component = (*Model)(nil)
@@ -73,7 +79,7 @@ func New(c common.Common) *Model {
 
 // doneText is the ✓ line of a finished search.
 func doneText(p cluster.FindProgress) string {
-	return fmt.Sprintf("%s in %s keys", common.Plural(p.Found, "match"), common.Thousands(p.Scanned))
+	return fmt.Sprintf("%s in %s keys", matchCount(p.Found), common.Thousands(p.Scanned))
 }
 
 // client is the session's client, nil without one (rendering tests).
@@ -152,17 +158,29 @@ func (m *Model) start(q StartMsg) tea.Cmd {
 	}
 	m.gen++
 	m.query, m.ran = q, true
-	m.matches, m.prog, m.ended, m.cursor, m.offset = nil, cluster.FindProgress{}, "", 0, 0
+	m.matches, m.prog, m.ended, m.cancelled, m.cursor, m.offset = nil, cluster.FindProgress{}, "", false, 0, 0
 	s := newSink()
 	m.sink = s
+	hook := m.reported
 	run := m.task.Start(m.common.Context(), "find "+cluster.EscapeText(q.Text), func(ctx context.Context, r *common.TaskRun) (cluster.FindProgress, error) {
 		defer close(s.done)
 		return cl.Find(ctx, opts, func(p cluster.FindProgress) {
 			s.add(p)
 			r.Step(progressText(p))
+			if hook != nil {
+				hook(p)
+			}
 		})
 	})
 	return tea.Batch(run, waitCmd(m.common.SessionID(), m.gen, s))
+}
+
+// matchCount is "1 match", "2,000 matches".
+func matchCount(n int) string {
+	if n == 1 {
+		return "1 match"
+	}
+	return common.Thousands(int64(n)) + " matches"
 }
 
 // decodedText is the text a value is matched on with --decoded: a Kubernetes protobuf value's
@@ -177,7 +195,7 @@ func decodedText(v []byte) []byte {
 
 // progressText is the status bar's figures: "12,000 of 400,000 keys · 37 matches · 52,000 keys/s · 3s".
 func progressText(p cluster.FindProgress) string {
-	s := common.Thousands(p.Scanned) + " of " + common.Thousands(p.Total) + " keys · " + common.Plural(p.Found, "match")
+	s := common.Thousands(p.Scanned) + " of " + common.Thousands(p.Total) + " keys · " + matchCount(p.Found)
 	if p.Elapsed > 0 {
 		s += " · " + common.Thousands(int64(float64(p.Scanned)/p.Elapsed.Seconds())) + " keys/s"
 	}
@@ -205,7 +223,7 @@ func (m *Model) finished(res *common.TaskResult[cluster.FindProgress]) {
 		m.prog = res.Value
 	}
 	if res.Err != nil {
-		m.ended = res.Err.Error()
+		m.ended, m.cancelled = res.Err.Error(), errors.Is(res.Err, common.ErrCancelled)
 	}
 }
 

@@ -41,9 +41,9 @@ func (m *Model) subject() string {
 		return ""
 	}
 	q := m.query
-	s := fmt.Sprintf("%q under %s", cluster.EscapeText(q.Text), cluster.EscapeKey(q.Prefix))
+	s := `"` + cluster.EscapeText(q.Text) + `" under ` + cluster.EscapeKey(q.Prefix)
 	if q.Prefix == "" {
-		s = fmt.Sprintf("%q in every key", cluster.EscapeText(q.Text))
+		s = `"` + cluster.EscapeText(q.Text) + `" in every key`
 	}
 	var how []string
 	if q.Values || q.Decoded {
@@ -61,22 +61,28 @@ func (m *Model) subject() string {
 	return s
 }
 
-// figures is how far the search came: matches, keys scanned of the total, and how it ended
-// (the cap said when it was reached).
+// figures is how far the search came: matches, keys scanned (of the total while it runs or when
+// it stopped early), and how it ended; the cap is said when it was reached.
 func (m *Model) figures() string {
 	st := m.common.Styles
 	p := m.prog
-	s := common.Plural(p.Found, "match") + " in " + common.Thousands(p.Scanned) + " of " + common.Thousands(p.Total) + " keys"
+	s := matchCount(p.Found) + " in " + common.Thousands(p.Scanned)
+	if p.Scanned != p.Total {
+		s += " of " + common.Thousands(p.Total)
+	}
+	s += " keys"
 	switch {
 	case m.task.Running():
-		s += " · scanning… (esc stops and keeps the matches)"
+		s += " · scanning…"
+	case m.cancelled:
+		s += " · stopped, matches kept"
 	case m.ended != "":
-		s += " · stopped: " + cluster.EscapeText(m.ended)
+		s += " · ✗ " + cluster.EscapeText(m.ended)
 	case p.Finished:
-		s += " · done in " + p.Elapsed.Round(10*time.Millisecond).String()
+		s += " · " + p.Elapsed.Round(10*time.Millisecond).String()
 	}
 	if p.Capped {
-		s += fmt.Sprintf(" · only the first %s are kept (the cap)", common.Thousands(int64(len(m.matches))))
+		s += fmt.Sprintf(" · first %s kept (the cap)", common.Thousands(int64(len(m.matches))))
 	}
 	if m.ended != "" {
 		return st.Caution.Render(s)
