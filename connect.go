@@ -101,7 +101,6 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 		return nil, nil, err
 	}
 	sess = cluster.NewSession(ctx, client, label, member) // a nil *Child is no member
-	sess.ReadOnly = s.ReadOnly
 	return sess, func() { sess.End(); audit.Close(); stopMember() }, nil
 }
 

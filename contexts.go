@@ -73,7 +73,6 @@ func (cc *consoleContexts) Open(ctx context.Context, name string) (tui.Opened, e
 		return tui.Opened{}, err
 	}
 	sess := cluster.NewSession(context.Background(), client, label, member)
-	sess.ReadOnly = s.ReadOnly
 	return tui.Opened{Session: sess, Settings: &s, Release: audit.Close}, nil
 }
 

@@ -157,7 +157,7 @@ func (a *Access) CheckWriteUnder(prefix string) error {
 // Denied words a read of key (a key, or a directory's prefix) that the server refused, naming
 // the user's roles and what they allow; err itself when unrestricted.
 func (a *Access) Denied(what string, err error) error {
-	if !a.Restricted() || !isPermissionDenied(err) {
+	if !a.Restricted() || !IsPermissionDenied(err) {
 		return err
 	}
 	return &PermissionError{What: what, Access: a, cause: err}

@@ -48,7 +48,7 @@ func (c *Client) AuthInfo(ctx context.Context) (AuthInfo, error) {
 	}
 	info.Enabled = st.Enabled
 	users, err := c.c.UserList(cctx)
-	if isPermissionDenied(err) {
+	if IsPermissionDenied(err) {
 		return info, explained(ErrNeedsRoot.Error(), errors.Join(ErrNeedsRoot, err))
 	}
 	if err != nil {

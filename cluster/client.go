@@ -182,7 +182,7 @@ func (cl *Client) probeEndpoints(ctx context.Context) (alive, dead []string) {
 			pctx, cancel := context.WithTimeout(ctx, cl.conf.DialTimeout)
 			defer cancel()
 			why := make(chan string, 1)
-			go func() { why <- cl.diagnose(pctx, hostOf(ep)) }()
+			go func() { why <- cl.WhyUnreachable(pctx, HostOf(ep)) }()
 			answered := make(chan error, 1)
 			go func() { _, err := cl.c.Status(pctx, ep); answered <- err }()
 			var err error
@@ -203,9 +203,9 @@ func (cl *Client) probeEndpoints(ctx context.Context) (alive, dead []string) {
 				}
 			}
 			if results[i].why == "" {
-				results[i].why = fmt.Sprintf("%s: %s", hostOf(ep), explainText(err))
+				results[i].why = fmt.Sprintf("%s: %s", HostOf(ep), explainText(err))
 				if errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded {
-					results[i].why = fmt.Sprintf("no answer from %s within %s (--dial-timeout)", hostOf(ep), cl.conf.DialTimeout)
+					results[i].why = fmt.Sprintf("no answer from %s within %s (--dial-timeout)", HostOf(ep), cl.conf.DialTimeout)
 				}
 			}
 		}()
@@ -228,7 +228,7 @@ func (cl *Client) checkRead(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, cl.conf.CommandTimeout)
 	defer cancel()
 	_, err := cl.c.Get(cctx, "\x00", clientv3.WithKeysOnly(), clientv3.WithCountOnly())
-	if isPermissionDenied(err) {
+	if IsPermissionDenied(err) {
 		return nil // authenticated, just not allowed to read that key
 	}
 	return err
@@ -308,15 +308,15 @@ func (c ConnConfig) Insecure() string {
 		return ""
 	}
 	for _, e := range c.Endpoints {
-		if !isLoopback(hostOf(e)) {
-			return "plaintext to " + hostOf(e)
+		if !isLoopback(HostOf(e)) {
+			return "plaintext to " + HostOf(e)
 		}
 	}
 	return ""
 }
 
-// hostOf returns host:port of an endpoint with or without scheme.
-func hostOf(endpoint string) string {
+// HostOf returns host:port of an endpoint with or without scheme.
+func HostOf(endpoint string) string {
 	if strings.Contains(endpoint, "://") {
 		if u, err := url.Parse(endpoint); err == nil {
 			return u.Host

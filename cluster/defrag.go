@@ -147,7 +147,7 @@ func (c *Client) probeMember(ctx context.Context, h MemberHealthCheck, t DefragT
 	defer cancel()
 	// Any key will do: an answer (or a permission refusal) proves the member serves reads
 	// through the leader.
-	if _, err := cl.Get(cctx, "health"); err != nil && !isPermissionDenied(err) {
+	if _, err := cl.Get(cctx, "health"); err != nil && !IsPermissionDenied(err) {
 		h.Why = Explain(err).Error()
 		return h, t
 	}

@@ -39,16 +39,3 @@ func (c *Client) TLS() *tls.Config { return c.tls }
 func (c *Client) EndpointStatus(ctx context.Context, endpoint string) (*clientv3.StatusResponse, error) {
 	return c.c.Status(ctx, endpoint)
 }
-
-// WhyUnreachable names the transport's cause when addr (host:port) does not answer, "" when it
-// finds none.
-func (c *Client) WhyUnreachable(ctx context.Context, addr string) string {
-	return c.diagnose(ctx, addr)
-}
-
-// HostOf returns host:port of an endpoint written with or without a scheme.
-func HostOf(endpoint string) string { return hostOf(endpoint) }
-
-// IsPermissionDenied reports whether err is etcd refusing the session's user (a probe that reached
-// the member but may not read).
-func IsPermissionDenied(err error) bool { return isPermissionDenied(err) }

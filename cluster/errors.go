@@ -57,7 +57,9 @@ func explained(msg string, err error) error {
 	return &explainedError{msg: msg, causes: causes}
 }
 
-func isPermissionDenied(err error) bool {
+// IsPermissionDenied reports whether err is etcd refusing the session's user (a probe that
+// reached the member but may not read).
+func IsPermissionDenied(err error) bool {
 	// errors.Is on err itself finds it under a PermissionError and Explain's wrapping.
 	return err != nil && (errors.Is(err, rpctypes.ErrPermissionDenied) || errors.Is(rpctypes.Error(err), rpctypes.ErrPermissionDenied))
 }
@@ -123,12 +125,12 @@ func (c *Client) explainDown(ctx context.Context, err error) error {
 	defer cancel()
 	var causes []string
 	for _, ep := range c.c.Endpoints() {
-		why := c.diagnose(dctx, hostOf(ep))
+		why := c.WhyUnreachable(dctx, HostOf(ep))
 		if why == "" {
 			return Explain(err) // one endpoint looks fine: the cluster itself is slow
 		}
 		if strings.HasPrefix(why, "connection refused at ") {
-			why = hostOf(ep) + " refuses connections (member down?)"
+			why = HostOf(ep) + " refuses connections (member down?)"
 		}
 		causes = append(causes, why)
 	}
@@ -161,15 +163,16 @@ func (c *Client) explain(ctx context.Context, err error) error {
 func (c *Client) diagnoseAll(ctx context.Context) string {
 	var causes []string
 	for _, ep := range c.conf.Endpoints {
-		if why := c.diagnose(ctx, hostOf(ep)); why != "" {
+		if why := c.WhyUnreachable(ctx, HostOf(ep)); why != "" {
 			causes = append(causes, why)
 		}
 	}
 	return strings.Join(causes, "; ")
 }
 
-// diagnose dials one endpoint the way gRPC would and returns what went wrong, or "".
-func (c *Client) diagnose(ctx context.Context, addr string) string {
+// WhyUnreachable dials one endpoint (host:port) the way gRPC would and names the transport's
+// cause when it does not answer, or "" when it finds none.
+func (c *Client) WhyUnreachable(ctx context.Context, addr string) string {
 	d := net.Dialer{Timeout: c.conf.DialTimeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {

@@ -21,7 +21,7 @@ func (cl *Client) learnEndpoints(ctx context.Context) {
 	}
 	have := map[string]bool{}
 	for _, ep := range cl.c.Endpoints() {
-		have[hostOf(ep)] = true
+		have[HostOf(ep)] = true
 	}
 	var candidates []string
 	for _, m := range resp.Members {
@@ -29,8 +29,8 @@ func (cl *Client) learnEndpoints(ctx context.Context) {
 			continue // a learner serves no client requests
 		}
 		for _, u := range m.ClientURLs {
-			if !have[hostOf(u)] {
-				have[hostOf(u)] = true
+			if !have[HostOf(u)] {
+				have[HostOf(u)] = true
 				candidates = append(candidates, u)
 			}
 		}
@@ -56,7 +56,7 @@ func (cl *Client) learnEndpoints(ctx context.Context) {
 		if answers[i] {
 			learned = append(learned, u)
 		} else {
-			silent = append(silent, hostOf(u))
+			silent = append(silent, HostOf(u))
 		}
 	}
 	if len(learned) > 0 {

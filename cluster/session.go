@@ -37,9 +37,6 @@ type Session struct {
 	Label string
 	// Member is the embedded member, nil when connected to a cluster elsewhere.
 	Member Member
-	// ReadOnly refuses every write made through this session.
-	ReadOnly bool
-
 	ctx    context.Context
 	cancel context.CancelFunc
 	once   sync.Once
@@ -56,6 +53,10 @@ func NewSession(ctx context.Context, client *Client, label string, member Member
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	return s
 }
+
+// ReadOnly reports whether the session refuses writes. The client holds that state (its write
+// path refuses and audits); the session only asks it, so the two can never disagree.
+func (s *Session) ReadOnly() bool { return s.Client != nil && s.Client.ReadOnly() }
 
 // Context is cancelled when the session ends; RPC contexts derive from it.
 func (s *Session) Context() context.Context { return s.ctx }

@@ -126,7 +126,7 @@ func (c *Client) withMemberURLs(ctx context.Context, eps []string) []string {
 	}
 	have := make(map[string]bool, len(eps))
 	for _, ep := range eps {
-		have[hostOf(ep)] = true
+		have[HostOf(ep)] = true
 	}
 	out := append([]string(nil), eps...)
 	for _, m := range ml.Members {
@@ -136,11 +136,11 @@ func (c *Client) withMemberURLs(ctx context.Context, eps []string) []string {
 		}
 		known := false
 		for _, u := range m.ClientURLs {
-			known = known || have[hostOf(u)]
+			known = known || have[HostOf(u)]
 		}
 		if !known {
 			out = append(out, m.ClientURLs[0])
-			have[hostOf(m.ClientURLs[0])] = true
+			have[HostOf(m.ClientURLs[0])] = true
 		}
 	}
 	return out

@@ -52,6 +52,9 @@ type Event struct {
 	// HeaderRev is the revision in the header of the response that carried the event: the
 	// store's revision when the server sent it, as etcdctl watch -w json prints it.
 	HeaderRev int64
+	// ClusterID, MemberID and RaftTerm are the rest of that header: the cluster, the member
+	// that sent the event and its raft term, as etcdctl watch -w json prints them.
+	ClusterID, MemberID, RaftTerm uint64
 }
 
 // StateKind names a change in the watch itself, as opposed to a change of a key.

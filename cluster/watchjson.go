@@ -38,7 +38,8 @@ func watchResponseOf(ev *Event) clientv3.WatchResponse {
 		out.PrevKv = &mvccpb.KeyValue{Key: []byte(ev.Key), ModRevision: ev.PrevRev, CreateRevision: ev.PrevCreateRev,
 			Version: ev.PrevVersion, Value: ev.PrevValue}
 	}
-	return clientv3.WatchResponse{Header: &pb.ResponseHeader{Revision: ev.HeaderRev}, Events: []*clientv3.Event{out}}
+	return clientv3.WatchResponse{Header: &pb.ResponseHeader{Revision: ev.HeaderRev,
+		ClusterId: ev.ClusterID, MemberId: ev.MemberID, RaftTerm: ev.RaftTerm}, Events: []*clientv3.Event{out}}
 }
 
 // ReadWatchJSON reads what WriteWatchJSON (or `etcdctl watch -w json`) wrote back into events,
@@ -53,16 +54,14 @@ func ReadWatchJSON(r io.Reader) ([]Event, error) {
 		} else if err != nil {
 			return evs, fmt.Errorf("watch response %d: %w", line, err)
 		}
-		var hrev int64
-		if resp.Header != nil {
-			hrev = resp.Header.Revision
-		}
+		hdr := resp.Header // the getters read a nil header as zeros
 		for _, e := range resp.Events {
 			if e == nil || e.Kv == nil {
 				return evs, fmt.Errorf("watch response %d: an event without its kv", line)
 			}
 			ev := Event{Kind: EventPut, Key: string(e.Kv.Key), Rev: e.Kv.ModRevision, CreateRev: e.Kv.CreateRevision,
-				Version: e.Kv.Version, Lease: e.Kv.Lease, Value: e.Kv.Value, ValueSize: int64(len(e.Kv.Value)), HeaderRev: hrev}
+				Version: e.Kv.Version, Lease: e.Kv.Lease, Value: e.Kv.Value, ValueSize: int64(len(e.Kv.Value)),
+				HeaderRev: hdr.GetRevision(), ClusterID: hdr.GetClusterId(), MemberID: hdr.GetMemberId(), RaftTerm: hdr.GetRaftTerm()}
 			if e.Type == mvccpb.DELETE {
 				ev.Kind, ev.Value, ev.ValueSize = EventDelete, nil, 0
 			}

@@ -214,6 +214,11 @@ func TestWatchJSONRoundTrip(t *testing.T) {
 	if len(evs) != 6 {
 		t.Fatalf("replayed %d events, want 6", len(evs))
 	}
+	for _, e := range evs {
+		if e.ClusterID == 0 || e.MemberID == 0 || e.RaftTerm == 0 {
+			t.Fatalf("event %+v lacks its header's cluster, member or raft term", e)
+		}
+	}
 	var buf bytes.Buffer
 	if err := WriteWatchJSON(&buf, evs); err != nil {
 		t.Fatal(err)
@@ -244,7 +249,7 @@ func TestWatchJSONRoundTrip(t *testing.T) {
 		t.Fatalf("reading etcdctl's output: %v\n%s", err, out)
 	}
 	for i := range theirs {
-		theirs[i].HeaderRev = evs[i].HeaderRev // etcdctl got them in another response
+		theirs[i].HeaderRev = evs[i].HeaderRev // etcdctl got them in another response (same cluster, member and term)
 	}
 	if fmt.Sprintf("%+v", theirs) != fmt.Sprintf("%+v", evs) {
 		t.Errorf("etcdctl's events\n%+v\nwant\n%+v", theirs, evs)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -224,7 +225,7 @@ func (r *watchRun) stream() streamEnd {
 				}
 			}
 		default:
-			if !r.queue(resp.Events, resp.Header.Revision, pause) {
+			if !r.queue(resp.Events, resp.Header, pause) {
 				return streamEnd{}
 			}
 			if paused {
@@ -236,13 +237,13 @@ func (r *watchRun) stream() streamEnd {
 
 // queue puts the events of one response on the channel. A response holds whole revisions, so
 // r.next moves past them only once all are queued: a resume never splits a revision.
-func (r *watchRun) queue(evs []*clientv3.Event, headerRev int64, pause func()) bool {
+func (r *watchRun) queue(evs []*clientv3.Event, hdr *pb.ResponseHeader, pause func()) bool {
 	last := r.next - 1
 	for i, ev := range evs {
 		if ev.Kv.ModRevision < r.next {
 			continue // already delivered: never repeat a revision
 		}
-		it := item{ev: r.event(ev, headerRev)}
+		it := item{ev: r.event(ev, hdr)}
 		if i == len(evs)-1 || evs[i+1].Kv.ModRevision > ev.Kv.ModRevision {
 			it.revDone = ev.Kv.ModRevision
 		}
@@ -255,9 +256,12 @@ func (r *watchRun) queue(evs []*clientv3.Event, headerRev int64, pause func()) b
 	return true
 }
 
-func (r *watchRun) event(ev *clientv3.Event, headerRev int64) Event {
+func (r *watchRun) event(ev *clientv3.Event, hdr *pb.ResponseHeader) Event {
 	e := Event{
-		HeaderRev: headerRev,
+		HeaderRev: hdr.GetRevision(),
+		ClusterID: hdr.GetClusterId(),
+		MemberID:  hdr.GetMemberId(),
+		RaftTerm:  hdr.GetRaftTerm(),
 		Kind:      EventPut,
 		Key:       string(ev.Kv.Key),
 		Rev:       ev.Kv.ModRevision,

@@ -102,7 +102,7 @@ func (m *Model) contextOpened(msg ctxOpenedMsg) tea.Cmd {
 		c.Settings = o.Settings
 	}
 	m.ctxName = msg.name
-	h := header{label: o.Session.Label, readOnly: o.Session.ReadOnly}
+	h := header{label: o.Session.Label, readOnly: o.Session.ReadOnly()}
 	if o.Session.Client != nil {
 		h.insecure = o.Session.Client.Config().Insecure()
 	}

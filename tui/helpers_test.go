@@ -57,9 +57,9 @@ func withEnv(t *testing.T, env testEnv, build func(*config.Settings, *cluster.Se
 }
 
 // testSession connects to mem and returns the session, ended when the test ends.
-func testSession(t *testing.T, endpoints []string) *cluster.Session {
+func testSession(t *testing.T, endpoints []string, opts ...cluster.Option) *cluster.Session {
 	t.Helper()
-	return viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: endpoints, InsecureTransport: true}, "", nil)
+	return viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: endpoints, InsecureTransport: true}, "", nil, opts...)
 }
 
 // newRealModel is the root model around the real views with no connection: they render what

@@ -59,7 +59,7 @@ func (m *Model) openSession(msg common.OpenSessionMsg) tea.Cmd {
 	c := m.common
 	c.Session = msg.Session
 	// A snapshot's temporary member is not the console's to restart.
-	m.enter(m.newFrame(c, nil, header{label: msg.Session.Label, readOnly: msg.Session.ReadOnly}, msg.Close))
+	m.enter(m.newFrame(c, nil, header{label: msg.Session.Label, readOnly: msg.Session.ReadOnly()}, msg.Close))
 	// The member's panel and restart belong to the session underneath.
 	m.memberPanel = false
 	m.keys.Global.RestartMember.SetEnabled(false)

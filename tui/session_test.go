@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
@@ -15,13 +14,10 @@ import (
 // labelledSession is a session on a fresh member holding one key.
 func labelledSession(t *testing.T, label, key string, readOnly bool) *cluster.Session {
 	t.Helper()
-	s := testSession(t, nodetest.Start(t).Endpoints())
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := s.Client.Put(ctx, key, []byte("v"), cluster.PutOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	s.Label, s.ReadOnly = label, readOnly
+	mem := nodetest.Start(t)
+	nodetest.Client(t, mem.Endpoints()).Put(context.Background(), key, "v")
+	s := testSession(t, mem.Endpoints(), cluster.WithReadOnly(readOnly))
+	s.Label = label
 	return s
 }
 

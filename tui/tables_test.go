@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -161,8 +162,17 @@ func TestSessionStackRoundTrip(t *testing.T) {
 	under := m.leave()
 	views := m.views
 
-	snap := cluster.NewSession(context.Background(), nil, "snapshot b.db · read-only", nil)
-	snap.ReadOnly = true
+	// A snapshot's client is read-only (the session asks it); nothing listens at port 1, and
+	// the frame needs no answer.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	client, err := cluster.Connect(ctx, cluster.ConnConfig{Endpoints: []string{"127.0.0.1:1"}, InsecureTransport: true},
+		nil, cluster.WithSnapshot("b.db"), cluster.WithOffline())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	snap := cluster.NewSession(context.Background(), client, "snapshot b.db · read-only", nil)
 	released := 0
 	m.Update(common.OpenSessionMsg{Session: snap, Close: func() error { released++; return nil }})
 	if m.common.Session != snap || m.member != nil || m.active != viewKeys || m.views == views ||

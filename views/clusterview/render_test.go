@@ -119,7 +119,7 @@ func screen(m *Model) string {
 // TestGoldenCluster renders the member table and a member's details at 80x24 and 120x40, and the
 // table at 60x15 (the console's minimum).
 func TestGoldenCluster(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}, {60, 15}} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {60, 15}, {100, 30}} { // 100x30: the README's pictures
 		m := fixtureView(size[0], size[1])
 		d := viewtest.New(t, m)
 		t.Run(fmt.Sprintf("table_%dx%d", size[0], size[1]), func(t *testing.T) {

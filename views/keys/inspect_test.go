@@ -151,7 +151,7 @@ func (f *editFixture) get(t *testing.T, key string) *clientv3.GetResponse {
 // TestGoldenInspector: the inspector on JSON and on a decoded Pod, and the history with a diff,
 // at 80x24 (below the list) and 120x40 (beside it).
 func TestGoldenInspector(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {100, 30}} { // 100x30: the README's pictures
 		f := newEditFixture(t, size[0], size[1], false)
 		d := f.d
 		for _, sc := range []struct {

@@ -316,15 +316,7 @@ func (m *Model) move(delta int) tea.Cmd {
 
 // clamp keeps the cursor on a lease and in the visible window.
 func (m *Model) clamp() {
-	m.cursor = max(0, min(m.cursor, len(m.list)-1))
-	rows := m.listHeight()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if rows > 0 && m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(0, min(m.offset, len(m.list)-rows))
+	m.cursor, m.offset = common.KeepInWindow(m.cursor, m.offset, len(m.list), m.listHeight())
 }
 
 // bindings is the view's keys with those that would do nothing now disabled, so help and hints

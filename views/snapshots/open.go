@@ -84,7 +84,6 @@ func (m *Model) startOpen() tea.Cmd {
 			return opened{}, err
 		}
 		s := cluster.NewSession(context.Background(), client, "snapshot "+filepath.Base(file)+" · read-only", nil)
-		s.ReadOnly = true
 		return opened{file: file, session: s, snap: snap}, nil
 	})
 }

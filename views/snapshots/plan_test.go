@@ -43,7 +43,7 @@ func planFixture(t *testing.T, w, h int) *Model {
 
 // TestGoldenPlan renders the plan screen at 80x24 and 120x40, from the top and scrolled.
 func TestGoldenPlan(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {100, 30}} { // 100x30: the README's pictures
 		w, h := size[0], size[1]
 		for _, sc := range []struct {
 			name string

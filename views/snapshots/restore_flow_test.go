@@ -78,8 +78,8 @@ func TestOpenFlow(t *testing.T) {
 	}
 	open := f.seenMsg("the session switch", func(m tea.Msg) bool { _, ok := m.(common.OpenSessionMsg); return ok }).(common.OpenSessionMsg)
 	s := open.Session
-	if !s.ReadOnly || !strings.HasPrefix(s.Label, "snapshot etcd-snapshot-") || !strings.HasSuffix(s.Label, " · read-only") || s.Member != nil {
-		t.Fatalf("session %q read-only %v member %v", s.Label, s.ReadOnly, s.Member)
+	if !s.ReadOnly() || !strings.HasPrefix(s.Label, "snapshot etcd-snapshot-") || !strings.HasSuffix(s.Label, " · read-only") || s.Member != nil {
+		t.Fatalf("session %q read-only %v member %v", s.Label, s.ReadOnly(), s.Member)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

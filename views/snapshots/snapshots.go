@@ -240,15 +240,7 @@ func (m *Model) move(delta int) {
 
 // clamp keeps the cursor on a file and in the visible window.
 func (m *Model) clamp() {
-	m.cursor = max(0, min(m.cursor, len(m.files)-1))
-	rows := m.listHeight()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if rows > 0 && m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(0, min(m.offset, len(m.files)-rows))
+	m.cursor, m.offset = common.KeepInWindow(m.cursor, m.offset, len(m.files), m.listHeight())
 }
 
 // keys is the view's bindings with those that would do nothing now disabled, so the help line

@@ -96,7 +96,7 @@ func TestStallNotes(t *testing.T) {
 // writes on a fresh member (so the revisions are the same on every run), scrolled and paused,
 // a filter, the selected put's diff, and a JSON value diffed and shown pretty-printed.
 func TestGoldenWatch(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {100, 30}} { // 100x30: the README's pictures
 		m, c := testView(t, size[0], size[1], 0)
 		d := newDriver(t, m)
 		for _, sc := range []struct {
