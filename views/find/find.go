@@ -276,15 +276,7 @@ func (m *Model) wrap(delta int) {
 
 // clamp keeps the cursor on a match and the match on screen.
 func (m *Model) clamp() {
-	m.cursor = max(0, min(m.cursor, len(m.matches)-1))
-	h := m.listHeight()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+h {
-		m.offset = m.cursor - h + 1
-	}
-	m.offset = max(0, min(m.offset, len(m.matches)-h))
+	m.cursor, m.offset = common.KeepInWindow(m.cursor, m.offset, len(m.matches), m.listHeight())
 }
 
 // ShortHelp lists the view's main bindings.
