@@ -49,10 +49,13 @@ func BenchmarkFindValues(b *testing.B) {
 			b.Fatalf("find: %+v, %v; want %d found in %d", p, err, want, n)
 		}
 		t1 := time.Now()
-		out, err := exec.Command("sh", "-c", fmt.Sprintf("%s --endpoints=%s get /registry/ --prefix | grep -c '%s'",
-			etcdctl, m.Endpoints()[0], text)).Output()
+		var stderr strings.Builder
+		cmd := exec.Command("sh", "-c", fmt.Sprintf("%s --endpoints=%s get /registry/ --prefix | grep -c '%s'",
+			etcdctl, m.Endpoints()[0], text))
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
 		if err != nil || strings.TrimSpace(string(out)) != strconv.Itoa(want) {
-			b.Fatalf("etcdctl | grep -c: %q, %v; want %d", out, err, want)
+			b.Fatalf("etcdctl | grep -c: %q, %v (%s); want %d", out, err, stderr.String(), want)
 		}
 		find, grep = find+t1.Sub(t0), grep+time.Since(t1)
 	}

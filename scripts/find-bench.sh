@@ -8,8 +8,11 @@
 set -euo pipefail
 n=${1:-400000}
 cd "$(dirname "$0")/.."
-out=$(ETCDECK_BENCH_FIND_KEYS=$n go test -run '^$' -bench 'BenchmarkFindValues$' -benchtime 1x -timeout 60m ./cluster/)
-echo "$out" | grep -E '^Benchmark' || { echo "$out"; exit 1; }
+out=$(ETCDECK_BENCH_FIND_KEYS=$n go test -run '^$' -bench 'BenchmarkFindValues$' -benchtime 1x -timeout 60m ./cluster/ 2>&1) || {
+  echo "$out" | grep -v '^\s' | head -40
+  exit 1
+}
+echo "$out" | grep -E '^Benchmark'
 echo "$out" | awk -v n="$n" '/^BenchmarkFindValues/ {
   for (i = 1; i < NF; i++) { v[$(i+1)] = $i }
   r = v["ratio"]
