@@ -17,10 +17,13 @@ import (
 // ErrNeedsRoot is what listing users and roles says to a user without the rights.
 var ErrNeedsRoot = errors.New("only root can list users and roles (etcd's rule)")
 
-// UserInfo is one user and its roles.
+// UserInfo is one user, its roles and whether it has a password.
 type UserInfo struct {
 	Name  string
 	Roles []string
+	// Password says whether the user has a password, as far as etcd lets a client learn it
+	// (passwords.go): PasswordUnknown while authentication is off.
+	Password PasswordState
 }
 
 // RoleInfo is one role and its permissions.
@@ -78,7 +81,21 @@ func (c *Client) AuthInfo(ctx context.Context) (AuthInfo, error) {
 		}
 		info.Roles = append(info.Roles, r)
 	}
+	if info.Enabled {
+		c.probePasswords(cctx, info.Users)
+	}
 	return info, nil
+}
+
+// CanEnable says whether authentication may be turned on as info shows the cluster:
+// ErrNoRootUser unless a user root holds the role root (etcd's rule), said before asking.
+func (i AuthInfo) CanEnable() error {
+	for _, u := range i.Users {
+		if u.Name == "root" && slices.Contains(u.Roles, "root") {
+			return nil
+		}
+	}
+	return ErrNoRootUser
 }
 
 // authWrite is one change to users or roles through the gate, audited as action on target.

@@ -30,6 +30,9 @@ type Config struct {
 	InitialCluster string
 	// InitialClusterToken keeps members of different test clusters apart; empty means etcd's default.
 	InitialClusterToken string
+	// InitialClusterState is etcd's --initial-cluster-state: "existing" joins a running cluster
+	// that added this member first (a learner from :member add); empty means "new".
+	InitialClusterState string
 	// LogFile receives the member's logs; empty means stderr.
 	LogFile string
 	// Logger, when set, is used instead of LogFile (tests pass zap.NewNop()).
@@ -201,6 +204,9 @@ func Start(ctx context.Context, cfg Config) (*Member, error) {
 	}
 	if cfg.InitialClusterToken != "" {
 		ec.InitialClusterToken = cfg.InitialClusterToken
+	}
+	if cfg.InitialClusterState != "" {
+		ec.ClusterState = cfg.InitialClusterState
 	}
 	ec.UnsafeNoFsync = cfg.UnsafeNoFsync
 	if cfg.TickMs != 0 {

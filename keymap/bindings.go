@@ -14,6 +14,7 @@ type Global struct {
 	ViewWatch     key.Binding
 	ViewCluster   key.Binding
 	ViewSnapshots key.Binding
+	ViewAccess    key.Binding
 	ViewLeases    key.Binding
 	ViewFind      key.Binding
 	Help          key.Binding
@@ -96,6 +97,11 @@ type Cluster struct {
 	Compact   key.Binding
 	// MoveLeader hands the leadership to the selected member.
 	MoveLeader key.Binding
+	// Consistency compares every voter's HashKV at one revision.
+	Consistency key.Binding
+	// CopyJoin copies the flags that start a member just added (:member add); enabled only
+	// while they show.
+	CopyJoin key.Binding
 }
 
 // Snapshots are the Snapshots view's bindings (the backup directory's files; saving is the global
@@ -157,6 +163,27 @@ type Find struct {
 	Export key.Binding
 }
 
+// Access are the Access view's bindings (users, roles and their permissions; authentication on
+// or off). Each change asks first where it removes something and is refused in read-only mode.
+type Access struct {
+	Up     key.Binding
+	Down   key.Binding
+	Top    key.Binding
+	Bottom key.Binding
+	// AddUser asks a name and a password twice (no echo); AddRole asks a name.
+	AddUser key.Binding
+	AddRole key.Binding
+	// Grant gives the selected user a role, or the selected role a permission; Revoke takes
+	// one away (the selected permission itself).
+	Grant  key.Binding
+	Revoke key.Binding
+	// Delete removes the selected user or role, or revokes the selected permission.
+	Delete key.Binding
+	// Auth turns authentication on (refused unless root exists) or off (typed confirmation).
+	Auth    key.Binding
+	Refresh key.Binding
+}
+
 // decl declares one binding: everything else (DefaultKeyMap, Actions, help) is built from it.
 type decl struct {
 	// name is the action name config overrides use: "<scope>.<action>".
@@ -190,6 +217,7 @@ var bindings = []decl{
 	{"global.view-watch", func(k *KeyMap) *key.Binding { return &k.Global.ViewWatch }, []string{"2"}, "2", "watch", 0, 0},
 	{"global.view-cluster", func(k *KeyMap) *key.Binding { return &k.Global.ViewCluster }, []string{"3"}, "3", "cluster", 0, 0},
 	{"global.view-snapshots", func(k *KeyMap) *key.Binding { return &k.Global.ViewSnapshots }, []string{"4"}, "4", "snapshots", 0, 0},
+	{"global.view-access", func(k *KeyMap) *key.Binding { return &k.Global.ViewAccess }, []string{"5"}, "5", "access", 0, 0},
 	{"global.view-leases", func(k *KeyMap) *key.Binding { return &k.Global.ViewLeases }, []string{"6"}, "6", "leases", 0, 0},
 	{"global.view-find", func(k *KeyMap) *key.Binding { return &k.Global.ViewFind }, []string{"7"}, "7", "find", 0, 0},
 	{"global.help", func(k *KeyMap) *key.Binding { return &k.Global.Help }, []string{"?"}, "?", "help", 1, short},
@@ -274,6 +302,17 @@ var bindings = []decl{
 	{"find.next", func(k *KeyMap) *key.Binding { return &k.Find.Next }, []string{"n"}, "n", "next match", 1, short},
 	{"find.prev", func(k *KeyMap) *key.Binding { return &k.Find.Prev }, []string{"N"}, "N", "previous match", 1, short},
 	{"find.export", func(k *KeyMap) *key.Binding { return &k.Find.Export }, []string{"x"}, "x", "export matches", 1, short},
+	{"access.up", func(k *KeyMap) *key.Binding { return &k.Access.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"access.down", func(k *KeyMap) *key.Binding { return &k.Access.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"access.top", func(k *KeyMap) *key.Binding { return &k.Access.Top }, []string{"g", "home"}, "g", "top", 0, 0},
+	{"access.bottom", func(k *KeyMap) *key.Binding { return &k.Access.Bottom }, []string{"G", "end"}, "G", "bottom", 0, 0},
+	{"access.add-user", func(k *KeyMap) *key.Binding { return &k.Access.AddUser }, []string{"a"}, "a", "add user", 1, short},
+	{"access.add-role", func(k *KeyMap) *key.Binding { return &k.Access.AddRole }, []string{"A"}, "A", "add role", 1, short},
+	{"access.grant", func(k *KeyMap) *key.Binding { return &k.Access.Grant }, []string{"+"}, "+", "grant", 1, short},
+	{"access.revoke", func(k *KeyMap) *key.Binding { return &k.Access.Revoke }, []string{"-"}, "-", "revoke", 1, short},
+	{"access.delete", func(k *KeyMap) *key.Binding { return &k.Access.Delete }, []string{"d"}, "d", "delete", 1, short},
+	{"access.auth", func(k *KeyMap) *key.Binding { return &k.Access.Auth }, []string{"E"}, "E", "auth on/off", 2, 0},
+	{"access.refresh", func(k *KeyMap) *key.Binding { return &k.Access.Refresh }, []string{"r"}, "r", "refresh", 2, 0},
 
 	{"cluster.up", func(k *KeyMap) *key.Binding { return &k.Cluster.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"cluster.down", func(k *KeyMap) *key.Binding { return &k.Cluster.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
@@ -286,6 +325,8 @@ var bindings = []decl{
 	{"cluster.compact", func(k *KeyMap) *key.Binding { return &k.Cluster.Compact }, []string{"c"}, "c", "compact", 2, short},
 	{"cluster.alarms", func(k *KeyMap) *key.Binding { return &k.Cluster.Alarms }, []string{"a"}, "a", "alarms", 2, short},
 	{"cluster.move-leader", func(k *KeyMap) *key.Binding { return &k.Cluster.MoveLeader }, []string{"m"}, "m", "move leader here", 2, 0},
+	{"cluster.consistency", func(k *KeyMap) *key.Binding { return &k.Cluster.Consistency }, []string{"x"}, "x", "consistency (HashKV)", 2, 0},
+	{"cluster.copy-join", func(k *KeyMap) *key.Binding { return &k.Cluster.CopyJoin }, []string{"y"}, "y", "copy the new member's flags", 2, disabled},
 }
 
 // shortHelp is the bindings of scope marked short, in table order.
@@ -355,3 +396,9 @@ func (f Find) ShortHelp() []key.Binding { return (&KeyMap{Find: f}).shortHelp("f
 
 // FullHelp groups the Find view's bindings for the help overlay.
 func (f Find) FullHelp() [][]key.Binding { return (&KeyMap{Find: f}).fullHelp("find") }
+
+// ShortHelp lists the Access view's most used bindings.
+func (a Access) ShortHelp() []key.Binding { return (&KeyMap{Access: a}).shortHelp("access") }
+
+// FullHelp groups the Access view's bindings for the help overlay.
+func (a Access) FullHelp() [][]key.Binding { return (&KeyMap{Access: a}).fullHelp("access") }

@@ -22,6 +22,7 @@ type KeyMap struct {
 	Snapshots Snapshots
 	Leases    Leases
 	Find      Find
+	Access    Access
 }
 
 // DefaultKeyMap returns a fresh KeyMap with the default bindings; callers own it and may change

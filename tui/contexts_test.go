@@ -139,8 +139,10 @@ func TestFlowCtxSwitch(t *testing.T) {
 	if tc.released.Load() != 1 { // b's; the first session is its caller's
 		t.Fatalf("released %d sessions, want 1", tc.released.Load())
 	}
-	// Two switches later the client goroutines are back to one session's.
-	waitCond(t, fmt.Sprintf("client goroutines back to %d", baseline), func() bool { return clientGoroutines() <= baseline })
+	// Two switches later the client goroutines are back to one session's. A client left open
+	// keeps at least five (three serializers, a connection's reader and writer); the margin of
+	// two is the members' and test clients' reconnects, counted at one moment or the other.
+	waitCond(t, fmt.Sprintf("client goroutines back to %d", baseline), func() bool { return clientGoroutines() <= baseline+2 })
 	t.Logf("client goroutines: %d with one session, %d after two switches", baseline, clientGoroutines())
 	f.quit()
 }

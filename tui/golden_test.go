@@ -32,6 +32,7 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "watch", steps: []tea.Msg{viewtest.Key("2")}},
 		{name: "cluster", steps: []tea.Msg{viewtest.Key("3")}},
 		{name: "snapshots", steps: []tea.Msg{viewtest.Key("4")}},
+		{name: "access", steps: []tea.Msg{viewtest.Key("5")}},
 		{name: "leases", steps: []tea.Msg{viewtest.Key("6")}},
 		{name: "find", steps: []tea.Msg{viewtest.Key("7")}},
 		{name: "help", steps: []tea.Msg{viewtest.Key("?")}},
@@ -169,6 +170,7 @@ func TestFocusFollowsActiveView(t *testing.T) {
 	}{
 		{"3", viewtest.Key("3"), viewCluster},
 		{"tab", viewtest.Key("tab"), viewSnapshots},
+		{"tab", viewtest.Key("tab"), viewAccess},
 		{"tab", viewtest.Key("tab"), viewLeases},
 		{"tab", viewtest.Key("tab"), viewKeys},
 		{"shift+tab", viewtest.Key("shift+tab"), viewLeases},
@@ -199,7 +201,8 @@ func TestHelpNamesActions(t *testing.T) {
 			t.Errorf("help at 80 columns lacks %q:\n%s", want, s)
 		}
 	}
-	m.Update(tea.WindowSizeMsg{Width: 64, Height: 24})
+	// Tall enough that the note at the help's end shows without scrolling (six views' keys).
+	m.Update(tea.WindowSizeMsg{Width: 64, Height: 40})
 	s = ansi.Strip(m.render())
 	if strings.Contains(s, "view-snapshots") || !strings.Contains(s, "A wider terminal shows the action names") {
 		t.Errorf("help at 64 columns:\n%s", s)

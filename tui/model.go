@@ -13,6 +13,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/config"
 	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/access"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	findview "github.com/etcdeck/etcdeck/views/find"
@@ -191,6 +192,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.show(viewFind), m.forward(viewFind, msg))
 	case leases.CommandMsg:
 		return tea.Batch(m.show(viewLeases), m.forward(viewLeases, msg))
+	case access.CommandMsg:
+		return tea.Batch(m.show(viewAccess), m.forward(viewAccess, msg))
 	case clusterview.ActionMsg:
 		return tea.Batch(m.show(viewCluster), m.forward(viewCluster, msg))
 	case keys.TimeTravelMsg:

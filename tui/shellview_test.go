@@ -39,6 +39,7 @@ func shellViews(c common.Common) [numViews]common.Component {
 		mk("Watch", k.Watch.ShortHelp(), k.Watch.FullHelp()),
 		mk("Cluster", nil, nil), // no bindings until the views do something
 		mk("Snapshots", nil, nil),
+		mk("Access", k.Access.ShortHelp(), k.Access.FullHelp()),
 		mk("Leases", k.Leases.ShortHelp(), k.Leases.FullHelp()),
 	}
 }

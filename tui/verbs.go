@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/views/access"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	findview "github.com/etcdeck/etcdeck/views/find"
@@ -58,6 +59,17 @@ var verbTable = []verb{
 	{name: "compact", args: "[rev] [--physical]", run: runCompact},
 	{name: "move-leader", args: "<member>", run: runMoveLeader},
 	{name: "recover-nospace", run: always(clusterview.ActionMsg{Kind: clusterview.RecoverNospace})},
+	// hashkv compares every voting member's HashKV at one revision (x in the Cluster view).
+	{name: "hashkv", run: always(clusterview.ActionMsg{Kind: clusterview.Consistency})},
+	// member changes the membership: a learner added (its start flags shown, y copies them),
+	// promoted once caught up, a member removed (typed confirmation; the last voter refused).
+	{name: "member", args: "add <name> <peer-url> [<client-url>]|promote <member>|remove <member>",
+		complete: completion{words: []string{"add", "promote", "remove"}}, run: runMember},
+	// user, role and auth manage users, roles and authentication in the Access view (a new
+	// user's password is asked there, never on the command line; removals are asked first).
+	{name: "user", args: access.UserUsage, complete: completion{words: access.UserWords}, run: access.ParseUser},
+	{name: "role", args: access.RoleUsage, complete: completion{words: access.RoleWords}, run: access.ParseRole},
+	{name: "auth", args: access.AuthUsage, complete: completion{words: access.AuthWords}, run: access.ParseAuth},
 	// ctx lists the config's contexts and the embedded member, or switches to the one named.
 	{name: "ctx", args: "[NAME]", run: runCtx},
 	{name: "help", aliases: []string{"h"}, run: always(openHelpMsg{})},
@@ -399,4 +411,34 @@ func parseFind(arg string) (tea.Msg, error) {
 		}
 	}
 	return msg, nil
+}
+
+// runMember reads "member add <name> <peer-url> [<client-url>]", "member promote <member>" and
+// "member remove <member>" (a name or a hex ID); each asks first.
+func runMember(arg string) (tea.Msg, error) {
+	f := strings.Fields(arg)
+	if len(f) == 0 {
+		return nil, errors.New("member needs add, promote or remove")
+	}
+	switch f[0] {
+	case "add":
+		if len(f) < 3 || len(f) > 4 {
+			return nil, errors.New("member add needs a name and a peer URL, e.g. member add m4 http://10.0.0.4:2380")
+		}
+		msg := clusterview.ActionMsg{Kind: clusterview.MemberAdd, Member: f[1], PeerURL: f[2]}
+		if len(f) == 4 {
+			msg.ClientURL = f[3]
+		}
+		return msg, nil
+	case "promote", "remove":
+		if len(f) != 2 {
+			return nil, fmt.Errorf("member %s needs one member's name or hex ID", f[0])
+		}
+		kind := clusterview.MemberPromote
+		if f[0] == "remove" {
+			kind = clusterview.MemberRemove
+		}
+		return clusterview.ActionMsg{Kind: kind, Member: f[1]}, nil
+	}
+	return nil, fmt.Errorf("member %s: say add, promote or remove", f[0])
 }

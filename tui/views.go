@@ -5,6 +5,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/etcdeck/etcdeck/keymap"
+	"github.com/etcdeck/etcdeck/views/access"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
 	findview "github.com/etcdeck/etcdeck/views/find"
@@ -21,6 +22,7 @@ const (
 	viewWatch
 	viewCluster
 	viewSnapshots
+	viewAccess
 	viewLeases
 	viewFind
 )
@@ -56,6 +58,9 @@ var viewTable = [...]viewDef{
 	viewSnapshots: {name: "Snapshots", num: 4, scope: "snapshots",
 		key:  func(g *keymap.Global) *key.Binding { return &g.ViewSnapshots },
 		make: func(c common.Common) common.Component { return snapshots.New(c) }},
+	viewAccess: {name: "Access", num: 5, scope: "access",
+		key:  func(g *keymap.Global) *key.Binding { return &g.ViewAccess },
+		make: func(c common.Common) common.Component { return access.New(c) }},
 	viewLeases: {name: "Leases", num: 6, scope: "leases",
 		key:  func(g *keymap.Global) *key.Binding { return &g.ViewLeases },
 		make: func(c common.Common) common.Component { return leases.New(c) }},

@@ -135,6 +135,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if res, mine, cmd := m.health.Update(msg); mine {
 			if res != nil {
 				m.applyPoll(res.Value, res.Err, res.Failures, res.Next)
+				m.recoverPolled()
 				if res.Err != nil && m.backPending {
 					m.backPending = false
 					if again := m.health.Refresh(); again != nil {
@@ -174,6 +175,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		// esc cancels a running action first, then closes its result.
 		if !m.maint.task.Cancel() {
 			m.maint.result = maintResult{}
+			m.maint.rec.waiting = false // a :recover-nospace waiting for its first poll is dropped too
 		}
 	case key.Matches(msg, k.Alarms):
 		return m.ask(ActionMsg{Kind: AlarmList})
@@ -189,6 +191,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if h, ok := m.memberByID(m.selected); ok {
 			return m.ask(ActionMsg{Kind: MoveLeader, Member: h.Member.Label()})
 		}
+	case key.Matches(msg, k.Consistency):
+		return m.ask(ActionMsg{Kind: Consistency})
+	case key.Matches(msg, k.CopyJoin):
+		return m.copyJoin()
 	case key.Matches(msg, k.ScrollDown):
 		m.detailsOff = min(m.detailsOff+m.detailsPage(), m.detailsMaxOff())
 	case key.Matches(msg, k.ScrollUp):
@@ -279,6 +285,8 @@ func (m *Model) keys() keymap.Cluster {
 	k.Compact.SetEnabled(has)
 	k.Alarms.SetEnabled(has)
 	k.MoveLeader.SetEnabled(has)
+	k.Consistency.SetEnabled(has)
+	k.CopyJoin.SetEnabled(m.maint.result.Join != "" && !m.maint.task.Running())
 	shown := m.details && m.index() >= 0
 	off := 0
 	if shown {

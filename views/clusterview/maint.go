@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/etcdeck/etcdeck/cluster"
-	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
@@ -30,15 +29,23 @@ const (
 	Compact
 	RecoverNospace
 	MoveLeader
+	// Consistency compares every voter's HashKV (x, :hashkv); the membership changes are
+	// :member add, promote and remove (members.go).
+	Consistency
+	MemberAdd
+	MemberPromote
+	MemberRemove
 )
 
 // ActionMsg asks the Cluster view for a maintenance action from the command line (`:alarm
 // list`, `:defrag all`, `:compact 1200 --physical`); the root shows the view and forwards it.
 type ActionMsg struct {
 	Kind ActionKind
-	// Member is a member's name or hex ID: for Defrag ("" is every member, leader last) and
-	// MoveLeader (the new leader).
+	// Member is a member's name or hex ID: for Defrag ("" is every member, leader last),
+	// MoveLeader (the new leader), MemberPromote and MemberRemove; MemberAdd's new name.
 	Member string
+	// PeerURL and ClientURL are MemberAdd's (ClientURL "": the peer's host at port 2379).
+	PeerURL, ClientURL string
 	// Rev is Compact's revision (0: the current one); Physical waits for the space to be freed.
 	Rev      int64
 	Physical bool
@@ -70,6 +77,8 @@ type maintResult struct {
 	Title   string
 	Lines   []string
 	Summary string
+	// Join is the command that starts a member just added, for y.
+	Join string
 }
 
 func newMaint(c common.Common) maint {
@@ -101,6 +110,10 @@ func (m *Model) ask(a ActionMsg) tea.Cmd {
 		return m.run(a)
 	case RecoverNospace:
 		return m.startRecover()
+	case Consistency:
+		return m.runHashKV()
+	case MemberAdd, MemberPromote, MemberRemove:
+		return m.askMember(a)
 	}
 	// Without a client (rendering tests) the question still opens; answering it runs nothing.
 	action, target := "", ""
@@ -216,8 +229,11 @@ func (m *Model) compactQuestion(a ActionMsg) string {
 
 // answered runs the pending action when the question was answered yes.
 func (m *Model) answered(msg common.ConfirmMsg) tea.Cmd {
-	if msg.ID == confirmRecover {
+	switch msg.ID {
+	case confirmRecover:
 		return m.recoverAnswered(msg)
+	case confirmMemberAdd, confirmMemberPromote, confirmMemberRemove:
+		return m.memberAnswered(msg)
 	}
 	switch msg.ID {
 	case confirmDisarm, confirmDefrag, confirmCompact, confirmMove:
@@ -361,45 +377,6 @@ func defragResult(rep cluster.DefragReport, err error) maintResult {
 	r.Summary = fmt.Sprintf("defragmented %s: %s → %s in %s", common.Plural(n, "member"),
 		cluster.FormatBytes(before), cluster.FormatBytes(after), cluster.FormatDuration(took))
 	return r
-}
-
-// names maps every member's ID to its name, for results that carry IDs.
-func (m *Model) names() map[uint64]string {
-	out := map[uint64]string{}
-	for _, h := range m.members() {
-		out[h.Member.ID] = h.Member.Label()
-	}
-	return out
-}
-
-// memberNamed finds a member by name or hex ID.
-func (m *Model) memberNamed(s string) (monitor.MemberHealth, bool) {
-	for _, h := range m.members() {
-		if h.Member.Name == s || h.Member.IDString() == strings.ToLower(s) {
-			return h, true
-		}
-	}
-	return monitor.MemberHealth{}, false
-}
-
-func (m *Model) memberByID(id uint64) (monitor.MemberHealth, bool) {
-	for _, h := range m.members() {
-		if h.Member.ID == id {
-			return h, true
-		}
-	}
-	return monitor.MemberHealth{}, false
-}
-
-// currentRev is the highest revision the last poll saw.
-func (m *Model) currentRev() int64 {
-	var rev int64
-	for _, h := range m.members() {
-		if h.Status != nil {
-			rev = max(rev, h.Status.Revision)
-		}
-	}
-	return rev
 }
 
 // maintPanel is the last action's result (or the running action's steps so far) in at most n

@@ -29,6 +29,9 @@ type recovery struct {
 	step    int
 	running bool
 	lines   []string
+	// waiting: asked for before the view's first health poll (:recover-nospace from another
+	// view); the sizes and the first question come with that poll.
+	waiting bool
 }
 
 // recoverSteps are the steps' names, in order.
@@ -52,6 +55,11 @@ func (m *Model) startRecover() tea.Cmd {
 	c := m.client()
 	if c != nil && c.ReadOnly() {
 		return refuse(c, "compact", "recover-nospace")
+	}
+	if len(m.members()) == 0 && m.health != nil {
+		m.maint.rec = recovery{waiting: true}
+		m.maint.result = maintResult{Title: "Recover from NOSPACE", Lines: []string{"asking every member for its size and quota…"}}
+		return nil
 	}
 	r := recovery{step: 1}
 	for _, h := range m.members() {
@@ -155,4 +163,11 @@ func (m *Model) recoverDone(res *common.TaskResult[maintResult]) tea.Cmd {
 	m.showRecovery()
 	m.askStep()
 	return nil
+}
+
+// recoverPolled asks the first step once the poll a waiting :recover-nospace needed arrived.
+func (m *Model) recoverPolled() {
+	if m.maint.rec.waiting && len(m.members()) > 0 && !m.maint.confirm.Active() {
+		m.startRecover()
+	}
 }
