@@ -38,7 +38,7 @@ func TestCompleteValues(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{""}, []string{"member", "snapshot", "diagnose", "defrag", "completion", "help"}},
+		{[]string{""}, []string{"member", "snapshot", "diagnose", "defrag", "usage", "completion", "help"}},
 		{[]string{"snapshot", ""}, []string{"save", "status", "restore"}},
 		{[]string{"snapshot", "save", "--kee"}, []string{"--keep", "--keep-days", "--keepalive-time", "--keepalive-timeout"}},
 		{[]string{"--config", cfg, "--context", ""}, []string{"dev", "prod"}},

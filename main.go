@@ -25,7 +25,7 @@ func newRootCommand() *cobra.Command {
 	root := newConsoleCommand()
 	snapshot := newGroupCommand("snapshot", "save, check and restore snapshot files",
 		newSnapshotSaveCommand(), newSnapshotStatusCommand(), newSnapshotRestoreCommand())
-	root.AddCommand(newMemberCommand(), snapshot, newDiagnoseCommand(), newDefragCommand(), newCompletionCommand())
+	root.AddCommand(newMemberCommand(), snapshot, newDiagnoseCommand(), newDefragCommand(), newUsageCommand(), newCompletionCommand())
 	root.SetHelpCommand(newHelpCommand())
 	root.InitDefaultHelpCmd()                       // now, not at Execute: help and the tests list the whole tree
 	root.CompletionOptions.DisableDefaultCmd = true // newCompletionCommand replaces it

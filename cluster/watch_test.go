@@ -65,6 +65,11 @@ func TestWatchEventsInOrderAndBatches(t *testing.T) {
 			PrevCreateRev: start, PrevVersion: 2, HeaderRev: h},
 	}
 	for i := range want {
+		// The rest of the header: one cluster, the one member, its term (watchlog_test checks them against etcdctl).
+		if got[i].ClusterID == 0 || got[i].MemberID != got[0].MemberID || got[i].RaftTerm == 0 {
+			t.Errorf("event %d header: cluster %x member %x term %d", i, got[i].ClusterID, got[i].MemberID, got[i].RaftTerm)
+		}
+		want[i].ClusterID, want[i].MemberID, want[i].RaftTerm = got[i].ClusterID, got[i].MemberID, got[i].RaftTerm
 		if fmt.Sprintf("%+v", got[i]) != fmt.Sprintf("%+v", want[i]) {
 			t.Errorf("event %d = %+v\nwant %+v", i, got[i], want[i])
 		}

@@ -5,3 +5,9 @@ var HumanLine = humanLine
 
 // Printable exposes printable to the tests.
 var Printable = printable
+
+// KVKeyLease exposes kvKeyLease to the tests.
+var KVKeyLease = kvKeyLease
+
+// GroupOf exposes groupOf to the tests.
+var GroupOf = groupOf

@@ -14,6 +14,7 @@ import (
 	findview "github.com/etcdeck/etcdeck/views/find"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
+	"github.com/etcdeck/etcdeck/views/usage"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -68,6 +69,10 @@ func TestParseCommand(t *testing.T) {
 		{line: "find x --value", wantErr: "unknown option --value"},
 		{line: "find ( --regex", wantErr: "not a regular expression"},
 		{line: "lease extend 5", wantErr: "revoke or grant (usage: lease revoke <ID>|grant <TTL>)"},
+		{line: "usage", want: usage.OpenMsg{}},
+		{line: "usage /registry/", want: usage.OpenMsg{Prefix: "/registry/"}},
+		{line: `usage /a\x20b/\xff`, want: usage.OpenMsg{Prefix: "/a b/\xff"}}, // escaped as shown
+		{line: "usage /a/ /b/", wantErr: "one prefix"},
 	}
 	for _, tt := range tests {
 		got, err := parseCommand(tt.line)

@@ -60,7 +60,7 @@ func (m *Model) switchContext(msg ctxMsg) tea.Cmd {
 		return m.status.setFlash(common.FlashWarn, "no contexts to switch to here")
 	}
 	if msg.name == "" {
-		m.showHelp, m.showMessages, m.showContexts, m.overlayTop = true, false, true, 0
+		m.showHelp, m.showMessages, m.showContexts, m.showUsage, m.overlayTop = true, false, true, false, 0
 		return nil
 	}
 	if len(m.stack) > 0 {

@@ -147,7 +147,8 @@ func (f *flow) snap() snapshot {
 // screen as it was.
 func (f *flow) waitFor(what string, cond func(snapshot) bool) snapshot {
 	f.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	// Generous: conditions come from real members and polls, on a loaded 2-core machine too.
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		s := f.snap()
 		if cond(s) {

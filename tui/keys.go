@@ -52,7 +52,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.RestartMember): // enabled only once the member exited
 		return m.restartMember()
 	case key.Matches(msg, g.Help):
-		m.showHelp, m.showMessages, m.showContexts, m.overlayTop = !m.showHelp, false, false, 0
+		m.showHelp, m.showMessages, m.showContexts, m.showUsage, m.overlayTop = !m.showHelp, false, false, false, 0
 		return nil
 	case key.Matches(msg, g.Command):
 		m.showHelp = false

@@ -19,6 +19,7 @@ import (
 	findview "github.com/etcdeck/etcdeck/views/find"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
+	"github.com/etcdeck/etcdeck/views/usage"
 )
 
 // Minimum terminal size; below it the console shows one line saying so.
@@ -52,8 +53,8 @@ type Model struct {
 	// overlayCut says the overlay drawn last was longer than the screen (it scrolls).
 	overlayCut bool
 	// showMessages turns the help overlay into the message log (:messages), showContexts into
-	// :ctx's list.
-	showMessages, showContexts bool
+	// :ctx's list, showUsage into :usage's panel (the frame's usage).
+	showMessages, showContexts, showUsage bool
 	// contexts opens other clusters for :ctx (nil: no switching); ctxName is the active one.
 	contexts Contexts
 	ctxName  string
@@ -211,12 +212,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.cmd.completed(msg)
 		return nil
 	case openHelpMsg:
-		m.showHelp, m.showMessages, m.showContexts, m.overlayTop = true, false, false, 0
+		m.showHelp, m.showMessages, m.showContexts, m.showUsage, m.overlayTop = true, false, false, false, 0
 		return nil
 	case openMessagesMsg:
 		// The log is a page of the help overlay: esc and ? close it the same way.
-		m.showHelp, m.showMessages, m.showContexts, m.overlayTop = true, true, false, 0
+		m.showHelp, m.showMessages, m.showContexts, m.showUsage, m.overlayTop = true, true, false, false, 0
 		return nil
+	case usage.OpenMsg:
+		m.showHelp, m.showMessages, m.showContexts, m.showUsage, m.overlayTop = true, false, false, true, 0
+		return m.usage.Open(msg.Prefix)
 	case ctxMsg:
 		return m.switchContext(msg)
 	case ctxOpenedMsg:
@@ -242,6 +246,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	}
 	if cmd, ok := m.updateRestart(msg); ok {
 		return cmd
+	}
+	if m.usage.Update(msg) {
+		return nil
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/usage"
 )
 
 // sessionFrame is everything the console holds for one session: the root model holds the
@@ -22,6 +23,8 @@ type sessionFrame struct {
 	header header
 	cmd    cmdline
 	close  func() error // releases what the session stands on; nil for the first
+	// usage is :usage's panel, drawn in the overlay.
+	usage usage.Panel
 	// memberDown holds the member's last lines when it exited (shown again when the session is).
 	memberDown []string
 }
@@ -30,7 +33,7 @@ type sessionFrame struct {
 func (m *Model) newFrame(c common.Common, member cluster.Member, h header, release func() error) sessionFrame {
 	h.label = cluster.EscapeText(h.label) // a session's label names endpoints or a snapshot file
 	f := sessionFrame{common: c, member: member, header: h, close: release,
-		cmd: newCmdline(c.Styles, c.Session, c.Settings.Sep), views: m.makeViews(c)}
+		cmd: newCmdline(c.Styles, c.Session, c.Settings.Sep), views: m.makeViews(c), usage: usage.New(c)}
 	f.cmd.prompt.SetWidth(m.width)
 	return f
 }

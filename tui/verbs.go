@@ -17,6 +17,7 @@ import (
 	findview "github.com/etcdeck/etcdeck/views/find"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
+	"github.com/etcdeck/etcdeck/views/usage"
 )
 
 // verb is one of the command line's ":" verbs: everything the command line knows of it. The
@@ -54,6 +55,9 @@ var verbTable = []verb{
 	{name: "find", aliases: []string{"f"}, args: "TEXT [in PREFIX] [--values] [--regex] [--decoded]", run: parseFind},
 	// lease revokes a lease (its keys go: asked first, typed) or grants one, in the Leases view.
 	{name: "lease", args: "revoke <ID>|grant <TTL>", complete: completion{words: []string{"revoke", "grant"}}, run: parseLease},
+	// usage shows what fills the database: stored revisions per prefix from the newest backup,
+	// live keys and bytes per child.
+	{name: "usage", args: "[<prefix>]", complete: completion{path: true}, run: runUsage},
 	{name: "alarm", args: "list|disarm", complete: completion{words: []string{"list", "disarm"}}, run: runAlarm},
 	{name: "defrag", args: "all|<member>", complete: completion{words: []string{"all"}}, run: runDefrag},
 	{name: "compact", args: "[rev] [--physical]", run: runCompact},
@@ -411,6 +415,19 @@ func parseFind(arg string) (tea.Msg, error) {
 		}
 	}
 	return msg, nil
+}
+
+// runUsage reads "usage [<prefix>]": no prefix weighs every key; the prefix is typed escaped as
+// keys are shown (\x20 for a space).
+func runUsage(arg string) (tea.Msg, error) {
+	if strings.ContainsAny(arg, " \t") {
+		return nil, fmt.Errorf("usage takes one prefix, got %q: escape spaces in keys as \\x20", arg)
+	}
+	prefix, err := cluster.UnescapeKey(arg)
+	if err != nil {
+		return nil, fmt.Errorf("usage %s: %w", arg, err)
+	}
+	return usage.OpenMsg{Prefix: prefix}, nil
 }
 
 // runMember reads "member add <name> <peer-url> [<client-url>]", "member promote <member>" and

@@ -39,6 +39,8 @@ func (m *Model) render() string {
 		body = m.memberView()
 	case m.showHelp && m.showMessages:
 		body = m.messagesView()
+	case m.showHelp && m.showUsage:
+		body = m.usage.View(m.width)
 	case m.showHelp && m.showContexts && m.contexts != nil:
 		body = m.contextsView()
 	case m.showHelp:
