@@ -8,7 +8,10 @@ import (
 	"regexp"
 	"time"
 
+	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // Find is `:find`'s search: keys (and values) under a prefix matched against a text or a regular
@@ -100,23 +103,9 @@ func (c *Client) Find(ctx context.Context, opts FindOptions, report func(FindPro
 		return p, fmt.Errorf("find: counting the keys under %s: %w", EscapeKey(opts.Prefix), Explain(err))
 	}
 	p.Rev, p.Total = count.Header.Revision, count.Count
-	for {
-		get := []clientv3.OpOption{clientv3.WithRange(end), clientv3.WithRev(p.Rev), clientv3.WithLimit(page)}
-		if !opts.Values {
-			get = append(get, clientv3.WithKeysOnly())
-		}
-		cctx, cancel := c.ctx(ctx)
-		resp, err := c.c.Get(cctx, key, get...)
-		cancel()
-		if err != nil {
-			p.Elapsed = time.Since(start)
-			if ctx.Err() != nil {
-				return p, ctx.Err()
-			}
-			return p, fmt.Errorf("find under %s: %w", EscapeKey(opts.Prefix), Explain(err))
-		}
+	keep := func(kvs []*mvccpb.KeyValue) {
 		var found []FindMatch
-		for _, kv := range resp.Kvs {
+		for _, kv := range kvs {
 			m, ok := match(kv.Key, kv.Value)
 			if !ok {
 				continue
@@ -129,8 +118,39 @@ func (c *Client) Find(ctx context.Context, opts FindOptions, report func(FindPro
 			m.Key, m.ModRev = string(kv.Key), kv.ModRevision
 			found = append(found, m)
 		}
-		p.Scanned += int64(len(resp.Kvs))
+		p.Scanned += int64(len(kvs))
 		p.Elapsed, p.Matches = time.Since(start), found
+	}
+	fail := func(err error) (FindProgress, error) {
+		p.Elapsed, p.Matches, p.Finished = time.Since(start), nil, false
+		if ctx.Err() != nil {
+			return p, ctx.Err()
+		}
+		return p, fmt.Errorf("find under %s: %w", EscapeKey(opts.Prefix), Explain(err))
+	}
+	// etcd 3.7+ streams the range in chunks from its index, none of which counts the rest of the
+	// range; a limited Get counts every key from its start to the end, so paging a 400,000-key
+	// subtree with Gets costs O(keys²/page). Servers without RangeStream get the pages.
+	streamed, err := c.findStream(ctx, opts, key, end, page, &p, keep, report)
+	if err != nil {
+		return fail(err)
+	}
+	if streamed {
+		p.Elapsed, p.Matches = time.Since(start), nil
+		return p, nil
+	}
+	for {
+		get := []clientv3.OpOption{clientv3.WithRange(end), clientv3.WithRev(p.Rev), clientv3.WithLimit(page)}
+		if !opts.Values {
+			get = append(get, clientv3.WithKeysOnly())
+		}
+		cctx, cancel := c.ctx(ctx)
+		resp, err := c.c.Get(cctx, key, get...)
+		cancel()
+		if err != nil {
+			return fail(err)
+		}
+		keep(resp.Kvs)
 		more := resp.More && len(resp.Kvs) > 0
 		p.Finished = !more
 		if report != nil {
@@ -142,6 +162,67 @@ func (c *Client) Find(ctx context.Context, opts FindOptions, report func(FindPro
 		}
 		key = string(resp.Kvs[len(resp.Kvs)-1].Key) + "\x00"
 	}
+}
+
+// findStream reads [key, end) at p.Rev over RangeStream, matching each chunk as it arrives and
+// reporting every page keys or more (chunks grow as the server doubles them). streamed is false,
+// with nothing read, when the server has no RangeStream.
+func (c *Client) findStream(ctx context.Context, opts FindOptions, key, end string, page int64, p *FindProgress,
+	keep func([]*mvccpb.KeyValue), report func(FindProgress)) (streamed bool, err error) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	get := []clientv3.OpOption{clientv3.WithRange(end), clientv3.WithRev(p.Rev)}
+	if !opts.Values {
+		get = append(get, clientv3.WithKeysOnly())
+	}
+	ch, err := c.c.GetStream(sctx, key, get...)
+	if err != nil {
+		if status.Code(err) == codes.Unimplemented {
+			return false, nil
+		}
+		return true, err
+	}
+	defer func() {
+		cancel()
+		for range ch { // let clientv3's receiving goroutine finish instead of blocking on a send
+		}
+	}()
+	// Chunks are cut into pages of page keys, each matched and reported as the paged Gets are:
+	// a caller sees the same pages whichever way the keys came.
+	var buf []*mvccpb.KeyValue
+	flush := func(kvs []*mvccpb.KeyValue, finished bool) error {
+		keep(kvs)
+		p.Finished = finished
+		if report != nil {
+			report(*p)
+		}
+		return ctx.Err()
+	}
+	first := true
+	for r := range ch {
+		if err := r.Err(); err != nil {
+			if first && status.Code(err) == codes.Unimplemented {
+				return false, nil
+			}
+			return true, err
+		}
+		first = false
+		kvs := r.Kvs
+		for len(kvs) > 0 {
+			n := min(int(page)-len(buf), len(kvs))
+			buf, kvs = append(buf, kvs[:n]...), kvs[n:]
+			if len(buf) == int(page) {
+				if err := flush(buf, false); err != nil {
+					return true, err
+				}
+				buf = buf[:0]
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return true, err
+	}
+	return true, flush(buf, true)
 }
 
 // finder builds the match function of opts: it says whether a key (and its value) matches and

@@ -160,3 +160,39 @@ func writeClientAt(t *testing.T, endpoints []string) (*cluster.Client, []string)
 	t.Helper()
 	return optClient(t, cluster.ConnConfig{Endpoints: endpoints, InsecureTransport: true}), endpoints
 }
+
+// TestFindEtcd34 searches through the paged Gets on a server without RangeStream: the same
+// matches as a naive scan, in pages, and a cancel after the first page keeps that page.
+func TestFindEtcd34(t *testing.T) {
+	ep := nodetest.StartEtcd34(t)
+	c, _ := writeClientAt(t, []string{ep})
+	etcd := nodetest.Client(t, []string{ep})
+	ctx := context.Background()
+	var want []string
+	for i := range 100 {
+		key := fmt.Sprintf("/a/k%03d", i)
+		val := fmt.Sprintf("v-%d", i%4)
+		if _, err := etcd.Put(ctx, key, val); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(key, "v-3") || val == "v-3" {
+			want = append(want, key)
+		}
+	}
+	var got []string
+	var reports int
+	final, err := c.Find(ctx, cluster.FindOptions{Prefix: "/a/", Text: "v-3", Values: true, PageSize: 7}, func(p cluster.FindProgress) {
+		reports++
+		for _, m := range p.Matches {
+			got = append(got, m.Key)
+		}
+	})
+	if err != nil || strings.Join(got, " ") != strings.Join(want, " ") || final.Scanned != 100 || !final.Finished || reports != 15 {
+		t.Errorf("3.4 find: %+v, %v, %d reports\ngot  %q\nwant %q", final, err, reports, got, want)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	final, err = c.Find(cctx, cluster.FindOptions{Prefix: "/a/", Text: "k", PageSize: 10}, func(cluster.FindProgress) { cancel() })
+	if err == nil || final.Scanned != 10 || final.Finished {
+		t.Errorf("3.4 cancelled find: %+v, %v; want 10 scanned, context canceled", final, err)
+	}
+}

@@ -16,6 +16,7 @@ type Global struct {
 	ViewSnapshots key.Binding
 	ViewAccess    key.Binding
 	ViewLeases    key.Binding
+	ViewFind      key.Binding
 	Help          key.Binding
 	Command       key.Binding
 	Quit          key.Binding
@@ -144,6 +145,24 @@ type Leases struct {
 	Refresh key.Binding
 }
 
+// Find are the Find view's bindings (`:find`'s matches, streamed while the scan runs).
+type Find struct {
+	Up       key.Binding
+	Down     key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	// Open opens the selected match in the Keys view (its directory, the key selected and its
+	// value in the inspector beside the list).
+	Open key.Binding
+	// Next and Prev select the next and previous match, wrapping around the list.
+	Next key.Binding
+	Prev key.Binding
+	// Export writes the matches (key, revision, matching line) to a file, through the write path.
+	Export key.Binding
+}
+
 // Access are the Access view's bindings (users, roles and their permissions; authentication on
 // or off). Each change asks first where it removes something and is refused in read-only mode.
 type Access struct {
@@ -200,6 +219,7 @@ var bindings = []decl{
 	{"global.view-snapshots", func(k *KeyMap) *key.Binding { return &k.Global.ViewSnapshots }, []string{"4"}, "4", "snapshots", 0, 0},
 	{"global.view-access", func(k *KeyMap) *key.Binding { return &k.Global.ViewAccess }, []string{"5"}, "5", "access", 0, 0},
 	{"global.view-leases", func(k *KeyMap) *key.Binding { return &k.Global.ViewLeases }, []string{"6"}, "6", "leases", 0, 0},
+	{"global.view-find", func(k *KeyMap) *key.Binding { return &k.Global.ViewFind }, []string{"7"}, "7", "find", 0, 0},
 	{"global.help", func(k *KeyMap) *key.Binding { return &k.Global.Help }, []string{"?"}, "?", "help", 1, short},
 	{"global.command", func(k *KeyMap) *key.Binding { return &k.Global.Command }, []string{":"}, ":", "command", 1, short},
 	{"global.back", func(k *KeyMap) *key.Binding { return &k.Global.Back }, []string{"esc"}, "esc", "back/close", 1, 0},
@@ -272,6 +292,16 @@ var bindings = []decl{
 	{"leases.revoke", func(k *KeyMap) *key.Binding { return &k.Leases.Revoke }, []string{"d"}, "d", "revoke lease", 1, short},
 	{"leases.refresh", func(k *KeyMap) *key.Binding { return &k.Leases.Refresh }, []string{"r"}, "r", "refresh", 1, short},
 
+	{"find.up", func(k *KeyMap) *key.Binding { return &k.Find.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
+	{"find.down", func(k *KeyMap) *key.Binding { return &k.Find.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
+	{"find.page-up", func(k *KeyMap) *key.Binding { return &k.Find.PageUp }, []string{"pgup"}, "pgup", "page up", 0, 0},
+	{"find.page-down", func(k *KeyMap) *key.Binding { return &k.Find.PageDown }, []string{"pgdown"}, "pgdown", "page down", 0, 0},
+	{"find.top", func(k *KeyMap) *key.Binding { return &k.Find.Top }, []string{"g", "home"}, "g", "top", 0, 0},
+	{"find.bottom", func(k *KeyMap) *key.Binding { return &k.Find.Bottom }, []string{"G", "end"}, "G", "bottom", 0, 0},
+	{"find.open", func(k *KeyMap) *key.Binding { return &k.Find.Open }, []string{"enter"}, "enter", "open in keys", 1, short},
+	{"find.next", func(k *KeyMap) *key.Binding { return &k.Find.Next }, []string{"n"}, "n", "next match", 1, short},
+	{"find.prev", func(k *KeyMap) *key.Binding { return &k.Find.Prev }, []string{"N"}, "N", "previous match", 1, short},
+	{"find.export", func(k *KeyMap) *key.Binding { return &k.Find.Export }, []string{"x"}, "x", "export matches", 1, short},
 	{"access.up", func(k *KeyMap) *key.Binding { return &k.Access.Up }, []string{"up", "k"}, "↑/k", "up", 0, 0},
 	{"access.down", func(k *KeyMap) *key.Binding { return &k.Access.Down }, []string{"down", "j"}, "↓/j", "down", 0, 0},
 	{"access.top", func(k *KeyMap) *key.Binding { return &k.Access.Top }, []string{"g", "home"}, "g", "top", 0, 0},
@@ -360,6 +390,12 @@ func (l Leases) ShortHelp() []key.Binding { return (&KeyMap{Leases: l}).shortHel
 
 // FullHelp groups the Leases view's bindings for the help overlay.
 func (l Leases) FullHelp() [][]key.Binding { return (&KeyMap{Leases: l}).fullHelp("leases") }
+
+// ShortHelp lists the Find view's most used bindings.
+func (f Find) ShortHelp() []key.Binding { return (&KeyMap{Find: f}).shortHelp("find") }
+
+// FullHelp groups the Find view's bindings for the help overlay.
+func (f Find) FullHelp() [][]key.Binding { return (&KeyMap{Find: f}).fullHelp("find") }
 
 // ShortHelp lists the Access view's most used bindings.
 func (a Access) ShortHelp() []key.Binding { return (&KeyMap{Access: a}).shortHelp("access") }

@@ -21,6 +21,7 @@ type KeyMap struct {
 	Cluster   Cluster
 	Snapshots Snapshots
 	Leases    Leases
+	Find      Find
 	Access    Access
 }
 

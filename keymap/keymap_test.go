@@ -167,7 +167,8 @@ func TestHelpBuiltFromTable(t *testing.T) {
 		t.Errorf("Keys short help = %q, want %q", strings.Join(got, " "), want)
 	}
 	full := km.Global.FullHelp()
-	if len(full) != 2 || len(full[0]) != 8 || len(full[1]) != 7 { // tab, shift+tab and views 1-6
+	if len(full) != 2 || len(full[0]) != 9 || len(full[1]) != 7 { // tab, shift+tab and views 1-7
+
 		t.Errorf("global full help columns = %v", full)
 	}
 	got = nil

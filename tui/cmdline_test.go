@@ -11,6 +11,7 @@ import (
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
+	findview "github.com/etcdeck/etcdeck/views/find"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
 	"github.com/etcdeck/etcdeck/views/usage"
@@ -58,6 +59,15 @@ func TestParseCommand(t *testing.T) {
 		{line: "lease revoke zz", wantErr: "not a lease ID"},
 		{line: "lease grant 0", wantErr: "a TTL is from 1 to"},
 		{line: "lease grant 500ms", wantErr: "from 1s"},
+		{line: "find nginx", want: findview.StartMsg{Text: "nginx"}},
+		{line: "f image: nginx --values in /registry/pods/", want: findview.StartMsg{Text: "image: nginx", Values: true, Prefix: "/registry/pods/", InDir: true}},
+		{line: `find web-\d+$ --regex --decoded in /a\x20b/`, want: findview.StartMsg{Text: `web-\d+$`, Regex: true, Decoded: true, Values: true, Prefix: "/a b/", InDir: true}},
+		{line: "find", wantErr: "find needs something to look for"},
+		{line: "find --values in /a/", wantErr: "find needs something to look for"},
+		{line: "find x in", wantErr: "needs a prefix"},
+		{line: "find x in /a/ in /b/", wantErr: "one prefix"},
+		{line: "find x --value", wantErr: "unknown option --value"},
+		{line: "find ( --regex", wantErr: "not a regular expression"},
 		{line: "lease extend 5", wantErr: "revoke or grant (usage: lease revoke <ID>|grant <TTL>)"},
 		{line: "usage", want: usage.OpenMsg{}},
 		{line: "usage /registry/", want: usage.OpenMsg{Prefix: "/registry/"}},

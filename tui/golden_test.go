@@ -34,6 +34,7 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "snapshots", steps: []tea.Msg{viewtest.Key("4")}},
 		{name: "access", steps: []tea.Msg{viewtest.Key("5")}},
 		{name: "leases", steps: []tea.Msg{viewtest.Key("6")}},
+		{name: "find", steps: []tea.Msg{viewtest.Key("7")}},
 		{name: "help", steps: []tea.Msg{viewtest.Key("?")}},
 		{name: "help_watch", steps: []tea.Msg{viewtest.Key("2"), viewtest.Key("?")}},
 		{name: "help_watching", steps: []tea.Msg{common.WatchMsg{Prefix: "/registry/"}, viewtest.Key("?")}},

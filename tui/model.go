@@ -16,6 +16,7 @@ import (
 	"github.com/etcdeck/etcdeck/views/access"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
+	findview "github.com/etcdeck/etcdeck/views/find"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
 	"github.com/etcdeck/etcdeck/views/usage"
@@ -183,6 +184,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.show(viewKeys), m.forward(viewKeys, msg))
 	case common.WatchMsg:
 		return tea.Batch(m.show(viewWatch), m.forward(viewWatch, msg))
+	case findview.StartMsg:
+		if !msg.InDir {
+			if k, ok := m.views[viewKeys].(*keys.Model); ok {
+				msg.Prefix = k.Path() // the directory open in the Keys view
+			}
+		}
+		return tea.Batch(m.show(viewFind), m.forward(viewFind, msg))
 	case leases.CommandMsg:
 		return tea.Batch(m.show(viewLeases), m.forward(viewLeases, msg))
 	case access.CommandMsg:

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/etcdeck/etcdeck/views/access"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
+	findview "github.com/etcdeck/etcdeck/views/find"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
 	"github.com/etcdeck/etcdeck/views/usage"
@@ -49,6 +51,8 @@ var verbTable = []verb{
 	{name: "goto", aliases: []string{"g"}, args: "<path>", slash: true, complete: completion{path: true}, run: runGoto},
 	{name: "watch", aliases: []string{"w"}, args: "[<prefix>] [--rev N]", complete: completion{path: true}, run: parseWatch},
 	{name: "rev", args: "[N]", run: runRev},
+	// find searches keys (and values) under the Keys view's directory or PREFIX, in view 7.
+	{name: "find", aliases: []string{"f"}, args: "TEXT [in PREFIX] [--values] [--regex] [--decoded]", run: parseFind},
 	// lease revokes a lease (its keys go: asked first, typed) or grants one, in the Leases view.
 	{name: "lease", args: "revoke <ID>|grant <TTL>", complete: completion{words: []string{"revoke", "grant"}}, run: parseLease},
 	// usage shows what fills the database: stored revisions per prefix from the newest backup,
@@ -360,6 +364,57 @@ func runMoveLeader(arg string) (tea.Msg, error) {
 		return nil, errors.New("move-leader needs one member's name, e.g. move-leader m2")
 	}
 	return clusterview.ActionMsg{Kind: clusterview.MoveLeader, Member: arg}, nil
+}
+
+// parseFind reads "find TEXT [in PREFIX] [--values] [--regex] [--decoded]": the flags anywhere,
+// "in" followed by the prefix searched (escaped as keys are shown), the other words the text
+// (joined by one space; \x20 and the other escapes of keys are understood).
+func parseFind(arg string) (tea.Msg, error) {
+	var msg findview.StartMsg
+	var words []string
+	fields := strings.Fields(arg)
+	for i := 0; i < len(fields); i++ {
+		switch f := fields[i]; f {
+		case "--values":
+			msg.Values = true
+		case "--regex":
+			msg.Regex = true
+		case "--decoded":
+			msg.Decoded, msg.Values = true, true
+		case "in":
+			if i+1 == len(fields) {
+				return nil, errors.New("find … in needs a prefix, e.g. find nginx in /registry/pods/")
+			}
+			if msg.InDir {
+				return nil, errors.New("find takes one prefix after in")
+			}
+			prefix, err := cluster.UnescapeKey(fields[i+1])
+			if err != nil {
+				return nil, fmt.Errorf("find in %s: %w", fields[i+1], err)
+			}
+			msg.Prefix, msg.InDir = prefix, true
+			i++
+		default:
+			if strings.HasPrefix(f, "--") {
+				return nil, fmt.Errorf("find: unknown option %s (--values, --regex or --decoded)", f)
+			}
+			words = append(words, f)
+		}
+	}
+	if len(words) == 0 {
+		return nil, errors.New("find needs something to look for, e.g. find nginx --values")
+	}
+	text, err := cluster.UnescapeKey(strings.Join(words, " "))
+	if err != nil {
+		return nil, fmt.Errorf("find %s: %w", strings.Join(words, " "), err)
+	}
+	msg.Text = text
+	if msg.Regex {
+		if _, err := regexp.Compile(text); err != nil {
+			return nil, fmt.Errorf("find: %q is not a regular expression: %v", text, err)
+		}
+	}
+	return msg, nil
 }
 
 // runUsage reads "usage [<prefix>]": no prefix weighs every key; the prefix is typed escaped as

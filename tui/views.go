@@ -8,6 +8,7 @@ import (
 	"github.com/etcdeck/etcdeck/views/access"
 	"github.com/etcdeck/etcdeck/views/clusterview"
 	"github.com/etcdeck/etcdeck/views/common"
+	findview "github.com/etcdeck/etcdeck/views/find"
 	"github.com/etcdeck/etcdeck/views/keys"
 	"github.com/etcdeck/etcdeck/views/leases"
 	"github.com/etcdeck/etcdeck/views/snapshots"
@@ -23,6 +24,7 @@ const (
 	viewSnapshots
 	viewAccess
 	viewLeases
+	viewFind
 )
 
 // viewDef is one view of the console: everything the root knows of it.
@@ -62,6 +64,9 @@ var viewTable = [...]viewDef{
 	viewLeases: {name: "Leases", num: 6, scope: "leases",
 		key:  func(g *keymap.Global) *key.Binding { return &g.ViewLeases },
 		make: func(c common.Common) common.Component { return leases.New(c) }},
+	viewFind: {name: "Find", num: 7, scope: "find",
+		key:  func(g *keymap.Global) *key.Binding { return &g.ViewFind },
+		make: func(c common.Common) common.Component { return findview.New(c) }},
 }
 
 // numViews is how many views there are.
