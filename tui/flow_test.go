@@ -13,18 +13,18 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// TestFlowTabOrder: tab and shift+tab cycle Keys, Watch, Cluster, Snapshots, Access, Leases; the
-// numbers their tabs show jump.
+// TestFlowTabOrder: tab and shift+tab cycle Keys, Watch, Cluster, Snapshots, Access, Leases,
+// Find; the numbers their tabs show jump.
 func TestFlowTabOrder(t *testing.T) {
 	f := startFlow(t, newTestModel(t, testConfig()), 80, 24)
-	for _, want := range []int{viewWatch, viewCluster, viewSnapshots, viewAccess, viewLeases, viewKeys} {
+	for _, want := range []int{viewWatch, viewCluster, viewSnapshots, viewAccess, viewLeases, viewFind, viewKeys} {
 		f.keys("tab")
 		f.waitFor(viewNames[want], func(s snapshot) bool { return s.active == want })
 	}
 	f.keys("shift+tab")
-	f.waitFor("Leases after shift+tab", func(s snapshot) bool { return s.active == viewLeases })
-	for i, k := range []string{"3", "1", "4", "6", "5", "2"} {
-		want := []int{viewCluster, viewKeys, viewSnapshots, viewLeases, viewAccess, viewWatch}[i]
+	f.waitFor("Find after shift+tab", func(s snapshot) bool { return s.active == viewFind })
+	for i, k := range []string{"3", "1", "4", "6", "5", "7", "2"} {
+		want := []int{viewCluster, viewKeys, viewSnapshots, viewLeases, viewAccess, viewFind, viewWatch}[i]
 		f.keys(k)
 		s := f.waitFor(viewNames[want], func(s snapshot) bool { return s.active == want })
 		if !strings.Contains(s.screen, viewNames[want]) {

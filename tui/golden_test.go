@@ -172,8 +172,9 @@ func TestFocusFollowsActiveView(t *testing.T) {
 		{"tab", viewtest.Key("tab"), viewSnapshots},
 		{"tab", viewtest.Key("tab"), viewAccess},
 		{"tab", viewtest.Key("tab"), viewLeases},
+		{"tab", viewtest.Key("tab"), viewFind},
 		{"tab", viewtest.Key("tab"), viewKeys},
-		{"shift+tab", viewtest.Key("shift+tab"), viewLeases},
+		{"shift+tab", viewtest.Key("shift+tab"), viewFind},
 		{"watch", common.WatchMsg{Prefix: "/registry/"}, viewWatch},
 		{"goto", common.GotoMsg{Path: "/registry/"}, viewKeys},
 	}

@@ -41,6 +41,7 @@ func shellViews(c common.Common) [numViews]common.Component {
 		mk("Snapshots", nil, nil),
 		mk("Access", k.Access.ShortHelp(), k.Access.FullHelp()),
 		mk("Leases", k.Leases.ShortHelp(), k.Leases.FullHelp()),
+		mk("Find", k.Find.ShortHelp(), k.Find.FullHelp()),
 	}
 }
 
