@@ -172,10 +172,13 @@ func TestFindViewCountsMatchNaiveScan(t *testing.T) {
 		{Text: "image: redis:7", Values: true}, // not in the raw protobuf: nothing
 	} {
 		q.Prefix, q.InDir = "/registry/", true
-		var streamed int // foundMsgs that brought matches while the scan ran
+		// That matches arrive while the scan runs is TestFindViewCancelKeepsPartial's: a scan held
+		// after its third page shows those pages' matches. Here, on 340 keys, the whole scan may
+		// end before the first batch is drawn, and that is no failure.
+		var batches int
 		f.d.Seen = func(msg tea.Msg) {
-			if _, ok := msg.(foundMsg); ok && f.m.task.Running() {
-				streamed++
+			if _, ok := msg.(foundMsg); ok {
+				batches++
 			}
 		}
 		got, want := f.search(q), f.naive(q)
@@ -185,8 +188,8 @@ func TestFindViewCountsMatchNaiveScan(t *testing.T) {
 		if p := f.m.prog; p.Scanned != 340 || p.Total != 340 || p.Found != len(want) || !p.Finished {
 			t.Errorf("find %+v: figures %+v, want 340 of 340 scanned, %d found, finished", q, p, len(want))
 		}
-		if streamed == 0 {
-			t.Errorf("find %+v: nothing arrived while the scan ran; the matches must stream", q)
+		if batches == 0 {
+			t.Errorf("find %+v: no batch of matches arrived", q)
 		}
 		if scr := f.m.View(); !strings.Contains(scr, matchCount(len(want))+" in 340 keys") {
 			t.Errorf("find %+v: the screen does not say %s in 340 keys:\n%s", q, matchCount(len(want)), scr)
