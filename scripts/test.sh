@@ -31,5 +31,5 @@ if ! tidy=$(go mod tidy -diff 2>&1); then
 fi
 go vet ./...
 # Most slow tests wait on elections, timeouts and tmux, not the CPU: four packages at a time, and
-# four tests at a time in each (2 min 45 s on 2 cores, against 4 min with -p 2).
+# four tests at a time in each (3 min 50 s on 2 cores with every issue's tests; -p 2 took 4 min with fewer).
 go test -timeout 20m -p 4 -parallel 4 ./... "$@"

@@ -43,26 +43,30 @@ type Model struct {
 	common        common.Common
 	width, height int
 
-	ids      *common.Poller[[]int64] // nil without a session
-	listed   bool
-	listErr  string
-	list     []int64
-	history  []countAt
-	detail   map[int64]cluster.Lease // rows read (key counts), pruned to the listed IDs
-	gen      int                     // of the rows' reads: a read of rows left behind is dropped
-	reading  bool
-	readErr  string
-	sum      *cluster.LeaseSummary
-	sumAt    time.Time
-	sumErr   string
-	summing  bool
-	now      time.Time
-	tickGen  int
-	cursor   int
-	offset   int
-	keys     keysPane
-	confirm  common.Confirm
-	revoking cluster.Lease // the lease the revoke question is about
+	ids     *common.Poller[[]int64] // nil without a session
+	listed  bool
+	listErr string
+	list    []int64
+	history []countAt
+	detail  map[int64]cluster.Lease // rows read (key counts), pruned to the listed IDs
+	gen     int                     // of the rows' reads: a read of rows left behind is dropped
+	reading bool
+	readErr string
+	sum     *cluster.LeaseSummary
+	sumAt   time.Time
+	sumErr  string
+	summing bool
+	now     time.Time
+	tickGen int
+	// shown is true between Focus and Blur; ticking, while a countdown tick is pending. With no
+	// lease there is nothing to count down: the tick stops, and the next listing with a lease
+	// starts it again (an idle console does not redraw every second).
+	shown, ticking bool
+	cursor         int
+	offset         int
+	keys           keysPane
+	confirm        common.Confirm
+	revoking       cluster.Lease // the lease the revoke question is about
 }
 
 var _ common.Component = (*Model)(nil)
@@ -100,6 +104,7 @@ func (m *Model) Focus() tea.Cmd {
 	}
 	m.tickGen++
 	m.now = time.Now()
+	m.shown, m.ticking = true, true
 	return tea.Batch(m.ids.Focus(), tickCmd(m.common.SessionID(), m.tickGen))
 }
 
@@ -109,6 +114,7 @@ func (m *Model) Blur() {
 		m.ids.Blur()
 	}
 	m.tickGen++
+	m.shown, m.ticking = false, false
 }
 
 // SetSize sets the content area.
@@ -149,7 +155,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tickMsg:
 		if msg.gen == m.tickGen {
 			m.now = msg.at
-			return m, tickCmd(msg.session, msg.gen)
+			if m.ticking = len(m.list) > 0 || !m.listed; m.ticking {
+				return m, tickCmd(msg.session, msg.gen)
+			}
 		}
 	case detailsMsg:
 		return m, m.detailsRead(msg)
@@ -208,6 +216,10 @@ func (m *Model) listedIDs(ids []int64, err error) tea.Cmd {
 	}
 	m.clamp()
 	cmds := []tea.Cmd{m.readRows(true)}
+	if m.shown && !m.ticking && len(ids) > 0 {
+		m.now, m.ticking = time.Now(), true
+		cmds = append(cmds, tickCmd(m.common.SessionID(), m.tickGen))
+	}
 	if m.client() != nil && !m.summing && (m.sum == nil && m.sumErr == "" || time.Since(m.sumAt) >= summaryEvery) {
 		m.summing = true
 		cmds = append(cmds, summaryCmd(m.ctx(), m.client(), m.common.SessionID(), slices.Clone(ids)))
