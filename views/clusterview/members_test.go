@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/monitor"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/views/common"
 	"github.com/etcdeck/etcdeck/views/common/viewtest"
@@ -46,6 +47,16 @@ func TestGoldenMembership(t *testing.T) {
 					InitialCluster: "m0=http://10.0.0.10:2380,m1=http://10.0.0.11:2380,m3=http://10.0.0.13:2380"})
 			}},
 			{"hashkv_mismatch", func(m *Model, d *viewtest.Driver) { m.maint.result, _ = hashResult(fixtureMismatch()) }},
+			{"promote", func(m *Model, d *viewtest.Driver) {
+				// m2 back as a learner, 12 entries behind the leader.
+				p := fixturePoll(30)
+				l := &p.Members[2]
+				l.Member.Learner, l.State, l.Err = true, monitor.StateHealthy, ""
+				l.Status = &monitor.MemberStatus{Version: "3.7.3", Leader: p.Members[1].Status.Leader, RaftTerm: 3,
+					RaftIndex: p.Members[1].Status.RaftIndex - 12, RaftAppliedIndex: p.Members[1].Status.RaftIndex - 12}
+				m.applyPoll(p, nil, 0, 2*time.Second)
+				d.Send(ActionMsg{Kind: MemberPromote, Member: "m2"})
+			}},
 		} {
 			t.Run(fmt.Sprintf("%s_%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				m := fixtureView(size[0], size[1])
