@@ -82,6 +82,8 @@ type Client struct {
 	log  *zap.Logger
 	// members caches member names for Overview.
 	members memberNames
+	// statusConns are Overview's kept per-endpoint connections (statusconn.go).
+	statusConns statusClients
 	// readOnly refuses every write before it is sent; audit records every write (write.go).
 	readOnly bool
 	snapshot string // the snapshot file browsed, WithSnapshot
@@ -281,8 +283,11 @@ func tlsConfig(conf ConnConfig) (*tls.Config, error) {
 	return t, nil
 }
 
-// Close releases the connection.
-func (c *Client) Close() error { return c.c.Close() }
+// Close releases the connection, and the status poll's per-endpoint ones.
+func (c *Client) Close() error {
+	c.statusConns.close()
+	return c.c.Close()
+}
 
 // Endpoints are the endpoints the client was configured with.
 func (c *Client) Endpoints() []string { return c.c.Endpoints() }

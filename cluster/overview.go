@@ -55,7 +55,7 @@ func (c *Client) Overview(ctx context.Context) (Overview, error) {
 	defer stop()
 	for _, ep := range eps {
 		go func() {
-			st, err := c.c.Status(sctx, ep)
+			st, err := c.endpointStatus(sctx, ep)
 			answers <- answer{ep, st, err}
 		}()
 	}
