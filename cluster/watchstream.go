@@ -156,25 +156,36 @@ func (r *watchRun) stream() streamEnd {
 		tick = t.C
 	}
 	for {
-		var resp clientv3.WatchResponse
+		resp, ok, got := clientv3.WatchResponse{}, false, false
+		// A response already waiting comes before the probe's tick: after the consumer kept
+		// this goroutine busy (a full channel, a starved machine), the tick is overdue while the
+		// member did answer meanwhile, and a select between both would pick the tick half the
+		// time and declare a stall that is only this console's lag, restarting a stream that
+		// was delivering (issue 22's storm: it then replayed its history over and over).
 		select {
-		case now := <-tick:
-			switch probe.check(now) {
-			case probeAsk:
-				r.askProgress(ctx)
-			case probeStalled:
-				// The cached name only: asking the stalled member would stall too.
-				return streamEnd{err: r.stallError(r.names[r.member]), stalled: true}
+		case resp, ok = <-wch:
+			got = true
+		default:
+		}
+		if !got {
+			select {
+			case now := <-tick:
+				switch probe.check(now) {
+				case probeAsk:
+					r.askProgress(ctx)
+				case probeStalled:
+					// The cached name only: asking the stalled member would stall too.
+					return streamEnd{err: r.stallError(r.names[r.member]), stalled: true}
+				}
+				continue
+			case resp, ok = <-wch:
 			}
-			continue
-		case rr, ok := <-wch:
-			if !ok {
-				return streamEnd{}
-			}
-			resp = rr
-			if probe != nil {
-				probe.heard(time.Now())
-			}
+		}
+		if !ok {
+			return streamEnd{}
+		}
+		if probe != nil {
+			probe.heard(time.Now())
 		}
 		if resp.CompactRevision != 0 {
 			return streamEnd{compacted: true, compactRev: resp.CompactRevision}

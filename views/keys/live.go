@@ -13,8 +13,8 @@ import (
 )
 
 // liveBatchSize is the most events one liveMsg carries: a burst of 10k events/s arrives as a
-// few messages, never one per event.
-const liveBatchSize = 512
+// few messages, never one per event. The whole channel, so one message empties it.
+const liveBatchSize = liveBuffer
 
 // liveWatch is the watch keeping the open directory current.
 type liveWatch struct {
@@ -46,8 +46,13 @@ type liveMsg struct {
 // event), and every directory opened starts a watch: with the Watch view's 10,000 (the config's
 // watch-buffer-size) browsing 50 namespaces quickly churned 70 MB and took the console's RSS past
 // 110 MB. A full buffer only pauses the server stream (backpressure), it loses nothing, and the
-// view drains it in batches anyway.
-const liveBuffer = 256
+// view drains it in batches anyway. But each pause makes the server resend the backlog at once,
+// in responses of up to 1,000 revisions (10 MB of values at 10 events of 1 KiB a revision, read
+// and dropped here since the watch is keys-only): with 256, a directory under a 10,000 events/s
+// storm paused several times a second, and the resends after pauses (this watch's and the Watch
+// view's) held about a third of the console's heap at the storm's peak (issue 22). 1,024 (~150 KB
+// a directory) lets one message per frame keep up.
+const liveBuffer = 1024
 
 // startLive watches the listed directory from the listing's revision + 1, so no change between
 // the listing and the watch is missed.

@@ -26,9 +26,11 @@ func (e *entry) isNote() bool { return e.note != "" }
 // entrySlot is what an entry costs besides its bytes: the struct itself in the ring.
 const entrySlot = int64(unsafe.Sizeof(entry{}))
 
-// size is what the entry holds in memory, as counted against the byte budget.
+// size is what the entry holds in memory, as counted against the byte budget. Values count by
+// their capacity, what their allocation takes (the decoder rounds it up to the allocator's size
+// class: 1,024 bytes for a 1,000-byte value), so the budget is heap, not content.
 func (e *entry) size() int64 {
-	return entrySlot + int64(len(e.ev.Key)+len(e.ev.Value)+len(e.ev.PrevValue)+len(e.note))
+	return entrySlot + int64(len(e.ev.Key)+cap(e.ev.Value)+cap(e.ev.PrevValue)+len(e.note))
 }
 
 // buffer keeps the newest entries within a count and a byte budget, oldest first; the oldest

@@ -20,8 +20,12 @@ import (
 	"github.com/etcdeck/etcdeck/views/common"
 )
 
-// batchSize is the most events one message carries.
-const batchSize = 1000
+// batchSize is the most events one message carries: the whole channel, so that one message
+// (one Update, one frame drawn) empties it. A message's cost is mostly its frame; with 1,000 a
+// storm of 10,000 events/s on a loaded machine filled the channel faster than the frames were
+// drawn, and each full channel pauses the server stream, which then resends its backlog in
+// responses of up to 1,000 revisions at once (issue 22: the peak memory of a storm).
+const batchSize = watchChannel
 
 // watchChannel is how many events wait in the watch's channel: the view drains it continuously
 // (pausing only freezes the list), so a small channel suffices and bounds memory with values.
