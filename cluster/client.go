@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -92,6 +93,8 @@ type Client struct {
 	unreachable []string
 	// watches are the open watches, ended before a restore stops the member (watchclose.go).
 	watches watchSet
+	// watchStreams numbers the watches' gRPC streams (streamContext).
+	watchStreams atomic.Uint64
 	// learned and note: the endpoints learned from the member list (failover.go).
 	learned []string
 	note    string

@@ -3,10 +3,12 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc/metadata"
 )
 
 // EventKind says whether a watched key was written or deleted.
@@ -224,6 +226,22 @@ type Watch struct {
 	// cli is the clientv3 client serving the stream: the session's, or after a stall one
 	// dialled to another member. RequestProgress must go where the stream is.
 	cli atomic.Pointer[clientv3.Client]
+	// stream names the gRPC stream serving the watch now (see streamContext).
+	stream atomic.Uint64
+}
+
+// watchStreamKey is the gRPC metadata that gives each clientv3 watch its own gRPC stream.
+const watchStreamKey = "etcdeck-watch-stream"
+
+// streamContext is ctx with what the server requires (a leader) and the metadata naming the
+// gRPC stream id: clientv3 puts watches whose contexts carry the same metadata on one shared
+// stream. Each of ours gets its own, because ending one must end what the server sends for it:
+// on a shared stream a cancelled watch's backlog (the server queues up to 128 responses of up to
+// 1,000 revisions) still had to be received and decoded before the next watch's creation was
+// answered, and a console behind a storm stayed "reconnecting" for minutes (issue 22). A stream
+// of its own is closed with its last watch, and the server drops what it had queued.
+func streamContext(ctx context.Context, id uint64) context.Context {
+	return metadata.AppendToOutgoingContext(clientv3.WithRequireLeader(ctx), watchStreamKey, strconv.FormatUint(id, 10))
 }
 
 // Watch starts watching key (or a prefix or range, see WatchOptions) until ctx ends or Close.
@@ -319,10 +337,10 @@ func (w *Watch) LastRev() int64 { return w.lastRev.Load() }
 // RequestProgress asks the server how far this watch is. Once the watch has caught up, etcd
 // answers with a progress notification, which moves LastRev to the current revision: a quiet
 // watch's LastRev would otherwise stay where its last event was and fall behind compaction.
-// Every watch sharing this watch's gRPC stream gets the notification too.
+// The watch has its gRPC stream to itself, so only it gets the notification.
 func (w *Watch) RequestProgress() error {
 	// The stream is found by the context's metadata, so this must look like the watch's own.
-	ctx, cancel := context.WithTimeout(clientv3.WithRequireLeader(w.ctx), w.c.conf.CommandTimeout)
+	ctx, cancel := context.WithTimeout(streamContext(w.ctx, w.stream.Load()), w.c.conf.CommandTimeout)
 	defer cancel()
 	return Explain(w.cli.Load().RequestProgress(ctx))
 }

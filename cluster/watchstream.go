@@ -124,8 +124,11 @@ func (r *watchRun) run() {
 // stream runs one clientv3 watch from r.next until it ends, queueing what it delivers.
 func (r *watchRun) stream() streamEnd {
 	w := r.w
-	// Require a leader so a partitioned member ends the stream instead of going quiet.
-	ctx, cancel := context.WithCancel(clientv3.WithRequireLeader(w.ctx))
+	// Require a leader so a partitioned member ends the stream instead of going quiet; a gRPC
+	// stream of its own, closed with it (streamContext).
+	id := w.c.watchStreams.Add(1)
+	w.stream.Store(id)
+	ctx, cancel := context.WithCancel(streamContext(w.ctx, id))
 	defer cancel()
 	paused := false
 	pause := func() {
