@@ -44,6 +44,10 @@ type Model struct {
 
 	keys          *keymap.KeyMap
 	width, height int
+	// frame is the last frame rendered; frameOK says no message since changed what it shows
+	// (only the status poll's quiet ones, see status.quiet), so View returns it as it is.
+	frame   string
+	frameOK bool
 
 	status   status
 	help     help.Model
@@ -154,7 +158,11 @@ func (m *Model) show(i int) tea.Cmd {
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	defer m.recoverInto(&cmd)
-	return m, m.crash.guard(m.update(msg))
+	cmd = m.crash.guard(m.update(msg))
+	// Drawing a frame costs more than an idle console does otherwise (grapheme widths, styles):
+	// after a message that changed nothing, the frame drawn before it is still the frame.
+	m.frameOK = m.frameOK && m.status.quiet
+	return m, cmd
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {

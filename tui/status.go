@@ -75,6 +75,9 @@ type status struct {
 	log []logged
 	// alert is the Watch view's alert (count of matching events), shown from every view.
 	alert common.AlertMsg
+	// quiet: the last message update handled changed nothing shown (a poll's tick, or an
+	// answer equal to the last one), so the frame drawn before it still holds (view.go).
+	quiet bool
 }
 
 // header is what the status bar says of a session: what it is connected to, its security
@@ -148,8 +151,11 @@ func (s *status) applyOverview(ov cluster.Overview, err error) tea.Cmd {
 
 // update handles the status bar's own messages; ok is false for anything else.
 func (s *status) update(msg tea.Msg) (tea.Cmd, bool) {
+	s.quiet = false
 	if s.poll != nil {
 		if res, mine, cmd := s.poll.Update(msg); mine {
+			// An idle console polls every 2 s: its tick and an unchanged answer need no frame.
+			s.quiet = res == nil || res.Err == nil && s.ovErr == nil && s.haveOv && res.Value == s.ov
 			if res != nil {
 				cmd = tea.Batch(cmd, s.applyOverview(res.Value, res.Err))
 			}

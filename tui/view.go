@@ -20,7 +20,10 @@ func (m *Model) View() (v tea.View) {
 	// Wheel events reach the active view (the Keys view scrolls); hold shift to select text.
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "etcdeck — " + m.status.label
-	v.SetContent(m.render())
+	if !m.frameOK {
+		m.frame, m.frameOK = m.render(), true
+	}
+	v.SetContent(m.frame)
 	return v
 }
 
