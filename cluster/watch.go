@@ -237,7 +237,7 @@ const watchStreamKey = "etcdeck-watch-stream"
 // gRPC stream id: clientv3 puts watches whose contexts carry the same metadata on one shared
 // stream. Each of ours gets its own, because ending one must end what the server sends for it:
 // on a shared stream a cancelled watch's backlog (the server queues up to 128 responses of up to
-// 1,000 revisions) still had to be received and decoded before the next watch's creation was
+// 1,000 revisions a stream) still had to be received and decoded before the next watch's creation was
 // answered, and a console behind a storm stayed "reconnecting" for minutes (issue 22). A stream
 // of its own is closed with its last watch, and the server drops what it had queued.
 func streamContext(ctx context.Context, id uint64) context.Context {
