@@ -65,6 +65,9 @@ type snapshot struct {
 	err     error // the last take's failure (cancelled included)
 	// exe is the etcdeck binary that reads the file in a child; "" is this executable.
 	exe string
+	// hold, when set (tests), runs on the task's goroutine before the save, so a test can
+	// cancel a save that would otherwise end before its esc arrives.
+	hold func(context.Context)
 }
 
 func newSnapshot(c common.Common) snapshot {
@@ -195,12 +198,15 @@ func (p *Panel) take() tea.Cmd {
 	}
 	client, dir, retention := sess.Client, p.snap.offer.dir, p.common.Settings.Retention
 	opts := embednode.UsageOptions{Prefix: p.prefix, Sep: p.common.Settings.Sep}
-	gen, exe := p.gen, p.snap.exe
+	gen, exe, hold := p.gen, p.snap.exe, p.snap.hold
 	p.snap.err = nil
 	return p.snap.task.Start(p.common.Context(), "snapshot for :usage", func(ctx context.Context, r *common.TaskRun) (taken, error) {
 		t := taken{gen: gen}
 		err := common.RunSteps(ctx, r,
 			common.TaskStep{Name: "saving a snapshot into " + dir, Run: func(ctx context.Context, r *common.TaskRun) error {
+				if hold != nil {
+					hold(ctx)
+				}
 				path, err := client.SaveBackup(ctx, snapshotAction, dir, func(ctx context.Context) (string, int64, error) {
 					res, err := backup.Save(ctx, client, backup.SaveOptions{Dir: dir, Retention: &retention,
 						Progress: func(sp cluster.SaveProgress) {
