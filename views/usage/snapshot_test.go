@@ -125,7 +125,9 @@ func (f *usageFlow) until(what string, cond func() bool) {
 
 // screen is the panel's text with its lines joined, so a check does not depend on where a
 // line wrapped.
-func (f *usageFlow) screen() string { return strings.Join(strings.Fields(ansi.Strip(f.p.View(120))), " ") }
+func (f *usageFlow) screen() string {
+	return strings.Join(strings.Fields(ansi.Strip(f.p.View(120))), " ")
+}
 
 func (f *usageFlow) auditLines() []cluster.AuditEntry {
 	f.t.Helper()
