@@ -111,6 +111,9 @@ func (m *Model) InputFocused() bool { return false }
 // HandlesBack is true while a search runs: esc cancels it.
 func (m *Model) HandlesBack() bool { return m.task.Running() }
 
+// Progress is the last search's figures as drawn: keys scanned and matches kept (benchmarks).
+func (m *Model) Progress() (scanned int64, kept int) { return m.prog.Scanned, len(m.matches) }
+
 // Close cancels a search still running when the console exits.
 func (m *Model) Close() { m.task.Close(time.Second) }
 
