@@ -59,8 +59,9 @@ func BenchmarkFindKeyPress(b *testing.B) {
 		{"no-match", "image: nginx"},
 	} {
 		b.Run(sc.name, func(b *testing.B) {
-			var all, work []time.Duration
-			var load float64
+			var all, work, views []time.Duration
+			var load, gcCPU float64
+			var gcCycles uint64
 			var heap, rss, scanned int64
 			var kept int
 			var took time.Duration
@@ -68,11 +69,14 @@ func BenchmarkFindKeyPress(b *testing.B) {
 				r := runFindWithKeys(b, settings, sess, sc.text)
 				all, work = append(all, r.keys...), append(work, r.work...)
 				load = max(load, r.load)
+				views = append(views, r.views...)
+				gcCycles, gcCPU = r.gcCycles, r.gcCPU
 				heap, rss = max(heap, r.peakHeap), max(rss, r.peakRSS)
 				scanned, kept, took = r.scanned, r.kept, r.took
 			}
 			slices.Sort(all)
 			slices.Sort(work)
+			slices.Sort(views)
 			if len(all) == 0 {
 				b.Fatal("the scan ended before a key was sent: give it more keys")
 			}
@@ -83,6 +87,9 @@ func BenchmarkFindKeyPress(b *testing.B) {
 			// waiting: for the event loop (other messages) and for a CPU.
 			b.ReportMetric(float64(work[len(work)*95/100].Microseconds())/1000, "work-p95-ms")
 			b.ReportMetric(load, "loadavg")
+			b.ReportMetric(float64(views[len(views)*95/100].Microseconds())/1000, "view-p95-ms")
+			b.ReportMetric(float64(gcCycles), "gc-cycles")
+			b.ReportMetric(gcCPU, "gc-cpu-s")
 			b.ReportMetric(float64(scanned), "keys")
 			b.ReportMetric(took.Seconds(), "scan-s")
 			b.ReportMetric(float64(len(all)), "presses")
@@ -99,7 +106,9 @@ func BenchmarkFindKeyPress(b *testing.B) {
 
 // findRun is one scan's figures.
 type findRun struct {
-	keys, work        []time.Duration
+	keys, work, views []time.Duration
+	gcCycles          uint64
+	gcCPU             float64 // seconds of CPU the collector took during the scan
 	load              float64 // the machine's 1-minute load average at the end
 	peakHeap, peakRSS int64
 	scanned           int64
@@ -130,6 +139,9 @@ func runFindWithKeys(b *testing.B, settings *config.Settings, sess *cluster.Sess
 	debug.FreeOSMemory()
 	resetPeakRSS()
 	stopSampler := sampleHeap()
+	gc := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(gc)
+	cycles0, gcCPU0 := gc[0].Value.Uint64(), gc[1].Value.Float64()
 	start := time.Now()
 	prog.Send(findview.StartMsg{Text: text, Prefix: "/registry/", InDir: true, Values: true})
 	keys := []string{"j", "k"}
@@ -147,12 +159,14 @@ func runFindWithKeys(b *testing.B, settings *config.Settings, sess *cluster.Sess
 	tick.Stop()
 	took := time.Since(start)
 	heap := stopSampler()
-	r := findRun{peakHeap: heap, peakRSS: peakRSS(), took: took, load: loadAverage()}
+	metrics.Read(gc)
+	r := findRun{peakHeap: heap, peakRSS: peakRSS(), took: took, load: loadAverage(),
+		gcCycles: gc[0].Value.Uint64() - cycles0, gcCPU: gc[1].Value.Float64() - gcCPU0}
 	prog.Quit()
 	<-ended
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	r.keys, r.work = p.drawn, p.work
+	r.keys, r.work, r.views = p.drawn, p.work, p.viewTimes
 	r.scanned, r.kept = p.scanned, p.kept
 	return r
 }
@@ -168,12 +182,13 @@ type keyProbe struct {
 	ready  chan struct{}
 	listed bool
 
-	mu      sync.Mutex
-	pending []press // keys handled, not drawn yet
-	drawn   []time.Duration
-	work    []time.Duration
-	scanned int64
-	kept    int
+	mu        sync.Mutex
+	pending   []press // keys handled, not drawn yet
+	drawn     []time.Duration
+	work      []time.Duration
+	viewTimes []time.Duration // every View's own time
+	scanned   int64
+	kept      int
 }
 
 func (p *keyProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -197,7 +212,9 @@ func (p *keyProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (p *keyProbe) View() tea.View {
+	began := time.Now()
 	v := p.Model.View()
+	p.viewTimes = append(p.viewTimes, time.Since(began))
 	if !p.listed && strings.Contains(p.render(), "registry/") {
 		p.listed = true
 		close(p.ready)
