@@ -55,6 +55,7 @@ type Model struct {
 	cancelled bool
 	cursor    int
 	offset    int
+	rows      rowCache // the rows on screen, as drawn
 
 	// maxMatches and pageSize are cluster.Find's caps (0: its defaults); tests lower them.
 	maxMatches int
@@ -162,6 +163,7 @@ func (m *Model) start(q StartMsg) tea.Cmd {
 	m.gen++
 	m.query, m.ran = q, true
 	m.matches, m.prog, m.ended, m.cancelled, m.cursor, m.offset = nil, cluster.FindProgress{}, "", false, 0, 0
+	m.rows = rowCache{}
 	s := newSink()
 	m.sink = s
 	hook := m.reported

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +98,32 @@ func TestGoldenFind(t *testing.T) {
 				golden.RequireEqual(t, []byte(screen(sc.view())))
 			})
 		}
+	}
+}
+
+// TestFindRowsRedrawn: the rows kept from one frame to the next are made again when the match at
+// their place is another (a new search's) or the width changed: never a stale row on screen.
+func TestFindRowsRedrawn(t *testing.T) {
+	values := StartMsg{Text: "nginx", Prefix: "/registry/", InDir: true, Values: true}
+	m := fixtureView(120, 40, values)
+	first := m.View()
+	if !strings.Contains(first, "/registry/pods/ns-0/web-000") {
+		t.Fatalf("first frame:\n%s", first)
+	}
+	for i := range m.matches {
+		m.matches[i].Key = fmt.Sprintf("/registry/configmaps/cm-%03d", i)
+	}
+	// (match 1's line is its old key, on purpose: only the key column changed)
+	if again := m.View(); strings.Contains(again, "ns-0/web-000") || strings.Contains(again, "ns-3/web-003") ||
+		!strings.Contains(again, "/registry/configmaps/cm-000") {
+		t.Fatalf("a row of the earlier matches stayed:\n%s", again)
+	}
+	m.SetSize(80, 24)
+	want := fixtureView(80, 24, values)
+	for i := range want.matches {
+		want.matches[i].Key = m.matches[i].Key
+	}
+	if got := m.View(); got != want.View() {
+		t.Fatalf("after a resize the rows are not those of a fresh view at 80x24:\n%s\nwant:\n%s", got, want.View())
 	}
 }
