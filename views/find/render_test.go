@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -126,4 +127,27 @@ func TestFindRowsRedrawn(t *testing.T) {
 	if got := m.View(); got != want.View() {
 		t.Fatalf("after a resize the rows are not those of a fresh view at 80x24:\n%s\nwant:\n%s", got, want.View())
 	}
+}
+
+// BenchmarkFindFrame is a key press in a list of 10,000 matches of 200-byte lines at 120x40: the
+// cursor moves and the view is drawn. cpu-µs/op is the process's CPU time per press (getrusage),
+// which a busy machine does not inflate as it does the wall time (ns/op).
+func BenchmarkFindFrame(b *testing.B) {
+	m := fixtureView(120, 40, StartMsg{Text: "nginx", Prefix: "/registry/", InDir: true, Values: true})
+	line := strings.Repeat("abcdefghijklmnopqrstuvwxyz", 8)[:200]
+	m.matches = m.matches[:0]
+	for i := range 10000 {
+		m.matches = append(m.matches, cluster.FindMatch{Key: fmt.Sprintf("/registry/pods/ns-%03d/obj-%07d", i%300, i), ModRev: int64(i), InValue: true, Line: line})
+	}
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	b.ResetTimer()
+	for i := range b.N {
+		m.Update(viewtest.Key([]string{"j", "k"}[i%2]))
+		_ = m.View()
+	}
+	b.StopTimer()
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := time.Duration(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano()) * time.Nanosecond
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
 }
