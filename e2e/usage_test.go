@@ -83,7 +83,10 @@ func TestUsageTakesSnapshot(t *testing.T) {
 	s.SendKeys(":")
 	s.Type("usage")
 	s.SendKeys("Enter")
-	s.WaitFor("Take a snapshot for :usage? It is saved into "+dir, 30*time.Second)
+	asked := s.WaitFor("Take a snapshot for :usage?", 30*time.Second)
+	if !strings.Contains(strings.Join(strings.Fields(asked), " "), "It is saved into "+dir+" (about ") {
+		t.Fatalf("the question does not say where and how large:\n%s", asked)
+	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
 		t.Fatalf("saved before the answer: %v", files)
 	}
