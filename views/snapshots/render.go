@@ -195,6 +195,9 @@ func (m *Model) detailView() string {
 				line("total size", common.Thousands(s.TotalSize)+" bytes"),
 				line("hash", fmt.Sprintf("%08x (etcdutl's crc32 of the keyspace)", s.Hash)),
 				line("storage", version))
+			if s.Auth == embednode.AuthOn {
+				lines = append(lines, line("auth", "on: restored, the member answers the backup's users only (R asks for one)"))
+			}
 		}
 	}
 	return strings.Join(lines, "\n")
