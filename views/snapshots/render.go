@@ -209,6 +209,9 @@ func (m *Model) footer() string {
 	if m.confirm.Active() {
 		return m.confirm.View()
 	}
+	if m.restore.creds.active() {
+		return " " + m.restore.creds.view()
+	}
 	if m.plan.prompt.Active() {
 		return " " + m.plan.prompt.View()
 	}
