@@ -185,9 +185,9 @@ func (m *Model) restoreDone(res *common.TaskResult[restored]) tea.Cmd {
 	if res.Err != nil && res.Value.res.Backup == "" {
 		return idle // rolled back or never begun: the member's data is what the views show
 	}
-	// In this order: the root watches the member again before the session is swapped, and the
-	// swap watches it under the new session's ID.
-	return tea.Sequence(idle, common.Cmd(common.ReloadViewsMsg{Session: res.Value.session}))
+	// With a new session, the root's swap watches the member again under its ID, whichever of
+	// the two messages comes first (an exit reported twice shows the same panel).
+	return tea.Batch(idle, common.Cmd(common.ReloadViewsMsg{Session: res.Value.session}))
 }
 
 // oldBackupsNote says what the restore did to retention. The restore gives the member a fresh
