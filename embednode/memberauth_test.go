@@ -35,7 +35,7 @@ func TestRestoreMemberAuthBackupWithCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatalf("restore with the backup's root: %v", err)
 	}
-	if !res.AuthEnabled || res.Keys != 3 || !strings.HasSuffix(res.String(), "; authentication is on: the member answers the backup's users only") {
+	if !res.AuthEnabled || res.Keys != 3 || !strings.HasPrefix(res.String(), "restored rev 4, 3 keys as root (authentication is on: the member answers the backup's users only); the old data is in ") {
 		t.Fatalf("result %+v: %s", res, res)
 	}
 	if on, err := c.AuthEnabled(ctx); err != nil || !on {

@@ -41,8 +41,9 @@ type MemberRestoreResult struct {
 	Keys     int64  // keys it serves; -1 when the user given may not read every key
 	Backup   string // where the old data dir now is
 	// AuthEnabled is true when the restored data has authentication on: the member answers
-	// only MemberRestore.User (or another of the backup's users) from now on.
+	// only the backup's users from now on; User is the one it was checked with.
 	AuthEnabled bool
+	User        string
 }
 
 // String is the report the console shows.
@@ -51,11 +52,11 @@ func (r MemberRestoreResult) String() string {
 	if r.Keys < 0 {
 		keys = "keys not counted (the user may not read them all)"
 	}
-	s := fmt.Sprintf("restored rev %d, %s; the old data is in %s", r.Revision, keys, r.Backup)
 	if r.AuthEnabled {
-		s += "; authentication is on: the member answers the backup's users only"
+		// First, before the long path: a status bar line cut at the screen's edge still says it.
+		keys += " as " + r.User + " (authentication is on: the member answers the backup's users only)"
 	}
-	return s
+	return fmt.Sprintf("restored rev %d, %s; the old data is in %s", r.Revision, keys, r.Backup)
 }
 
 // BackupSuffix separates a data dir's name from the UTC time it was moved aside at.
@@ -133,7 +134,7 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 			return countKeys(ctx, eps, cfg, user, password)
 		}
 	}
-	res := MemberRestoreResult{Backup: backup, AuthEnabled: restoredRes.AuthEnabled}
+	res := MemberRestoreResult{Backup: backup, AuthEnabled: restoredRes.AuthEnabled, User: user}
 	if res.Revision, res.Keys, err = verify(ctx, c.Endpoints()); err != nil {
 		// A member that starts but does not answer is no restore: the old data goes back.
 		c.Stop(10 * time.Second)
