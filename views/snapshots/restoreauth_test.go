@@ -38,12 +38,17 @@ func authFlow(t *testing.T) (*flow, *embednode.Child, embednode.Config) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { child.Stop(10 * time.Second) })
-	s := viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: child.Endpoints(), InsecureTransport: true}, "embedded", child)
+	st := config.Defaults()
+	st.BackupDir, st.StateDir = filepath.Join(t.TempDir(), "backups"), t.TempDir()
+	audit, err := cluster.OpenAudit(filepath.Join(st.StateDir, cluster.AuditFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { audit.Close() })
+	s := viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: child.Endpoints(), InsecureTransport: true}, "embedded", child, cluster.WithAudit(audit))
 	if _, err := s.Client.Put(ctx, "/kept", []byte("v"), cluster.PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	st := config.Defaults()
-	st.BackupDir, st.StateDir = filepath.Join(t.TempDir(), "backups"), t.TempDir()
 	if err := os.MkdirAll(st.BackupDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +68,18 @@ func authFlow(t *testing.T) (*flow, *embednode.Child, embednode.Config) {
 	f.d.Run(m.Init())
 	f.until("the file's status", f.screenHas("✓ sha256 ok"))
 	return f, child, cfg
+}
+
+// auditHasRestore checks the audit log has the restore's line, with result, and never password.
+func (f *flow) auditHasRestore(result, password string) {
+	f.t.Helper()
+	data, err := os.ReadFile(filepath.Join(f.m.common.Settings.StateDir, cluster.AuditFile))
+	if err != nil || !strings.Contains(string(data), `"action":"restore"`) || !strings.Contains(string(data), result) {
+		f.t.Fatalf("audit log: %s %v, want the restore with %s", data, err, result)
+	}
+	if strings.Contains(string(data), password) {
+		f.t.Fatalf("the audit log holds the password: %s", data)
+	}
 }
 
 // answerRestore presses R, checks the question says the member will require a user and
@@ -124,6 +141,12 @@ func TestRestoreAuthBackupFlow(t *testing.T) {
 	if f.m.InputFocused() {
 		t.Fatal("a field is still open after the restore")
 	}
+	f.auditHasRestore(`"result":"ok"`, nodetest.RootPassword)
+	// The new session writes through the same gate: audited.
+	if _, err := s.Client.Put(ctx, "/after-restore", []byte("v"), cluster.PutOptions{}); err != nil {
+		t.Fatalf("a write as root through the new session: %v", err)
+	}
+	f.auditHasRestore(`"/after-restore"`, nodetest.RootPassword)
 }
 
 // TestRestoreAuthBackupWrongPassword: a wrong password is refused by the restored member: the
@@ -142,6 +165,7 @@ func TestRestoreAuthBackupWrongPassword(t *testing.T) {
 	if _, err := f.s.Client.Get(ctx, "/kept", 0); err != nil {
 		t.Fatalf("/kept after the rollback, through the session without a user: %v", err)
 	}
+	f.auditHasRestore("the restored data refused the user and password given", "wrong-pw")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, msg := range f.seen {
