@@ -127,3 +127,27 @@ func TestStatusCacheRereadsWithoutAuth(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreMemberAuthBackupLimitedUser: a user of the backup that may read only /app/ proves
+// the restored member answers it (authenticated, Status answers): the restore stands, its keys
+// are not counted, and the report says so instead of a wrong count.
+func TestRestoreMemberAuthBackupLimitedUser(t *testing.T) {
+	file := nodetest.AuthBackup(t)
+	cfg := nodetest.Config(t, "authreader")
+	cfg.Logger = nil
+	c := spawn(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	res, err := embednode.RestoreMember(ctx, etcdeckBin, c, embednode.MemberRestore{Snapshot: file, User: "reader", Password: nodetest.ReaderPassword})
+	if err != nil {
+		t.Fatalf("restore checked as reader: %v", err)
+	}
+	if res.Keys != -1 || res.Revision < 1 || !strings.HasPrefix(res.String(), "restored rev ") ||
+		!strings.Contains(res.String(), "keys not counted (the user may not read them all) as reader (authentication is on") {
+		t.Fatalf("result %+v: %s", res, res)
+	}
+	reader := nodetest.ClientAs(t, c.Endpoints(), "reader", nodetest.ReaderPassword, nil)
+	if resp, err := reader.Get(ctx, "/app/a"); err != nil || len(resp.Kvs) != 1 {
+		t.Fatalf("/app/a as reader after the restore: %v %v", resp, err)
+	}
+}
