@@ -60,6 +60,8 @@ func (m *Model) askRestore() tea.Cmd {
 		return nil
 	case m.restore.task.Running():
 		return flashWarn("a restore is already running")
+	case m.open.Running():
+		return flashWarn("a snapshot is being opened: R when it is shown (then esc back) or cancelled")
 	case m.member() == nil:
 		return flashWarn("R restores into etcdeck's embedded member; this console is connected to a cluster elsewhere: P shows the restore plan for it")
 	case m.common.Session.Client != nil && m.common.Session.Client.ReadOnly():

@@ -317,3 +317,21 @@ func TestRestoreAuthBackupRefusedReadOnly(t *testing.T) {
 		t.Fatalf("audit log after R refused: %s %v", data, err)
 	}
 }
+
+// TestRestoreAndOpenExclusive: o while a restore runs, and R while a snapshot is being opened,
+// say so and start nothing: a snapshot shown on top would hold the session the restore replaces.
+func TestRestoreAndOpenExclusive(t *testing.T) {
+	m := authQuestionView(120, 40)
+	block := make(chan struct{})
+	defer close(block)
+	wait := func(context.Context, *common.TaskRun) (restored, error) { <-block; return restored{}, nil }
+	m.restore.task.Start(context.Background(), "restore", wait)
+	if flash, ok := press(m, "o")().(common.FlashMsg); !ok || !strings.Contains(flash.Text, "a restore into the embedded member is running") || m.open.Running() {
+		t.Fatalf("o during a restore: %+v, open running %v", flash, m.open.Running())
+	}
+	m2 := authQuestionView(120, 40)
+	m2.open.Start(context.Background(), "open", func(context.Context, *common.TaskRun) (opened, error) { <-block; return opened{}, nil })
+	if flash, ok := press(m2, "R")().(common.FlashMsg); !ok || !strings.Contains(flash.Text, "a snapshot is being opened") || m2.InputFocused() {
+		t.Fatalf("R during an open: %+v, question open %v", flash, m2.InputFocused())
+	}
+}
