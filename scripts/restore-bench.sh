@@ -15,4 +15,4 @@ trap 'rm -rf "$bin"' EXIT
 # version etcdeck restores with.
 (cd "$bin" && go mod init etcdutl-bench >/dev/null 2>&1 && go get go.etcd.io/etcd/etcdutl/v3@v3.7.3 >/dev/null 2>&1 &&
   go build -o "$bin/etcdutl" go.etcd.io/etcd/etcdutl/v3)
-ETCDUTL_BIN="$bin/etcdutl" go test ./embednode -run '^$' -bench 'Restore500MB' -benchtime "${runs}x" -timeout 30m -v
+ETCDUTL_BIN="$bin/etcdutl" go test ./embednode -run '^$' -bench 'Restore(Member)?500MB' -benchtime "${runs}x" -timeout 30m -v
