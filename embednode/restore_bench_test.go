@@ -18,6 +18,7 @@ import (
 	utl "go.etcd.io/etcd/etcdutl/v3/snapshot"
 	"go.uber.org/zap"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -111,14 +112,17 @@ func BenchmarkRestore500MB(b *testing.B) {
 				return err
 			}
 			defer o.Close()
-			cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints(), Logger: zap.NewNop()})
+			// What the console does next: connect as views/snapshots does, then the Keys view's
+			// first page of the root (a limited Range counting every key below it, before
+			// ListDir's stream on 3.7).
+			cli, err := cluster.Connect(context.Background(), cluster.ConnConfig{Endpoints: o.Endpoints(),
+				InsecureTransport: true, CommandTimeout: 30 * time.Second}, nil, cluster.WithSnapshot(file))
 			if err != nil {
 				return err
 			}
 			defer cli.Close()
-			// The Keys view's first page: keys only, bounded.
-			resp, err := cli.Get(context.Background(), "/", clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithLimit(1000))
-			if err == nil && len(resp.Kvs) == 0 {
+			l, err := cli.ListDir(context.Background(), "", cluster.ListOptions{Limit: 200})
+			if err == nil && len(l.Rows) == 0 {
 				err = fmt.Errorf("the first listing is empty")
 			}
 			openUntilListed = time.Since(t0) // stopping the member and removing the dir is not opening
