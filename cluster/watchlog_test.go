@@ -5,6 +5,7 @@ package cluster
 // write counted under concurrent load, and the etcdctl JSON export.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -238,15 +239,36 @@ func TestWatchJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Skip("etcdctl not installed: not comparing with its output")
 	}
-	cctx, cancel := context.WithTimeout(ctx, 3*time.Second) // etcdctl watch runs until killed
+	// etcdctl watch runs until killed: it is read line by line (one watch response a line) until
+	// it has printed as many events as were replayed, then killed. No fixed window: on a loaded
+	// machine its first line can take seconds.
+	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(cctx, etcdctl, "--endpoints", m.Endpoints()[0], "watch", "-w", "json", "--prefix",
 		"--prev-kv", "--rev", strconv.FormatInt(start, 10), "/j/")
 	cmd.Env = append(cmd.Environ(), "ETCDCTL_API=3")
-	out, _ := cmd.Output()
-	theirs, err := ReadWatchJSON(bytes.NewReader(out))
+	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatalf("reading etcdctl's output: %v\n%s", err, out)
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cancel()
+	var out bytes.Buffer
+	var theirs []Event
+	lines := bufio.NewScanner(stdout)
+	lines.Buffer(nil, 1<<20)
+	for len(theirs) < len(evs) && lines.Scan() {
+		out.Write(lines.Bytes())
+		out.WriteByte('\n')
+		if theirs, err = ReadWatchJSON(bytes.NewReader(out.Bytes())); err != nil {
+			t.Fatalf("reading etcdctl's output: %v\n%s", err, out.Bytes())
+		}
+	}
+	if len(theirs) < len(evs) {
+		t.Fatalf("etcdctl printed %d events before it ended (%v), want %d:\n%s", len(theirs), cctx.Err(), len(evs), out.Bytes())
 	}
 	for i := range theirs {
 		theirs[i].HeaderRev = evs[i].HeaderRev // etcdctl got them in another response (same cluster, member and term)

@@ -19,7 +19,9 @@ func TestDiagnoseOneMemberStopped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	healthy := monitor.Diagnose(context.Background(), c, monitor.DiagnoseOptions{Duration: time.Second, Interval: 250 * time.Millisecond})
+	// The interval is also how long a read may take before the member counts as unhealthy: a
+	// second, not 250 ms, so that a loaded machine does not make a healthy member fail.
+	healthy := monitor.Diagnose(context.Background(), c, monitor.DiagnoseOptions{Duration: 2500 * time.Millisecond, Interval: time.Second})
 	if !healthy.Healthy || len(healthy.Members) != 3 || healthy.Leader == "" {
 		t.Fatalf("healthy cluster: %+v", healthy)
 	}
