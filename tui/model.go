@@ -247,8 +247,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if cmd, ok := m.updateRestart(msg); ok {
 		return cmd
 	}
-	if m.usage.Update(msg) {
-		return nil
+	if ok, cmd := m.usage.Update(msg); ok {
+		return cmd
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.
