@@ -106,7 +106,9 @@ func (c *Client) Find(ctx context.Context, opts FindOptions, report func(FindPro
 	keep := func(kvs []*mvccpb.KeyValue) {
 		var found []FindMatch
 		for _, kv := range kvs {
-			m, ok := match(kv.Key, kv.Value)
+			// Past the cap a match is only counted: its line is not built (a 400k-key scan that
+			// matches everywhere would make a string per key for nothing).
+			m, ok := match(kv.Key, kv.Value, p.Found < maxMatches)
 			if !ok {
 				continue
 			}
@@ -225,9 +227,9 @@ func (c *Client) findStream(ctx context.Context, opts FindOptions, key, end stri
 	return true, flush(buf, true)
 }
 
-// finder builds the match function of opts: it says whether a key (and its value) matches and
-// the matching line.
-func finder(opts FindOptions) (func(key, value []byte) (FindMatch, bool), error) {
+// finder builds the match function of opts: it says whether a key (and its value) matches and,
+// when line is set, the matching line.
+func finder(opts FindOptions) (func(key, value []byte, line bool) (FindMatch, bool), error) {
 	if opts.Text == "" {
 		return nil, errors.New("find needs something to look for")
 	}
@@ -250,8 +252,11 @@ func finder(opts FindOptions) (func(key, value []byte) (FindMatch, bool), error)
 			return i, i + len(text)
 		}
 	}
-	return func(key, value []byte) (FindMatch, bool) {
+	return func(key, value []byte, line bool) (FindMatch, bool) {
 		if i, _ := contains(key); i >= 0 {
+			if !line {
+				return FindMatch{}, true
+			}
 			return FindMatch{Line: string(key)}, true
 		}
 		if !opts.Values {
@@ -264,6 +269,9 @@ func finder(opts FindOptions) (func(key, value []byte) (FindMatch, bool), error)
 			}
 		}
 		if i, j := contains(text); i >= 0 {
+			if !line {
+				return FindMatch{InValue: true}, true
+			}
 			return FindMatch{InValue: true, Line: lineAround(text, i, j)}, true
 		}
 		return FindMatch{}, false

@@ -39,6 +39,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.showHelp && m.showUsage {
+		// The :usage panel's question takes every key; s and (while it saves) esc are its own.
+		if cmd, ok := m.usage.HandleKey(msg); ok {
+			if m.usage.Asking() {
+				m.overlayTop = 0 // the question is the panel's first line
+			}
+			return cmd
+		}
+	}
 
 	if t, ok := m.views[m.active].(common.TabTaker); ok && !m.showHelp && key.Matches(msg, g.NextView) && t.TakesTab() {
 		return m.forward(m.active, msg)

@@ -242,6 +242,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case common.SessionClosedMsg:
 		return m.sessionClosed(msg)
 	case common.ReloadViewsMsg:
+		if msg.Session != nil {
+			return tea.Batch(m.swapSession(msg.Session), m.reloadViews())
+		}
 		return m.reloadViews()
 	case common.MemberBusyMsg:
 		m.memberBusy = msg.Busy
@@ -255,8 +258,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if cmd, ok := m.updateRestart(msg); ok {
 		return cmd
 	}
-	if m.usage.Update(msg) {
-		return nil
+	if ok, cmd := m.usage.Update(msg); ok {
+		return cmd
 	}
 	// Everything else (views' own results, ticks) goes to every view; each ignores what it does
 	// not own.

@@ -66,6 +66,7 @@ func run(ctx context.Context, m *Model, stderr io.Writer, opts ...tea.ProgramOpt
 			c.Close()
 		}
 	}
+	m.usage.Close() // a snapshot being taken for :usage leaves no partial file
 	// A snapshot still open has a temporary member and a directory to release.
 	for _, err := range m.CloseSessions() {
 		fmt.Fprintln(stderr, "etcdeck:", err)

@@ -55,6 +55,7 @@ type Model struct {
 	cancelled bool
 	cursor    int
 	offset    int
+	rows      rowCache // the rows on screen, as drawn
 
 	// maxMatches and pageSize are cluster.Find's caps (0: its defaults); tests lower them.
 	maxMatches int
@@ -111,6 +112,9 @@ func (m *Model) InputFocused() bool { return false }
 // HandlesBack is true while a search runs: esc cancels it.
 func (m *Model) HandlesBack() bool { return m.task.Running() }
 
+// Progress is the last search's figures as drawn: keys scanned and matches kept (benchmarks).
+func (m *Model) Progress() (scanned int64, kept int) { return m.prog.Scanned, len(m.matches) }
+
 // Close cancels a search still running when the console exits.
 func (m *Model) Close() { m.task.Close(time.Second) }
 
@@ -159,6 +163,7 @@ func (m *Model) start(q StartMsg) tea.Cmd {
 	m.gen++
 	m.query, m.ran = q, true
 	m.matches, m.prog, m.ended, m.cancelled, m.cursor, m.offset = nil, cluster.FindProgress{}, "", false, 0, 0
+	m.rows = rowCache{}
 	s := newSink()
 	m.sink = s
 	hook := m.reported

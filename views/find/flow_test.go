@@ -340,3 +340,44 @@ func TestFindViewExport(t *testing.T) {
 		t.Errorf("the refusal is not audited:\n%s", audit)
 	}
 }
+
+// TestFindViewAnswersKeysDuringScan: keys are answered while the scan runs. The scan is held
+// after its third page (its goroutine blocked in the report) and every key is sent meanwhile:
+// each moves the cursor at once, so Update never waits for the scan; released, the scan ends
+// with every match. No time is measured here (BenchmarkFindKeyPress in tui/ measures it).
+func TestFindViewAnswersKeysDuringScan(t *testing.T) {
+	f := newFixture(t, false)
+	hold, release := make(chan struct{}), make(chan struct{})
+	f.m.reported = func(p cluster.FindProgress) {
+		if p.Scanned == 3*17 {
+			close(hold)
+			<-release
+		}
+	}
+	f.d.Send(StartMsg{Text: "cm-", Prefix: "/registry/configmaps/", InDir: true})
+	f.until("the third page's matches", func() bool {
+		select {
+		case <-hold:
+			return len(f.m.matches) == 3*17
+		default:
+			return false
+		}
+	})
+	for _, step := range []struct {
+		key  string
+		want int
+	}{{"j", 1}, {"j", 2}, {"G", 3*17 - 1}, {"n", 0}, {"N", 3*17 - 1}, {"g", 0}} {
+		f.d.Press(step.key)
+		if f.m.cursor != step.want || !f.m.task.Running() {
+			t.Fatalf("%s during the scan: cursor %d (want %d), scan running %v", step.key, f.m.cursor, step.want, f.m.task.Running())
+		}
+	}
+	if scr := f.m.View(); !strings.Contains(scr, "scanning…") {
+		t.Fatalf("the screen does not say the scan runs:\n%s", scr)
+	}
+	close(release)
+	f.until("the scan to end", func() bool { return !f.m.task.Running() })
+	if len(f.m.matches) != 300 || !f.m.prog.Finished {
+		t.Fatalf("after the release: %d matches, finished %v; want 300", len(f.m.matches), f.m.prog.Finished)
+	}
+}

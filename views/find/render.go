@@ -109,20 +109,45 @@ func (m *Model) table() string {
 	lineW := max(1, m.width-keyW-revW-3)
 	lines := []string{st.Muted.Render(" " + common.Pad("KEY", keyW) + " " + common.Pad("MOD REV", revW) + " MATCHING LINE")}
 	end := min(len(m.matches), m.offset+m.listHeight())
+	if m.rows.width != m.width || len(m.rows.text) > 4*m.listHeight()+64 {
+		m.rows = rowCache{width: m.width, text: map[int]cachedRow{}}
+	}
 	for i := m.offset; i < end; i++ {
 		mt := m.matches[i]
-		where := ""
-		if !mt.InValue {
-			where = "(key) "
+		r, ok := m.rows.text[i]
+		line := r.text
+		if !ok || r.key != mt.Key || r.rev != mt.ModRev { // a row of another search's match: made again
+			where := ""
+			if !mt.InValue {
+				where = "(key) "
+			}
+			line = " " + common.Pad(cluster.EscapeKey(mt.Key), keyW) + " " + common.Pad(fmt.Sprint(mt.ModRev), revW) + " " +
+				common.Pad(where+strings.TrimSpace(cluster.EscapeText(mt.Line)), lineW)
+			m.rows.text[i] = cachedRow{key: mt.Key, rev: mt.ModRev, text: line}
 		}
-		line := " " + common.Pad(cluster.EscapeKey(mt.Key), keyW) + " " + common.Pad(fmt.Sprint(mt.ModRev), revW) + " " +
-			common.Pad(where+strings.TrimSpace(cluster.EscapeText(mt.Line)), lineW)
 		if i == m.cursor {
 			line = st.Selected.Render(common.Pad(line, m.width))
 		}
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// rowCache holds the rows of the matches on screen as drawn at width (unselected). A frame is
+// drawn after every message, a scan's reports included, and escaping and measuring 200-byte
+// lines cell by cell for every row took most of a frame's CPU (BenchmarkFindKeyPress in tui/):
+// a match never changes once found, so its row is made once per width. It holds a few screens of
+// rows at most; a new search empties it.
+type rowCache struct {
+	width int
+	text  map[int]cachedRow // by index in matches
+}
+
+// cachedRow is a match's row and the match it was made from.
+type cachedRow struct {
+	key  string
+	rev  int64
+	text string
 }
 
 // hints are the keys that act now, from the bindings.

@@ -28,24 +28,55 @@ func (p Panel) View(width int) string {
 	if p.prefix == "" {
 		title = "Usage of every key"
 	}
-	b.WriteString(" " + st.OverlayTitle.Render(title) + "  " +
-		st.Muted.Render(common.Hints(common.BindingHint(g.Back, "close"))) + "\n\n")
+	hints := common.Hints(common.BindingHint(g.Back, "close"), common.BindingHint(g.Snapshot, "take a current snapshot"))
+	if p.snap.task.Running() {
+		hints = common.Hints(common.BindingHint(g.Back, "cancel the snapshot"))
+	}
+	b.WriteString(" " + st.OverlayTitle.Render(title) + "  " + st.Muted.Render(hints) + "\n\n")
 	line := func(style func(...string) string, s string) {
 		for _, l := range strings.Split(ansi.Wrap(s, max(10, width-2), ""), "\n") {
 			b.WriteString(" " + style(l) + "\n")
 		}
 	}
 	normal, muted := st.Normal.Render, st.Muted.Render
+	if p.snap.confirm.Active() {
+		// First, so it is on screen however long the report below.
+		c := p.snap.confirm
+		c.SetWidth(width)
+		b.WriteString(c.View() + "\n\n")
+	}
+	dir := cluster.EscapeText(p.snap.offer.dir)
+	if dir == "" {
+		dir = cluster.EscapeText(p.common.Settings.BackupDir)
+	}
 
 	switch {
+	case p.snap.task.Running():
+		line(muted, "Stored: taking a snapshot for :usage into "+dir+", then reading it (the status bar shows how far; "+
+			common.KeyName(g.Back)+" cancels)…")
 	case !p.storedDone:
 		line(muted, "Stored: reading the newest backup of this cluster…")
 	case p.storedErr != nil:
 		line(st.Error.Render, "Stored: "+cluster.EscapeText(p.storedErr.Error()))
 	case p.noBackup:
-		line(muted, "Stored: no backup of this cluster in "+cluster.EscapeText(p.common.Settings.BackupDir)+
-			": save one ("+common.KeyName(g.Snapshot)+") and run :usage again to see what old revisions weigh")
+		none := "Stored: no backup of this cluster in " + dir
+		switch {
+		case p.snap.err != nil:
+			line(st.Error.Render, none+"; the snapshot for :usage failed: "+cluster.EscapeText(p.snap.err.Error()))
+		case p.snap.offer.err != nil:
+			line(st.Error.Render, none+", and none can be taken for :usage: "+cluster.EscapeText(p.snap.offer.err.Error()))
+		case p.snap.confirm.Active():
+			line(muted, none+".")
+		default:
+			line(muted, none+": "+common.KeyName(g.Snapshot)+" takes one for :usage (saved there as a backup) to see what old revisions weigh")
+		}
 	default:
+		switch {
+		case p.snap.err != nil:
+			line(st.Error.Render, "The snapshot for :usage failed: "+cluster.EscapeText(p.snap.err.Error()))
+		case p.snap.offer.err != nil:
+			line(st.Error.Render, "No snapshot can be taken for :usage: "+cluster.EscapeText(p.snap.offer.err.Error()))
+		}
 		u := p.stored
 		line(normal, fmt.Sprintf("Stored in %s (%s): revisions %d to %d%s, %s in %d revisions (%d tombstones)",
 			cluster.EscapeText(p.file.Name), age(p.file.Time, p.opened), u.MinRev, u.MaxRev, compacted(u.CompactRev),

@@ -84,6 +84,19 @@ func TestGoldenUsage(t *testing.T) {
 				p.noBackup, p.stored = true, embednode.Usage{}
 				return p
 			}},
+			// No backup: the question comes first, naming the directory, the member and the size.
+			{"question", func() Panel {
+				p := fixture()
+				p.noBackup, p.stored = true, embednode.Usage{}
+				p.ask(offer{dir: "/var/backups/etcd", src: cluster.SnapshotSource{Endpoint: "10.0.0.5:2379", Role: "follower", DBSize: 372 << 20}})
+				return p
+			}},
+			{"refused", func() Panel {
+				p := fixture()
+				p.noBackup, p.stored = true, embednode.Usage{}
+				p.ask(offer{dir: "/var/backups/etcd", err: cluster.ErrReadOnly, refused: true})
+				return p
+			}},
 			{"errors", func() Panel {
 				p := fixture()
 				p.storedErr = fmt.Errorf("/b/x.db: %w (exit status 2: assertion failed)", embednode.ErrUsageCrashed)
@@ -129,10 +142,10 @@ func TestUsageDropsStale(t *testing.T) {
 	p.Open("/b/")
 	p.liveDone = false // no session here: Open had nothing to ask
 	stale := liveMsg{gen: old, rep: cluster.LiveUsageReport{Prefix: "/a/", Keys: 7}}
-	if !p.Update(stale) || p.liveDone {
+	if ok, _ := p.Update(stale); !ok || p.liveDone {
 		t.Fatalf("a result of the earlier request landed: %+v", p.live)
 	}
-	if !p.Update(liveMsg{sid: 99, gen: p.gen, rep: cluster.LiveUsageReport{Keys: 8}}) || p.liveDone {
+	if ok, _ := p.Update(liveMsg{sid: 99, gen: p.gen, rep: cluster.LiveUsageReport{Keys: 8}}); !ok || p.liveDone {
 		t.Fatalf("another session's result landed: %+v", p.live)
 	}
 	p.Update(liveMsg{gen: p.gen, rep: cluster.LiveUsageReport{Prefix: "/b/", Keys: 9}})

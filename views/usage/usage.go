@@ -3,8 +3,9 @@
 // offline in a child process, the stored revisions, tombstones and bytes per prefix (old
 // revisions included: what a compaction would free), largest first with a share bar, the
 // revision range and the leases; from the cluster, per child of the prefix, the live keys and
-// bytes of current values. A panel rather than a view: it is a report asked for now and then,
-// not something to keep open beside the keys.
+// bytes of current values. With no backup of the cluster (or on s, for a current one) it offers
+// to take a snapshot for the purpose, asked first (snapshot.go). A panel rather than a view: it
+// is a report asked for now and then, not something to keep open beside the keys.
 package usage
 
 import (
@@ -38,6 +39,9 @@ type storedMsg struct {
 	u        embednode.Usage
 	none     bool // no backup of this cluster in the directory
 	err      error
+	// With none: the member a snapshot would come from (its DB size is the size to expect), or
+	// why none can be taken (read-only: the refusal is audited).
+	offer offer
 }
 
 func (m liveMsg) ResultSession() uint64   { return m.sid }
@@ -58,15 +62,21 @@ type Panel struct {
 	file       backup.File
 	noBackup   bool
 	storedErr  error
+
+	// snap is the snapshot taken for the purpose: the question, the task, what it said.
+	snap snapshot
 }
 
 // New is an empty panel of session c.Session.
-func New(c common.Common) Panel { return Panel{common: c.Defaults()} }
+func New(c common.Common) Panel {
+	c = c.Defaults()
+	return Panel{common: c, snap: newSnapshot(c)}
+}
 
 // Open starts both halves for prefix; results of an earlier Open are dropped.
 func (p *Panel) Open(prefix string) tea.Cmd {
 	p.gen++
-	*p = Panel{common: p.common, gen: p.gen, prefix: prefix, opened: time.Now()}
+	*p = Panel{common: p.common, gen: p.gen, prefix: prefix, opened: time.Now(), snap: p.snap.reset(p.common)}
 	sess := p.common.Session
 	if sess == nil || sess.Client == nil {
 		p.liveDone, p.storedDone, p.noBackup = true, true, true
@@ -81,6 +91,9 @@ func (p *Panel) Open(prefix string) tea.Cmd {
 	stored := func() tea.Msg {
 		msg := storedMsg{sid: sid, gen: gen}
 		msg.file, msg.none, msg.err = newestBackup(ctx, client, dir)
+		if msg.none && msg.err == nil {
+			msg.offer = offerSnapshot(ctx, client, dir)
+		}
 		if msg.none || msg.err != nil {
 			return msg
 		}
@@ -119,21 +132,28 @@ func newestBackup(ctx context.Context, c *cluster.Client, dir string) (backup.Fi
 	return backup.File{}, true, nil
 }
 
-// Update takes the panel's results; it reports whether msg was one.
-func (p *Panel) Update(msg tea.Msg) bool {
+// Update takes the panel's results, answers and task reports; it reports whether msg was one,
+// with what to do next.
+func (p *Panel) Update(msg tea.Msg) (bool, tea.Cmd) {
+	if ok, cmd := p.updateSnapshot(msg); ok {
+		return true, cmd
+	}
 	switch msg := msg.(type) {
 	case liveMsg:
 		if msg.sid == p.common.SessionID() && msg.gen == p.gen {
 			p.liveDone, p.live, p.liveErr = true, msg.rep, msg.err
 		}
-		return true
+		return true, nil
 	case storedMsg:
 		if msg.sid == p.common.SessionID() && msg.gen == p.gen {
 			p.storedDone, p.stored, p.file, p.noBackup, p.storedErr = true, msg.u, msg.file, msg.none, msg.err
+			if msg.none {
+				p.ask(msg.offer) // none to read: offer to take one, asked first
+			}
 		}
-		return true
+		return true, nil
 	}
-	return false
+	return false, nil
 }
 
 // Loading is true while a half has not answered.
