@@ -48,7 +48,12 @@ func connect(ctx context.Context, s *config.Settings, mayEmbed bool, log *zap.Lo
 		if member, err = startMember(s.Member, memberLog); err != nil {
 			return nil, nil, err
 		}
-		conn = conn.Local(member.Endpoints())
+		if conn, err = embeddedAuth(ctx, member, conn.Local(member.Endpoints()), s.Conn, s.Member.DataDir); err != nil {
+			if serr := member.Stop(30 * time.Second); serr != nil {
+				fmt.Fprintln(os.Stderr, "etcdeck:", serr)
+			}
+			return nil, nil, err
+		}
 		label = "embedded " + strings.Join(trimSchemes(conn.Endpoints), ",")
 	case len(conn.Endpoints) == 0:
 		conn.Endpoints = []string{headlessEndpoint}

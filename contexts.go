@@ -54,6 +54,15 @@ func (cc *consoleContexts) Open(ctx context.Context, name string) (tui.Opened, e
 			return tui.Opened{}, err
 		}
 		conn = conn.Local(member.Endpoints())
+		if child, ok := member.(*embednode.Child); ok {
+			// Its data may have authentication on (a backup with users restored into it).
+			if conn, err = embeddedAuth(ctx, child, conn, s.Conn, s.Member.DataDir); err != nil {
+				return tui.Opened{}, err
+			}
+			if conn.NeedsPassword() {
+				return tui.Opened{}, fmt.Errorf("user %s has no password here: give --password or ETCDCTL_PASSWORD (the console cannot ask while it runs)", conn.User)
+			}
+		}
 		label = "embedded " + strings.Join(trimSchemes(conn.Endpoints), ",")
 	} else {
 		label = name + " " + strings.Join(trimSchemes(conn.Endpoints), ",")

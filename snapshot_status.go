@@ -100,6 +100,9 @@ func writeStatusTable(w io.Writer, st embednode.SnapshotStatus) {
 			version = "(not recorded: etcd < 3.6)"
 		}
 		fmt.Fprintf(tw, "version\t%s\n", version)
+		if st.Auth != "" {
+			fmt.Fprintf(tw, "auth\t%s\n", st.Auth)
+		}
 	} else {
 		fmt.Fprintf(tw, "error\t%s\n", st.Error)
 	}

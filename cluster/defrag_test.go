@@ -46,6 +46,7 @@ func TestDefragRuleVerdict(t *testing.T) {
 // time), shrinks every database, and disarming the alarm brings writes back. Every step is
 // audited. Then a member stops: the health check refuses before anything is defragmented.
 func TestDefragClusterRecoversNospace(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartClusterWith(t, 3, func(c *embednode.Config) { c.QuotaBackendBytes = 4 << 20 })
 	path := filepath.Join(t.TempDir(), cluster.AuditFile)
 	audit, err := cluster.OpenAudit(path)

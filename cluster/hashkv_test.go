@@ -19,6 +19,7 @@ import (
 // TestHashKVAgreesOnThreeMembers: three members that applied the same writes and compaction hash
 // alike at one revision.
 func TestHashKVAgreesOnThreeMembers(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	c := optClient(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(members...), InsecureTransport: true}, cluster.WithReadOnly(true))
 	w := optClient(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(members...), InsecureTransport: true})
@@ -53,6 +54,7 @@ func TestHashKVAgreesOnThreeMembers(t *testing.T) {
 // on its own up to the cluster's revision, holds other data at the same revision: the check
 // puts it alone on one side, the three cluster members on the other.
 func TestHashKVMismatchOfRestoredMember(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	eps := nodetest.Endpoints(members...)
 	c := optClient(t, cluster.ConnConfig{Endpoints: eps, InsecureTransport: true})

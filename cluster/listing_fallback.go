@@ -131,9 +131,20 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 			case !skipped && r.Count-int64(len(r.Kvs)) <= maxWindowRead:
 				// Count says exactly what is left, with no subtree to skip in it: read it all.
 				w.from, w.limit = resume, r.Count-int64(len(r.Kvs))
+			case !skipped && limit > 0 && len(w.b.rows) < limit:
+				// A page, and no subtree so far: read on what the page needs. Refining instead
+				// would count the rest once more per band level (on etcd < 3.7 every probe
+				// counts its window) to list what one more read finds.
+				w.from, w.limit = resume, int64(limit)
 			default:
 				w.done = true // its rows so far stay; the rest goes to finer windows
 				refined[w] = refine(w, resume, len(p), newWindow)
+			}
+			if !w.done && limit > 0 && len(w.b.rows) >= limit {
+				// The page is full inside this window: it ends here, and the rest of the
+				// window is the next page's (a plain window: nothing of it was counted apart).
+				w.done = true
+				refined[w] = []*window{newWindow(resume, w.to, -1)}
 			}
 		}
 		if len(refined) > 0 {

@@ -76,6 +76,7 @@ func joinConfig(t *testing.T, flags []string, dataDir string) embednode.Config {
 // learner, start it with exactly the printed flags, wait until its lag is 0, promote it, then
 // remove it again; read-only refuses each step, audited; the last voter is refused.
 func TestMemberAddPromoteRemove(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	path := filepath.Join(t.TempDir(), cluster.AuditFile)
 	audit, err := cluster.OpenAudit(path)

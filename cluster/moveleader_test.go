@@ -15,6 +15,7 @@ import (
 // is not the leader's: the follower leads after; moving to the leader itself says so; read-only
 // refuses before anything is sent; every attempt is audited.
 func TestMoveLeader(t *testing.T) {
+	t.Parallel()
 	members := nodetest.StartCluster(t, 3)
 	path := filepath.Join(t.TempDir(), cluster.AuditFile)
 	audit, err := cluster.OpenAudit(path)

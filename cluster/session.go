@@ -39,6 +39,7 @@ type Session struct {
 	Member Member
 	ctx    context.Context
 	cancel context.CancelFunc
+	parent context.Context // NewSession's ctx: WithClient's session derives from it too
 	once   sync.Once
 }
 
@@ -49,7 +50,7 @@ func NewSession(ctx context.Context, client *Client, label string, member Member
 	if v := reflect.ValueOf(member); member != nil && v.Kind() == reflect.Pointer && v.IsNil() {
 		member = nil
 	}
-	s := &Session{ID: sessionIDs.Add(1), Client: client, Label: label, Member: member}
+	s := &Session{ID: sessionIDs.Add(1), Client: client, Label: label, Member: member, parent: ctx}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	return s
 }

@@ -2,7 +2,6 @@ package embednode
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"os"
@@ -10,11 +9,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
-	"go.etcd.io/etcd/client/pkg/v3/transport"
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 )
 
 // Steps RestoreMember reports, in order, to its Step callback.
@@ -32,20 +26,37 @@ type MemberRestore struct {
 	// Step, when set, hears each step as it begins (the console's status bar label).
 	Step func(step string)
 	// Verify, when set, checks the restarted member and returns its revision and key count;
-	// the default dials its client URLs (without a client certificate).
+	// the default dials its client URLs (without a client certificate), as User when the
+	// restored data has authentication on.
 	Verify func(ctx context.Context, endpoints []string) (rev, keys int64, err error)
+	// User and Password are a user of the backup and its password: the restored member is
+	// checked with them when the backup's cluster had authentication on (and the restore is
+	// refused without them, before the member is touched). Unused when it had not.
+	User, Password string
 }
 
 // MemberRestoreResult is what a finished RestoreMember did.
 type MemberRestoreResult struct {
 	Revision int64  // the member's revision after the restart
-	Keys     int64  // keys it serves
+	Keys     int64  // keys it serves; -1 when the user given may not read every key
 	Backup   string // where the old data dir now is
+	// AuthEnabled is true when the restored data has authentication on: the member answers
+	// only the backup's users from now on; User is the one it was checked with.
+	AuthEnabled bool
+	User        string
 }
 
 // String is the report the console shows.
 func (r MemberRestoreResult) String() string {
-	return fmt.Sprintf("restored rev %d, %d keys; the old data is in %s", r.Revision, r.Keys, r.Backup)
+	keys := fmt.Sprintf("%d keys", r.Keys)
+	if r.Keys < 0 {
+		keys = "keys not counted (the user may not read them all)"
+	}
+	if r.AuthEnabled {
+		// First, before the long path: a status bar line cut at the screen's edge still says it.
+		keys += " as " + r.User + " (authentication is on: the member answers the backup's users only)"
+	}
+	return fmt.Sprintf("restored rev %d, %s; the old data is in %s", r.Revision, keys, r.Backup)
 }
 
 // BackupSuffix separates a data dir's name from the UTC time it was moved aside at.
@@ -73,19 +84,22 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 	backup := dataDir + BackupSuffix + stamp
 
 	step(StepRestoring)
-	if _, err := RestoreInChild(ctx, exe, RestoreOptions{Snapshot: r.Snapshot, DataDir: restored,
-		Name: cfg.Name, PeerURLs: peers, InitialClusterToken: "etcdeck-restore-" + stamp}); err != nil {
+	restoredRes, err := RestoreInChild(ctx, exe, RestoreOptions{Snapshot: r.Snapshot, DataDir: restored,
+		Name: cfg.Name, PeerURLs: peers, InitialClusterToken: "etcdeck-restore-" + stamp})
+	if err != nil {
 		return MemberRestoreResult{}, err // the member was not touched
 	}
-	// A backup of a cluster with authentication on would make the embedded member answer every
-	// request of this console (which has no user for it) with "user name is empty", and every
-	// later start of the console too: refused before the member is touched.
-	if on, err := authEnabled(filepath.Join(restored, "member", "snap", "db")); err != nil || on {
-		os.RemoveAll(restored)
-		if err != nil {
-			return MemberRestoreResult{}, fmt.Errorf("read the restored data: %w (the member was not touched)", err)
+	// A backup of a cluster with authentication on makes the embedded member answer only the
+	// backup's users: without one to check it with (and for the console to reconnect as), the
+	// member would answer "user name is empty" to everything, now and at every later start.
+	// Refused before the member is touched.
+	user, password := "", ""
+	if restoredRes.AuthEnabled {
+		if r.User == "" {
+			os.RemoveAll(restored)
+			return MemberRestoreResult{}, ErrAuthEnabledBackup
 		}
-		return MemberRestoreResult{}, ErrAuthEnabledBackup
+		user, password = r.User, r.Password
 	}
 	// The note says, if etcdeck is killed from here on, what the next start must report.
 	if err := writePending(PendingRestore{Snapshot: r.Snapshot, DataDir: dataDir, Restored: restored, Backup: backup, Time: time.Now()}); err != nil {
@@ -116,9 +130,11 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 	step(StepChecking)
 	verify := r.Verify
 	if verify == nil {
-		verify = func(ctx context.Context, eps []string) (int64, int64, error) { return countKeys(ctx, eps, cfg) }
+		verify = func(ctx context.Context, eps []string) (int64, int64, error) {
+			return countKeys(ctx, eps, cfg, user, password)
+		}
 	}
-	res := MemberRestoreResult{Backup: backup}
+	res := MemberRestoreResult{Backup: backup, AuthEnabled: restoredRes.AuthEnabled, User: user}
 	if res.Revision, res.Keys, err = verify(ctx, c.Endpoints()); err != nil {
 		// A member that starts but does not answer is no restore: the old data goes back.
 		c.Stop(10 * time.Second)
@@ -126,30 +142,6 @@ func RestoreMember(ctx context.Context, exe string, c *Child, r MemberRestore) (
 			fmt.Errorf("the restored member started but does not answer: %w", err))
 	}
 	return res, nil
-}
-
-// ErrAuthEnabledBackup refuses restoring a backup of an auth-enabled cluster into the embedded
-// member, which this console reaches without a user.
-var ErrAuthEnabledBackup = errors.New("the backup is of a cluster with authentication on: restored into the embedded member, it would answer this console " +
-	"(which has no user for it) only with \"user name is empty\"; nothing was changed. Open it read-only with o (authentication is off in that copy), " +
-	"or restore it with `etcdeck snapshot restore` and start etcd with its users")
-
-// authEnabled reads whether the data dir's db has authentication on (etcd's auth bucket).
-func authEnabled(db string) (bool, error) {
-	b, err := bolt.Open(db, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		return false, err
-	}
-	defer b.Close()
-	on := false
-	err = b.View(func(tx *bolt.Tx) error {
-		if ab := tx.Bucket([]byte("auth")); ab != nil {
-			v := ab.Get([]byte("authEnabled"))
-			on = len(v) == 1 && v[0] == 1
-		}
-		return nil
-	})
-	return on, err
 }
 
 // RestoreFrom is RestoreMember on c: what a view holding the member handle calls.
@@ -172,28 +164,6 @@ func putBackAndRestart(ctx context.Context, c *Child, dataDir, backup, failedDir
 		return fmt.Errorf("%w; the old data is back in %s but the member did not start: %v", cause, dataDir, err)
 	}
 	return fmt.Errorf("%w; the member runs on its old data again", cause)
-}
-
-// countKeys asks the member for its revision and number of keys.
-func countKeys(ctx context.Context, endpoints []string, cfg Config) (rev, keys int64, err error) {
-	var tlsCfg *tls.Config
-	if cfg.TrustedCAFile != "" {
-		if tlsCfg, err = (transport.TLSInfo{TrustedCAFile: cfg.TrustedCAFile}).ClientConfig(); err != nil {
-			return 0, 0, err
-		}
-	}
-	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: 5 * time.Second, TLS: tlsCfg, Logger: zap.NewNop()})
-	if err != nil {
-		return 0, 0, err
-	}
-	defer cli.Close()
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	resp, err := cli.Get(ctx, "\x00", clientv3.WithFromKey(), clientv3.WithCountOnly())
-	if err != nil {
-		return 0, 0, err
-	}
-	return resp.Header.Revision, resp.Count, nil
 }
 
 // InterruptedRestore is a member restore that stopped after the old data dir was moved aside

@@ -150,6 +150,9 @@ type RestoreResult struct {
 	CompactRevision int64 `json:"compact_revision"`
 	Size            int64 `json:"size"` // the snapshot file's size in bytes
 	HashChecked     bool  `json:"hash_checked"`
+	// AuthEnabled is true when authentication is on in the restored data: a member started on
+	// it answers only a user with a password (read here, in the restore's child process).
+	AuthEnabled bool `json:"auth_enabled,omitempty"`
 }
 
 // Restore restores o.Snapshot into o.DataDir in this process, through etcdutl's library: into a
@@ -203,7 +206,7 @@ func Restore(o RestoreOptions, lg *zap.Logger) (RestoreResult, error) {
 	if err != nil {
 		return RestoreResult{}, fmt.Errorf("restore %s: %w", o.Snapshot, err)
 	}
-	if res.Revision, res.CompactRevision, err = readRevisions(filepath.Join(out, "member", "snap", "db")); err != nil {
+	if res.Revision, res.CompactRevision, res.AuthEnabled, err = readRevisions(filepath.Join(out, "member", "snap", "db")); err != nil {
 		return RestoreResult{}, fmt.Errorf("read the restored db: %w", err)
 	}
 	if err := moveInto(out, target); err != nil {
@@ -299,11 +302,12 @@ func CheckSnapshotHash(path string) error {
 }
 
 // readRevisions reads the latest revision and the revision scheduled for compaction from a
-// restored db without scanning it: the key bucket is ordered by revision.
-func readRevisions(db string) (rev, compact int64, err error) {
+// restored db without scanning it (the key bucket is ordered by revision), and whether
+// authentication is on in it.
+func readRevisions(db string) (rev, compact int64, auth bool, err error) {
 	b, err := bolt.Open(db, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, false, err
 	}
 	defer b.Close()
 	err = b.View(func(tx *bolt.Tx) error {
@@ -317,10 +321,11 @@ func readRevisions(db string) (rev, compact int64, err error) {
 				compact = int64(binary.BigEndian.Uint64(v))
 			}
 		}
+		auth = authBucketEnabled(tx)
 		return nil
 	})
 	if rev == 0 {
 		rev = 1 // an empty keyspace: etcd's store starts at revision 1
 	}
-	return rev, compact, err
+	return rev, compact, auth, err
 }

@@ -18,6 +18,7 @@ import (
 	utl "go.etcd.io/etcd/etcdutl/v3/snapshot"
 	"go.uber.org/zap"
 
+	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
@@ -89,6 +90,9 @@ func BenchmarkRestore500MB(b *testing.B) {
 	info, _ := os.Stat(file)
 	etcdutlBin := os.Getenv("ETCDUTL_BIN")
 	var openUntilListed time.Duration
+	// o's phases: the restore child, the temporary member's start until it serves, the first
+	// answer (connect and first listing).
+	var openRestore, openServe, openAnswer []time.Duration
 	type step struct {
 		name      string
 		wall, cpu []time.Duration
@@ -106,22 +110,33 @@ func BenchmarkRestore500MB(b *testing.B) {
 		}},
 		{name: "open", run: func(dir string) error {
 			t0 := time.Now()
-			o, err := embednode.OpenSnapshot(context.Background(), etcdeckBin, file, dir, nil, nil)
+			var serving time.Time
+			o, err := embednode.OpenSnapshot(context.Background(), etcdeckBin, file, dir, nil, func(s string) {
+				if s == embednode.StepServing {
+					serving = time.Now()
+				}
+			})
 			if err != nil {
 				return err
 			}
+			served := time.Now()
 			defer o.Close()
-			cli, err := clientv3.New(clientv3.Config{Endpoints: o.Endpoints(), Logger: zap.NewNop()})
+			// What the console does next: connect as views/snapshots does, then the Keys view's
+			// first page of the root (a limited Range counting every key below it, before
+			// ListDir's stream on 3.7).
+			cli, err := cluster.Connect(context.Background(), cluster.ConnConfig{Endpoints: o.Endpoints(),
+				InsecureTransport: true, CommandTimeout: 30 * time.Second}, nil, cluster.WithSnapshot(file))
 			if err != nil {
 				return err
 			}
 			defer cli.Close()
-			// The Keys view's first page: keys only, bounded.
-			resp, err := cli.Get(context.Background(), "/", clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithLimit(1000))
-			if err == nil && len(resp.Kvs) == 0 {
+			l, err := cli.ListDir(context.Background(), "", cluster.ListOptions{Limit: 200})
+			if err == nil && len(l.Rows) == 0 {
 				err = fmt.Errorf("the first listing is empty")
 			}
 			openUntilListed = time.Since(t0) // stopping the member and removing the dir is not opening
+			openRestore, openServe = append(openRestore, serving.Sub(t0)), append(openServe, served.Sub(serving))
+			openAnswer = append(openAnswer, time.Since(served))
 			return err
 		}},
 	}
@@ -174,6 +189,9 @@ func BenchmarkRestore500MB(b *testing.B) {
 		b.ReportMetric(open.Seconds()/median(st.wall).Seconds(), "open-x-etcdutl-bin")
 	}
 	b.ReportMetric(open.Seconds()/lib.Seconds(), "open-x-etcdutl-lib")
+	b.ReportMetric(median(openRestore).Seconds(), "open-restore-s")
+	b.ReportMetric(median(openServe).Seconds(), "open-serve-s")
+	b.ReportMetric(median(openAnswer).Seconds(), "open-answer-s")
 	b.ReportMetric(float64(info.Size())/1e6, "MB")
 }
 

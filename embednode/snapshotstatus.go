@@ -43,9 +43,18 @@ type SnapshotStatus struct {
 	TotalSize int64  `json:"totalSize"`
 	// Version is the storage version recorded in the file (etcd ≥ 3.6), else "".
 	Version string `json:"version,omitempty"`
+	// Auth is AuthOn when the backup's cluster had authentication on (restored, the member
+	// answers only its users), AuthOff when not, "" when unknown (the database was not read).
+	Auth string `json:"auth,omitempty"`
 	// Error says why the database could not be read, when it could not.
 	Error string `json:"error,omitempty"`
 }
+
+// Values of SnapshotStatus.Auth.
+const (
+	AuthOn  = "on"
+	AuthOff = "off"
+)
 
 // OK is true when the file passed every check: a matching trailer and a readable database.
 func (s SnapshotStatus) OK() bool { return s.SHA256 == SHA256OK && s.Error == "" }
@@ -125,6 +134,13 @@ func ReadSnapshotStatus(path string) (SnapshotStatus, error) {
 		return st, nil
 	}
 	st.Hash, st.Revision, st.TotalKey, st.TotalSize, st.Version = ds.Hash, ds.Revision, ds.TotalKey, ds.TotalSize, ds.Version
+	// R must say before restoring that the member will want a user: read here, in the child.
+	if on, err := fileAuthEnabled(path); err == nil {
+		st.Auth = AuthOff
+		if on {
+			st.Auth = AuthOn
+		}
+	}
 	return st, nil
 }
 

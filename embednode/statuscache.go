@@ -50,6 +50,10 @@ func (c *StatusCache) Get(path string, size int64, mtime time.Time) (SnapshotSta
 	if !ok || e.Size != size || e.ModTime != mtime.UnixNano() {
 		return SnapshotStatus{}, false
 	}
+	if e.Status.Error == "" && e.Status.Auth == "" {
+		// Read by an etcdeck that did not look for authentication: R needs to know.
+		return SnapshotStatus{}, false
+	}
 	return e.Status, true
 }
 

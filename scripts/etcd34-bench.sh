@@ -33,7 +33,8 @@ if [ ! -e "$data.loaded" ]; then
   echo "loading $keys keys (once)…"
 fi
 out=$(mktemp)
-ETCDECK_BENCH_ENDPOINT=$ep ETCDECK_BENCH_KEYS=$keys ${load:+ETCDECK_BENCH_LOAD=1} \
+# env: a variable assignment that comes from an expansion is a command name to the shell.
+env ETCDECK_BENCH_ENDPOINT="$ep" ETCDECK_BENCH_KEYS="$keys" ${load:+ETCDECK_BENCH_LOAD=1} \
   go test ./cluster -run XXX -bench 'Listing$' -benchtime "${runs}x" -timeout 60m | tee "$out" | grep -v '^loaded'
 [ -n "$load" ] && date -u >"$data.loaded"
 # BenchmarkListing/dir=_registry_/windows-2   3   187000000 ns/op   … 46.0 count-ms …

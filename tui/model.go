@@ -234,6 +234,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case common.SessionClosedMsg:
 		return m.sessionClosed(msg)
 	case common.ReloadViewsMsg:
+		if msg.Session != nil {
+			return tea.Batch(m.swapSession(msg.Session), m.reloadViews())
+		}
 		return m.reloadViews()
 	case common.MemberBusyMsg:
 		m.memberBusy = msg.Busy

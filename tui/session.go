@@ -99,6 +99,30 @@ func (m *Model) pop() (*cluster.Session, func() error) {
 	return shown.common.Session, shown.close
 }
 
+// swapSession shows s in place of the session shown, for the same member: a restore of a backup
+// with authentication on made the member answer only the backup's users, and s is the
+// connection as one of them. The old session ends (its client would only hear "user name is
+// empty"); the views are rebuilt by the caller. The command watches the member again under
+// s's ID, so its exit is reported.
+func (m *Model) swapSession(s *cluster.Session) tea.Cmd {
+	if len(m.stack) > 0 || m.common.Session == nil || s.Member != m.member {
+		s.End() // not the shown member's session any more: nothing to swap
+		return nil
+	}
+	old := m.common.Session
+	m.common.Session = s
+	m.cmd = newCmdline(m.common.Styles, s, m.common.Settings.Sep)
+	m.cmd.prompt.SetWidth(m.width)
+	m.status.header.label = cluster.EscapeText(s.Label)
+	if m.close == nil {
+		// The first session is main's to end, but s is the console's: CloseSessions ends a
+		// session that has a release.
+		m.close = func() error { return nil }
+	}
+	old.End()
+	return m.waitMember()
+}
+
 // reloadViews rebuilds the views of the session shown: its data changed under them.
 func (m *Model) reloadViews() tea.Cmd {
 	m.views[m.active].Blur()

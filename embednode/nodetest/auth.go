@@ -2,10 +2,13 @@ package nodetest
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.etcd.io/etcd/client/v3/snapshot"
+	"go.uber.org/zap"
 )
 
 // The users AuthUsers creates, with their passwords.
@@ -51,4 +54,21 @@ func AuthUsers(t testing.TB, endpoints []string) *clientv3.Client {
 		}
 	}
 	return ClientAs(t, endpoints, "root", RootPassword, nil)
+}
+
+// AuthBackup is a snapshot file of a cluster with authentication on (AuthUsers' users and keys),
+// taken as root from a member started for it and stopped: what `R` of such a backup restores.
+func AuthBackup(t testing.TB) string {
+	t.Helper()
+	m := Start(t)
+	AuthUsers(t, m.Endpoints())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	file := filepath.Join(t.TempDir(), "auth.db")
+	if _, err := snapshot.SaveWithVersion(ctx, zap.NewNop(), clientv3.Config{Endpoints: m.Endpoints(), Username: "root", Password: RootPassword,
+		DialTimeout: 5 * time.Second, Logger: zap.NewNop()}, file); err != nil {
+		t.Fatalf("save the auth-enabled backup: %v", err)
+	}
+	m.Close(10 * time.Second)
+	return file
 }

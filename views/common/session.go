@@ -22,8 +22,10 @@ type SessionClosedMsg struct {
 
 // ReloadViewsMsg asks the root to rebuild every view of the current session: the data under
 // them changed wholesale (a restore into the embedded member), so their listings, watches and
-// revisions are meaningless.
-type ReloadViewsMsg struct{}
+// revisions are meaningless. Session, when set, replaces the session shown first: the same
+// member reached as another user (a backup with authentication on was restored into it); the
+// root ends the old one.
+type ReloadViewsMsg struct{ Session *cluster.Session }
 
 // BackHandler is implemented by views that use esc for something of their own at times (a
 // filter to clear): while HandlesBack is true, esc goes to the view and does not close a

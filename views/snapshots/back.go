@@ -4,5 +4,5 @@ package snapshots
 // a save or an open), so on an opened snapshot esc does that before it closes the snapshot
 // (common.BackHandler).
 func (m *Model) HandlesBack() bool {
-	return m.plan.shown || m.plan.prompt.Active() || m.detail || m.save.Running() || m.open.Running()
+	return m.plan.shown || m.plan.prompt.Active() || m.restore.creds.active() || m.detail || m.save.Running() || m.open.Running()
 }

@@ -97,6 +97,9 @@ func (m *Model) readNext() tea.Cmd {
 	if m.reading != "" || m.exe == "" {
 		return nil
 	}
+	if w := m.restore.waiting; w != "" && m.statuses[w] == nil {
+		return m.readStatus(w) // R waits for it
+	}
 	for _, f := range m.files {
 		if fs := m.statuses[f.Path]; fs == nil {
 			return m.readStatus(f.Path)

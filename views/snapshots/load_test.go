@@ -18,6 +18,7 @@ import (
 
 // TestHundredsOfCachedBackupsOpenAtOnce: 300 backups whose statuses are in the cache are listed
 // with their statuses by the first listing, without a child process (the executable is missing).
+// (Statuses cached by an etcdeck that did not read authentication are read once again.)
 func TestHundredsOfCachedBackupsOpenAtOnce(t *testing.T) {
 	dir, state := t.TempDir(), t.TempDir()
 	cache := embednode.OpenStatusCache(filepath.Join(state, statusCacheFile))
@@ -28,7 +29,7 @@ func TestHundredsOfCachedBackupsOpenAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		info, _ := os.Stat(p)
-		cache.Put(p, info.Size(), info.ModTime(), embednode.SnapshotStatus{Path: p, Size: info.Size(), SHA256: embednode.SHA256OK, Revision: int64(i), TotalKey: i})
+		cache.Put(p, info.Size(), info.ModTime(), embednode.SnapshotStatus{Path: p, Size: info.Size(), SHA256: embednode.SHA256OK, Revision: int64(i), TotalKey: i, Auth: embednode.AuthOff})
 	}
 	if err := cache.Save(); err != nil {
 		t.Fatal(err)

@@ -59,6 +59,10 @@ func (m *Model) startOpen() tea.Cmd {
 		return nil
 	case m.open.Running():
 		return flashWarn("a snapshot is being opened already")
+	case m.restore.task.Running():
+		// Shown on top, the snapshot would hold the cluster's session underneath while the
+		// restore ends and replaces it (a new user, rebuilt views).
+		return flashWarn("a restore into the embedded member is running: o when it is done")
 	case m.exe == "":
 		return flashErr("open: etcdeck's own binary is unknown, and the snapshot must be served by a child process")
 	}

@@ -195,6 +195,9 @@ func (m *Model) detailView() string {
 				line("total size", common.Thousands(s.TotalSize)+" bytes"),
 				line("hash", fmt.Sprintf("%08x (etcdutl's crc32 of the keyspace)", s.Hash)),
 				line("storage", version))
+			if s.Auth == embednode.AuthOn {
+				lines = append(lines, line("auth", "on: restored, the member answers the backup's users only (R asks for one)"))
+			}
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -205,6 +208,9 @@ func (m *Model) detailView() string {
 func (m *Model) footer() string {
 	if m.confirm.Active() {
 		return m.confirm.View()
+	}
+	if m.restore.creds.active() {
+		return " " + m.restore.creds.view()
 	}
 	if m.plan.prompt.Active() {
 		return " " + m.plan.prompt.View()

@@ -72,7 +72,7 @@ func New(c common.Common) *Model {
 	c = c.Defaults()
 	m := &Model{common: c, statuses: map[string]*fileStatus{}, confirm: common.NewConfirm(c.Styles).ForSession(c.SessionID()),
 		save: newSaveTask(), open: newOpenTask()}
-	m.restore.task = m.newRestoreTask()
+	m.restore.task, m.restore.creds = m.newRestoreTask(), newCredForm(c.Styles)
 	m.plan.prompt = common.NewPrompt(c.Styles, "data dir on the members: ", embednode.DefaultPlanDataDir)
 	if exe, err := os.Executable(); err == nil && !strings.HasSuffix(exe, ".test") {
 		// A test binary would run its tests when called as `snapshot status`: tests name the
@@ -100,13 +100,16 @@ func (m *Model) Init() tea.Cmd { return m.reload() }
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.confirm.SetWidth(width)
+	m.restore.creds.setWidth(width)
 	m.plan.prompt.SetWidth(width - 1)
 	m.clamp()
 }
 
-// InputFocused is true while a question (delete, restore) or the plan's data dir prompt is open:
-// it takes every key.
-func (m *Model) InputFocused() bool { return m.confirm.Active() || m.plan.prompt.Active() }
+// InputFocused is true while a question (delete, restore), R's user and password fields or the
+// plan's data dir prompt is open: it takes every key.
+func (m *Model) InputFocused() bool {
+	return m.confirm.Active() || m.restore.creds.active() || m.plan.prompt.Active()
+}
 
 // Focus lists the directory again: files may have come or gone (cron, another console).
 func (m *Model) Focus() tea.Cmd { return m.reload() }
@@ -136,13 +139,16 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if m.plan.prompt.Active() {
 			return m, m.dataDirKey(msg)
 		}
+		if m.restore.creds.active() {
+			return m, m.credKey(msg)
+		}
 		return m, m.confirm.Update(msg)
 	case common.SaveSnapshotMsg:
 		return m, m.startSave()
 	case listedMsg:
 		return m, m.applyListing(msg)
 	case statusMsg:
-		return m, m.statusRead(msg)
+		return m, tea.Batch(m.statusRead(msg), m.statusArrived(msg.path))
 	case deletedMsg:
 		return m, m.deleted(msg)
 	case planMsg:
@@ -152,9 +158,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case common.ConfirmMsg:
 		if msg.ID == restoreID {
 			if msg.Yes {
-				return m, m.startRestore()
+				return m, m.confirmed()
 			}
-			m.restore.asked = ""
+			m.restore.asked, m.restore.auth = "", false
 		}
 		if msg.ID == deleteConfirmID {
 			path := m.deleting
@@ -170,6 +176,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.confirm.Active() {
 		return m.confirm.Update(msg)
+	}
+	if m.restore.creds.active() {
+		return m.credKey(msg)
 	}
 	if m.plan.prompt.Active() {
 		return m.dataDirKey(msg)

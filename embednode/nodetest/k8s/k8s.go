@@ -123,10 +123,18 @@ func Keys(s Shape) []string {
 	return keys
 }
 
+// loadAttempts is how often Load sends one transaction: on a loaded machine etcd answers "request
+// timed out" for puts it may still apply, and the puts of a shape are idempotent.
+const loadAttempts = 4
+
 // Load writes the shape's keys through c with values of ValueSize bytes, in transactions of 128
 // puts sent 8 at a time; progress (may be nil) is called with the number of keys written so far.
+// Keys the member already holds are not written again, so a load that failed half-way resumes.
 func Load(ctx context.Context, c *clientv3.Client, s Shape, progress func(done int)) error {
-	keys := Keys(s)
+	keys, err := missing(ctx, c, Keys(s))
+	if err != nil {
+		return fmt.Errorf("load the Kubernetes-shaped keyspace: %w", err)
+	}
 	value := make([]byte, s.ValueSize)
 	for i := range value {
 		value[i] = byte('a' + i%26)
@@ -146,9 +154,15 @@ func Load(ctx context.Context, c *clientv3.Client, s Shape, progress func(done i
 				for i, k := range batch {
 					ops[i] = clientv3.OpPut(k, val)
 				}
-				cctx, cancel := context.WithTimeout(ctx, txnTimeout)
-				_, err := c.Txn(cctx).Then(ops...).Commit()
-				cancel()
+				var err error
+				for range loadAttempts {
+					cctx, cancel := context.WithTimeout(ctx, txnTimeout)
+					_, err = c.Txn(cctx).Then(ops...).Commit()
+					cancel()
+					if err == nil || ctx.Err() != nil {
+						break
+					}
+				}
 				if err != nil {
 					once.Do(func() { firstErr = fmt.Errorf("load the Kubernetes-shaped keyspace: %w", err) })
 					continue
@@ -169,4 +183,35 @@ func Load(ctx context.Context, c *clientv3.Client, s Shape, progress func(done i
 		firstErr = ctx.Err()
 	}
 	return firstErr
+}
+
+// missing returns the keys the member does not hold yet (all of them when it holds nothing under
+// /registry/), reading what it holds in pages of keys.
+func missing(ctx context.Context, c *clientv3.Client, keys []string) ([]string, error) {
+	const page = 20_000
+	have := map[string]struct{}{}
+	from, end := "/registry/", clientv3.GetPrefixRangeEnd("/registry/")
+	for {
+		resp, err := c.Get(ctx, from, clientv3.WithRange(end), clientv3.WithKeysOnly(), clientv3.WithLimit(page))
+		if err != nil {
+			return nil, err
+		}
+		for _, kv := range resp.Kvs {
+			have[string(kv.Key)] = struct{}{}
+		}
+		if !resp.More || len(resp.Kvs) == 0 {
+			break
+		}
+		from = string(resp.Kvs[len(resp.Kvs)-1].Key) + "\x00"
+	}
+	if len(have) == 0 {
+		return keys, nil
+	}
+	var out []string
+	for _, k := range keys {
+		if _, ok := have[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }

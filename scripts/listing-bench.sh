@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measures the Keys view's listings on etcd 3.7 (the member etcdeck embeds, in its own process;
+# RangeStream: the stream strategy) on the Kubernetes-shaped keyspace of embednode/nodetest/k8s,
+# and prints each directory's listing time as a ratio of one count-only request over it (issue
+# 22: the 400k bounds kept at a million keys), then each directory's first screen.
+# scripts/etcd34-bench.sh is the same against Debian's etcd 3.4.
+#
+# Usage: scripts/listing-bench.sh [KEYS [RUNS]]     (defaults 1000000 keys — a quarter of them in
+#        /registry/pods/big/ — and 3 runs per directory)
+# The member's data lives in $ETCDECK_BENCH_DIR (default /tmp/etcdeck-bench)/k8s-KEYS-….etcd,
+# loaded the first time (~2.5 GB of disk for a million keys, several minutes) and reused.
+set -euo pipefail
+keys=${1:-1000000}
+runs=${2:-3}
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+ETCDECK_BENCH_KEYS=$keys go test ./cluster -run XXX -bench 'Listing$/dir=.*/stream|ListingFirstScreen' \
+  -benchtime "${runs}x" -timeout 60m | tee "$out" | grep -v '^loaded'
+echo
+echo "directory, stream listing vs one count-only request (target ≤ max(2 × count, 100 ms)):"
+awk '/^BenchmarkListing\/dir=.*\/stream/ {
+  split($1, p, "/"); dir = substr(p[2], 5); gsub("_", "/", dir); if (dir == "") dir = "(root)"
+  ms = $3 / 1e6; count = 0
+  for (i = 4; i < NF; i++) if ($(i + 1) == "count-ms") count = $i
+  floor = 2 * count; if (floor < 100) floor = 100
+  printf "  %-32s %8.1f ms  count %7.1f ms  ratio %5.2f  %s\n", dir, ms, count, (count > 0 ? ms / count : 0), (ms <= floor ? "within" : "OVER")
+}' "$out"
+echo "first screen (a page of up to 100 rows; details of 40 rows apart):"
+awk '/^BenchmarkListingFirstScreen\/dir=/ {
+  split($1, p, "/"); dir = substr(p[2], 5); sub(/-[0-9]+$/, "", dir); gsub("_", "/", dir); if (dir == "") dir = "(root)"
+  printf "  %-32s %8.1f ms\n", dir, $3 / 1e6
+}' "$out"
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
