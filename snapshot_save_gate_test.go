@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -9,8 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
@@ -64,7 +67,8 @@ func auditOf(t *testing.T, path string) []string {
 // TestSnapshotSaveReadOnly: a save writes a file, so `etcdeck snapshot save` under read-only —
 // the flag, the config file's read-only, a context's — exits 1 with the write path's refusal on
 // stderr, writes no file nor directory, deletes nothing by retention, and leaves one
-// "refused: read-only" audit line. Without it, the save is audited with its file and revision.
+// "refused: read-only" audit line. Without it, the save is audited with its file, and the file
+// retention deletes after it with a line of its own.
 func TestSnapshotSaveReadOnly(t *testing.T) {
 	m := nodetest.Start(t)
 	ep := m.Endpoints()[0]
@@ -104,14 +108,23 @@ func TestSnapshotSaveReadOnly(t *testing.T) {
 		})
 	}
 
+	// Writable: the save's line names the file, and retention's deletion has a line of its own.
 	home := t.TempDir()
 	dir := filepath.Join(home, "backups")
-	code, stdout, stderr := etcdeckIn(t, home, "snapshot", "save", "--endpoints", ep, "--backup-dir", dir)
+	resp, err := nodetest.Client(t, m.Endpoints()).Get(context.Background(), "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired := filepath.Join(dir, backup.Name(resp.Header.ClusterId, time.Now().AddDate(0, 0, -60), 1))
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(expired, []byte("old"), 0o600)
+	code, stdout, stderr := etcdeckIn(t, home, "snapshot", "save", "--endpoints", ep, "--backup-dir", dir, "--keep", "1", "--keep-days", "30")
 	if code != 0 {
 		t.Fatalf("save: exit %d, stderr %q", code, stderr)
 	}
-	if got := auditOf(t, filepath.Join(home, "state", "etcdeck", cluster.AuditFile)); len(got) != 1 || got[0] != "snapshot-save "+strings.TrimSpace(stdout)+" ok" {
-		t.Fatalf("audit of a save: %q, want one ok line naming %s", got, stdout)
+	want := []string{"snapshot-save " + strings.TrimSpace(stdout) + " ok", "retention-delete " + expired + " ok"}
+	if got := auditOf(t, filepath.Join(home, "state", "etcdeck", cluster.AuditFile)); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit of a save:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
