@@ -1,10 +1,6 @@
 package cluster
 
-import (
-	"context"
-	"errors"
-	"os"
-)
+import "context"
 
 // Restore puts a restore of the embedded member's data from file (do, which returns the
 // revision after) through the write gate: refused with ErrReadOnly in read-only mode before
@@ -25,18 +21,4 @@ func (c *Client) Restore(ctx context.Context, file string, do func(context.Conte
 	}
 	c.record(e)
 	return rev, err
-}
-
-// DeleteBackup removes a backup file through the write gate: deleting a backup is a write, so
-// it is refused in read-only mode and audited ("delete-backup", the file, the result) either way.
-// A file already gone counts as deleted.
-func (c *Client) DeleteBackup(ctx context.Context, path string) error {
-	e := AuditEntry{Action: "delete-backup", Target: EscapeKey(path)}
-	_, err := c.write(ctx, e, func(context.Context, *AuditEntry) (int64, error) {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return 0, err
-		}
-		return 0, nil
-	})
-	return err
 }

@@ -58,7 +58,7 @@ func RegisterFlags(fs *pflag.FlagSet) *Flags {
 	fs.DurationVar(&f.keepaliveTimeout, "keepalive-timeout", cluster.DefaultKeepaliveTimeout, "keepalive timeout for client connections")
 	fs.StringVar(&f.context, "context", "", "named cluster from the config file")
 	fs.StringVar(&f.config, "config", "", "config file (default $XDG_CONFIG_HOME/etcdeck/config.yaml)")
-	fs.BoolVar(&f.readOnly, "read-only", false, "refuse every write (put, delete, restore, defrag)")
+	fs.BoolVar(&f.readOnly, "read-only", false, "refuse every write (put, delete, restore, defrag, snapshot save)")
 	fs.StringVar(&f.backupDir, "backup-dir", "", "where snapshots are written (default $XDG_DATA_HOME/etcdeck/backups)")
 	fs.StringVar(&f.keySeparator, "key-separator", "/", "the byte keys are split on into directories")
 	return f

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -164,7 +165,8 @@ func (c *Child) start(ctx context.Context) error {
 		close(exited)
 	}()
 
-	timeout := time.NewTimer(60 * time.Second)
+	wait := readyTimeout(c.cfg.DataDir)
+	timeout := time.NewTimer(wait)
 	defer timeout.Stop()
 	select {
 	case r := <-readyc:
@@ -179,8 +181,20 @@ func (c *Child) start(ctx context.Context) error {
 		return fmt.Errorf("embedded member not ready: %w", ctx.Err())
 	case <-timeout.C:
 		c.kill()
-		return fmt.Errorf("embedded member not ready after 60s: %s", lastWords(tail.last(5), nil))
+		return fmt.Errorf("embedded member not ready after %s: %s", wait, lastWords(tail.last(5), nil))
 	}
+}
+
+// readyTimeout is how long a member may take to start: a minute, and a minute more per GiB of
+// its database. etcd rebuilds its index of every stored revision before it serves (18 s for a
+// 565 MB snapshot on a loaded 2-core machine), so a fixed minute would roll back the restore of
+// a large backup on a slow host for nothing.
+func readyTimeout(dataDir string) time.Duration {
+	wait := 60 * time.Second
+	if st, err := os.Stat(filepath.Join(dataDir, "member", "snap", "db")); err == nil {
+		wait += time.Duration(st.Size()>>30+1) * time.Minute
+	}
+	return wait
 }
 
 // lastWords picks the child's own error line (the member command prints "etcdeck member: ...")

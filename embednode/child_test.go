@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -243,5 +244,30 @@ func TestSecondMemberOnADataDirInUse(t *testing.T) {
 	if !errors.Is(err, embednode.ErrDataDirInUse) || !strings.Contains(err.Error(), fmt.Sprintf("process %d", c.Pid())) ||
 		!strings.Contains(err.Error(), "--data-dir") || !strings.Contains(err.Error(), "--endpoints") {
 		t.Fatalf("second member: %v, want the data dir in use by process %d", err, c.Pid())
+	}
+}
+
+// TestReadyTimeoutGrowsWithTheDatabase: a member's start may take a minute, and a minute more
+// per GiB of its database (a large restore is not rolled back for being slow to index).
+func TestReadyTimeoutGrowsWithTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	if got := embednode.ReadyTimeout(dir); got != time.Minute {
+		t.Errorf("no database: %s, want 1m", got)
+	}
+	db := filepath.Join(dir, "member", "snap", "db")
+	if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sparse 2.5 GiB file: only its size is read.
+	if err := f.Truncate(5 << 29); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if got := embednode.ReadyTimeout(dir); got != 4*time.Minute {
+		t.Errorf("2.5 GiB database: %s, want 4m", got)
 	}
 }

@@ -11,3 +11,6 @@ var KVKeyLease = kvKeyLease
 
 // GroupOf exposes groupOf to the tests.
 var GroupOf = groupOf
+
+// ReadyTimeout exposes readyTimeout to the tests.
+var ReadyTimeout = readyTimeout

@@ -158,16 +158,18 @@ func (r Retention) Expired(files []File, clusterID uint64, now time.Time) []File
 	return out
 }
 
-// ApplyRetention deletes cluster id's expired backups in dir and returns the ones it deleted. It
-// stops at the first file it cannot delete and returns that error with what was deleted so far.
-func ApplyRetention(dir string, clusterID uint64, r Retention, now time.Time) ([]File, error) {
+// ApplyRetention deletes cluster id's expired backups in dir with remove and returns the ones it
+// deleted. It stops at the first file it cannot delete and returns that error with what was
+// deleted so far. Save passes the write gate's remove (cluster.DeleteExpiredBackup: refused in
+// read-only mode, audited per file); a file already gone counts as deleted.
+func ApplyRetention(dir string, clusterID uint64, r Retention, now time.Time, remove func(path string) error) ([]File, error) {
 	files, err := List(dir)
 	if err != nil {
 		return nil, err
 	}
 	var deleted []File
 	for _, f := range r.Expired(files, clusterID, now) {
-		if err := os.Remove(f.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := remove(f.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return deleted, fmt.Errorf("retention: %w", err)
 		}
 		deleted = append(deleted, f)

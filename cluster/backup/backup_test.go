@@ -74,7 +74,7 @@ func TestRetention(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			deleted, err := backup.ApplyRetention(dir, a, tt.r, now)
+			deleted, err := backup.ApplyRetention(dir, a, tt.r, now, os.Remove)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -28,6 +28,9 @@ type SaveOptions struct {
 	Now func() time.Time
 	// Retention, when set, is applied to Dir after the save (never with Output).
 	Retention *Retention
+	// Action names the save in the write gate and the audit log; "" is
+	// cluster.ActionSnapshotSave (the `:usage` panel's own save says "usage-snapshot").
+	Action string
 }
 
 // SaveResult describes a saved snapshot.
@@ -54,8 +57,39 @@ type SaveResult struct {
 // does not depend on the database size. A failed or cancelled save leaves no file that looks like
 // a backup: the stream goes to a hidden temporary name that is removed on any error. Then, with
 // opt.Retention, the directory's expired backups of the cluster go: the one "save, then apply
-// retention" of the headless command and the Snapshots view.
+// retention" of the headless command, the Snapshots view and `:usage`.
+//
+// Writing a backup file is a write: the save goes through c's write gate (cluster.SaveBackup),
+// so a read-only client refuses it with cluster.ErrReadOnly before anything is read or written,
+// an audit log that cannot be written refuses it too, and otherwise it leaves one audit line
+// naming the file and the revision; each file retention deletes is a write of its own
+// (cluster.ActionRetentionDelete), through the same gate.
 func Save(ctx context.Context, c *cluster.Client, opt SaveOptions) (res SaveResult, err error) {
+	action := opt.Action
+	if action == "" {
+		action = cluster.ActionSnapshotSave
+	}
+	target := opt.Dir
+	if opt.Output != "" {
+		target = opt.Output
+	}
+	_, err = c.SaveBackup(ctx, action, target, func(ctx context.Context) (string, int64, error) {
+		var saveErr error
+		res, saveErr = save(ctx, c, opt)
+		return res.Path, res.Revision, saveErr
+	})
+	if err != nil {
+		return res, err
+	}
+	if opt.Retention != nil && opt.Output == "" {
+		res.Deleted, res.RetentionErr = ApplyRetention(opt.Dir, res.ClusterID, *opt.Retention, time.Now(),
+			func(path string) error { return c.DeleteExpiredBackup(ctx, path) })
+	}
+	return res, nil
+}
+
+// save is Save's file part, run inside the write gate.
+func save(ctx context.Context, c *cluster.Client, opt SaveOptions) (res SaveResult, err error) {
 	timeout := opt.Timeout
 	if timeout <= 0 {
 		timeout = cluster.DefaultSaveTimeout
@@ -127,9 +161,6 @@ func Save(ctx context.Context, c *cluster.Client, opt SaveOptions) (res SaveResu
 		return res, fmt.Errorf("fsync backup directory: %w", err)
 	}
 	res.Elapsed = time.Since(started)
-	if opt.Retention != nil && opt.Output == "" {
-		res.Deleted, res.RetentionErr = ApplyRetention(dir, res.ClusterID, *opt.Retention, time.Now())
-	}
 	return res, nil
 }
 

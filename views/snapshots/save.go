@@ -28,13 +28,17 @@ func newSaveTask() *common.Task[saved] {
 }
 
 // startSave saves a snapshot into the backup directory, then applies retention; progress goes to
-// the status bar. One save at a time.
+// the status bar. One save at a time. Writing a backup is a write: in read-only mode the write
+// gate refuses it (and audits the refusal) before any task starts, as d and R are refused; the
+// save itself goes through the same gate (backup.Save), audited with its file and revision.
 func (m *Model) startSave() tea.Cmd {
 	switch {
 	case m.save.Running():
 		return flashWarn("a snapshot save is already running (esc on the Snapshots view cancels it)")
-	case m.common.Session == nil:
+	case m.common.Session == nil || m.common.Session.Client == nil:
 		return flashErr("snapshot: not connected to a cluster")
+	case m.common.Session.Client.Refuses(cluster.ActionSnapshotSave, ""):
+		return refuseWrite(m.common.Session.Client, cluster.ActionSnapshotSave, m.dir())
 	case m.dir() == "":
 		return flashErr("snapshot: no backup directory (--backup-dir or backup-dir in the config)")
 	}

@@ -207,14 +207,12 @@ func (p *Panel) take() tea.Cmd {
 				if hold != nil {
 					hold(ctx)
 				}
-				path, err := client.SaveBackup(ctx, snapshotAction, dir, func(ctx context.Context) (string, int64, error) {
-					res, err := backup.Save(ctx, client, backup.SaveOptions{Dir: dir, Retention: &retention,
-						Progress: func(sp cluster.SaveProgress) {
-							r.Progress(common.Progress{Note: "from the " + sp.Role + " " + sp.Endpoint, Bytes: sp.Bytes, Total: sp.Total, Elapsed: sp.Elapsed})
-						}})
-					return res.Path, res.Revision, err
-				})
-				t.file = fileOf(path)
+				// backup.Save goes through the write gate itself (audited as snapshotAction).
+				res, err := backup.Save(ctx, client, backup.SaveOptions{Dir: dir, Retention: &retention, Action: snapshotAction,
+					Progress: func(sp cluster.SaveProgress) {
+						r.Progress(common.Progress{Note: "from the " + sp.Role + " " + sp.Endpoint, Bytes: sp.Bytes, Total: sp.Total, Elapsed: sp.Elapsed})
+					}})
+				t.file = fileOf(res.Path)
 				return err
 			}},
 			common.TaskStep{Name: "reading the snapshot", Run: func(ctx context.Context, r *common.TaskRun) error {
