@@ -96,13 +96,15 @@ func TestFlowEscClearsFilterFirst(t *testing.T) {
 	f.typeText("bravo")
 	f.keys("enter")
 	// The screen, not the model: the program owns the model while it runs.
-	f.waitFor("the filter applied", func(sn snapshot) bool { return contains(sn.screen, `"bravo"`) })
+	// The status line under the list says the filter; with the preview open beside a narrow list
+	// its end ("bravo") is cut, so the test looks for its start.
+	f.waitFor("the filter applied", func(sn snapshot) bool { return contains(sn.screen, `filter: names starting with`) })
 	f.waitText("Preview  /bravo-snapshot") // the preview beside the list, closed by the first esc
 	f.keys("esc")
 	f.waitFor("the preview closed", func(sn snapshot) bool { return !contains(sn.screen, "Preview  /bravo-snapshot") })
 	f.keys("esc")
 	f.waitFor("the filter cleared, the snapshot still shown", func(sn snapshot) bool {
-		return !contains(sn.screen, `"bravo"`) && contains(sn.screen, "snapshot b.db") && contains(sn.screen, "bravo-snapshot")
+		return !contains(sn.screen, `filter:`) && contains(sn.screen, "snapshot b.db") && contains(sn.screen, "bravo-snapshot")
 	})
 	f.keys("esc")
 	f.waitText("alpha-cluster")
