@@ -135,10 +135,12 @@ func (m *Model) Blur() {}
 
 // listHeight is the number of rows on screen: the title, column header and status line take 3.
 func (m *Model) listHeight() int {
+	// The title, the header and the status line, and a row for each line the status wraps to.
+	h := m.height - 3 - strings.Count(m.statusText(), "\n")
 	if m.showsOutside() {
-		return max(1, m.height-4) // and the note about keys outside "/"
+		h-- // and the note about keys outside "/"
 	}
-	return max(1, m.height-3)
+	return max(1, h)
 }
 
 // listKey is the list's own keys: moving, opening, filtering, and the actions on the selected

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/views/common"
 )
@@ -61,7 +63,7 @@ func (m *Model) listView() string {
 	if m.filter.Active() {
 		b.WriteString(m.filter.View())
 	} else {
-		b.WriteString(st.Muted.Render(m.statusLine()))
+		b.WriteString(st.Muted.Render(m.statusText()))
 	}
 	return common.Fit(b.String(), m.width, m.height)
 }
@@ -116,6 +118,21 @@ func (m *Model) emptyText() string {
 		return "no name matches the filter"
 	}
 	return "nothing under " + m.dirLabel()
+}
+
+// statusText is the status line wrapped to the list's width (the list gives up a row for each
+// line more): beside the preview the list is narrow, and a filter cut to `"…` would hide what
+// is filtered. Continuation lines are indented as the first.
+func (m *Model) statusText() string {
+	if m.filter.Active() {
+		return ""
+	}
+	text := strings.TrimPrefix(m.statusLine(), " ")
+	lines := strings.Split(ansi.Wrap(text, max(1, m.width-1), ""), "\n")
+	for i := range lines {
+		lines[i] = " " + strings.TrimLeft(lines[i], " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // statusLine counts the rows, says what is not loaded yet, and names the filter.
