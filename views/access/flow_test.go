@@ -2,7 +2,6 @@ package access
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,22 +115,7 @@ func (f *fixture) line(text string) string {
 // auditLog is the audit log's lines as action, target and result.
 func (f *fixture) auditLog() [][3]string {
 	f.t.Helper()
-	data, err := os.ReadFile(f.audit)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	var out [][3]string
-	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if l == "" {
-			continue
-		}
-		var e cluster.AuditEntry
-		if err := json.Unmarshal([]byte(l), &e); err != nil {
-			f.t.Fatalf("audit line %q: %v", l, err)
-		}
-		out = append(out, [3]string{e.Action, e.Target, e.Result})
-	}
-	return out
+	return viewtest.AuditTriples(f.t, f.audit)
 }
 
 // TestAccessRootManages: root sees issue 20's users and roles; with the view's keys it adds a

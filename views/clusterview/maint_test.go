@@ -1,11 +1,8 @@
 package clusterview
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -178,7 +175,7 @@ func TestMaintenanceAgainstMembers(t *testing.T) {
 	}
 
 	counts := map[string]int{}
-	for _, l := range auditLines(t, path) {
+	for _, l := range viewtest.AuditLog(t, path) {
 		counts[l.Action+" "+l.Result]++
 	}
 	if counts["defragment ok"] != 3 || counts["compact ok"] != 1 || len(counts) != 3 {
@@ -207,7 +204,7 @@ func TestMaintenanceReadOnly(t *testing.T) {
 		return n == 5
 	})
 	var got []string
-	for _, l := range auditLines(t, path) {
+	for _, l := range viewtest.AuditLog(t, path) {
 		if l.Result != "refused: read-only" {
 			t.Errorf("audit line %+v", l)
 		}
@@ -217,25 +214,6 @@ func TestMaintenanceReadOnly(t *testing.T) {
 	if strings.Join(got, " ") != "alarm-disarm compact defragment defragment move-leader" {
 		t.Fatalf("audited %q", got)
 	}
-}
-
-func auditLines(t *testing.T, path string) []cluster.AuditEntry {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []cluster.AuditEntry
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var e cluster.AuditEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("line %q: %v", sc.Text(), err)
-		}
-		out = append(out, e)
-	}
-	return out
 }
 
 // selectFollower moves the selection to a member that does not lead.
@@ -273,7 +251,7 @@ func TestMoveLeaderFromView(t *testing.T) {
 	if m.InputFocused() {
 		t.Fatal("asked to move the leadership to the leader")
 	}
-	if lines := auditLines(t, path); len(lines) != 1 || lines[0].Action != "move-leader" || lines[0].Result != "ok" {
+	if lines := viewtest.AuditLog(t, path); len(lines) != 1 || lines[0].Action != "move-leader" || lines[0].Result != "ok" {
 		t.Fatalf("audit %+v", lines)
 	}
 }

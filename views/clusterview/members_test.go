@@ -198,7 +198,7 @@ func TestMembershipAndHashKVFromView(t *testing.T) {
 		t.Fatalf("member list %+v, %v", list, err)
 	}
 	var got []string
-	for _, l := range auditLines(t, path) {
+	for _, l := range viewtest.AuditLog(t, path) {
 		got = append(got, l.Action+" "+l.Result)
 	}
 	if !slices.Contains(got, "member-add-learner ok") || !slices.Contains(got, "member-remove ok") {
@@ -219,10 +219,10 @@ func TestMembershipReadOnly(t *testing.T) {
 	d.Press("x")
 	until(t, d, m, 30*time.Second, "refusals and the check", func() bool {
 		_, ok := taskDone(*seen)
-		return ok && len(auditLines(t, path)) == 3
+		return ok && len(viewtest.AuditLog(t, path)) == 3
 	})
 	var got []string
-	for _, l := range auditLines(t, path) {
+	for _, l := range viewtest.AuditLog(t, path) {
 		got = append(got, l.Action+" "+l.Result)
 	}
 	slices.Sort(got)

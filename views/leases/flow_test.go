@@ -2,9 +2,7 @@ package leases
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,22 +138,7 @@ func (f *fixture) selectLease(id int64) {
 
 func (f *fixture) auditLines() [][3]string {
 	f.t.Helper()
-	data, err := os.ReadFile(f.audit)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	var out [][3]string
-	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if l == "" {
-			continue
-		}
-		var e cluster.AuditEntry
-		if err := json.Unmarshal([]byte(l), &e); err != nil {
-			f.t.Fatalf("audit line %q: %v", l, err)
-		}
-		out = append(out, [3]string{e.Action, e.Target, e.Result})
-	}
-	return out
+	return viewtest.AuditTriples(f.t, f.audit)
 }
 
 // TestLeasesCountsOrphansTicking: the view lists the three leases with their granted TTLs and
