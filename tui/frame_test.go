@@ -8,6 +8,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 	"github.com/etcdeck/etcdeck/views/common"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 // An idle console's status poll (a tick and an answer equal to the last, every 2 s) draws no
@@ -64,5 +65,37 @@ func TestQuietPollKeepsTheFrame(t *testing.T) {
 	m.Update(common.FlashMsg{Level: common.FlashInfo, Text: "hello"})
 	if got := m.View().Content; !strings.Contains(got, "relabelled") || !strings.Contains(got, "hello") {
 		t.Fatalf("after a flash the frame was not drawn again:\n%s", got)
+	}
+}
+
+// A message the active view calls quiet (common.Quieter: the Cluster view given the status
+// poll's ClusterBackMsg while its own polls are fine) keeps the frame; the same message on a
+// view that is not a Quieter (the Keys view) draws one (issue 22, the idle CPU).
+func TestQuietViewKeepsTheFrame(t *testing.T) {
+	mem := nodetest.Start(t)
+	env := testConfig()
+	env.session = testSession(t, mem.Endpoints())
+	m := newRealModel(t, env)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(viewtest.Key("3"))
+	if m.active != viewCluster {
+		t.Fatalf("view %d active after 3", m.active)
+	}
+	back := common.ClusterBackMsg{SessionID: env.session.ID}
+	before := m.View().Content
+	m.status.label = "relabelled behind the model's back"
+	m.Update(back)
+	if got := m.View().Content; got != before {
+		t.Fatal("a message the Cluster view called quiet drew a new frame")
+	}
+	m.Update(viewtest.Key("1"))
+	if got := m.View().Content; !strings.Contains(got, "relabelled") {
+		t.Fatalf("after a key the frame was not drawn again:\n%s", got)
+	}
+	before = m.View().Content
+	m.status.label = "relabelled again"
+	m.Update(back)
+	if got := m.View().Content; got == before || !strings.Contains(got, "relabelled again") {
+		t.Fatal("the Keys view is no Quieter: a message to the views must draw a frame")
 	}
 }

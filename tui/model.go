@@ -45,9 +45,13 @@ type Model struct {
 	keys          *keymap.KeyMap
 	width, height int
 	// frame is the last frame rendered; frameOK says no message since changed what it shows
-	// (only the status poll's quiet ones, see status.quiet), so View returns it as it is.
+	// (the status poll's quiet ones, see status.quiet, and those the active view calls quiet,
+	// see viewsQuiet), so View returns it as it is.
 	frame   string
 	frameOK bool
+	// viewsQuiet says the last message went to the views and the active one said it changed
+	// nothing it shows (common.Quieter).
+	viewsQuiet bool
 
 	status   status
 	help     help.Model
@@ -161,11 +165,12 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	cmd = m.crash.guard(m.update(msg))
 	// Drawing a frame costs more than an idle console does otherwise (grapheme widths, styles):
 	// after a message that changed nothing, the frame drawn before it is still the frame.
-	m.frameOK = m.frameOK && m.status.quiet
+	m.frameOK = m.frameOK && (m.status.quiet || m.viewsQuiet)
 	return m, cmd
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	m.viewsQuiet = false
 	if cmd, ok := m.status.update(msg); ok {
 		return cmd
 	}
@@ -267,6 +272,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	for i := range m.views {
 		cmds = append(cmds, m.forward(i, msg))
 	}
+	// Only the active view is on screen: the others (and the sessions underneath) show what
+	// they got when they are shown again, which draws a frame.
+	q, ok := m.views[m.active].(common.Quieter)
+	m.viewsQuiet = ok && q.Quiet()
 	return tea.Batch(append(cmds, m.forwardUnder(msg))...)
 }
 

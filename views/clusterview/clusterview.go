@@ -50,6 +50,11 @@ type Model struct {
 	maint maint
 	// self is the console's own memory, under the details (selfmem.go).
 	self selfMem
+	// quiet says the last message changed nothing shown (Quiet).
+	quiet bool
+	// focused is true while the view is on screen: the console's memory is sampled only while
+	// it is on screen, in the details.
+	focused bool
 }
 
 var _ common.Component = (*Model)(nil)
@@ -95,11 +100,22 @@ func (m *Model) Focus() tea.Cmd {
 	if m.health == nil {
 		return nil
 	}
-	return tea.Batch(m.health.Focus(), m.metrics.Focus(), m.self.focus())
+	m.focused = true
+	return tea.Batch(m.health.Focus(), m.metrics.Focus(), m.selfFocus())
+}
+
+// selfFocus samples the console's memory while the details show it, and stops it otherwise.
+func (m *Model) selfFocus() tea.Cmd {
+	if m.focused && m.details {
+		return m.self.focus()
+	}
+	m.self.blur()
+	return nil
 }
 
 // Blur pauses both polls while another view is on screen.
 func (m *Model) Blur() {
+	m.focused = false
 	if m.health != nil {
 		m.health.Blur()
 		m.metrics.Blur()
@@ -121,7 +137,9 @@ func (m *Model) Close() { m.maint.task.Close(5 * time.Second) }
 
 // Update applies poll results and moves the selection.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	m.quiet = false
 	if m.common.Foreign(msg) {
+		m.quiet = true
 		return m, nil // another session's answer: never applied to this one
 	}
 	if res, mine, cmd := m.maint.task.Update(msg); mine {
@@ -134,41 +152,51 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.answered(msg)
 	case tea.PasteMsg:
 		return m, m.maint.confirm.Update(msg)
-	}
-	if m.health != nil {
-		if res, mine, cmd := m.health.Update(msg); mine {
-			if res != nil {
-				m.applyPoll(res.Value, res.Err, res.Failures, res.Next)
-				m.recoverPolled()
-				if res.Err != nil && m.backPending {
-					m.backPending = false
-					if again := m.health.Refresh(); again != nil {
-						cmd = again // drops the armed backoff tick (a new generation)
-					}
-				} else {
-					m.backPending = false
-				}
-			}
-			return m, cmd
-		}
-		if back, ok := msg.(common.ClusterBackMsg); ok {
-			return m, m.clusterBack(back)
-		}
-		if cmd, mine := m.self.update(msg); mine {
-			return m, cmd
-		}
-		if res, mine, cmd := m.metrics.Update(msg); mine {
-			if res != nil && res.Err == nil {
-				m.applyMetrics(res.Value)
-			}
-			return m, cmd
-		}
-	}
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
+	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	}
+	// What is left are the polls' ticks and answers, and other views' messages. A tick only
+	// starts a poll: it changes nothing shown (issue 22: an idle console draws a frame per
+	// answer, not per message).
+	m.quiet = true
+	if m.health == nil {
+		return m, nil
+	}
+	if res, mine, cmd := m.health.Update(msg); mine {
+		if res != nil {
+			m.quiet = false
+			m.applyPoll(res.Value, res.Err, res.Failures, res.Next)
+			m.recoverPolled()
+			if res.Err != nil && m.backPending {
+				m.backPending = false
+				if again := m.health.Refresh(); again != nil {
+					cmd = again // drops the armed backoff tick (a new generation)
+				}
+			} else {
+				m.backPending = false
+			}
+		}
+		return m, cmd
+	}
+	if back, ok := msg.(common.ClusterBackMsg); ok {
+		return m, m.clusterBack(back) // a poll at once at most: its answer is drawn
+	}
+	if cmd, mine, sampled := m.self.update(msg); mine {
+		m.quiet = !sampled || !m.details
+		return m, cmd
+	}
+	if res, mine, cmd := m.metrics.Update(msg); mine {
+		if res != nil && res.Err == nil {
+			m.quiet = false
+			m.applyMetrics(res.Value)
+		}
+		return m, cmd
 	}
 	return m, nil
 }
+
+// Quiet is true when the last message changed nothing the view shows (common.Quieter).
+func (m *Model) Quiet() bool { return m.quiet }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.maint.confirm.Active() {
@@ -178,6 +206,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.details && key.Matches(msg, m.common.Keys.Global.Back):
 		m.details = false
+		return m.selfFocus()
 	case key.Matches(msg, m.common.Keys.Global.Back):
 		// esc cancels a running action first, then closes its result.
 		if !m.maint.task.Cancel() {
@@ -212,6 +241,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.move(1)
 	case key.Matches(msg, k.Details):
 		m.details, m.detailsOff = true, 0
+		return m.selfFocus()
 	case key.Matches(msg, k.Refresh):
 		return tea.Batch(m.health.Refresh(), m.metrics.Refresh())
 	}

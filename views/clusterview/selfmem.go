@@ -13,7 +13,7 @@ import (
 
 // selfMem is the console's own memory under the member's details (issue 22: a console left
 // open for days shows what it holds against its limit). It is sampled by its own poller at
-// the health interval, paused with the view like the others.
+// the health interval while the details are on screen (Model.selfFocus), and only then.
 type selfMem struct {
 	poll *common.Poller[common.SelfMemory] // nil without a session (rendering tests)
 	last *common.SelfMemory                // nil until the first sample
@@ -40,9 +40,10 @@ func (s *selfMem) blur() {
 }
 
 // update takes the poller's messages; a sample without RSS (no /proc) still shows the heap.
-func (s *selfMem) update(msg tea.Msg) (tea.Cmd, bool) {
+// sampled is true when a sample arrived (a tick only starts one).
+func (s *selfMem) update(msg tea.Msg) (cmd tea.Cmd, mine, sampled bool) {
 	if s.poll == nil {
-		return nil, false
+		return nil, false, false
 	}
 	res, mine, cmd := s.poll.Update(msg)
 	if res != nil {
@@ -52,7 +53,7 @@ func (s *selfMem) update(msg tea.Msg) (tea.Cmd, bool) {
 			s.err = res.Err.Error()
 		}
 	}
-	return cmd, mine
+	return cmd, mine, res != nil
 }
 
 // lines are the details' last section, nothing before the first sample.

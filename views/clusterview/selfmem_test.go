@@ -22,7 +22,7 @@ func TestDetailsShowConsoleMemory(t *testing.T) {
 	m := fixtureView(120, 80) // tall enough for the whole details
 	m.self = newSelfMem(context.Background(), time.Hour)
 	msg := m.self.focus()()
-	if _, mine := m.self.update(msg); !mine || m.self.last == nil {
+	if _, mine, _ := m.self.update(msg); !mine || m.self.last == nil {
 		t.Fatalf("the poller's result %T was not taken", msg)
 	}
 	if m.self.last.Limit != 320<<20 {

@@ -102,6 +102,15 @@ type Component interface {
 	Blur()
 }
 
+// Quieter is implemented by views that can tell the root the last message Update was given
+// changed nothing View or ShortHelp shows (a poll's tick, an answer like the last one, a
+// message for someone else): the root then keeps the frame it drew before instead of drawing
+// it again (issue 22: an idle console costs nothing). A view that does not implement it is
+// drawn after every message.
+type Quieter interface {
+	Quiet() bool
+}
+
 // Logger returns c.Log, or a no-op logger when it is nil, so views can log unconditionally.
 func (c Common) Logger() *zap.Logger {
 	if c.Log == nil {

@@ -50,6 +50,39 @@ func FuzzFit(f *testing.F) {
 	})
 }
 
+// FuzzPlainWidth: the width Fit counts without measuring graphemes is the width Lip Gloss
+// measures, for every line it takes that way.
+func FuzzPlainWidth(f *testing.F) {
+	for _, s := range []string{"", "plain", "\x1b[1;38;2;1;2;3mbold\x1b[m text", "\x1b[38:5:2mx", "\x1b[", "\x1b]8;;x\x07", "é", "a\x7fb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if w, ok := plainWidth(s); ok && w != lipgloss.Width(s) {
+			t.Fatalf("plainWidth(%q) = %d, Lip Gloss measures %d", s, w, lipgloss.Width(s))
+		}
+	})
+}
+
+func TestPlainWidth(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		w  int
+		ok bool
+	}{
+		{"", 0, true},
+		{" NAME  HEALTH", 13, true},
+		{"\x1b[1;32mhealthy\x1b[m  1.2ms", 14, true},
+		{"日本", 0, false},             // measured by graphemes
+		{"\x1b]8;;u\x07x", 0, false}, // a hyperlink: not SGR
+		{"a\tb", 0, false},
+		{"\x1b[1", 0, false}, // cut short
+	} {
+		if w, ok := plainWidth(tt.in); w != tt.w || ok != tt.ok {
+			t.Errorf("plainWidth(%q) = %d, %v; want %d, %v", tt.in, w, ok, tt.w, tt.ok)
+		}
+	}
+}
+
 func TestPrompt(t *testing.T) {
 	p := NewPrompt(NewStyles(true), ":", "")
 	if res, _ := p.Update(tea.KeyPressMsg{Code: 'x', Text: "x"}); res != PromptEditing || p.Value() != "" {

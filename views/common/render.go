@@ -18,6 +18,11 @@ func Fit(s string, width, height int) string {
 		lines = lines[:height]
 	}
 	for i, l := range lines {
+		if w, ok := plainWidth(l); ok && w <= width {
+			// Most lines are ASCII text and colours: no grapheme to measure, nothing to cut.
+			lines[i] = l + strings.Repeat(" ", width-w)
+			continue
+		}
 		// Keys are bytes: invalid UTF-8 would make the width of the line ambiguous.
 		l = ansi.Truncate(strings.ToValidUTF8(l, "\uFFFD"), width, "…")
 		if pad := width - lipgloss.Width(l); pad > 0 {
@@ -33,6 +38,32 @@ func Fit(s string, width, height int) string {
 		lines = append(lines, strings.Repeat(" ", width))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// plainWidth is the width of a line of printable ASCII and SGR sequences (ESC [ … m, what
+// Lip Gloss styles emit), counted without measuring graphemes: drawing a frame measured every
+// line's graphemes, most of an idle console's work per frame (issue 22). ok is false for
+// anything else (another escape, a control character, a byte ≥ 0x80), which Fit measures whole.
+func plainWidth(s string) (w int, ok bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			w++
+		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
+			j := i + 2
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';' || s[j] == ':') {
+				j++
+			}
+			if j == len(s) || s[j] != 'm' {
+				return 0, false
+			}
+			i = j
+		default:
+			return 0, false
+		}
+	}
+	return w, true
 }
 
 // Placeholder renders what a view will hold until its issue fills it in: a title and a few
