@@ -110,6 +110,10 @@ func TestUsageErrors(t *testing.T) {
 	if code != 2 || !strings.Contains(errText, "unknown flag: --bogus") || !strings.Contains(errText, "Usage: etcdeck member") {
 		t.Errorf("member --bogus: exit %d, stderr %q", code, errText)
 	}
+	code, _, errText = etcdeck(t, "member", "--quota-backend-bytes", "-1")
+	if code != 2 || !strings.Contains(errText, "--quota-backend-bytes: -1 is negative") {
+		t.Errorf("member --quota-backend-bytes -1: exit %d, stderr %q", code, errText)
+	}
 	code, _, errText = etcdeck(t, "member", "--listen-client-urls", "bogus")
 	if code != 2 || !strings.Contains(errText, `--listen-client-urls: invalid URL "bogus"`) || !strings.Contains(errText, "Usage: etcdeck member") {
 		t.Errorf("member --listen-client-urls bogus: exit %d, stderr %q", code, errText)

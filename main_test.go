@@ -105,7 +105,8 @@ func TestConsoleErrorsBeforeUI(t *testing.T) {
 func TestMemberCommand(t *testing.T) {
 	cfg := nodetest.Config(t, "headless")
 	cmd := exec.Command(bin, "member", "--name", "headless", "--data-dir", cfg.DataDir,
-		"--listen-client-urls", cfg.ListenClientURLs[0], "--listen-peer-urls", cfg.ListenPeerURLs[0])
+		"--listen-client-urls", cfg.ListenClientURLs[0], "--listen-peer-urls", cfg.ListenPeerURLs[0],
+		"--quota-backend-bytes", "67108864")
 	cmd.Env = isolatedEnv(t)
 	out, _ := cmd.StdoutPipe()
 	var stderr strings.Builder
@@ -128,6 +129,9 @@ func TestMemberCommand(t *testing.T) {
 	defer cancel()
 	if _, err := c.Put(ctx, "k", "v"); err != nil {
 		t.Fatal(err)
+	}
+	if st, err := c.Status(ctx, cfg.ListenClientURLs[0]); err != nil || st.DbSizeQuota != 64<<20 {
+		t.Errorf("--quota-backend-bytes 67108864: the member's quota is %v (%v), want 64 MiB", st, err)
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {

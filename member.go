@@ -50,6 +50,7 @@ func newMemberCommand() *cobra.Command {
 	cfg := config.MemberFlags(fs)
 	fs.StringVar(&cfg.InitialCluster, "initial-cluster", "", "initial cluster configuration for bootstrapping (default: this member alone)")
 	fs.StringVar(&cfg.LogFile, "log-file", "", "write the member's logs to this file instead of stderr")
+	fs.Int64Var(&cfg.QuotaBackendBytes, "quota-backend-bytes", 0, "raise alarms when the backend size exceeds this many bytes (default etcd's 2 GiB)")
 	memberTLSFlags(fs, cfg)
 	memberTuningFlags(fs, cfg)
 	child := fs.Bool("child", false, "run as etcdeck's embedded member: report readiness on stdout, exit with the parent")
@@ -57,6 +58,9 @@ func newMemberCommand() *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := cfg.CheckURLs(); err != nil {
 			return usageErr(cmd, err)
+		}
+		if cfg.QuotaBackendBytes < 0 {
+			return usageErr(cmd, fmt.Errorf("--quota-backend-bytes: %d is negative", cfg.QuotaBackendBytes))
 		}
 		return exit(runMember(cfg, *child))
 	}
