@@ -81,9 +81,9 @@ func rewriteThrowawayDB(dbPath string, cl *membership.RaftCluster, hs *raftpb.Ha
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{schema.Members.Name(), schema.MembersRemoved.Name()} {
-			b, err := tx.CreateBucketIfNotExists(name)
-			if err != nil {
-				return err
+			b := tx.Bucket(name)
+			if b == nil {
+				continue // nothing to trim, as etcd's backend sees it
 			}
 			var keys [][]byte
 			if err := b.ForEach(func(k, _ []byte) error {
@@ -98,7 +98,10 @@ func rewriteThrowawayDB(dbPath string, cl *membership.RaftCluster, hs *raftpb.Ha
 				}
 			}
 		}
-		members := tx.Bucket(schema.Members.Name())
+		members, err := tx.CreateBucketIfNotExists(schema.Members.Name())
+		if err != nil {
+			return err
+		}
 		for _, m := range cl.Members() {
 			v, err := json.Marshal(m) // as the membership backend's MustSaveMemberToBackend
 			if err != nil {
