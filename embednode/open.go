@@ -117,10 +117,20 @@ func openSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer,
 	if err := CheckSnapshotFile(file); err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
+	// A failed check stops the restore or the member's start at once (the member's life is not
+	// tied to this context once it serves: Spawn uses it only while waiting).
+	hctx, stopOnBadHash := context.WithCancel(ctx)
+	defer stopOnBadHash()
 	hashc := make(chan error, 1)
-	go func() { hashc <- CheckSnapshotHash(file) }()
+	go func() {
+		err := CheckSnapshotHash(file)
+		if err != nil {
+			stopOnBadHash()
+		}
+		hashc <- err
+	}()
 	step(StepRestoring)
-	res, err := RestoreInChild(ctx, exe, RestoreOptions{Snapshot: file, DataDir: cfg.DataDir, Name: cfg.Name,
+	res, err := RestoreInChild(hctx, exe, RestoreOptions{Snapshot: file, DataDir: cfg.DataDir, Name: cfg.Name,
 		PeerURLs: cfg.ListenPeerURLs, InitialClusterToken: "etcdeck-open", UnsafeNoFsync: true, AuthOff: true,
 		SkipHashCheck: true})
 	if err != nil {
@@ -130,7 +140,7 @@ func openSnapshot(ctx context.Context, exe, file, tmpRoot string, log io.Writer,
 		return nil, err
 	}
 	step(StepServing)
-	m, err := Spawn(ctx, exe, cfg, log)
+	m, err := Spawn(hctx, exe, cfg, log)
 	if herr := <-hashc; herr != nil {
 		if err == nil {
 			m.Stop(10 * time.Second)
