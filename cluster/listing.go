@@ -193,7 +193,11 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 		l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit)
 	default:
 		l.Stats.Strategy = StrategyStream
-		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit, opts.SkipAfter == 0)
+		var cost *streamCost
+		if opts.SkipAfter == 0 {
+			cost = &streamCost{}
+		}
+		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit, cost)
 		if opts.Strategy == StrategyAuto && status.Code(err) == codes.Unimplemented {
 			b.rows = nil
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
@@ -247,6 +251,8 @@ type scanState struct {
 	// most and least bound the limit: 0 means the builder's skipAfter and minSkipAfter. The
 	// stream scan sets them from the costs it measures (streamCost).
 	most, least int
+	// whole is how many subtrees of at least mediumSubtree keys in a row were read whole.
+	whole int
 }
 
 // bounds returns the most and the least the limit may be.
@@ -322,6 +328,7 @@ func (b *builder) add(st *scanState, key string) (string, bool) {
 	if st.in && (!dir || st.dir != name) {
 		// The previous subtree ended before the limit: siblings may be small too.
 		st.limit = min(hi, st.limit*2)
+		st.readWhole(st.seen)
 	}
 	if !dir {
 		r.Leaf = true
@@ -336,6 +343,7 @@ func (b *builder) add(st *scanState, key string) (string, bool) {
 	r.Count = int64(st.seen)
 	if st.seen >= st.limit {
 		st.in = false
+		st.whole = 0
 		r.Count = -1
 		// Siblings are often alike (a directory of resources, each big): read less of the next.
 		st.limit = max(lo, st.limit/2)

@@ -1,9 +1,15 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
 // scanKeys feeds keys (sorted) to b as a stream scan would, skipping what add jumps past, and
@@ -111,5 +117,93 @@ func TestStreamCostBounds(t *testing.T) {
 	sc.add(&sc.jump, 2000)
 	if sc.jump != 1250 {
 		t.Errorf("moving average of 1,000 then 2,000 = %v, want 1,250 (weight %v)", sc.jump, costWeight)
+	}
+}
+
+// TestStreamHandsOffToWindows: on a real member, a stream scan that has read handOffAfter medium
+// subtrees whole in a row lists the rest with the windows (keys counted, not read), and the rows
+// are still exactly the children, whole and in pages. The costs are frozen so that the medium
+// subtrees are read through whatever this machine measures.
+func TestStreamHandsOffToWindows(t *testing.T) {
+	m := nodetest.Start(t)
+	ctx := context.Background()
+	c, err := Connect(ctx, ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true,
+		CommandTimeout: 20 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var keys []string
+	for i := 0; i < 2500; i++ {
+		keys = append(keys, fmt.Sprintf("/h/a-big/k%05d", i))
+	}
+	for n := 0; n < 30; n++ {
+		for i := 0; i < 300; i++ {
+			keys = append(keys, fmt.Sprintf("/h/team-%c%c-%02d/k%03d", 'b'+n%5, 'c'+n%7, n, i))
+		}
+	}
+	keys = append(keys, "/h/team-bc-00", "/h/zz")
+	raw := nodetest.Client(t, m.Endpoints())
+	for start := 0; start < len(keys); start += 128 {
+		var ops []clientv3.Op
+		for _, k := range keys[start:min(start+128, len(keys))] {
+			ops = append(ops, clientv3.OpPut(k, "v"))
+		}
+		if _, err := raw.Txn(ctx).Then(ops...).Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]int64{} // name → keys under it (-1: a leaf only)
+	for _, k := range keys {
+		name, dir := strings.CutPrefix(k, "/h/")
+		if i := strings.IndexByte(name, '/'); i >= 0 {
+			name, dir = name[:i], true
+		} else {
+			dir = false
+		}
+		if dir {
+			want[name] = max(want[name], 0) + 1
+		} else if _, ok := want[name]; !ok {
+			want[name] = -1
+		}
+	}
+	for _, limit := range []int{0, 5} {
+		l := Listing{Prefix: "/h/", Sep: '/'}
+		resp, err := c.c.Get(ctx, "/h/", clientv3.WithCountOnly())
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Rev = resp.Header.Revision
+		var rows []Row
+		from := "/h/"
+		for page := 0; ; page++ {
+			b := newBuilder("/h/", '/')
+			cost := &streamCost{jump: float64(2 * time.Millisecond), key: float64(time.Microsecond), frozen: true}
+			next, err := c.scanStream(ctx, &l, b, from, clientv3.GetPrefixRangeEnd("/h/"), limit, cost)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows = MergeRows(rows, b.sorted())
+			if next == "" {
+				break
+			}
+			if page > 100 {
+				t.Fatalf("limit %d: no end after 100 pages", limit)
+			}
+			from = next
+		}
+		if len(rows) != len(want) {
+			t.Fatalf("limit %d: %d rows, want %d: %v", limit, len(rows), len(want), rows)
+		}
+		for _, r := range rows {
+			w, ok := want[r.Name]
+			if !ok || r.Dir != (w >= 0) || (r.Dir && r.Count >= 0 && r.Count != w) {
+				t.Fatalf("limit %d: row %v, want %d keys under it (-1: a leaf only)", limit, r, w)
+			}
+		}
+		if limit == 0 && (l.Stats.KeysCounted == 0 || l.Stats.KeysRead >= int64(len(keys))/2) {
+			t.Errorf("read %d keys and counted %d of %d: the windows should have listed the rest",
+				l.Stats.KeysRead, l.Stats.KeysCounted, len(keys))
+		}
 	}
 }
