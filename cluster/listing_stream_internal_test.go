@@ -120,9 +120,10 @@ func TestStreamCostBounds(t *testing.T) {
 	}
 }
 
-// TestStreamHandsOffToWindows: on a real member, a stream scan that has read handOffAfter medium
-// subtrees whole in a row lists the rest with the windows (keys counted, not read), and the rows
-// are still exactly the children, whole and in pages. The costs are frozen so that the medium
+// TestStreamHandsOffToWindows: on a real member, a whole listing whose stream scan has read
+// handOffAfter medium subtrees whole in a row lists the rest with the windows (keys counted, not
+// read), a paged one stays on the stream (nothing counted), and the rows are exactly the
+// children either way. The costs are frozen so that the medium
 // subtrees are read through whatever this machine measures.
 func TestStreamHandsOffToWindows(t *testing.T) {
 	m := nodetest.Start(t)
@@ -204,6 +205,9 @@ func TestStreamHandsOffToWindows(t *testing.T) {
 		if limit == 0 && (l.Stats.KeysCounted == 0 || l.Stats.KeysRead >= int64(len(keys))/2) {
 			t.Errorf("read %d keys and counted %d of %d: the windows should have listed the rest",
 				l.Stats.KeysRead, l.Stats.KeysCounted, len(keys))
+		}
+		if limit > 0 && l.Stats.KeysCounted != 0 {
+			t.Errorf("pages of %d rows counted %d keys: a page is not handed to the windows", limit, l.Stats.KeysCounted)
 		}
 	}
 }
