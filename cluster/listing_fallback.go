@@ -255,6 +255,9 @@ func sharedLen(w *window, min int) int {
 // firstWord is where the second word of the name in resume (from min on) starts: after its first
 // punctuation ("team-a", "node-3.dc1", "db_main"); min when it has none.
 func firstWord(resume string, min int) int {
+	if min >= len(resume) {
+		return min // a page's After outside the directory: nothing to cut
+	}
 	if i := strings.IndexAny(resume[min:], "-._:"); i >= 0 {
 		return min + i + 1
 	}

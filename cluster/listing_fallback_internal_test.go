@@ -57,3 +57,19 @@ func TestRefineCoversTheRest(t *testing.T) {
 		}
 	}
 }
+
+// TestRefineShortResume: a resume point shorter than the directory's prefix (a page's After from
+// elsewhere) makes no window inside the directory and cannot panic.
+func TestRefineShortResume(t *testing.T) {
+	newWindow := func(from, to string, band int) *window {
+		return &window{start: from, from: from, to: to, band: band}
+	}
+	for _, resume := range []string{"", "/", "/d", "\xff"} {
+		out := refine(&window{to: clientv3.GetPrefixRangeEnd("/d/"), band: -1}, resume, len("/d/"), newWindow)
+		for _, o := range out {
+			if o.from < resume {
+				t.Errorf("refine(%q): window %q..%q starts before the resume point", resume, o.from, o.to)
+			}
+		}
+	}
+}
