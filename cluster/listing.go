@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -20,14 +19,19 @@ import (
 // O(children × keys). etcd 3.7's RangeStream does not: each chunk is read from the in-memory index
 // with a limit and no total count (only the final chunk counts what remains). So on 3.7+ a listing
 // is a skip-scan over streams cancelled early: read keys in order; while a child's subtree is
-// small, read through it (its count comes for free); once skipAfter keys of one subtree have been
-// read, cancel and open a new stream just past that subtree. A listing then costs one jump per
-// large child plus the keys of small ones, never a count of the directory (measured figures in
-// the README, "Keys listing: performance"). Leaf-only directories are simply streamed; the
-// server doubles its chunks, so a page of n keys costs O(n), with no O(n²) counting.
+// small, read through it (its count comes for free); once a limit of keys of one subtree have
+// been read, cancel and open a new stream just past that subtree (listing_stream.go; the limit
+// follows what a jump and a key cost, measured as the listing goes). A listing then costs one
+// jump per large child plus the keys of small ones, never a count of the directory (measured
+// figures in the README, "Keys listing: performance"). Leaf-only directories are simply
+// streamed; the server doubles its chunks, so a page of n keys costs O(n), with no O(n²) counting.
 //
 // Tried and dropped: scanning first-byte windows with concurrent streams (the ~96 windows' own
-// cost ate the gain: /registry/ no faster, small directories 10–30 ms slower).
+// cost ate the gain: /registry/ no faster, small directories 10–30 ms slower). Again at a million
+// keys, /registry/events/ split by its namespaces' first letters into 30 scans run 1, 4, 8 or 16
+// at a time: no faster (0.6–1.6 s for 260 jumps whatever the concurrency). A jump costs CPU (the
+// server streams chunks until the cancel arrives), not only a wait, so overlapping them gains
+// nothing on two cores.
 //
 // Servers without RangeStream (etcd < 3.7) get listing_fallback.go: first-byte windows of the
 // child-name space, skip-scanned with limited Gets batched in transactions.
@@ -46,13 +50,17 @@ const DefaultSep = '/'
 // is worth about 1,000 keys read, and reading up to that many before jumping (ski rental) keeps
 // each child within about twice the cheaper of the two. Swept on the 400k-key keyspace
 // (BenchmarkListingSkipAfter, README): 32 costs 380–490 ms on directories of 200 namespaces,
-// 512 and 1024 cost 35–185 ms. It is the most a scan reads of one subtree; scanState adapts the
-// limit between minSkipAfter and skipAfter.
+// 512 and 1024 cost 35–185 ms. It is where a listing starts; once it has measured a jump and a
+// key on this connection, the stream scan replaces it with their ratio (streamCost), and
+// scanState adapts the limit between those bounds.
 const skipAfter = 1024
 
 // minSkipAfter is the least the adaptive limit reads of a subtree before jumping. Adapting cut
 // /registry/ (35 big children) from 120–167 ms to 82–101 ms: after the first jump the scan reads
-// 512, 256, … keys of the next children instead of 1,024 each.
+// 512, 256, … keys of the next children instead of 1,024 each. Alone it also made a directory of
+// medium children after one huge sibling (/registry/pods/ at a million keys: "big", then 200
+// namespaces of ~600 pods) cost a jump per child, the limit never again reaching a child's size;
+// streamCost now keeps the least at a quarter of the break-even.
 const minSkipAfter = 16
 
 // windowSkipAfter is skipAfter for windows: there every limited Get counts the whole rest of its
@@ -185,7 +193,11 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 		l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit)
 	default:
 		l.Stats.Strategy = StrategyStream
-		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit)
+		var cost *streamCost
+		if opts.SkipAfter == 0 {
+			cost = &streamCost{}
+		}
+		l.Next, err = c.scanStream(ctx, &l, b, from, end, opts.Limit, cost)
 		if opts.Strategy == StrategyAuto && status.Code(err) == codes.Unimplemented {
 			b.rows = nil
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
@@ -216,68 +228,6 @@ func firstKey(prefix string) string {
 	return prefix
 }
 
-// scanStream skip-scans [from, end) over RangeStream. It returns the key the next page starts
-// at, or "" when it reached the end.
-func (c *Client) scanStream(ctx context.Context, l *Listing, b *builder, from, end string, limit int) (string, error) {
-	serializable := true
-	var st scanState
-	for {
-		next, restart, err := c.streamOnce(ctx, l, b, &st, from, end, limit, serializable)
-		if serializable && errors.Is(rpctypes.Error(err), rpctypes.ErrFutureRev) {
-			serializable = false // this member lags the pinned revision: ask the leader's view
-			continue
-		}
-		if err != nil || next != "" || restart == "" {
-			return next, err
-		}
-		if end != "\x00" && restart >= end {
-			return "", nil
-		}
-		from = restart
-	}
-}
-
-// streamOnce reads one stream until it ends, the page is full (next), or a subtree is worth
-// skipping (restart).
-func (c *Client) streamOnce(ctx context.Context, l *Listing, b *builder, st *scanState, from, end string,
-	limit int, serializable bool) (next, restart string, err error) {
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	opts := []clientv3.OpOption{clientv3.WithRange(end), clientv3.WithKeysOnly(), clientv3.WithRev(l.Rev)}
-	if serializable {
-		opts = append(opts, clientv3.WithSerializable())
-	}
-	ch, err := c.c.GetStream(sctx, from, opts...)
-	l.Stats.RoundTrips++
-	if err != nil {
-		return "", "", err
-	}
-	defer func() {
-		cancel()
-		for range ch { // let clientv3's receiving goroutine finish instead of blocking on a send
-		}
-	}()
-	for r := range ch {
-		if err := r.Err(); err != nil {
-			return "", "", err
-		}
-		for _, kv := range r.Kvs {
-			k := string(kv.Key)
-			if !strings.HasPrefix(k, b.prefix) {
-				continue // not ours: a server bug or a wrong range; never trust it (nor slice it)
-			}
-			if limit > 0 && len(b.rows) >= limit && b.newRow(k) {
-				return k, "", nil
-			}
-			l.Stats.KeysRead++
-			if to, skip := b.add(st, k); skip {
-				return "", to, nil
-			}
-		}
-	}
-	return "", "", nil
-}
-
 // builder turns keys met in key order into rows; pure, so fuzzed without a server. Keys come in
 // key order, so rows are appended in name order, except a directory "s" met after keys "s-x"
 // ('-' sorts before the separator): it is inserted in place, moving only the rows after it,
@@ -291,14 +241,31 @@ type builder struct {
 }
 
 // scanState follows the subtree one scan is in, and how much of a subtree it reads before
-// jumping: the limit halves after each jump (down to minSkipAfter) and doubles after each
-// subtree read whole (up to skipAfter), so a directory of big children pays ~skipAfter keys
-// once, not per child.
+// jumping: the limit halves after each jump (down to the least) and doubles after each subtree
+// read whole (up to the most), so a directory of big children pays the most once, not per child.
 type scanState struct {
 	dir   string
 	in    bool
 	seen  int
 	limit int
+	// most and least bound the limit: 0 means the builder's skipAfter and minSkipAfter. The
+	// stream scan sets them from the costs it measures (streamCost).
+	most, least int
+	// whole is how many subtrees of at least mediumSubtree keys in a row were read whole.
+	whole int
+}
+
+// bounds returns the most and the least the limit may be.
+func (st *scanState) bounds(b *builder) (hi, lo int) {
+	hi = b.skipAfter
+	if st.most > 0 {
+		hi = st.most
+	}
+	lo = min(minSkipAfter, hi)
+	if st.least > 0 {
+		lo = min(st.least, hi)
+	}
+	return hi, lo
 }
 
 func newBuilder(prefix string, sep byte) *builder {
@@ -353,12 +320,15 @@ func (b *builder) add(st *scanState, key string) (string, bool) {
 	}
 	name, dir := b.split(key)
 	r := b.row(name)
+	hi, lo := st.bounds(b)
 	if st.limit == 0 {
-		st.limit = b.skipAfter
+		st.limit = hi
 	}
+	st.limit = max(lo, min(hi, st.limit))
 	if st.in && (!dir || st.dir != name) {
 		// The previous subtree ended before the limit: siblings may be small too.
-		st.limit = min(b.skipAfter, st.limit*2)
+		st.limit = min(hi, st.limit*2)
+		st.readWhole(st.seen)
 	}
 	if !dir {
 		r.Leaf = true
@@ -373,9 +343,10 @@ func (b *builder) add(st *scanState, key string) (string, bool) {
 	r.Count = int64(st.seen)
 	if st.seen >= st.limit {
 		st.in = false
+		st.whole = 0
 		r.Count = -1
 		// Siblings are often alike (a directory of resources, each big): read less of the next.
-		st.limit = max(min(minSkipAfter, b.skipAfter), st.limit/2)
+		st.limit = max(lo, st.limit/2)
 		return b.subtreeEnd(name), true
 	}
 	return "", false

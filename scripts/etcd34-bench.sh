@@ -43,8 +43,12 @@ echo "directory, windows listing vs one count-only request (target ≤ max(2 × 
 awk '/^BenchmarkListing\/dir=.*\/windows/ {
   split($1, p, "/"); dir = substr(p[2], 5); gsub("_", "/", dir); if (dir == "") dir = "(root)"
   ms = $3 / 1e6; count = 0
-  for (i = 4; i < NF; i++) if ($(i + 1) == "count-ms") count = $i
+  for (i = 4; i < NF; i++) {
+    if ($(i + 1) == "count-ms") count = $i
+    if ($(i + 1) == "roundtrips") trips = $i
+    if ($(i + 1) == "keyscounted") counted = $i
+  }
   floor = 2 * count; if (floor < 100) floor = 100
-  printf "  %-32s %8.1f ms  count %7.1f ms  ratio %5.2f  %s\n", dir, ms, count, (count > 0 ? ms / count : 0), (ms <= floor ? "within" : "OVER")
+  printf "  %-32s %8.1f ms  count %7.1f ms  ratio %5.2f  %-6s  %4d round trips, %8d keys counted\n", dir, ms, count, (count > 0 ? ms / count : 0), (ms <= floor ? "within" : "OVER"), trips, counted
 }' "$out"
 rm -f "$out"
