@@ -340,3 +340,16 @@ func (w *Watch) Close() {
 	w.cancel()
 	<-w.done
 }
+
+// CurrentRev is the store's current revision, from a count-only read of the one key given (a
+// key the caller may read, such as a watched directory's own path): how far a watch resumed
+// from an older revision would have to catch up.
+func (c *Client) CurrentRev(ctx context.Context, key string) (int64, error) {
+	ctx, cancel := c.ctx(ctx)
+	defer cancel()
+	resp, err := c.c.Get(ctx, key, clientv3.WithCountOnly())
+	if err != nil {
+		return 0, Explain(err)
+	}
+	return resp.Header.Revision, nil
+}

@@ -34,6 +34,7 @@ const liveStallAfter = 2 * time.Second
 type liveMsg struct {
 	sid   uint64
 	gen   int
+	w     *cluster.Watch // the watch it came from: one stopped by Blur may still answer
 	batch cluster.Batch
 	// rev is the watch's LastRev right after this batch: every change up to it has been
 	// delivered (read in the goroutine that called Next, so it matches the batch).
@@ -54,15 +55,16 @@ type liveMsg struct {
 // a directory) lets one message per frame keep up.
 const liveBuffer = 1024
 
-// startLive watches the listed directory from the listing's revision + 1, so no change between
-// the listing and the watch is missed.
+// startLive watches the listed directory from the revision after the last one applied (the
+// listing's, right after it), so no change between the listing and the watch is missed. A
+// hidden view starts none (Focus does).
 func (m *Model) startLive() tea.Cmd {
 	s := m.common.Session
-	if s == nil || m.rev == 0 || m.pinRev > 0 {
+	if s == nil || m.rev == 0 || m.pinRev > 0 || m.hidden {
 		return nil // the past does not change: a pinned view is not live
 	}
 	ctx, cancel := context.WithCancel(s.Context())
-	w := s.Client.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.rev + 1,
+	w := s.Client.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.appliedRev + 1,
 		Buffer: liveBuffer, KeysOnly: true, StallAfter: liveStallAfter})
 	m.live = &liveWatch{w: w, ctx: ctx, cancel: cancel}
 	return m.liveCmd()
@@ -76,7 +78,7 @@ func (m *Model) liveCmd() tea.Cmd {
 	w, gen, ctx, sid := m.live.w, m.gen, m.live.ctx, m.common.SessionID()
 	return func() tea.Msg {
 		b, err := w.Next(ctx, liveBatchSize)
-		return liveMsg{sid: sid, gen: gen, batch: b, rev: w.LastRev(), err: err}
+		return liveMsg{sid: sid, gen: gen, w: w, batch: b, rev: w.LastRev(), err: err}
 	}
 }
 
@@ -92,7 +94,7 @@ func (m *Model) stopLive() {
 
 // liveBatch applies changes without moving the cursor off the selected row.
 func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
-	if msg.gen != m.gen || m.live == nil {
+	if msg.gen != m.gen || m.live == nil || msg.w != m.live.w {
 		return nil
 	}
 	keep := m.selectedName()
