@@ -46,13 +46,11 @@ type liveMsg struct {
 // 1.5 MiB are dropped before buffering, only their size is kept). The channel is allocated whole (~140 bytes an
 // event), and every directory opened starts a watch: with the Watch view's 10,000 (the config's
 // watch-buffer-size) browsing 50 namespaces quickly churned 70 MB and took the console's RSS past
-// 110 MB. A full buffer only pauses the server stream (backpressure), it loses nothing, and the
-// view drains it in batches anyway. But each pause makes the server resend the backlog at once,
-// in responses of up to 1,000 revisions (10 MB of values at 10 events of 1 KiB a revision, read
-// and dropped here since the watch is keys-only): with 256, a directory under a 10,000 events/s
-// storm paused several times a second, and the resends after pauses (this watch's and the Watch
-// view's) held about a third of the console's heap at the storm's peak (issue 22). 1,024 (~150 KB
-// a directory) lets one message per frame keep up.
+// 110 MB. A full buffer only stops the watch reading its stream (flow control holds the server
+// back), it loses nothing, and the view drains it in batches anyway; but the server then sends
+// what waited in fragments of up to ~2 MiB of values, read and dropped here since the watch is
+// keys-only. 1,024 (~150 KB a directory) lets one message per frame keep up with a 10,000
+// events/s storm; and the watch stops while the view is hidden (liveresume.go).
 const liveBuffer = 1024
 
 // startLive watches the listed directory from the revision after the last one applied (the
