@@ -93,7 +93,9 @@ func (r *watchRun) run() {
 		case end.compacted:
 			r.put(item{state: &State{Kind: StateCompacted, Rev: end.compactRev}})
 			return
-		case end.err == nil && w.c.c.Ctx().Err() != nil:
+		case w.c.c.Ctx().Err() != nil:
+			// The session's client was closed: its connection will not come back (the stream
+			// ended, or could not be opened: "the client connection is closing").
 			r.put(item{state: &State{Kind: StateFailed, Err: errors.New("the connection to the cluster was closed")}})
 			return
 		case end.err != nil && !end.stalled && !watchRetriable(end.err):

@@ -82,3 +82,29 @@ func TestWatchFragmentedRevisionsResume(t *testing.T) {
 	}
 	t.Logf("%d events over %d revisions; states %v", len(evs), revs, states)
 }
+
+// TestWatchEndsWithItsClient: once the session's client is closed its connection never comes
+// back, so the watch ends with StateFailed saying so instead of retrying for ever.
+func TestWatchEndsWithItsClient(t *testing.T) {
+	m := nodetest.Start(t)
+	c := watchConnect(t, m.Endpoints())
+	w := c.Watch(context.Background(), "/closed/", WatchOptions{Prefix: true})
+	defer w.Close()
+	watchQueued(t, w, 1) // created
+	c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		b, err := w.Next(ctx, 0)
+		if err != nil {
+			t.Fatalf("no terminal state 10 s after the client closed: %v", err)
+		}
+		if b.State == nil || !b.State.Terminal() {
+			continue
+		}
+		if b.State.Kind != StateFailed || !strings.Contains(b.State.String(), "connection to the cluster was closed") {
+			t.Fatalf("state %v, want StateFailed: the connection to the cluster was closed", b.State)
+		}
+		return
+	}
+}
