@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -93,8 +92,6 @@ type Client struct {
 	unreachable []string
 	// watches are the open watches, ended before a restore stops the member (watchclose.go).
 	watches watchSet
-	// watchStreams numbers the watches' gRPC streams (streamContext).
-	watchStreams atomic.Uint64
 	// learned and note: the endpoints learned from the member list (failover.go).
 	learned []string
 	note    string
@@ -239,6 +236,10 @@ func (cl *Client) checkRead(ctx context.Context) error {
 	return err
 }
 
+// maxRecvMsgSize is the largest response the client takes: keys and values of up to etcd's own
+// limit (1.5 MiB by default) plus headroom. The watches' own streams take the same (watchgrpc.go).
+const maxRecvMsgSize = 512 << 20
+
 // etcdConfig is the clientv3 configuration of c's settings for endpoints: Connect and the
 // Monitor's per-member clients share it, so a setting added here reaches both.
 func (c *Client) etcdConfig(ctx context.Context, endpoints []string) clientv3.Config {
@@ -251,8 +252,7 @@ func (c *Client) etcdConfig(ctx context.Context, endpoints []string) clientv3.Co
 		Password:             c.conf.Password,
 		Logger:               c.log,
 		Context:              ctx,
-		// Keys and values of up to etcd's own limit (1.5 MiB by default) plus headroom.
-		MaxCallRecvMsgSize: 512 << 20,
+		MaxCallRecvMsgSize:   maxRecvMsgSize,
 	}
 	if c.tls != nil {
 		cfg.TLS = c.tls.Clone()

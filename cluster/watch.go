@@ -3,12 +3,10 @@ package cluster
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"google.golang.org/grpc/metadata"
 )
 
 // EventKind says whether a watched key was written or deleted.
@@ -201,10 +199,11 @@ type item struct {
 
 // Watch is a resumable watch: a goroutine feeds a bounded channel that Next drains in batches.
 // After a disconnect or member failure it resumes at the revision after the last one delivered,
-// so no event is missed or repeated. When the channel is full the goroutine waits (and ends its
-// server stream, to resume from the right revision once there is room): nothing is dropped.
-// Use it from one consumer at a time, and Close it when done. A view drains it from a command
-// it re-issues after each message, so a fast stream never floods Update:
+// so no event is missed or repeated. When the channel is full the goroutine waits and stops
+// reading its server stream, whose flow control then holds the server back: nothing is dropped,
+// and nothing piles up in the console. Use it from one consumer at a time, and Close it when
+// done. A view drains it from a command it re-issues after each message, so a fast stream never
+// floods Update:
 //
 //	func nextBatchCmd(w *cluster.Watch, gen int) tea.Cmd {
 //		return func() tea.Msg {
@@ -217,31 +216,24 @@ type Watch struct {
 	key     string
 	opts    WatchOptions
 	out     chan item
-	drained chan struct{} // Next signals here after taking items: a paused stream may resume
 	ctx     context.Context
 	cancel  context.CancelFunc
 	done    chan struct{}
 	lastRev atomic.Int64
 	member  atomic.Uint64 // ID of the member that sent the latest response
-	// cli is the clientv3 client serving the stream: the session's, or after a stall one
-	// dialled to another member. RequestProgress must go where the stream is.
-	cli atomic.Pointer[clientv3.Client]
-	// stream names the gRPC stream serving the watch now (see streamContext).
-	stream atomic.Uint64
+	// conn is the Watch RPC stream serving the watch now: RequestProgress must go on it.
+	conn atomic.Pointer[watchConn]
 }
 
-// watchStreamKey is the gRPC metadata that gives each clientv3 watch its own gRPC stream.
-const watchStreamKey = "etcdeck-watch-stream"
-
-// streamContext is ctx with what the server requires (a leader) and the metadata naming the
-// gRPC stream id: clientv3 puts watches whose contexts carry the same metadata on one shared
-// stream. Each of ours gets its own, because ending one must end what the server sends for it:
-// on a shared stream a cancelled watch's backlog (the server queues up to 128 responses of up to
-// 1,000 revisions a stream) still had to be received and decoded before the next watch's creation was
+// streamContext is ctx with what the server requires of a watch's stream: a leader, so a watch
+// on a partitioned member ends instead of going quiet. Each watch reads a gRPC stream of its own
+// (watchgrpc.go), because ending one must end what the server sends for it: on the stream
+// clientv3 shares between watches, a cancelled watch's backlog (the server queues up to 128
+// responses a stream) still had to be received and decoded before the next watch's creation was
 // answered, and a console behind a storm stayed "reconnecting" for minutes (issue 22). A stream
-// of its own is closed with its last watch, and the server drops what it had queued.
-func streamContext(ctx context.Context, id uint64) context.Context {
-	return metadata.AppendToOutgoingContext(clientv3.WithRequireLeader(ctx), watchStreamKey, strconv.FormatUint(id, 10))
+// of its own is closed with its watch, and the server drops what it had queued.
+func streamContext(ctx context.Context) context.Context {
+	return clientv3.WithRequireLeader(ctx)
 }
 
 // Watch starts watching key (or a prefix or range, see WatchOptions) until ctx ends or Close.
@@ -252,15 +244,13 @@ func (c *Client) Watch(ctx context.Context, key string, opts WatchOptions) *Watc
 		opts.Buffer = DefaultWatchBufferSize
 	}
 	w := &Watch{
-		c:       c,
-		key:     key,
-		opts:    opts,
-		out:     make(chan item, opts.Buffer),
-		drained: make(chan struct{}, 1),
-		done:    make(chan struct{}),
+		c:    c,
+		key:  key,
+		opts: opts,
+		out:  make(chan item, opts.Buffer),
+		done: make(chan struct{}),
 	}
 	w.ctx, w.cancel = context.WithCancel(ctx)
-	w.cli.Store(c.c)
 	if opts.StartRev > 0 {
 		w.lastRev.Store(opts.StartRev - 1)
 	}
@@ -313,10 +303,6 @@ drain:
 }
 
 func (w *Watch) take(b *Batch, it item) {
-	select {
-	case w.drained <- struct{}{}: // room was made: wake a paused goroutine
-	default:
-	}
 	switch {
 	case it.state != nil:
 		b.State = it.state
@@ -339,10 +325,11 @@ func (w *Watch) LastRev() int64 { return w.lastRev.Load() }
 // watch's LastRev would otherwise stay where its last event was and fall behind compaction.
 // The watch has its gRPC stream to itself, so only it gets the notification.
 func (w *Watch) RequestProgress() error {
-	// The stream is found by the context's metadata, so this must look like the watch's own.
-	ctx, cancel := context.WithTimeout(streamContext(w.ctx, w.stream.Load()), w.c.conf.CommandTimeout)
-	defer cancel()
-	return Explain(w.cli.Load().RequestProgress(ctx))
+	conn := w.conn.Load()
+	if conn == nil {
+		return errStreamNotOpen
+	}
+	return Explain(conn.requestProgress())
 }
 
 // MemberID is the ID of the member that sent the watch's latest response, 0 before the first.
@@ -352,4 +339,17 @@ func (w *Watch) MemberID() uint64 { return w.member.Load() }
 func (w *Watch) Close() {
 	w.cancel()
 	<-w.done
+}
+
+// CurrentRev is the store's current revision, from a count-only read of the one key given (a
+// key the caller may read, such as a watched directory's own path): how far a watch resumed
+// from an older revision would have to catch up.
+func (c *Client) CurrentRev(ctx context.Context, key string) (int64, error) {
+	ctx, cancel := c.ctx(ctx)
+	defer cancel()
+	resp, err := c.c.Get(ctx, key, clientv3.WithCountOnly())
+	if err != nil {
+		return 0, Explain(err)
+	}
+	return resp.Header.Revision, nil
 }

@@ -130,8 +130,9 @@ func TestWatchBackpressure(t *testing.T) {
 	c := watchConnect(t, m.Endpoints())
 	start := watchRev(t, c) + 1
 	const n = 300
-	// A buffer of 4 and a consumer slower than the writer: the watch pauses and resumes its
-	// server stream many times and must still deliver everything once.
+	// A buffer of 4 and a consumer slower than the writer: the watch stops reading its server
+	// stream many times (flow control holds the server back) and must still deliver everything
+	// once.
 	w := c.Watch(context.Background(), "/bp/", WatchOptions{Prefix: true, StartRev: start, Buffer: 4})
 	defer w.Close()
 	putErr, etcd := make(chan error, 1), nodetest.Client(t, c.Endpoints())

@@ -136,7 +136,6 @@ func (r *watchRun) failover() {
 	}
 	r.closeOwn()
 	r.own, r.cli = cli, cli
-	r.w.cli.Store(cli)
 	r.w.c.log.Info("watch moved after a stall", zap.String("endpoint", ep), zap.Int64("from", r.next))
 }
 

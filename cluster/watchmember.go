@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.uber.org/zap"
 )
 
@@ -17,11 +17,11 @@ import (
 // events behind it wait for it.
 const memberLookupTimeout = time.Second
 
-// noteMember records which member sent resp. When clientv3 moved the stream to another member
-// by itself (the connection broke and it re-created the watch elsewhere, resuming at the next
-// revision), it queues a StateResumed naming the new member, so the switch shows where it
+// noteMember records which member sent resp. Should a stream's responses come from another
+// member than before without a new creation (a proxy in front of the members moving the
+// stream), it queues a StateResumed naming the new member, so the switch shows where it
 // happened. It reports false when the watch was closed meanwhile.
-func (r *watchRun) noteMember(ctx context.Context, resp clientv3.WatchResponse) bool {
+func (r *watchRun) noteMember(ctx context.Context, resp *pb.WatchResponse) bool {
 	if resp.Header == nil || resp.Header.MemberId == 0 {
 		return true
 	}
@@ -38,7 +38,7 @@ func (r *watchRun) noteMember(ctx context.Context, resp clientv3.WatchResponse) 
 		// Written while the stream was moving: their events follow, late.
 		st.LateFrom, st.LateTo = r.next, now
 	}
-	return r.put(item{state: st}, nil)
+	return r.put(item{state: st})
 }
 
 // memberName names a member for a person: its name, else its first client URL, else its ID in
@@ -74,8 +74,9 @@ func (r *watchRun) memberName(ctx context.Context, id uint64) string {
 	return strconv.FormatUint(id, 16)
 }
 
-// askProgress sends a progress request without holding up the stream's loop; one at a time.
-func (r *watchRun) askProgress(streamCtx context.Context) {
+// askProgress sends a progress request on conn without holding up the stream's loop; one at a
+// time.
+func (r *watchRun) askProgress(streamCtx context.Context, conn *watchConn) {
 	if !r.asking.CompareAndSwap(false, true) {
 		return
 	}
@@ -84,7 +85,7 @@ func (r *watchRun) askProgress(streamCtx context.Context) {
 		if streamCtx.Err() != nil {
 			return
 		}
-		if err := r.w.RequestProgress(); err != nil && r.w.ctx.Err() == nil {
+		if err := conn.requestProgress(); err != nil && r.w.ctx.Err() == nil {
 			r.w.c.log.Debug("watch progress request failed", zap.Error(err))
 		}
 	}()

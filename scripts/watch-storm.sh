@@ -7,7 +7,10 @@
 # against issue 22's bound (1.25 × the byte budget + 64 MiB), the events lost, and its CPU while
 # idle afterwards. Exits 1 when the peak passes the bound or an event is lost.
 # GOMEMLIMIT in the environment is passed on (it then replaces the limit etcdeck sets from the
-# budgets).
+# budgets). STARVE=P (a percentage, 1-99) lets etcdeck run only P% of the time while the writer
+# writes (SIGSTOP and SIGCONT in 100 ms periods), as on a machine whose other processes take its
+# core: the console then falls behind the writer, which is where its memory used to grow. It runs
+# freely again once the writer is done, to catch up.
 #
 # Usage: scripts/watch-storm.sh [RATE [SECS [VALUE_SIZE [BUFFER_BYTES]]]]
 #        (defaults 10000, 60, 100 and the default watch-buffer-bytes)
@@ -36,8 +39,24 @@ env=(HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_D
 sock="$tmp/tmux.sock"
 t() { tmux -S "$sock" "$@"; }
 load=
+throttle=
+pid=
+starve=${STARVE:-}
+if [ -n "$starve" ] && ! [[ "$starve" =~ ^[0-9]+$ && "$starve" -ge 1 && "$starve" -le 99 ]]; then
+  echo "STARVE must be a percentage from 1 to 99, not $starve" >&2
+  exit 2
+fi
+# unstarve ends the throttle and lets etcdeck run (it must never be left stopped).
+unstarve() {
+  if [ -n "$throttle" ]; then
+    kill "$throttle" 2>/dev/null || true
+    wait "$throttle" 2>/dev/null || true
+  fi
+  throttle=
+  if [ -n "$pid" ]; then kill -CONT "$pid" 2>/dev/null || true; fi
+}
 # The writer goes too: one left behind by a failed run would write into the next run's member.
-cleanup() { set +e; [ -n "$load" ] && kill "$load" 2>/dev/null; t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
+cleanup() { set +e; unstarve; [ -n "$load" ] && kill "$load" 2>/dev/null; t kill-server 2>/dev/null || true; kill "$member" 2>/dev/null || true; wait "$member" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 screen() { t capture-pane -p -t storm; }
 wait_for() { # text, timeout seconds
@@ -66,6 +85,13 @@ wait_for "live at rev" 10
 "$tmp/watchload" -endpoints "$ep" -prefix /storm/ -rate "$rate" -duration "${secs}s" -value-size "$vsize" >"$tmp/load.out" &
 load=$!
 start=$(ms)
+if [ -n "$starve" ]; then
+  on=$(awk -v p="$starve" 'BEGIN { printf "%.3f", p / 1000 }')
+  off=$(awk -v p="$starve" 'BEGIN { printf "%.3f", (100 - p) / 1000 }')
+  (while kill -STOP "$pid" 2>/dev/null; do sleep "$off"; kill -CONT "$pid"; sleep "$on"; done) &
+  throttle=$!
+  echo "etcdeck runs $starve% of the time while the writer writes (STARVE=$starve)"
+fi
 c0=$(ticks "$pid")
 prev=$c0
 busiest=0
@@ -86,6 +112,7 @@ done
 # Puts that timed out on a starved machine are reported, and the run goes on: the memory
 # figures still hold, and events are counted against the puts that succeeded.
 wait "$load" || echo "watchload: some puts failed (counted as not written)" >&2
+unstarve
 stormed=$(( $(ms) - start ))
 c1=$(ticks "$pid")
 cat "$tmp/load.out"

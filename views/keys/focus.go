@@ -75,6 +75,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, nil
 	case liveMsg:
 		return m, tea.Batch(m.liveBatch(msg), m.inspectedChanged(msg))
+	case liveBehindMsg:
+		return m, m.liveBehind(msg)
 	case TimeTravelMsg:
 		return m, m.timeTravel(msg.Rev)
 	case revCheckedMsg:

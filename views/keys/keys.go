@@ -66,7 +66,10 @@ type Model struct {
 	remaining    int64  // keys from next on, for a substring filter; -1 unknown
 	remainingFor string // the next the count was asked for
 
-	live *liveWatch
+	live   *liveWatch
+	hidden bool // another view is on screen: no live watch (liveresume.go)
+	// liveCatchUp: the most revisions a resumed watch replays rather than a new listing.
+	liveCatchUp int64
 	// permitted: the directory was refused and its rows are the user's permitted entries below
 	// it (permitted.go), each with what the roles allow; deniedNote says why. nil otherwise.
 	permitted  map[string]string
@@ -96,9 +99,9 @@ func New(c common.Common) *Model {
 	c = c.Defaults()
 	sep := c.Settings.Sep // config applied its default
 	return &Model{common: c, sep: sep, dir: string(sep), home: string(sep), pending: map[string]int64{}, remaining: -1,
-		holdMax: defaultHoldMax,
-		filter:  common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows"),
-		insp:    inspector{c: c}, hist: historyPane{c: c}, edit: newEditor(c), ask: newPrompts(c)}
+		holdMax: defaultHoldMax, liveCatchUp: defaultLiveCatchUp,
+		filter: common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows"),
+		insp:   inspector{c: c}, hist: historyPane{c: c}, edit: newEditor(c), ask: newPrompts(c)}
 }
 
 // Path is the directory the view shows.
@@ -125,13 +128,6 @@ func (m *Model) SetSize(width, height int) {
 func (m *Model) InputFocused() bool {
 	return m.filter.Active() || m.focused() == focusPrompt || m.focused() == focusEditor
 }
-
-// Focus has nothing to resume: the view polls nothing, and its live watch keeps the directory
-// current while hidden so it is right when shown again.
-func (m *Model) Focus() tea.Cmd { return nil }
-
-// Blur leaves the live watch running, for the same reason.
-func (m *Model) Blur() {}
 
 // listHeight is the number of rows on screen: the title, column header and status line take 3.
 func (m *Model) listHeight() int {

@@ -34,6 +34,7 @@ const liveStallAfter = 2 * time.Second
 type liveMsg struct {
 	sid   uint64
 	gen   int
+	w     *cluster.Watch // the watch it came from: one stopped by Blur may still answer
 	batch cluster.Batch
 	// rev is the watch's LastRev right after this batch: every change up to it has been
 	// delivered (read in the goroutine that called Next, so it matches the batch).
@@ -45,24 +46,23 @@ type liveMsg struct {
 // 1.5 MiB are dropped before buffering, only their size is kept). The channel is allocated whole (~140 bytes an
 // event), and every directory opened starts a watch: with the Watch view's 10,000 (the config's
 // watch-buffer-size) browsing 50 namespaces quickly churned 70 MB and took the console's RSS past
-// 110 MB. A full buffer only pauses the server stream (backpressure), it loses nothing, and the
-// view drains it in batches anyway. But each pause makes the server resend the backlog at once,
-// in responses of up to 1,000 revisions (10 MB of values at 10 events of 1 KiB a revision, read
-// and dropped here since the watch is keys-only): with 256, a directory under a 10,000 events/s
-// storm paused several times a second, and the resends after pauses (this watch's and the Watch
-// view's) held about a third of the console's heap at the storm's peak (issue 22). 1,024 (~150 KB
-// a directory) lets one message per frame keep up.
+// 110 MB. A full buffer only stops the watch reading its stream (flow control holds the server
+// back), it loses nothing, and the view drains it in batches anyway; but the server then sends
+// what waited in fragments of up to ~2 MiB of values, read and dropped here since the watch is
+// keys-only. 1,024 (~150 KB a directory) lets one message per frame keep up with a 10,000
+// events/s storm; and the watch stops while the view is hidden (liveresume.go).
 const liveBuffer = 1024
 
-// startLive watches the listed directory from the listing's revision + 1, so no change between
-// the listing and the watch is missed.
+// startLive watches the listed directory from the revision after the last one applied (the
+// listing's, right after it), so no change between the listing and the watch is missed. A
+// hidden view starts none (Focus does).
 func (m *Model) startLive() tea.Cmd {
 	s := m.common.Session
-	if s == nil || m.rev == 0 || m.pinRev > 0 {
+	if s == nil || m.rev == 0 || m.pinRev > 0 || m.hidden {
 		return nil // the past does not change: a pinned view is not live
 	}
 	ctx, cancel := context.WithCancel(s.Context())
-	w := s.Client.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.rev + 1,
+	w := s.Client.Watch(ctx, m.dir+m.filteredList, cluster.WatchOptions{Prefix: true, StartRev: m.appliedRev + 1,
 		Buffer: liveBuffer, KeysOnly: true, StallAfter: liveStallAfter})
 	m.live = &liveWatch{w: w, ctx: ctx, cancel: cancel}
 	return m.liveCmd()
@@ -76,7 +76,7 @@ func (m *Model) liveCmd() tea.Cmd {
 	w, gen, ctx, sid := m.live.w, m.gen, m.live.ctx, m.common.SessionID()
 	return func() tea.Msg {
 		b, err := w.Next(ctx, liveBatchSize)
-		return liveMsg{sid: sid, gen: gen, batch: b, rev: w.LastRev(), err: err}
+		return liveMsg{sid: sid, gen: gen, w: w, batch: b, rev: w.LastRev(), err: err}
 	}
 }
 
@@ -92,7 +92,7 @@ func (m *Model) stopLive() {
 
 // liveBatch applies changes without moving the cursor off the selected row.
 func (m *Model) liveBatch(msg liveMsg) tea.Cmd {
-	if msg.gen != m.gen || m.live == nil {
+	if msg.gen != m.gen || m.live == nil || msg.w != m.live.w {
 		return nil
 	}
 	keep := m.selectedName()

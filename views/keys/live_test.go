@@ -242,7 +242,7 @@ func TestWatchFailedStops(t *testing.T) {
 	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/ live", func() bool { return m.live != nil })
 	w := m.live.w
-	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, rev: m.appliedRev,
+	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, w: m.live.w, rev: m.appliedRev,
 		batch: cluster.Batch{State: &cluster.State{Kind: cluster.StateFailed, Err: errors.New("permission denied")}}})
 	if m.live != nil {
 		t.Fatal("the view still holds the failed watch")
@@ -319,14 +319,14 @@ func TestTitleSaysReconnecting(t *testing.T) {
 	d := newDriver(t, m)
 	d.Send(common.GotoMsg{Path: "/registry/"})
 	d.until("/registry/ live", func() bool { return m.live != nil })
-	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, rev: m.appliedRev,
+	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, w: m.live.w, rev: m.appliedRev,
 		batch: cluster.Batch{State: &cluster.State{Kind: cluster.StateReconnecting, Attempt: 1,
 			Err: errors.New("member m1 did not answer a progress request within 2s")}}})
 	want := fmt.Sprintf("rev %d · reconnecting", m.shownRev())
 	if title := ansi.Strip(m.titleLine()); !strings.Contains(title, want) {
 		t.Fatalf("title %q lacks %q", title, want)
 	}
-	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, rev: m.appliedRev,
+	d.Send(liveMsg{sid: m.common.SessionID(), gen: m.gen, w: m.live.w, rev: m.appliedRev,
 		batch: cluster.Batch{State: &cluster.State{Kind: cluster.StateResumed, Member: "m2", Rev: m.appliedRev + 1}}})
 	if title := ansi.Strip(m.titleLine()); !strings.Contains(title, "· live") || strings.Contains(title, "reconnecting") {
 		t.Fatalf("title after the resume: %q", title)

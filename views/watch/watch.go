@@ -23,8 +23,8 @@ import (
 // batchSize is the most events one message carries: the whole channel, so that one message
 // (one Update, one frame drawn) empties it. A message's cost is mostly its frame; with 1,000 a
 // storm of 10,000 events/s on a loaded machine filled the channel faster than the frames were
-// drawn, and each full channel pauses the server stream, which then resends its backlog in
-// responses of up to 1,000 revisions at once (issue 22: the peak memory of a storm).
+// drawn, and each full channel stops the watch reading its stream until there is room (flow
+// control holds the server back; the catch-up then comes in fragments of ~2 MiB).
 const batchSize = watchChannel
 
 // watchChannel is how many events wait in the watch's channel: the view drains it continuously
