@@ -24,7 +24,7 @@ etcd --name bench34 --data-dir "$data" --listen-client-urls "http://$ep" --adver
   --initial-cluster "bench34=http://127.0.0.1:$((port + 1))" --quota-backend-bytes $((8 << 30)) \
   --auto-compaction-mode revision --auto-compaction-retention 1000 >"$base/etcd34.log" 2>&1 &
 member=$!
-trap 'kill $member 2>/dev/null; wait $member 2>/dev/null' EXIT
+trap 'rc=$?; kill $member 2>/dev/null; wait $member 2>/dev/null || true; exit $rc' EXIT # the run's status, not the killed member's (143, under set -e)
 for _ in $(seq 300); do etcdctl --endpoints "$ep" endpoint health >/dev/null 2>&1 && break; sleep 0.2; done
 echo "etcd $(etcd --version | awk '/etcd Version/ {print $3}') on $ep, data $data; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 load=
