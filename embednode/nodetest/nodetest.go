@@ -25,15 +25,16 @@ import (
 
 // FreePort returns a loopback port that was free a moment ago. It is drawn from below the
 // kernel's ephemeral range (32768-60999 on Linux), where a client connection's own local port
-// can never take it between this check and the member's bind, and never handed out twice by one
-// test process (members of parallel tests would otherwise race for it).
+// can never take it between this check and the member's bind, and never handed out twice on one
+// machine while its test process lives (members of parallel tests, in this process or in another
+// package's test binary running beside it, would otherwise race for it; see claimPort).
 func FreePort(t testing.TB) int {
 	t.Helper()
 	ports.Lock()
 	defer ports.Unlock()
 	for range 1000 {
 		p := portLow + rand.IntN(portHigh-portLow)
-		if ports.given[p] {
+		if ports.given[p] || !claimPort(p) {
 			continue
 		}
 		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
