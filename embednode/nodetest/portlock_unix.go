@@ -15,7 +15,9 @@ import (
 // with "address already in use"). The claim is an exclusive flock on a file named for the
 // port, held until the process exits, so a crashed test leaves nothing claimed.
 func claimPort(port int) bool {
-	dir := filepath.Join(os.TempDir(), "etcdeck-test-ports")
+	// One place for every process, whatever its TMPDIR (tests set their own, and count what is
+	// left in it).
+	dir := "/tmp/etcdeck-test-ports"
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return true // no place to claim in: the process's own set still applies
 	}
