@@ -129,3 +129,28 @@ func TestHiddenViewFarBehindLists(t *testing.T) {
 	d.until("the watch from the new listing", func() bool { return m.appliedRev >= last })
 	checkAgainstServer(t, m, c)
 }
+
+// TestHiddenViewCompactedMeanwhile: the store is compacted past the revision the hidden view
+// applied (an operator's compaction, or the cluster's automatic one, while the view was away).
+// Shown again, the resumed watch is refused as compacted and the view lists the directory
+// again: the rows and counts are the server's, and the watch runs from the new listing.
+func TestHiddenViewCompactedMeanwhile(t *testing.T) {
+	d, c := hiddenFixture(t)
+	m := d.m
+	applied := m.appliedRev
+	m.Blur()
+	rev := writeWhileHidden(t, c)
+	e := nodetest.Client(t, c.Endpoints())
+	if _, err := e.Compact(context.Background(), rev, clientv3.WithCompactPhysical()); err != nil {
+		t.Fatal(err)
+	}
+	d.Run(m.Focus())
+	d.until("listed again after the compaction, live", func() bool { return m.live != nil && m.rev >= rev })
+	if m.appliedRev <= applied {
+		t.Fatalf("applied revision %d, want past the compaction at %d", m.appliedRev, rev)
+	}
+	checkAgainstServer(t, m, c)
+	last := putKeys(t, c, []string{"/registry/leases/kube-system/b"})
+	d.until("the watch from the new listing", func() bool { return m.appliedRev >= last })
+	checkAgainstServer(t, m, c)
+}
