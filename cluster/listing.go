@@ -108,6 +108,8 @@ type ListOptions struct {
 	NamePrefix string
 	// SkipAfter overrides skipAfter (benchmarks sweep it); 0 keeps the default.
 	SkipAfter int
+	// tune overrides the windows' thresholds (tests); zero keeps the defaults.
+	tune windowTune
 }
 
 // Row is one child of a directory. A name can be a key (Leaf), a directory (Dir), or both: "a/b"
@@ -190,7 +192,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 	case StrategyWindows:
 		l.Stats.Strategy = StrategyWindows
 		b.skipAfter = min(b.skipAfter, windowSkipAfter)
-		l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit)
+		l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit, opts.tune)
 	default:
 		l.Stats.Strategy = StrategyStream
 		var cost *streamCost
@@ -202,7 +204,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 			b.rows = nil
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
 			l.Stats.Strategy = StrategyWindows
-			l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit)
+			l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit, opts.tune)
 		}
 	}
 	if err != nil {

@@ -1,14 +1,20 @@
 package cluster
 
 import (
+	"context"
+	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
-// TestRefineCoversTheRest: whatever the resume point and the window (a band or not, the bytes of
-// names or any others), refine's windows are in key order, none empty, each starting where the
+// TestRefineCoversTheRest: whatever the resume point, the window (a band or not, the bytes of
+// names or any others) and the depth of the per-byte split, refine's windows are in key order, none empty, each starting where the
 // previous one ended, from the resume point to the window's end: nothing is listed twice or
 // skipped. Pure: no server.
 func TestRefineCoversTheRest(t *testing.T) {
@@ -39,21 +45,22 @@ func TestRefineCoversTheRest(t *testing.T) {
 		if w.to == "\x00" {
 			w.to = end
 		}
-		out := refine(w, resume, len(p), newWindow)
+		depth := 1 + rng.Intn(2)
+		out := refine(w, resume, len(p), depth, newWindow)
 		if len(out) == 0 {
-			t.Fatalf("refine(%q in %q..%q band %d): no window", resume, w.start, w.to, w.band)
+			t.Fatalf("refine(%q in %q..%q band %d depth %d): no window", resume, w.start, w.to, w.band, depth)
 		}
 		at := resume
 		for i, o := range out {
 			if o.from != at || !before(o.from, o.to) {
-				t.Fatalf("refine(%q in %q..%q band %d): window %d is %q..%q, want it to start at %q and not be empty",
-					resume, w.start, w.to, w.band, i, o.from, o.to, at)
+				t.Fatalf("refine(%q in %q..%q band %d depth %d): window %d is %q..%q, want it to start at %q and not be empty",
+					resume, w.start, w.to, w.band, depth, i, o.from, o.to, at)
 			}
 			at = o.to
 		}
 		if at != w.to {
-			t.Fatalf("refine(%q in %q..%q band %d): the windows end at %q, not at the window's end",
-				resume, w.start, w.to, w.band, at)
+			t.Fatalf("refine(%q in %q..%q band %d depth %d): the windows end at %q, not at the window's end",
+				resume, w.start, w.to, w.band, depth, at)
 		}
 	}
 }
@@ -65,10 +72,106 @@ func TestRefineShortResume(t *testing.T) {
 		return &window{start: from, from: from, to: to, band: band}
 	}
 	for _, resume := range []string{"", "/", "/d", "\xff"} {
-		out := refine(&window{to: clientv3.GetPrefixRangeEnd("/d/"), band: -1}, resume, len("/d/"), newWindow)
+		out := refine(&window{to: clientv3.GetPrefixRangeEnd("/d/"), band: -1}, resume, len("/d/"), 2, newWindow)
 		for _, o := range out {
 			if o.from < resume {
 				t.Errorf("refine(%q): window %q..%q starts before the resume point", resume, o.from, o.to)
+			}
+		}
+	}
+}
+
+// TestWindowsRestAndTwoLevels lists, on a real member, a keyspace of names sharing long prefixes
+// (as Kubernetes namespaces do), one huge child among small siblings, and hostile bytes, with
+// the windows' thresholds lowered so that every window takes each path: a rest window after a
+// small window's first child, and two-level splits of big ones. Every page size must give the
+// naive split's rows, each once.
+func TestWindowsRestAndTwoLevels(t *testing.T) {
+	m := nodetest.Start(t)
+	ctx := context.Background()
+	c, err := Connect(ctx, ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true,
+		CommandTimeout: 20 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rng := rand.New(rand.NewSource(7))
+	const p = "/w/"
+	keys := map[string]bool{}
+	for i := 0; i < 150; i++ { // namespaces "team-xy-NNN", 1–4 keys each, some also leaves
+		ns := fmt.Sprintf("team-%c%c-%03d", 'a'+rng.Intn(6), 'a'+rng.Intn(26), rng.Intn(1000))
+		for j := 0; j < 1+rng.Intn(4); j++ {
+			keys[fmt.Sprintf("%s%s/e%d", p, ns, j)] = true
+		}
+		if i%9 == 0 {
+			keys[p+ns] = true
+		}
+	}
+	for i := 0; i < 400; i++ { // one huge child right after a small one sharing its prefix
+		keys[fmt.Sprintf("%spods/k%04d", p, i)] = true
+	}
+	for _, k := range []string{"poddisruptionbudgets/a", "pod", "pods", "pods-x/y", "po/z", "p\x00q/r",
+		"\xff\xfe/x", "Zeta/1", "_x", "team-", "team-/q", "\x00", "team-a\xff/b"} {
+		keys[p+k] = true
+	}
+	raw := nodetest.Client(t, m.Endpoints())
+	var ops []clientv3.Op
+	for k := range keys {
+		ops = append(ops, clientv3.OpPut(k, "v"))
+		if len(ops) == 128 {
+			if _, err := raw.Txn(ctx).Then(ops...).Commit(); err != nil {
+				t.Fatal(err)
+			}
+			ops = nil
+		}
+	}
+	if _, err := raw.Txn(ctx).Then(ops...).Commit(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{} // name → "L", "D" or "LD"
+	for k := range keys {
+		name := k[len(p):]
+		kind := "L"
+		if i := strings.IndexByte(name, '/'); i >= 0 {
+			name, kind = name[:i], "D"
+		}
+		if !strings.Contains(want[name], kind) {
+			want[name] = map[string]string{"": kind, "L": "LD", "D": "LD"}[want[name]]
+		}
+	}
+	for _, tune := range []windowTune{{restMax: 3, twoLevelMin: 20}, {restMax: 50, twoLevelMin: 1}, {restMax: 1, twoLevelMin: 1 << 40}} {
+		for _, limit := range []int{0, 1, 7, 40} {
+			var rows []Row
+			next, rev := "", int64(0)
+			for page := 0; ; page++ {
+				l, err := c.ListDir(ctx, p, ListOptions{Strategy: StrategyWindows, Limit: limit, After: next, Rev: rev, tune: tune})
+				if err != nil {
+					t.Fatalf("tune %+v limit %d page %d: %v", tune, limit, page, err)
+				}
+				rows, next, rev = MergeRows(rows, l.Rows), l.Next, l.Rev
+				if next == "" {
+					break
+				}
+				if page > len(keys) {
+					t.Fatalf("tune %+v limit %d: pages never end", tune, limit)
+				}
+			}
+			got := map[string]string{}
+			for _, r := range rows {
+				kind := ""
+				if r.Leaf {
+					kind += "L"
+				}
+				if r.Dir {
+					kind += "D"
+				}
+				if _, dup := got[r.Name]; dup {
+					t.Fatalf("tune %+v limit %d: %q listed twice", tune, limit, r.Name)
+				}
+				got[r.Name] = kind
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("tune %+v limit %d:\n got %v\nwant %v", tune, limit, got, want)
 			}
 		}
 	}
