@@ -2,16 +2,9 @@ package cluster
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"sync"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 )
-
-// maxTxnOps is etcd's default --max-txn-ops: the most operations one transaction may hold.
-const maxTxnOps = 128
 
 // window is one slice [from, to) of a directory, skip-scanned with limited Gets. Each limited Get
 // counts every key left in its window, so windows keep those counts local, and a window that
@@ -29,6 +22,16 @@ type window struct {
 	// rest marks a window for the rest of a small window after its first child: if it holds
 	// another child and more, it is refined per byte, not given one more rest window.
 	rest bool
+	// A window whose probe found one child's keys only, and skipped the rest of that child,
+	// learns the child's count from the counts of the windows refined from it (they cover the
+	// rest of it exactly): child is the child's name, count the window's count less the
+	// refined windows' counts so far, left how many have not answered yet. parent is the
+	// window waiting on this one's first count; probed says it was given.
+	child  string
+	count  int64
+	left   int
+	parent *window
+	probed bool
 }
 
 // maxWindowRead is the most keys one window reads in one Get when its count shows only leaves
@@ -152,24 +155,39 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 			r := resps[i]
 			l.Stats.KeysCounted += r.Count
 			l.Stats.KeysRead += int64(len(r.Kvs))
+			if pw := w.parent; pw != nil && !w.probed {
+				pw.count -= r.Count
+				if pw.left--; pw.left == 0 {
+					pw.b.row(pw.child).Count = pw.count
+				}
+			}
+			w.probed = true
 			skipped := false
-			resume := ""
+			resume, first := "", ""
 			kids := 0 // children the keys read belong to
 			for _, kv := range r.Kvs {
 				k := string(kv.Key)
 				if k < resume {
 					continue // inside a subtree already skipped
 				}
-				kids++
+				if kids++; kids == 1 {
+					first, _ = w.b.split(k)
+				}
 				if to, skip := w.b.add(&w.st, k); skip {
 					resume, skipped = to, true
 				} else {
 					resume = k + "\x00"
 				}
 			}
+			// One child's keys only, from the start of its subtree: the window counted it whole,
+			// and whatever else it counted lies after it.
+			counted := skipped && kids == 1 && w.from <= w.b.prefix+first+string([]byte{w.b.sep})
 			switch {
 			case !r.More || !before(resume, w.to):
 				w.done = true
+				if counted && (!r.More || resume == w.to) {
+					w.b.row(first).Count = r.Count
+				}
 			case !skipped && r.Count-int64(len(r.Kvs)) <= maxWindowRead:
 				// Count says exactly what is left, with no subtree to skip in it: read it all.
 				w.from, w.limit = resume, r.Count-int64(len(r.Kvs))
@@ -190,6 +208,12 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 					depth = 2
 				}
 				refined[w] = refine(w, resume, len(p), depth, newWindow)
+			}
+			if counted && w.done && len(refined[w]) > 0 {
+				w.child, w.count, w.left = first, r.Count, len(refined[w])
+				for _, n := range refined[w] {
+					n.parent = w
+				}
 			}
 			if skipped && kids == 1 {
 				// Every key read was the one child's: siblings are likely as big, and on etcd
@@ -215,203 +239,4 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 			ws = next
 		}
 	}
-}
-
-// refine cuts [resume, w.to) into finer windows, in key order. A band is split per byte at its
-// level; anything else into bands: keys starting with resume, then for each shorter prefix
-// resume[:i] (down to the directory's prefix, length min) the names sharing it whose byte at i
-// is above resume[i]. At the level split per byte, depth 2 splits each byte's window per byte
-// once more.
-//
-// A band that still holds keys costs a count of itself to find that out, and another when it is
-// split per byte. At the one level where the siblings most likely differ, the band is split per
-// byte at once instead (its windows then count it once; ~45 operations where a band is one):
-// after the first word of the name ("team-" of 195 namespaces "team-xxxx-NNN"), or, deeper, at
-// the first byte the window's names do not all share ("team-4" + the byte where they differ).
-func refine(w *window, resume string, min, depth int, newWindow func(from, to string, band int) *window) []*window {
-	var out []*window
-	add := func(lo, hi string, band int) bool {
-		if !before(hi, w.to) || hi == "\x00" {
-			hi = w.to
-		}
-		if before(lo, hi) && lo != hi {
-			out = append(out, newWindow(lo, hi, band))
-		}
-		return hi != w.to
-	}
-	if i := w.band; i >= 0 && i < len(resume) {
-		if !add(resume, clientv3.GetPrefixRangeEnd(resume[:i+1]), -1) {
-			return out
-		}
-		perByte(resume[:i], int(resume[i]), 1, add)
-		return out
-	}
-	if !add(resume, clientv3.GetPrefixRangeEnd(resume), -1) {
-		return out
-	}
-	split := max(sharedLen(w, min), firstWord(resume, min))
-	for i := len(resume) - 1; i >= min; i-- {
-		if i == split {
-			if !perByte(resume[:i], int(resume[i]), depth, add) {
-				return out
-			}
-			continue
-		}
-		if !add(clientv3.GetPrefixRangeEnd(resume[:i+1]), clientv3.GetPrefixRangeEnd(resume[:i]), i) {
-			return out
-		}
-	}
-	return out
-}
-
-// perByte adds the windows of the names sharing pre whose next byte is above after (-1: every
-// byte, and the name pre itself first): one per byte that names are mostly made of (nameBytes)
-// and one band per run of other bytes between them (capitals, other punctuation, bytes above
-// '~'): a band costs one operation where its bytes' windows would cost one each, and is split
-// per byte itself if it holds keys. With depth 2, each byte's window is itself split per byte.
-// It returns false once a window reaches the end of the window being refined.
-func perByte(pre string, after, depth int, add func(lo, hi string, band int) bool) bool {
-	for c := after + 1; c <= 0xff; {
-		q := pre + string([]byte{byte(c)})
-		if strings.IndexByte(nameBytes, byte(c)) >= 0 {
-			if depth > 1 {
-				if !perGroup(q, add) {
-					return false
-				}
-			} else if !add(q, clientv3.GetPrefixRangeEnd(q), -1) {
-				return false
-			}
-			c++
-			continue
-		}
-		stop := c + 1
-		for stop <= 0xff && strings.IndexByte(nameBytes, byte(stop)) < 0 {
-			stop++
-		}
-		hi := clientv3.GetPrefixRangeEnd(pre)
-		if stop <= 0xff {
-			hi = pre + string([]byte{byte(stop)})
-		}
-		if after < 0 && c == 0 {
-			q = pre // the name pre itself sorts before pre+"\x00"
-		}
-		if !add(q, hi, len(pre)) {
-			return false
-		}
-		c = stop
-	}
-	return true
-}
-
-// groupStarts cut the names sharing a prefix by their next byte into eight bands: the prefix
-// itself with its punctuation ('-', '.', the separator), digits and capitals, then six runs of
-// letters, then the rest. perGroup gives each a window; a band holding several children is split
-// per byte when probed.
-var groupStarts = []byte{'0', 'a', 'e', 'i', 'm', 'q', 'u', 'y'}
-
-// perGroup adds the windows of every name starting with pre, in eight bands (groupStarts).
-func perGroup(pre string, add func(lo, hi string, band int) bool) bool {
-	lo := pre
-	for _, g := range groupStarts {
-		hi := pre + string([]byte{g})
-		if !add(lo, hi, len(pre)) {
-			return false
-		}
-		lo = hi
-	}
-	return add(lo, clientv3.GetPrefixRangeEnd(pre), len(pre))
-}
-
-// nameBytes are the bytes names are mostly made of (DNS labels, Kubernetes names, paths):
-// perByte gives each a window of its own.
-const nameBytes = "-.0123456789_abcdefghijklmnopqrstuvwxyz"
-
-// sharedLen is how long a prefix every name of the window shares: the window began as the keys
-// starting with w.start[:k] (a window per byte, or the keys of one resume point), or it is
-// wider and shares only the directory's prefix (min).
-func sharedLen(w *window, min int) int {
-	for k := len(w.start); k > min; k-- {
-		if clientv3.GetPrefixRangeEnd(w.start[:k]) == w.to {
-			return k
-		}
-	}
-	return min
-}
-
-// firstWord is where the second word of the name in resume (from min on) starts: after its first
-// punctuation ("team-a", "node-3.dc1", "db_main"); min when it has none.
-func firstWord(resume string, min int) int {
-	if min >= len(resume) {
-		return min // a page's After outside the directory: nothing to cut
-	}
-	if i := strings.IndexAny(resume[min:], "-._:"); i >= 0 {
-		return min + i + 1
-	}
-	return min
-}
-
-// txnSpread is how many transactions txnBatches runs at once, and spreads a round of at least
-// txnSpread × minTxnOps operations over: etcd serves concurrent reads on several cores, so a
-// round whose counting is spread over many windows takes less than its sum (on etcd 3.4 at a
-// million keys, four quarters of /registry/events/ in four transactions: 15 ms, against 22 ms
-// in one).
-const (
-	txnSpread = 4
-	minTxnOps = 16
-)
-
-// txnCount is how many transactions txnBatches sends for n operations.
-func txnCount(n int) int {
-	return max((n+maxTxnOps-1)/maxTxnOps, min(txnSpread, (n+minTxnOps-1)/minTxnOps))
-}
-
-// txnBatches runs range ops in txnCount transactions of at most maxTxnOps, up to txnSpread at
-// once, and returns their responses in order. Operation i goes to transaction i mod txnCount,
-// so windows next to each other (often alike in size) are counted on different cores.
-func (c *Client) txnBatches(ctx context.Context, ops []clientv3.Op) ([]*clientv3.GetResponse, error) {
-	out := make([]*clientv3.GetResponse, len(ops))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	sem := make(chan struct{}, txnSpread)
-	n := txnCount(len(ops))
-	for t := 0; t < n; t++ {
-		var idx []int
-		var batch []clientv3.Op
-		for i := t; i < len(ops); i += n {
-			idx = append(idx, i)
-			batch = append(batch, ops[i])
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(idx []int, batch []clientv3.Op) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			defer func() {
-				// Outside a tea command a panic would leave the terminal raw: report it instead.
-				if p := recover(); p != nil {
-					c.log.Error("transaction batch panicked", zap.Any("panic", p), zap.Stack("stack"))
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("internal error reading the listing (logged): %v", p)
-					}
-					mu.Unlock()
-				}
-			}()
-			resp, err := c.c.Txn(ctx).Then(batch...).Commit()
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-				return
-			}
-			for i, r := range resp.Responses {
-				out[idx[i]] = (*clientv3.GetResponse)(r.GetResponseRange())
-			}
-		}(idx, batch)
-	}
-	wg.Wait()
-	return out, firstErr
 }

@@ -85,7 +85,7 @@ func TestRefineShortResume(t *testing.T) {
 // (as Kubernetes namespaces do), one huge child among small siblings, and hostile bytes, with
 // the windows' thresholds lowered so that every window takes each path: a rest window after a
 // small window's first child, and two-level splits of big ones. Every page size must give the
-// naive split's rows, each once.
+// naive split's rows, each once, and every directory count the listing gives must be exact.
 func TestWindowsRestAndTwoLevels(t *testing.T) {
 	m := nodetest.Start(t)
 	ctx := context.Background()
@@ -129,16 +129,19 @@ func TestWindowsRestAndTwoLevels(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{} // name → "L", "D" or "LD"
+	under := map[string]int64{} // name → keys under the directory
 	for k := range keys {
 		name := k[len(p):]
 		kind := "L"
 		if i := strings.IndexByte(name, '/'); i >= 0 {
 			name, kind = name[:i], "D"
+			under[name]++
 		}
 		if !strings.Contains(want[name], kind) {
 			want[name] = map[string]string{"": kind, "L": "LD", "D": "LD"}[want[name]]
 		}
 	}
+	known := 0 // directory rows whose count came with the listing
 	for _, tune := range []windowTune{{restMax: 3, twoLevelMin: 20}, {restMax: 50, twoLevelMin: 1}, {restMax: 1, twoLevelMin: 1 << 40}} {
 		for _, limit := range []int{0, 1, 7, 40} {
 			var rows []Row
@@ -168,11 +171,20 @@ func TestWindowsRestAndTwoLevels(t *testing.T) {
 				if _, dup := got[r.Name]; dup {
 					t.Fatalf("tune %+v limit %d: %q listed twice", tune, limit, r.Name)
 				}
+				if r.Dir && r.Count >= 0 {
+					known++
+					if r.Count != under[r.Name] {
+						t.Fatalf("tune %+v limit %d: %q counted %d keys, it has %d", tune, limit, r.Name, r.Count, under[r.Name])
+					}
+				}
 				got[r.Name] = kind
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("tune %+v limit %d:\n got %v\nwant %v", tune, limit, got, want)
 			}
 		}
+	}
+	if known == 0 {
+		t.Fatal("no directory's count came with its listing")
 	}
 }
