@@ -10,7 +10,6 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 )
@@ -116,6 +115,38 @@ func synopsis(c *cobra.Command) string {
 	return strings.Join(strings.Fields(c.CommandPath()+" "+rest), " ")
 }
 
+// brief is a command's synopsis for the command list: its bracketed flag groups ("[--keep N]",
+// "[connection flags]") become one "[flags]", the rest stays ("FILE", "[command]"). The full
+// synopsis is the first line of the command's own help.
+func brief(c *cobra.Command) string {
+	words := strings.Fields(synopsis(c))
+	var out []string
+	flags := false
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if !strings.HasPrefix(w, "[") {
+			out = append(out, w)
+			continue
+		}
+		group := []string{w}
+		for depth := strings.Count(w, "[") - strings.Count(w, "]"); depth > 0 && i+1 < len(words); {
+			i++
+			group = append(group, words[i])
+			depth += strings.Count(words[i], "[") - strings.Count(words[i], "]")
+		}
+		g := strings.Join(group, " ")
+		if strings.HasPrefix(g, "[-") || strings.HasSuffix(g, "flags]") {
+			if !flags {
+				out = append(out, "[flags]")
+			}
+			flags = true
+			continue
+		}
+		out = append(out, g)
+	}
+	return strings.Join(out, " ")
+}
+
 // newGroupCommand is a command that only holds subcommands (`etcdeck snapshot`): alone it prints
 // its help; a word that is none of its subcommands is a usage error.
 func newGroupCommand(name, short string, subs ...*cobra.Command) *cobra.Command {
@@ -194,13 +225,20 @@ func helpText(root *cobra.Command) string {
 }
 
 // listCommands writes one line per runnable command under c (c itself first when it runs),
-// its synopsis and summary.
+// its brief synopsis and summary. Summaries are aligned after the synopses of up to alignMax
+// characters; a longer synopsis is followed by its summary at once, so that one long command
+// does not push every summary off an 80-column terminal.
 func listCommands(w io.Writer, c *cobra.Command) {
-	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	const alignMax = 36
+	col := 0
 	for _, l := range leaves(c) {
-		fmt.Fprintf(tw, "  %s\t%s\n", synopsis(l), l.Short)
+		if n := len(brief(l)); n <= alignMax {
+			col = max(col, n)
+		}
 	}
-	tw.Flush()
+	for _, l := range leaves(c) {
+		fmt.Fprintf(w, "  %-*s   %s\n", col, brief(l), l.Short)
+	}
 }
 
 // leaves are the commands under c that do something (c first when it does), in the tree's

@@ -18,7 +18,7 @@ func TestHelpListsCommands(t *testing.T) {
 		}
 		lines := strings.Split(out, "\n")
 		for _, c := range leaves(newRootCommand()) {
-			name := synopsis(c)
+			name := brief(c)
 			found := false
 			for _, l := range lines {
 				if strings.HasPrefix(strings.TrimSpace(l), name+" ") && strings.HasSuffix(l, c.Short) {
