@@ -108,6 +108,11 @@ type ListOptions struct {
 	NamePrefix string
 	// SkipAfter overrides skipAfter (benchmarks sweep it); 0 keeps the default.
 	SkipAfter int
+	// Hints are child names a previous listing of this directory, or of a sibling, found
+	// (Kubernetes' namespaced resources share their namespaces). On servers without RangeStream
+	// the windows start at them, so a directory whose names are known costs about one count;
+	// wrong names cost only their windows. At most maxHints are used; the stream ignores them.
+	Hints []string
 	// tune overrides the windows' thresholds (tests); zero keeps the defaults.
 	tune windowTune
 }
@@ -192,7 +197,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 	case StrategyWindows:
 		l.Stats.Strategy = StrategyWindows
 		b.skipAfter = min(b.skipAfter, windowSkipAfter)
-		l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit, opts.tune)
+		l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit, opts.Hints, opts.tune)
 	default:
 		l.Stats.Strategy = StrategyStream
 		var cost *streamCost
@@ -204,7 +209,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 			b.rows = nil
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
 			l.Stats.Strategy = StrategyWindows
-			l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit, opts.tune)
+			l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit, opts.Hints, opts.tune)
 		}
 	}
 	if err != nil {

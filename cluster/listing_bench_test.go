@@ -176,6 +176,56 @@ func BenchmarkListing(b *testing.B) {
 	}
 }
 
+// BenchmarkListingHinted lists each directory whole with names known beforehand, as the Keys
+// view does on etcd < 3.7: its own names (listed again, hint=self) and, for /registry/events/
+// and /registry/pods/, the other's (a sibling listed first, hint=sibling: both are directories
+// of namespaces). count-ms as in BenchmarkListing. The stream ignores hints.
+func BenchmarkListingHinted(b *testing.B) {
+	c := benchClient(b)
+	ctx := context.Background()
+	names := func(dir string) []string {
+		l, err := c.ListDir(ctx, dir, cluster.ListOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out []string
+		for _, r := range l.Rows {
+			out = append(out, r.Name)
+		}
+		return out
+	}
+	sibling := map[string]string{"/registry/events/": "/registry/pods/", "/registry/pods/": "/registry/events/"}
+	for _, dir := range benchDirs {
+		for _, from := range []string{"self", "sibling"} {
+			src := dir
+			if from == "sibling" {
+				if src = sibling[dir]; src == "" {
+					continue
+				}
+			}
+			hints := names(src)
+			b.Run(fmt.Sprintf("dir=%s/hint=%s", strings.ReplaceAll(dir, "/", "_"), from), func(b *testing.B) {
+				var l cluster.Listing
+				var err error
+				var countTime time.Duration
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					t0 := time.Now()
+					if _, err := c.CountPrefix(ctx, dir, 0); err != nil {
+						b.Fatal(err)
+					}
+					countTime += time.Since(t0)
+					b.StartTimer()
+					if l, err = c.ListDir(ctx, dir, cluster.ListOptions{Hints: hints}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportListing(b, l, countTime)
+			})
+		}
+	}
+}
+
 // BenchmarkListingSkipAfter sweeps how many keys of a subtree the stream reads before skipping.
 func BenchmarkListingSkipAfter(b *testing.B) {
 	c := benchClient(b)

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"slices"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -73,6 +74,46 @@ func (t windowTune) orDefaults() windowTune {
 // ~1,600 operations cost more (~14 µs each on etcd 3.4) than the counting they saved.
 const twoLevelMin = 65536
 
+// maxHints is the most names a listing starts its windows at (two operations each).
+const maxHints = 1024
+
+// hintWindows cuts [from, end) at names a listing of this directory or of a sibling found
+// before: for each name, the window of its keys (the leaf, the names it begins and its subtree,
+// up to its subtree's end) and the gap before it. Where the names are right, each window holds
+// one child, counted whole, and each gap nothing: one round, one count of the directory. Where
+// they are wrong, the windows still cover the directory, and are refined as any other.
+func hintWindows(b *builder, from, end string, hints []string, newWindow func(from, to string, band int) *window) []*window {
+	names := slices.Clone(hints)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) > maxHints {
+		names = names[:maxHints]
+	}
+	var ws []*window
+	cur := from
+	for _, n := range names {
+		lo, hi := b.prefix+n, b.subtreeEnd(n)
+		if lo <= cur {
+			continue // before the range, or inside the previous name's window
+		}
+		if !before(lo, end) {
+			break
+		}
+		ws = append(ws, newWindow(cur, lo, -1))
+		if !before(hi, end) {
+			hi = end
+		}
+		w := newWindow(lo, hi, -1)
+		w.limit = bigSiblingsLimit // most likely one child: its first key tells it is there
+		ws = append(ws, w)
+		cur = hi
+		if hi == end {
+			return ws
+		}
+	}
+	return append(ws, newWindow(cur, end, -1))
+}
+
 // before reports whether key k is below the range end; "\x00" as an end means no end.
 func before(k, end string) bool { return end == "\x00" || k < end }
 
@@ -87,7 +128,7 @@ func before(k, end string) bool { return end == "\x00" || k < end }
 // still holds keys after a jump is cut per byte at its level. Each round then counts each
 // unlisted key at most once, and the rounds follow the name trie down to where children differ.
 func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePrefix, after, end string,
-	limit int, tune windowTune) (string, error) {
+	limit int, hints []string, tune windowTune) (string, error) {
 	tune = tune.orDefaults()
 	var ws []*window
 	p := b.prefix + namePrefix
@@ -97,6 +138,8 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 	}
 	if after != "" { // a later page: bands of [after, end)
 		ws = refine(&window{to: end, band: -1}, after, len(p), 1, newWindow)
+	} else if len(hints) > 0 {
+		ws = hintWindows(b, p+"\x00", end, hints, newWindow)
 	} else {
 		for i := 0; i < 256; i++ {
 			to := end

@@ -141,22 +141,33 @@ func TestWindowsRestAndTwoLevels(t *testing.T) {
 			want[name] = map[string]string{"": kind, "L": "LD", "D": "LD"}[want[name]]
 		}
 	}
+	// Hints: none, every name, some of them with names that are not there, names only.
+	var all, some []string
+	for name := range want {
+		all = append(all, name)
+		if rng.Intn(3) == 0 {
+			some = append(some, name, name+"-gone", name+"\xff")
+		}
+	}
+	hintSets := [][]string{nil, all, some, {"", "a", "team-", "team-b", "zzz", "\x00", "pods", "pods"}}
 	known := 0 // directory rows whose count came with the listing
-	for _, tune := range []windowTune{{restMax: 3, twoLevelMin: 20}, {restMax: 50, twoLevelMin: 1}, {restMax: 1, twoLevelMin: 1 << 40}} {
+	for i, tune := range []windowTune{{restMax: 3, twoLevelMin: 20}, {restMax: 50, twoLevelMin: 1}, {restMax: 1, twoLevelMin: 1 << 40}} {
 		for _, limit := range []int{0, 1, 7, 40} {
+			hints := hintSets[(i+limit)%len(hintSets)]
 			var rows []Row
 			next, rev := "", int64(0)
 			for page := 0; ; page++ {
-				l, err := c.ListDir(ctx, p, ListOptions{Strategy: StrategyWindows, Limit: limit, After: next, Rev: rev, tune: tune})
+				l, err := c.ListDir(ctx, p, ListOptions{Strategy: StrategyWindows, Limit: limit, After: next, Rev: rev,
+					Hints: hints, tune: tune})
 				if err != nil {
-					t.Fatalf("tune %+v limit %d page %d: %v", tune, limit, page, err)
+					t.Fatalf("tune %+v limit %d hints %d page %d: %v", tune, limit, len(hints), page, err)
 				}
 				rows, next, rev = MergeRows(rows, l.Rows), l.Next, l.Rev
 				if next == "" {
 					break
 				}
 				if page > len(keys) {
-					t.Fatalf("tune %+v limit %d: pages never end", tune, limit)
+					t.Fatalf("tune %+v limit %d hints %d: pages never end", tune, limit, len(hints))
 				}
 			}
 			got := map[string]string{}
@@ -169,18 +180,18 @@ func TestWindowsRestAndTwoLevels(t *testing.T) {
 					kind += "D"
 				}
 				if _, dup := got[r.Name]; dup {
-					t.Fatalf("tune %+v limit %d: %q listed twice", tune, limit, r.Name)
+					t.Fatalf("tune %+v limit %d hints %d: %q listed twice", tune, limit, len(hints), r.Name)
 				}
 				if r.Dir && r.Count >= 0 {
 					known++
 					if r.Count != under[r.Name] {
-						t.Fatalf("tune %+v limit %d: %q counted %d keys, it has %d", tune, limit, r.Name, r.Count, under[r.Name])
+						t.Fatalf("tune %+v limit %d hints %d: %q counted %d keys, it has %d", tune, limit, len(hints), r.Name, r.Count, under[r.Name])
 					}
 				}
 				got[r.Name] = kind
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("tune %+v limit %d:\n got %v\nwant %v", tune, limit, got, want)
+				t.Fatalf("tune %+v limit %d hints %d:\n got %v\nwant %v", tune, limit, len(hints), got, want)
 			}
 		}
 	}

@@ -77,7 +77,7 @@ func (c *Client) scanStream(ctx context.Context, l *Listing, b *builder, from, e
 		}
 		if err == nil && handOff {
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
-			return c.scanWindows(ctx, l, b, "", restart, end, limit, windowTune{})
+			return c.scanWindows(ctx, l, b, "", restart, end, limit, nil, windowTune{})
 		}
 		if err != nil || next != "" || restart == "" {
 			return next, err

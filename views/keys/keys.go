@@ -85,11 +85,12 @@ type Model struct {
 	pinRev       int64 // > 0: the keyspace as it was at this revision (timetravel.go)
 	edit         editor
 	ask          prompts
-	prev         preview // the inspector following the cursor (preview.go)
-	home         string  // the directory the view opened at: esc goes up to it, no further
-	outside      int64   // keys not under the separator, said at "/" (outside.go)
-	outsideGen   int     // the generation the last count was asked in
-	outsideWait  bool    // that count is not in yet
+	prev         preview   // the inspector following the cursor (preview.go)
+	home         string    // the directory the view opened at: esc goes up to it, no further
+	outside      int64     // keys not under the separator, said at "/" (outside.go)
+	outsideGen   int       // the generation the last count was asked in
+	outsideWait  bool      // that count is not in yet
+	names        nameHints // child names of directories listed before (namehints.go)
 }
 
 var _ common.Component = (*Model)(nil)

@@ -106,6 +106,9 @@ func (m *Model) listCmd(after string, rev int64, limit int) tea.Cmd {
 	}
 	opts := cluster.ListOptions{Sep: m.sep, Rev: rev, After: after, Limit: limit, Strategy: m.strategy}
 	opts.NamePrefix = m.filteredList
+	if after == "" {
+		opts.Hints = m.names.forDir(dir, m.sep)
+	}
 	return func() tea.Msg {
 		l, err := s.Client.ListDir(s.Context(), dir, opts)
 		return listedMsg{sid: s.ID, gen: gen, after: after, listing: l, err: err}
@@ -138,6 +141,7 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	l := msg.listing
 	m.strategy = l.Stats.Strategy
 	m.stats = fmt.Sprintf("%d round trips, %d keys read", l.Stats.RoundTrips, l.Stats.KeysRead)
+	m.names.remember(m.dir, l.Rows)
 	keep := m.selectedName()
 	if msg.after == "" {
 		m.permitted, m.deniedNote = nil, ""

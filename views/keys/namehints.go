@@ -1,0 +1,87 @@
+package keys
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/etcdeck/etcdeck/cluster"
+)
+
+// nameHints remembers the child names of the directories this view listed in its session. A
+// directory listed again starts from its own names, and one never listed from its siblings'
+// (Kubernetes' namespaced resources share their namespaces: /registry/events/ has the children
+// /registry/pods/ has). On servers without RangeStream (etcd < 3.7) the listing's windows start
+// at them (cluster.ListOptions.Hints): a directory whose names are known costs about one count
+// of it instead of two or more. Wrong or stale names cost only their windows. Bounded:
+// maxHintDirs directories of at most maxHintNames names each.
+type nameHints struct {
+	dirs  map[string][]string
+	order []string // least recently remembered first
+}
+
+const (
+	maxHintDirs  = 32
+	maxHintNames = 1024
+)
+
+// remember adds the names of rows to dir's (a filtered listing lists some of them).
+func (h *nameHints) remember(dir string, rows []cluster.Row) {
+	if len(rows) == 0 {
+		return
+	}
+	if h.dirs == nil {
+		h.dirs = map[string][]string{}
+	}
+	names := h.dirs[dir]
+	for _, r := range rows {
+		names = append(names, r.Name)
+	}
+	h.dirs[dir] = sortedCapped(names)
+	h.order = append(slices.DeleteFunc(h.order, func(d string) bool { return d == dir }), dir)
+	if len(h.order) > maxHintDirs {
+		delete(h.dirs, h.order[0])
+		h.order = h.order[1:]
+	}
+}
+
+// forDir is dir's own names when it was listed, else the names of its listed siblings (the
+// directories sharing its parent), sorted; nil when there are none. The slice is the caller's.
+func (h *nameHints) forDir(dir string, sep byte) []string {
+	if own := h.dirs[dir]; own != nil {
+		return slices.Clone(own)
+	}
+	parent, ok := parentDir(dir, sep)
+	if !ok {
+		return nil
+	}
+	var names []string
+	for d, n := range h.dirs {
+		if p, ok := parentDir(d, sep); ok && p == parent && d != dir {
+			names = append(names, n...)
+		}
+	}
+	if names == nil {
+		return nil
+	}
+	return sortedCapped(names)
+}
+
+// parentDir is the directory holding dir ("/registry/pods/" → "/registry/"); false for the top.
+func parentDir(dir string, sep byte) (string, bool) {
+	trimmed := strings.TrimSuffix(dir, string([]byte{sep}))
+	i := strings.LastIndexByte(trimmed, sep)
+	if i < 0 || trimmed == dir {
+		return "", false
+	}
+	return trimmed[:i+1], true
+}
+
+// sortedCapped sorts names, drops repeats and keeps the first maxHintNames.
+func sortedCapped(names []string) []string {
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) > maxHintNames {
+		names = slices.Clip(names[:maxHintNames])
+	}
+	return names
+}

@@ -1,0 +1,106 @@
+package keys
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/etcdeck/etcdeck/cluster"
+)
+
+func rowsNamed(names ...string) []cluster.Row {
+	var rows []cluster.Row
+	for _, n := range names {
+		rows = append(rows, cluster.Row{Name: n, Count: -1, ValueSize: -1})
+	}
+	return rows
+}
+
+// TestNameHints: a directory listed again gets its own names; one never listed gets its listed
+// siblings' (the directories sharing its parent), not its cousins' or its parent's; the top has
+// no siblings; names are sorted and repeated once; and the cache stays within its bounds.
+func TestNameHints(t *testing.T) {
+	var h nameHints
+	if got := h.forDir("/registry/pods/", '/'); got != nil {
+		t.Fatalf("nothing listed yet: hints %q", got)
+	}
+	h.remember("/registry/pods/", rowsNamed("kube-system", "default", "team-a"))
+	h.remember("/registry/configmaps/", rowsNamed("default", "monitoring"))
+	h.remember("/registry/", rowsNamed("pods", "events", "configmaps"))
+	h.remember("/other/pods/", rowsNamed("cousin"))
+	if got, want := h.forDir("/registry/pods/", '/'), []string{"default", "kube-system", "team-a"}; !slices.Equal(got, want) {
+		t.Errorf("listed again: %q, want its own names %q", got, want)
+	}
+	if got, want := h.forDir("/registry/events/", '/'), []string{"default", "kube-system", "monitoring", "team-a"}; !slices.Equal(got, want) {
+		t.Errorf("a sibling of listed directories: %q, want their names %q", got, want)
+	}
+	if got := h.forDir("/", '/'); got != nil {
+		t.Errorf("the top: %q, want none", got)
+	}
+	if got := h.forDir("/registry/pods/default/", '/'); got != nil {
+		t.Errorf("a directory whose siblings were never listed: %q, want none", got)
+	}
+	// A filtered listing adds to what was known; the slice given out is the caller's.
+	h.remember("/registry/pods/", rowsNamed("team-b", "default"))
+	got := h.forDir("/registry/pods/", '/')
+	if want := []string{"default", "kube-system", "team-a", "team-b"}; !slices.Equal(got, want) {
+		t.Errorf("after a filtered listing: %q, want %q", got, want)
+	}
+	got[0] = "changed"
+	if h.forDir("/registry/pods/", '/')[0] != "default" {
+		t.Error("the hints given out share the cache's slice")
+	}
+	// Bounds: names per directory, and directories (the least recently listed go first).
+	var many []string
+	for i := 0; i < maxHintNames+500; i++ {
+		many = append(many, fmt.Sprintf("ns-%05d", i))
+	}
+	h.remember("/big/", rowsNamed(many...))
+	if n := len(h.forDir("/big/", '/')); n != maxHintNames {
+		t.Errorf("%d names kept for one directory, want %d", n, maxHintNames)
+	}
+	for i := 0; i < maxHintDirs; i++ {
+		h.remember(fmt.Sprintf("/d%02d/", i), rowsNamed("x"))
+	}
+	if len(h.dirs) != maxHintDirs || len(h.order) != maxHintDirs {
+		t.Errorf("%d directories remembered (%d in order), want %d", len(h.dirs), len(h.order), maxHintDirs)
+	}
+	if _, ok := h.dirs["/registry/pods/"]; ok {
+		t.Error("the least recently listed directory was not forgotten")
+	}
+}
+
+// TestSiblingNamesCutTheCount: on the windows strategy (etcd < 3.7), a directory opened after a
+// sibling is listed from the sibling's names: each of its keys is counted once, in one round
+// (where the first-byte windows need a second to see that nothing follows each namespace), and
+// each namespace's count comes with the listing.
+func TestSiblingNamesCutTheCount(t *testing.T) {
+	m, _ := testView(t, 80, 24)
+	m.strategy = cluster.StrategyWindows
+	list := func(dir string) cluster.Listing {
+		t.Helper()
+		msg, ok := m.open(dir, "")().(listedMsg)
+		if !ok || msg.err != nil {
+			t.Fatalf("listing %s: %#v", dir, msg)
+		}
+		m.Update(msg)
+		return msg.listing
+	}
+	cold := list("/registry/configmaps/")
+	m.names = nameHints{}
+	list("/registry/pods/")
+	warm := list("/registry/configmaps/")
+	if len(warm.Rows) != 3 || len(cold.Rows) != 3 {
+		t.Fatalf("rows with hints %v, without %v", warm.Rows, cold.Rows)
+	}
+	for _, r := range warm.Rows {
+		if !r.Dir || r.Count != 5 {
+			t.Errorf("row %v: want a directory of 5 keys, counted by the listing", r)
+		}
+	}
+	t.Logf("with the siblings' names: %+v; without: %+v", warm.Stats, cold.Stats)
+	if warm.Stats.KeysCounted != 15 || warm.Stats.RoundTrips >= cold.Stats.RoundTrips {
+		t.Errorf("with the siblings' names: %d keys counted (want 15, each once) in %d round trips; without: %d in %d",
+			warm.Stats.KeysCounted, warm.Stats.RoundTrips, cold.Stats.KeysCounted, cold.Stats.RoundTrips)
+	}
+}
