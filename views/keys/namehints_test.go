@@ -11,7 +11,7 @@ import (
 func rowsNamed(names ...string) []cluster.Row {
 	var rows []cluster.Row
 	for _, n := range names {
-		rows = append(rows, cluster.Row{Name: n, Count: -1, ValueSize: -1})
+		rows = append(rows, cluster.Row{Name: n, Dir: true, Count: -1, ValueSize: -1})
 	}
 	return rows
 }
@@ -40,8 +40,9 @@ func TestNameHints(t *testing.T) {
 	if got := h.forDir("/registry/pods/default/", '/'); got != nil {
 		t.Errorf("a directory whose siblings were never listed: %q, want none", got)
 	}
-	// A filtered listing adds to what was known; the slice given out is the caller's.
-	h.remember("/registry/pods/", rowsNamed("team-b", "default"))
+	// A filtered listing adds to what was known, leaves left out; the slice given out is the
+	// caller's.
+	h.remember("/registry/pods/", append(rowsNamed("team-b", "default"), cluster.Row{Name: "a-leaf", Leaf: true}))
 	got := h.forDir("/registry/pods/", '/')
 	if want := []string{"default", "kube-system", "team-a", "team-b"}; !slices.Equal(got, want) {
 		t.Errorf("after a filtered listing: %q, want %q", got, want)
