@@ -6,7 +6,6 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
-	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
@@ -87,14 +86,8 @@ func TestRefineShortResume(t *testing.T) {
 // small window's first child, and two-level splits of big ones. Every page size must give the
 // naive split's rows, each once, and every directory count the listing gives must be exact.
 func TestWindowsRestAndTwoLevels(t *testing.T) {
-	m := nodetest.Start(t)
+	eps, c := internalClient(t)
 	ctx := context.Background()
-	c, err := Connect(ctx, ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true,
-		CommandTimeout: 20 * time.Second}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	rng := rand.New(rand.NewSource(7))
 	const p = "/w/"
 	keys := map[string]bool{}
@@ -114,7 +107,7 @@ func TestWindowsRestAndTwoLevels(t *testing.T) {
 		"\xff\xfe/x", "Zeta/1", "_x", "team-", "team-/q", "\x00", "team-a\xff/b"} {
 		keys[p+k] = true
 	}
-	raw := nodetest.Client(t, m.Endpoints())
+	raw := nodetest.Client(t, eps)
 	var ops []clientv3.Op
 	for k := range keys {
 		ops = append(ops, clientv3.OpPut(k, "v"))

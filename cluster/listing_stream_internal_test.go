@@ -12,6 +12,20 @@ import (
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
+// internalClient starts a member and connects a Client to it, closed when the test ends; it
+// returns the member's endpoints with it.
+func internalClient(t *testing.T) ([]string, *Client) {
+	t.Helper()
+	m := nodetest.Start(t)
+	c, err := Connect(context.Background(), ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true,
+		CommandTimeout: 20 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return m.Endpoints(), c
+}
+
 // scanKeys feeds keys (sorted) to b as a stream scan would, skipping what add jumps past, and
 // returns how many jumps it made.
 func scanKeys(b *builder, st *scanState, keys []string) int {
@@ -126,14 +140,8 @@ func TestStreamCostBounds(t *testing.T) {
 // children either way. The costs are frozen so that the medium
 // subtrees are read through whatever this machine measures.
 func TestStreamHandsOffToWindows(t *testing.T) {
-	m := nodetest.Start(t)
+	eps, c := internalClient(t)
 	ctx := context.Background()
-	c, err := Connect(ctx, ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true,
-		CommandTimeout: 20 * time.Second}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	var keys []string
 	for i := 0; i < 2500; i++ {
 		keys = append(keys, fmt.Sprintf("/h/a-big/k%05d", i))
@@ -144,7 +152,7 @@ func TestStreamHandsOffToWindows(t *testing.T) {
 		}
 	}
 	keys = append(keys, "/h/team-bc-00", "/h/zz")
-	raw := nodetest.Client(t, m.Endpoints())
+	raw := nodetest.Client(t, eps)
 	for start := 0; start < len(keys); start += 128 {
 		var ops []clientv3.Op
 		for _, k := range keys[start:min(start+128, len(keys))] {

@@ -40,42 +40,5 @@ env ETCDECK_BENCH_ENDPOINT="$ep" ETCDECK_BENCH_KEYS="$keys" ${load:+ETCDECK_BENC
 [ -n "$load" ] && date -u >"$data.loaded"
 # BenchmarkListing/dir=_registry_/windows-2   3   187000000 ns/op   … 46.0 count-ms …
 echo
-echo "directory, windows listing vs one count-only request (target ≤ max(2 × count, 100 ms)):"
-awk '/^BenchmarkListing\/dir=.*\/windows/ {
-  split($1, p, "/"); dir = substr(p[2], 5); gsub("_", "/", dir); if (dir == "") dir = "(root)"
-  ms = $3 / 1e6; count = 0
-  for (i = 4; i < NF; i++) {
-    if ($(i + 1) == "count-ms") count = $i
-    if ($(i + 1) == "roundtrips") trips = $i
-    if ($(i + 1) == "keyscounted") counted = $i
-  }
-  floor = 2 * count; if (floor < 100) floor = 100
-  printf "  %-32s %8.1f ms  count %7.1f ms  ratio %5.2f  %-6s  %4d round trips, %8d keys counted\n", dir, ms, count, (count > 0 ? ms / count : 0), (ms <= floor ? "within" : "OVER"), trips, counted
-}' "$out"
-echo "first screen, as the Keys view shows a directory: a page of up to 100 rows, then the counts and"
-echo "sizes of its first 40 rows (details), against one count-only request (target ≤ max(2 × count, 100 ms)):"
-awk '/^BenchmarkListingFirstScreen\/dir=/ {
-  split($1, p, "/"); dir = substr(p[2], 5); sub(/-[0-9]+$/, "", dir); gsub("_", "/", dir); if (dir == "") dir = "(root)"
-  ms = $3 / 1e6; count = 0; det = 0
-  for (i = 4; i < NF; i++) {
-    if ($(i + 1) == "count-ms") count = $i
-    if ($(i + 1) == "details-ms") det = $i
-  }
-  floor = 2 * count; if (floor < 100) floor = 100
-  printf "  %-32s %8.1f ms + details %6.1f ms  count %7.1f ms  ratio %5.2f  %s\n", dir, ms, det, count, (count > 0 ? (ms + det) / count : 0), (ms + det <= floor ? "within" : "OVER")
-}' "$out"
-echo "listed with names known (the Keys view's hints on etcd < 3.7): the directory's own, from listing it"
-echo "before, or a sibling's (/registry/events/ after /registry/pods/ and the reverse):"
-awk '/^BenchmarkListingHinted\/dir=/ {
-  split($1, p, "/"); dir = substr(p[2], 5); gsub("_", "/", dir); if (dir == "") dir = "(root)"
-  hint = p[3]; sub(/-[0-9]+$/, "", hint); sub(/^hint=/, "", hint)
-  ms = $3 / 1e6; count = 0
-  for (i = 4; i < NF; i++) {
-    if ($(i + 1) == "count-ms") count = $i
-    if ($(i + 1) == "roundtrips") trips = $i
-    if ($(i + 1) == "keyscounted") counted = $i
-  }
-  floor = 2 * count; if (floor < 100) floor = 100
-  printf "  %-32s %-8s %8.1f ms  count %7.1f ms  ratio %5.2f  %-6s  %4d round trips, %8d keys counted\n", dir, hint, ms, count, (count > 0 ? ms / count : 0), (ms <= floor ? "within" : "OVER"), trips, counted
-}' "$out"
+awk -v strategy=windows -f scripts/listing-report.awk "$out"
 rm -f "$out"

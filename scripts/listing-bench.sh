@@ -23,28 +23,5 @@ echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 ETCDECK_BENCH_KEYS=$keys go test ./cluster -run XXX -bench 'Listing$/dir=.*/stream|ListingFirstScreen' \
   -benchtime "${runs}x" -timeout 60m | tee "$out" | grep -v '^loaded'
 echo
-echo "directory, stream listing vs one count-only request (target ≤ max(2 × count, 100 ms)):"
-awk '/^BenchmarkListing\/dir=.*\/stream/ {
-  split($1, p, "/"); dir = substr(p[2], 5); gsub("_", "/", dir); if (dir == "") dir = "(root)"
-  ms = $3 / 1e6; count = 0
-  for (i = 4; i < NF; i++) {
-    if ($(i + 1) == "count-ms") count = $i
-    if ($(i + 1) == "roundtrips") trips = $i
-    if ($(i + 1) == "keyscounted") counted = $i
-  }
-  floor = 2 * count; if (floor < 100) floor = 100
-  printf "  %-32s %8.1f ms  count %7.1f ms  ratio %5.2f  %-6s  %4d round trips, %8d keys counted\n", dir, ms, count, (count > 0 ? ms / count : 0), (ms <= floor ? "within" : "OVER"), trips, counted
-}' "$out"
-echo "first screen, as the Keys view shows a directory: a page of up to 100 rows, then the counts and"
-echo "sizes of its first 40 rows (details), against one count-only request (target ≤ max(2 × count, 100 ms)):"
-awk '/^BenchmarkListingFirstScreen\/dir=/ {
-  split($1, p, "/"); dir = substr(p[2], 5); sub(/-[0-9]+$/, "", dir); gsub("_", "/", dir); if (dir == "") dir = "(root)"
-  ms = $3 / 1e6; count = 0; det = 0
-  for (i = 4; i < NF; i++) {
-    if ($(i + 1) == "count-ms") count = $i
-    if ($(i + 1) == "details-ms") det = $i
-  }
-  floor = 2 * count; if (floor < 100) floor = 100
-  printf "  %-32s %8.1f ms + details %6.1f ms  count %7.1f ms  ratio %5.2f  %s\n", dir, ms, det, count, (count > 0 ? (ms + det) / count : 0), (ms + det <= floor ? "within" : "OVER")
-}' "$out"
+awk -v strategy=stream -f scripts/listing-report.awk "$out"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
