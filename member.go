@@ -32,7 +32,9 @@ func memberTuningFlags(fs *pflag.FlagSet, cfg *embednode.Config) {
 	fs.BoolVar(&cfg.UnsafeNoFsync, "unsafe-no-fsync", false, "disable fsync (unsafe: data may be lost on a crash)")
 	fs.UintVar(&cfg.TickMs, "heartbeat-interval", 0, "time (in milliseconds) of a heartbeat interval (default etcd's 100)")
 	fs.UintVar(&cfg.ElectionMs, "election-timeout", 0, "time (in milliseconds) for an election to time out (default etcd's 1000)")
-	for _, name := range []string{"unsafe-no-fsync", "heartbeat-interval", "election-timeout"} {
+	fs.IntVar(&cfg.CompactionBatchLimit, "compaction-batch-limit", 0, "revisions a compaction deletes at a time (default etcd's 1000)")
+	fs.DurationVar(&cfg.CompactionSleepInterval, "compaction-sleep-interval", 0, "pause between a compaction's batches (default etcd's 10ms)")
+	for _, name := range []string{"unsafe-no-fsync", "heartbeat-interval", "election-timeout", "compaction-batch-limit", "compaction-sleep-interval"} {
 		fs.MarkHidden(name)
 	}
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode"
@@ -127,6 +130,45 @@ func TestDefragClusterRecoversNospace(t *testing.T) {
 	}
 	if lines := readAudit(t, path); len(lines) != before {
 		t.Errorf("the refused defragment wrote %d audit line(s): %+v", len(lines)-before, lines[before:])
+	}
+}
+
+// TestDefragWaitsForSlowCompaction: with one member that compacts slowly (a busy disk, a loaded
+// machine: here 50 revisions a batch, 100 ms between batches) and the compaction served by
+// another, each member is defragmented only once its own compaction is done, so every database
+// shrinks. Before, the slow member was defragmented half-compacted and kept its size.
+func TestDefragWaitsForSlowCompaction(t *testing.T) {
+	t.Parallel()
+	n := 0
+	members := nodetest.StartClusterWith(t, 3, func(c *embednode.Config) {
+		if n++; n == 2 {
+			c.CompactionBatchLimit, c.CompactionSleepInterval = 50, 100*time.Millisecond
+		}
+	})
+	// The client knows the first member only: the compaction is served by it, and the plan
+	// takes every member from the member list.
+	c := optClient(t, cluster.ConnConfig{Endpoints: members[0].Endpoints(), InsecureTransport: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	raw := nodetest.Client(t, members[0].Endpoints())
+	val := string(bytes.Repeat([]byte("x"), 4<<10))
+	for i := 0; i < 100; i++ { // 2,000 revisions of 4 KiB to compact away: ~4 s on the slow member
+		var ops []clientv3.Op
+		for k := 0; k < 20; k++ {
+			ops = append(ops, clientv3.OpPut(fmt.Sprintf("/k%02d", k), val))
+		}
+		if _, err := raw.Txn(ctx).Then(ops...).Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := c.DefragCluster(ctx, cluster.DefragOptions{Compact: true})
+	if err != nil {
+		t.Fatalf("defragment: %v", err)
+	}
+	for _, m := range rep.Members {
+		if m.Err != nil || m.After.DBSize*2 > m.Before.DBSize {
+			t.Errorf("%s: %s before, %s after (err %v): want it at most half", m.Name, m.Before, m.After, m.Err)
+		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // DefaultDefragWait is the pause between two members' defragments so the cluster settles (the
@@ -145,8 +147,12 @@ func (c *Client) DefragCluster(ctx context.Context, o DefragOptions) (DefragRepo
 				return rep, err
 			}
 		}
-		step("defragmenting %s (%d of %d) · %s", t.Label(), i+1, len(plan), FormatBytes(t.Before.DBSize))
-		res = c.DefragMember(ctx, t, o.Timeout)
+		after := ""
+		if rep.Compacted > 0 {
+			after = " · once its compaction is done"
+		}
+		step("defragmenting %s (%d of %d) · %s%s", t.Label(), i+1, len(plan), FormatBytes(t.Before.DBSize), after)
+		res = c.defragMember(ctx, t, o.Timeout, rep.Compacted)
 		rep.Members = append(rep.Members, res)
 		done++
 		if res.Err != nil {
@@ -165,10 +171,26 @@ func (c *Client) DefragCluster(ctx context.Context, o DefragOptions) (DefragRepo
 // DefragMember defragments one member through the write gate with its own timeout, and reads
 // its sizes after.
 func (c *Client) DefragMember(ctx context.Context, t DefragTarget, timeout time.Duration) DefragResult {
+	return c.defragMember(ctx, t, timeout, 0)
+}
+
+// defragMember is DefragMember after a compaction to revision compacted (0: none). Each member
+// deletes the compacted revisions in the background once it applies the compaction, and only
+// the member that served the compaction request was waited for: a member defragmented before
+// it finished keeps its size (seen on a loaded machine: 5.1 MiB before, 5.3 MiB after, and the
+// NOSPACE alarm back at once). So the member is first sent the same compaction: etcd answers
+// that the revision is already compacted only once the member's earlier compaction is done (a
+// barrier on its compaction queue), and nothing more is compacted.
+func (c *Client) defragMember(ctx context.Context, t DefragTarget, timeout time.Duration, compacted int64) DefragResult {
 	res := DefragResult{DefragTarget: t, After: t.Before}
 	began := time.Now()
 	e := AuditEntry{Action: "defragment", Target: EscapeText(t.Name) + " " + t.Endpoint}
 	_, err := c.writeTimeout(ctx, timeout, e, func(ctx context.Context, _ *AuditEntry) (int64, error) {
+		if compacted > 0 {
+			if err := c.awaitCompaction(ctx, t.Endpoint, compacted); err != nil {
+				return 0, err
+			}
+		}
 		resp, err := c.c.Defragment(ctx, t.Endpoint)
 		if err != nil {
 			return 0, Explain(err)
@@ -186,6 +208,20 @@ func (c *Client) DefragMember(ctx context.Context, t DefragTarget, timeout time.
 		res.After = sizesOf(st)
 	}
 	return res
+}
+
+// awaitCompaction returns once the member at ep has finished compacting to rev (see
+// defragMember), on ep's kept connection.
+func (c *Client) awaitCompaction(ctx context.Context, ep string, rev int64) error {
+	sc, err := c.statusConns.get(c, ep)
+	if err != nil {
+		return err
+	}
+	_, err = sc.cli.Compact(ctx, rev, clientv3.WithCompactPhysical())
+	if err != nil && !IsCompacted(err) {
+		return fmt.Errorf("waiting for its compaction to revision %d: %w", rev, Explain(err))
+	}
+	return nil
 }
 
 func onlyMember(plan []DefragTarget, id uint64) []DefragTarget {

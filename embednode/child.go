@@ -59,6 +59,15 @@ func (cfg Config) Args() []string {
 	if cfg.ElectionMs != 0 {
 		args = append(args, "--election-timeout", strconv.FormatUint(uint64(cfg.ElectionMs), 10))
 	}
+	if cfg.QuotaBackendBytes != 0 {
+		args = append(args, "--quota-backend-bytes", strconv.FormatInt(cfg.QuotaBackendBytes, 10))
+	}
+	if cfg.CompactionBatchLimit != 0 {
+		args = append(args, "--compaction-batch-limit", strconv.Itoa(cfg.CompactionBatchLimit))
+	}
+	if cfg.CompactionSleepInterval != 0 {
+		args = append(args, "--compaction-sleep-interval", cfg.CompactionSleepInterval.String())
+	}
 	return args
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	"go.uber.org/zap"
@@ -139,16 +140,20 @@ func TestRestoreUnsafeNoFsyncMatchesEtcdutl(t *testing.T) {
 	}
 }
 
-// TestConfigArgsCarryTuning: what an opened snapshot's member is started with reaches the child's
-// flags (TestOpenSnapshotBrowsesAndCleansUp starts one with them).
+// TestConfigArgsCarryTuning: what an opened snapshot's member is started with, a quota and a
+// compaction's pace reach the child's flags (TestOpenSnapshotBrowsesAndCleansUp starts one with
+// them; the quota was left out before).
 func TestConfigArgsCarryTuning(t *testing.T) {
-	args := embednode.Config{Name: "n", DataDir: "d", UnsafeNoFsync: true, TickMs: 10, ElectionMs: 100}.Args()
-	for _, want := range [][]string{{"--unsafe-no-fsync"}, {"--heartbeat-interval", "10"}, {"--election-timeout", "100"}} {
+	args := embednode.Config{Name: "n", DataDir: "d", UnsafeNoFsync: true, TickMs: 10, ElectionMs: 100,
+		QuotaBackendBytes: 8 << 30, CompactionBatchLimit: 50, CompactionSleepInterval: 100 * time.Millisecond}.Args()
+	for _, want := range [][]string{{"--unsafe-no-fsync"}, {"--heartbeat-interval", "10"}, {"--election-timeout", "100"},
+		{"--quota-backend-bytes", "8589934592"}, {"--compaction-batch-limit", "50"}, {"--compaction-sleep-interval", "100ms"}} {
 		if i := slices.Index(args, want[0]); i < 0 || !slices.Equal(args[i:i+len(want)], want) {
 			t.Errorf("Args() = %v, want %v in it", args, want)
 		}
 	}
-	if args := (embednode.Config{Name: "n", DataDir: "d"}).Args(); slices.Contains(args, "--unsafe-no-fsync") || slices.Contains(args, "--heartbeat-interval") {
+	if args := (embednode.Config{Name: "n", DataDir: "d"}).Args(); slices.Contains(args, "--unsafe-no-fsync") || slices.Contains(args, "--heartbeat-interval") ||
+		slices.Contains(args, "--quota-backend-bytes") || slices.Contains(args, "--compaction-sleep-interval") {
 		t.Errorf("defaults render tuning flags: %v", args)
 	}
 }
