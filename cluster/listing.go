@@ -109,9 +109,11 @@ type ListOptions struct {
 	// SkipAfter overrides skipAfter (benchmarks sweep it); 0 keeps the default.
 	SkipAfter int
 	// Hints are child names a previous listing of this directory, or of a sibling, found
-	// (Kubernetes' namespaced resources share their namespaces). On servers without RangeStream
-	// the windows start at them, so a directory whose names are known costs about one count;
-	// wrong names cost only their windows. At most maxHints are used; the stream ignores them.
+	// (Kubernetes' namespaced resources share their namespaces). A first page with hints is
+	// read by windows starting at them, so a directory whose names are known costs about one
+	// count and gives every child's count; wrong names cost only their windows. At most
+	// maxHints are used. With Strategy Auto the stream is tried first and ignores them (pass
+	// the strategy a previous listing found).
 	Hints []string
 	// tune overrides the windows' thresholds (tests); zero keeps the defaults.
 	tune windowTune
@@ -145,6 +147,8 @@ type ListStats struct {
 	// KeysCounted is how many keys the server counted for limited Gets (windows only; streams
 	// cancelled early count none).
 	KeysCounted int64
+	// Hinted: the listing's windows started at ListOptions.Hints.
+	Hinted bool
 }
 
 // Listing is the direct children of one directory at one revision, in byte order of their names
@@ -193,9 +197,14 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 	}
 	end := clientv3.GetPrefixRangeEnd(prefix + opts.NamePrefix)
 	var err error
-	switch opts.Strategy {
-	case StrategyWindows:
-		l.Stats.Strategy = StrategyWindows
+	switch {
+	case opts.Strategy == StrategyWindows || (opts.Strategy == StrategyStream && len(opts.Hints) > 0 && opts.After == ""):
+		// With names known, windows at them beat the stream on etcd 3.7 too: one count of the
+		// directory, every child's count with it, where the stream reads through each child
+		// (/registry/events/'s first 200 rows: 12–14 ms against 115–124 ms). Stats.Strategy
+		// stays what the server supports, so later pages stay on the stream.
+		l.Stats.Strategy = opts.Strategy
+		l.Stats.Hinted = len(opts.Hints) > 0 && opts.After == ""
 		b.skipAfter = min(b.skipAfter, windowSkipAfter)
 		l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit, opts.Hints, opts.tune)
 	default:
@@ -209,6 +218,7 @@ func (c *Client) ListDir(ctx context.Context, prefix string, opts ListOptions) (
 			b.rows = nil
 			b.skipAfter = min(b.skipAfter, windowSkipAfter)
 			l.Stats.Strategy = StrategyWindows
+			l.Stats.Hinted = len(opts.Hints) > 0 && opts.After == ""
 			l.Next, err = c.scanWindows(ctx, &l, b, opts.NamePrefix, opts.After, end, opts.Limit, opts.Hints, opts.tune)
 		}
 	}

@@ -171,17 +171,19 @@ func BenchmarkListing(b *testing.B) {
 }
 
 // BenchmarkListingHinted lists each directory whole with names known beforehand, as the Keys
-// view does on etcd < 3.7 (the names of directory rows; a directory of leaves gets none): its own names (listed again, hint=self) and, for /registry/events/
+// view does (the names of directory rows; a directory of leaves gets none): its own names (listed again, hint=self) and, for /registry/events/
 // and /registry/pods/, the other's (a sibling listed first, hint=sibling: both are directories
 // of namespaces). count-ms as in BenchmarkListing. The stream ignores hints.
 func BenchmarkListingHinted(b *testing.B) {
 	c := benchClient(b)
 	ctx := context.Background()
+	var strategy cluster.Strategy // as the view passes the one its first listing found
 	names := func(dir string) []string {
 		l, err := c.ListDir(ctx, dir, cluster.ListOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
+		strategy = l.Stats.Strategy
 		var out []string
 		for _, r := range l.Rows {
 			if r.Dir { // as the Keys view remembers them
@@ -206,7 +208,7 @@ func BenchmarkListingHinted(b *testing.B) {
 				var countTime time.Duration
 				for i := 0; i < b.N; i++ {
 					countTime += timeCount(b, c, dir)
-					if l, err = c.ListDir(ctx, dir, cluster.ListOptions{Hints: hints}); err != nil {
+					if l, err = c.ListDir(ctx, dir, cluster.ListOptions{Hints: hints, Strategy: strategy}); err != nil {
 						b.Fatal(err)
 					}
 				}

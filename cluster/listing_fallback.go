@@ -28,7 +28,10 @@ type window struct {
 	// rest of it exactly): child is the child's name, count the window's count less the
 	// refined windows' counts so far, left how many have not answered yet. parent is the
 	// window waiting on this one's first count; probed says it was given.
-	child  string
+	child string
+	// expect is how many rows the window is expected to hold before its probe answers: 1 for a
+	// hinted name's window, so that a page probes the windows of about its rows only.
+	expect int
 	count  int64
 	left   int
 	parent *window
@@ -105,6 +108,7 @@ func hintWindows(b *builder, from, end string, hints []string, newWindow func(fr
 		}
 		w := newWindow(lo, hi, -1)
 		w.limit = bigSiblingsLimit // most likely one child: its first key tells it is there
+		w.expect = 1
 		ws = append(ws, w)
 		cur = hi
 		if hi == end {
@@ -169,7 +173,7 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 				cut = i
 				break
 			}
-			rows += len(w.b.rows)
+			rows += max(len(w.b.rows), w.expect)
 			if !w.done {
 				active = append(active, w)
 			}

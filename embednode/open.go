@@ -175,11 +175,13 @@ func (o *OpenedSnapshot) Close() error {
 // freeLoopbackURL picks a loopback port that was free a moment ago; the member's own check
 // names the flag if another process takes it first. It draws from below Linux's ephemeral range
 // (32768-60999), where the kernel hands out the local ports of outgoing connections: a port from
-// there could be taken by any connection between this check and the member's bind. Only when 100
-// draws find nothing free does it take one the kernel picks.
+// there could be taken by any connection between this check and the member's bind. It stays
+// above the ports the tests' members take (nodetest: 20000-25999), so that a snapshot opened by
+// one test cannot take the port another test's member was just given. Only when 100 draws find
+// nothing free does it take one the kernel picks.
 func freeLoopbackURL() (string, error) {
 	for range 100 {
-		p := 20000 + rand.IntN(12000)
+		p := 26000 + rand.IntN(6000)
 		if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p)); err == nil {
 			l.Close()
 			return fmt.Sprintf("http://127.0.0.1:%d", p), nil

@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
-ETCDECK_BENCH_KEYS=$keys go test ./cluster -run XXX -bench 'Listing$/dir=.*/stream|ListingFirstScreen' \
+ETCDECK_BENCH_KEYS=$keys go test ./cluster -run XXX -bench 'Listing$/dir=.*/stream|ListingFirstScreen|ListingHinted' \
   -benchtime "${runs}x" -timeout 60m | tee "$out" | grep -v '^loaded'
 echo
 awk -v strategy=stream -f scripts/listing-report.awk "$out"

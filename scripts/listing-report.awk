@@ -55,7 +55,7 @@ END {
     for (i = 1; i <= nf; i++) print first[i]
   }
   if (nh) {
-    print "listed with names known (the Keys view's hints on etcd < 3.7): the directory's own, from listing it"
+    print "listed with names known (the Keys view's hints): the directory's own, from listing it"
     print "before, or a sibling's (/registry/events/ after /registry/pods/ and the reverse):"
     for (i = 1; i <= nh; i++) print hinted[i]
   }

@@ -49,8 +49,9 @@ func FreePort(t testing.TB) int {
 	return 0
 }
 
-// portLow and portHigh bound the ports FreePort draws from.
-const portLow, portHigh = 20000, 32000
+// portLow and portHigh bound the ports FreePort draws from: below those of an opened
+// snapshot's member (embednode's freeLoopbackURL: 26000-31999), which tests start too.
+const portLow, portHigh = 20000, 26000
 
 // ports is the set FreePort has handed out in this process.
 var ports = struct {
