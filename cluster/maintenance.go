@@ -33,13 +33,19 @@ func (c *Client) Defragment(ctx context.Context, endpoint string) error {
 }
 
 // Compact discards the history before rev (0: the current revision); physical waits until the
-// space is reclaimed in the backend. It returns the revision compacted to.
+// space is reclaimed in the backend. It returns the revision compacted to. A physical compaction
+// is bounded by DefaultDefragTimeout, not --command-timeout: etcd deletes the revisions 1,000 at
+// a time with a pause between batches, so millions of them take minutes (ctx still cancels it).
 func (c *Client) Compact(ctx context.Context, rev int64, physical bool) (int64, error) {
 	e := AuditEntry{Action: "compact", Target: "revision " + strconv.FormatInt(rev, 10)}
 	if rev <= 0 {
 		e.Target = "the current revision"
 	}
-	_, err := c.write(ctx, e, func(ctx context.Context, e *AuditEntry) (int64, error) {
+	timeout := c.conf.CommandTimeout
+	if physical {
+		timeout = DefaultDefragTimeout
+	}
+	_, err := c.writeTimeout(ctx, timeout, e, func(ctx context.Context, e *AuditEntry) (int64, error) {
 		if rev <= 0 {
 			resp, err := c.c.Get(ctx, "compact", clientv3.WithCountOnly())
 			if err != nil {
