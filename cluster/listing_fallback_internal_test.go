@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -190,5 +191,68 @@ func TestWindowsRestAndTwoLevels(t *testing.T) {
 	}
 	if known == 0 {
 		t.Fatal("no directory's count came with its listing")
+	}
+}
+
+// TestStreamHintedPage: on etcd 3.7 (the stream), a first page with at least minStreamHints
+// names known is read by the windows at them: the rows and every count are the directory's,
+// the listing stays marked as the stream's and says it was hinted, and the next page (no
+// hints) is the stream's again. With fewer names the stream lists it as before.
+func TestStreamHintedPage(t *testing.T) {
+	eps, c := internalClient(t)
+	ctx := context.Background()
+	raw := nodetest.Client(t, eps)
+	var names []string
+	want := map[string]int64{}
+	for i := 0; i < 150; i++ {
+		ns := fmt.Sprintf("team-%03d", i*7)
+		names = append(names, ns)
+		var ops []clientv3.Op
+		for j := 0; j <= i%5; j++ {
+			ops = append(ops, clientv3.OpPut(fmt.Sprintf("/s/%s/e%d", ns, j), "v"))
+		}
+		want[ns] = int64(len(ops))
+		if _, err := raw.Txn(ctx).Then(ops...).Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hints := append(slices.Clone(names[:100]), "gone-1", "zzz")
+	l, err := c.ListDir(ctx, "/s/", ListOptions{Strategy: StrategyStream, Limit: 80, Hints: hints})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.Stats.Hinted || l.Stats.Strategy != StrategyStream || l.Stats.KeysCounted == 0 {
+		t.Fatalf("hinted page: %+v, want windows at the names, marked as the stream's", l.Stats)
+	}
+	rows := l.Rows
+	for next := l.Next; next != ""; {
+		p, err := c.ListDir(ctx, "/s/", ListOptions{Strategy: StrategyStream, Limit: 80, After: next, Rev: l.Rev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Stats.Hinted || p.Stats.KeysCounted != 0 {
+			t.Fatalf("a later page: %+v, want the stream's", p.Stats)
+		}
+		rows, next = MergeRows(rows, p.Rows), p.Next
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows, want %d: %v", len(rows), len(want), rows)
+	}
+	for _, r := range rows {
+		if !r.Dir || (r.Count >= 0 && r.Count != want[r.Name]) {
+			t.Errorf("row %v: want a directory of %d keys", r, want[r.Name])
+		}
+	}
+	for _, r := range l.Rows {
+		if r.Count < 0 && slices.Contains(hints, r.Name) {
+			t.Errorf("row %v of the hinted page came without its count", r)
+		}
+	}
+	few, err := c.ListDir(ctx, "/s/", ListOptions{Strategy: StrategyStream, Limit: 80, Hints: names[:minStreamHints-1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if few.Stats.Hinted || few.Stats.KeysCounted != 0 {
+		t.Errorf("%d names: %+v, want the stream's listing", minStreamHints-1, few.Stats)
 	}
 }
