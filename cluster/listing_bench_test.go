@@ -171,51 +171,88 @@ func BenchmarkListing(b *testing.B) {
 }
 
 // BenchmarkListingHinted lists each directory whole with names known beforehand, as the Keys
-// view does (the names of directory rows; a directory of leaves gets none): its own names (listed again, hint=self) and, for /registry/events/
-// and /registry/pods/, the other's (a sibling listed first, hint=sibling: both are directories
-// of namespaces). count-ms as in BenchmarkListing. The stream ignores hints.
+// view does (the names of directory rows; a directory of leaves gets none): its own (listed
+// again, hint=self); for /registry/events/ and /registry/pods/ the other's (a sibling listed
+// before, hint=sibling: both are directories of namespaces); and, where cluster.ProbeSibling
+// picks one from the parent's rows, a small sibling listed first for them (hint=probe: the
+// view's first visit; that listing is timed with the directory's). count-ms as in
+// BenchmarkListing.
 func BenchmarkListingHinted(b *testing.B) {
 	c := benchClient(b)
 	ctx := context.Background()
 	var strategy cluster.Strategy // as the view passes the one its first listing found
-	names := func(dir string) []string {
-		l, err := c.ListDir(ctx, dir, cluster.ListOptions{})
+	list := func(dir string) cluster.Listing {
+		l, err := c.ListDir(ctx, dir, cluster.ListOptions{Strategy: strategy})
 		if err != nil {
 			b.Fatal(err)
 		}
 		strategy = l.Stats.Strategy
-		var out []string
-		for _, r := range l.Rows {
-			if r.Dir { // as the Keys view remembers them
-				out = append(out, r.Name)
-			}
-		}
-		return out
+		return l
 	}
 	sibling := map[string]string{"/registry/events/": "/registry/pods/", "/registry/pods/": "/registry/events/"}
 	for _, dir := range benchDirs {
-		for _, from := range []string{"self", "sibling"} {
-			src := dir
-			if from == "sibling" {
-				if src = sibling[dir]; src == "" {
+		for _, from := range []string{"self", "sibling", "probe"} {
+			var hints []string
+			probe := ""
+			switch from {
+			case "self":
+				hints = cluster.DirNames(list(dir).Rows)
+			case "sibling":
+				if sibling[dir] == "" {
 					continue
 				}
+				hints = cluster.DirNames(list(sibling[dir]).Rows)
+			case "probe":
+				parent, name, ok := splitDir(dir)
+				if !ok {
+					continue
+				}
+				pl := list(parent)
+				if err := c.FillDetails(ctx, parent, '/', pl.Rev, pl.Rows); err != nil {
+					b.Fatal(err)
+				}
+				sib, ok := cluster.ProbeSibling(pl.Rows, name, cluster.ProbeMin)
+				if !ok {
+					continue
+				}
+				probe = parent + sib + "/"
 			}
-			hints := names(src)
 			b.Run(fmt.Sprintf("dir=%s/hint=%s", strings.ReplaceAll(dir, "/", "_"), from), func(b *testing.B) {
 				var l cluster.Listing
 				var err error
 				var countTime time.Duration
 				for i := 0; i < b.N; i++ {
 					countTime += timeCount(b, c, dir)
-					if l, err = c.ListDir(ctx, dir, cluster.ListOptions{Hints: hints, Strategy: strategy}); err != nil {
+					h := hints
+					var cost cluster.ListStats
+					if probe != "" {
+						p, err := c.ListDir(ctx, probe, cluster.ListOptions{Strategy: strategy})
+						if err != nil {
+							b.Fatal(err)
+						}
+						h, cost = cluster.DirNames(p.Rows), p.Stats
+					}
+					if l, err = c.ListDir(ctx, dir, cluster.ListOptions{Hints: h, Strategy: strategy}); err != nil {
 						b.Fatal(err)
 					}
+					l.Stats.RoundTrips += cost.RoundTrips
+					l.Stats.KeysCounted += cost.KeysCounted
 				}
 				reportListing(b, l, countTime)
 			})
 		}
 	}
+}
+
+// splitDir is the parent of the directory dir and dir's name in it ("/registry/events/" →
+// "/registry/", "events"); false for the top.
+func splitDir(dir string) (string, string, bool) {
+	trimmed := strings.TrimSuffix(dir, "/")
+	i := strings.LastIndexByte(trimmed, '/')
+	if i < 0 || trimmed == dir {
+		return "", "", false
+	}
+	return trimmed[:i+1], trimmed[i+1:], true
 }
 
 // BenchmarkListingSkipAfter sweeps how many keys of a subtree the stream reads before skipping.

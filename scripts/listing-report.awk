@@ -56,7 +56,8 @@ END {
   }
   if (nh) {
     print "listed with names known (the Keys view's hints): the directory's own, from listing it"
-    print "before, or a sibling's (/registry/events/ after /registry/pods/ and the reverse):"
+    print "before (self), a sibling's (sibling: /registry/events/ after /registry/pods/ and the reverse),"
+    print "or a small sibling's listed first, its time included (probe: a first visit from the parent):"
     for (i = 1; i <= nh; i++) print hinted[i]
   }
 }

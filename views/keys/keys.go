@@ -91,6 +91,8 @@ type Model struct {
 	outsideGen   int       // the generation the last count was asked in
 	outsideWait  bool      // that count is not in yet
 	names        nameHints // child names of directories listed before (namehints.go)
+	probe        string    // a sibling to list for names before the next first page (cluster.ProbeSibling)
+	probeMin     int64     // cluster.ProbeMin (tests lower it)
 }
 
 var _ common.Component = (*Model)(nil)
@@ -100,7 +102,7 @@ func New(c common.Common) *Model {
 	c = c.Defaults()
 	sep := c.Settings.Sep // config applied its default
 	return &Model{common: c, sep: sep, dir: string(sep), home: string(sep), pending: map[string]int64{}, remaining: -1,
-		holdMax: defaultHoldMax, liveCatchUp: defaultLiveCatchUp,
+		holdMax: defaultHoldMax, liveCatchUp: defaultLiveCatchUp, probeMin: cluster.ProbeMin,
 		filter: common.NewPrompt(c.Styles, "/", "name prefix · *text searches loaded rows"),
 		insp:   inspector{c: c}, hist: historyPane{c: c}, edit: newEditor(c), ask: newPrompts(c)}
 }
@@ -241,7 +243,11 @@ func (m *Model) openSelected() tea.Cmd {
 	case !ok:
 		return nil
 	case r.Dir:
-		return m.open(m.dir+r.Name+string(m.sep), "")
+		dir := m.dir + r.Name + string(m.sep)
+		if sib, ok := cluster.ProbeSibling(m.rows, r.Name, m.probeMin); ok && m.names.forDir(dir, m.sep) == nil {
+			m.probe = m.dir + sib + string(m.sep) // listed first for names (listCmd)
+		}
+		return m.open(dir, "")
 	default:
 		return m.focusValue(r)
 	}

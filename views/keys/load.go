@@ -25,6 +25,9 @@ type listedMsg struct {
 	after   string // "" for a first page
 	listing cluster.Listing
 	err     error
+	// probed is the sibling listed first for names, with its rows (remembered like a listing's).
+	probed     string
+	probedRows []cluster.Row
 }
 
 // detailsMsg carries counts and value sizes of some rows.
@@ -106,12 +109,17 @@ func (m *Model) listCmd(after string, rev int64, limit int) tea.Cmd {
 	}
 	opts := cluster.ListOptions{Sep: m.sep, Rev: rev, After: after, Limit: limit, Strategy: m.strategy}
 	opts.NamePrefix = m.filteredList
+	probe := ""
 	if after == "" {
 		opts.Hints = m.names.forDir(dir, m.sep)
+		if opts.Hints == nil && m.pinRev == 0 {
+			probe = m.probe
+		}
 	}
+	m.probe = ""
 	return func() tea.Msg {
-		l, err := s.Client.ListDir(s.Context(), dir, opts)
-		return listedMsg{sid: s.ID, gen: gen, after: after, listing: l, err: err}
+		l, probed, err := listWithProbe(s.Context(), s.Client, dir, probe, opts)
+		return listedMsg{sid: s.ID, gen: gen, after: after, listing: l, err: err, probed: probe, probedRows: probed}
 	}
 }
 
@@ -142,6 +150,9 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	m.strategy = l.Stats.Strategy
 	m.stats = fmt.Sprintf("%d round trips, %d keys read", l.Stats.RoundTrips, l.Stats.KeysRead)
 	m.names.remember(m.dir, l.Rows)
+	if msg.probed != "" {
+		m.names.remember(msg.probed, msg.probedRows)
+	}
 	keep := m.selectedName()
 	if msg.after == "" {
 		m.permitted, m.deniedNote = nil, ""

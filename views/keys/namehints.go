@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -28,12 +29,7 @@ const (
 // some of them). Leaves are left out: a window per leaf costs an operation and saves nothing
 // (etcd 3.4, a directory of 648 leaves listed again: 3.9 ms without their names, 8.9 with).
 func (h *nameHints) remember(dir string, rows []cluster.Row) {
-	var names []string
-	for _, r := range rows {
-		if r.Dir {
-			names = append(names, r.Name)
-		}
-	}
+	names := cluster.DirNames(rows)
 	if len(names) == 0 {
 		return
 	}
@@ -69,6 +65,26 @@ func (h *nameHints) forDir(dir string, sep byte) []string {
 		return nil
 	}
 	return sortedCapped(names)
+}
+
+// listWithProbe lists dir; first, when probe is set (a sibling cluster.ProbeSibling picked for
+// a directory opened with no names known), it lists probe and gives its directories' names as
+// hints. The listing's cost includes the probe's; the probe's rows come back to be remembered.
+// A failed probe (a user who may not read the sibling) costs only itself.
+func listWithProbe(ctx context.Context, c *cluster.Client, dir, probe string, opts cluster.ListOptions) (cluster.Listing, []cluster.Row, error) {
+	var probed []cluster.Row
+	var cost cluster.ListStats
+	if probe != "" {
+		if p, err := c.ListDir(ctx, probe, cluster.ListOptions{Sep: opts.Sep, Strategy: opts.Strategy}); err == nil {
+			probed, cost = p.Rows, p.Stats
+			opts.Hints = cluster.DirNames(p.Rows)
+		}
+	}
+	l, err := c.ListDir(ctx, dir, opts)
+	l.Stats.RoundTrips += cost.RoundTrips
+	l.Stats.KeysRead += cost.KeysRead
+	l.Stats.KeysCounted += cost.KeysCounted
+	return l, probed, err
 }
 
 // parentDir is the directory holding dir ("/registry/pods/" → "/registry/"); false for the top.

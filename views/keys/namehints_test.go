@@ -1,11 +1,16 @@
 package keys
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+	clientv3 "go.etcd.io/etcd/client/v3"
+
 	"github.com/etcdeck/etcdeck/cluster"
+	"github.com/etcdeck/etcdeck/embednode/nodetest"
 )
 
 func rowsNamed(names ...string) []cluster.Row {
@@ -119,5 +124,66 @@ func TestSiblingNamesCutTheCount(t *testing.T) {
 		if s == cluster.StrategyWindows && warm.Stats.RoundTrips >= cold.Stats.RoundTrips {
 			t.Errorf("windows: %d round trips with the siblings' names, %d without", warm.Stats.RoundTrips, cold.Stats.RoundTrips)
 		}
+	}
+}
+
+// TestOpenListsASiblingForNames: opening a big directory whose names are unknown lists a small
+// sibling first (cluster.ProbeSibling; the threshold lowered to this keyspace's size) and lists
+// the directory from the sibling's names: every namespace's count comes with it, the sibling's
+// names are remembered, and the status line's cost includes the sibling's listing. A directory
+// opened again uses its own names and lists nothing else.
+func TestOpenListsASiblingForNames(t *testing.T) {
+	m, c := testView(t, 80, 24)
+	raw := nodetest.Client(t, c.Endpoints())
+	for _, ns := range []string{"default", "kube-system", "monitoring"} {
+		ops := []clientv3.Op{clientv3.OpPut("/registry/leases/"+ns+"/l", "x")}
+		for i := 0; i < 70; i++ { // pods/ of 225 keys: siblings of 1 key are under a hundredth
+			ops = append(ops, clientv3.OpPut(fmt.Sprintf("/registry/pods/%s/more-%02d", ns, i), "x"))
+		}
+		if _, err := raw.Txn(context.Background()).Then(ops...).Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.strategy, m.probeMin = cluster.StrategyWindows, 100
+	run := func(cmd tea.Cmd) listedMsg {
+		t.Helper()
+		msg, ok := cmd().(listedMsg)
+		if !ok || msg.err != nil {
+			t.Fatalf("listing: %#v", msg)
+		}
+		m.Update(msg)
+		return msg
+	}
+	run(m.open("/registry/", ""))
+	// The counts the view's details bring (pods/ is also a key, so the windows leave it to them).
+	if err := c.FillDetails(context.Background(), "/registry/", '/', m.rev, m.rows); err != nil {
+		t.Fatal(err)
+	}
+	enter := func(name string) listedMsg {
+		t.Helper()
+		for i, idx := range m.visible {
+			if m.rows[idx].Name == name {
+				m.cursor = i
+				return run(m.openSelected())
+			}
+		}
+		t.Fatalf("no row %q in %v", name, m.rows)
+		return listedMsg{}
+	}
+	msg := enter("pods")
+	if msg.probed != "/registry/leases/" || !msg.listing.Stats.Hinted {
+		t.Fatalf("opening pods/ listed %q first (hinted %v), want /registry/leases/", msg.probed, msg.listing.Stats.Hinted)
+	}
+	for _, r := range msg.listing.Rows {
+		if r.Dir && r.Count != 75 {
+			t.Errorf("row %v: want its 75 keys counted by the listing", r)
+		}
+	}
+	if len(msg.listing.Rows) != 3 || m.names.forDir("/registry/leases/", '/') == nil {
+		t.Errorf("rows %v; the sibling's names remembered: %v", msg.listing.Rows, m.names.forDir("/registry/leases/", '/'))
+	}
+	run(m.up())
+	if again := enter("pods"); again.probed != "" || !again.listing.Stats.Hinted {
+		t.Errorf("pods/ again: listed %q first (hinted %v), want its own names and nothing else", again.probed, again.listing.Stats.Hinted)
 	}
 }
