@@ -38,6 +38,11 @@ func (c *Client) CloseWatches() {
 	c.watches.mu.Unlock()
 	for _, w := range open {
 		w.Close()
+		// Closed: no longer open, now rather than when track's goroutine gets to it (a count
+		// taken just after, as Restore's caller may, saw one still open on a loaded machine).
+		c.watches.mu.Lock()
+		delete(c.watches.open, w)
+		c.watches.mu.Unlock()
 	}
 }
 
