@@ -34,6 +34,9 @@ type window struct {
 	restChild   string
 	restCount   int64
 	restPending bool
+	// gap marks the window between two hinted names (or after the last): most likely empty, so a
+	// page does not end before it (a page of exactly the names known would say more may follow).
+	gap bool
 	// expect is how many rows the window is expected to hold before its probe answers: 1 for a
 	// hinted name's window, so that a page probes the windows of about its rows only.
 	expect int
@@ -112,7 +115,9 @@ func hintWindows(b *builder, from, end string, hints []string, newWindow func(fr
 		if !before(lo, end) {
 			break
 		}
-		ws = append(ws, newWindow(cur, lo, -1))
+		gap := newWindow(cur, lo, -1)
+		gap.gap = true
+		ws = append(ws, gap)
 		if !before(hi, end) {
 			hi = end
 		}
@@ -125,7 +130,9 @@ func hintWindows(b *builder, from, end string, hints []string, newWindow func(fr
 			return ws
 		}
 	}
-	return append(ws, newWindow(cur, end, -1))
+	gap := newWindow(cur, end, -1)
+	gap.gap = true
+	return append(ws, gap)
 }
 
 // before reports whether key k is below the range end; "\x00" as an end means no end.
@@ -179,7 +186,7 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 		var active []*window
 		rows, cut := len(b.rows), len(ws)
 		for i, w := range ws {
-			if limit > 0 && rows >= limit {
+			if limit > 0 && rows >= limit && !w.gap {
 				cut = i
 				break
 			}
