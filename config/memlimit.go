@@ -8,8 +8,9 @@ package config
 const (
 	// CacheAllowance is what the console keeps besides the watch buffer: the Keys view's open
 	// directory (a page of rows with their counts and sizes), the previewed value with its
-	// decoded forms (etcd's largest value is 1.5 MiB by default), the snapshot status cache and
-	// a view's task results. Nothing of a directory is kept once it is left.
+	// decoded forms (etcd's largest value is 1.5 MiB by default), the snapshot status cache, a
+	// view's task results, and the names of the directories listed (at most 1 MiB, for listing
+	// them or their siblings again). Nothing else of a directory is kept once it is left.
 	CacheAllowance int64 = 8 << 20
 	// RuntimeAllowance is the fixed part: the Go runtime and its stacks, gRPC's connection
 	// buffers, the watch stream's bounded channel and the screen being drawn.

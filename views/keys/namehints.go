@@ -14,16 +14,28 @@ import (
 // /registry/pods/ has). On servers without RangeStream (etcd < 3.7) the listing's windows start
 // at them (cluster.ListOptions.Hints): a directory whose names are known costs about one count
 // of it instead of two or more. Wrong or stale names cost only their windows. Bounded:
-// maxHintDirs directories of at most maxHintNames names each.
+// maxHintDirs directories of at most maxHintNames names each, maxHintBytes of names in all (a
+// share of the caches' allowance in the memory limit, config.MemoryLimit).
 type nameHints struct {
 	dirs  map[string][]string
 	order []string // least recently remembered first
+	bytes int      // of the names and directories held
 }
 
 const (
 	maxHintDirs  = 32
 	maxHintNames = 1024
+	maxHintBytes = 1 << 20
 )
+
+// hintSize is what dir's entry holds, in bytes.
+func hintSize(dir string, names []string) int {
+	n := len(dir)
+	for _, s := range names {
+		n += len(s)
+	}
+	return n
+}
 
 // remember adds the names of the directory rows among rows to dir's (a filtered listing lists
 // some of them). Leaves are left out: a window per leaf costs an operation and saves nothing
@@ -36,10 +48,16 @@ func (h *nameHints) remember(dir string, rows []cluster.Row) {
 	if h.dirs == nil {
 		h.dirs = map[string][]string{}
 	}
-	names = append(names, h.dirs[dir]...)
-	h.dirs[dir] = sortedCapped(names)
+	old, had := h.dirs[dir]
+	if had {
+		h.bytes -= hintSize(dir, old)
+	}
+	names = sortedCapped(append(names, old...))
+	h.dirs[dir] = names
+	h.bytes += hintSize(dir, names)
 	h.order = append(slices.DeleteFunc(h.order, func(d string) bool { return d == dir }), dir)
-	if len(h.order) > maxHintDirs {
+	for len(h.order) > 1 && (len(h.order) > maxHintDirs || h.bytes > maxHintBytes) {
+		h.bytes -= hintSize(h.order[0], h.dirs[h.order[0]])
 		delete(h.dirs, h.order[0])
 		h.order = h.order[1:]
 	}

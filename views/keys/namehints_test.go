@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -73,6 +74,22 @@ func TestNameHints(t *testing.T) {
 	}
 	if _, ok := h.dirs["/registry/pods/"]; ok {
 		t.Error("the least recently listed directory was not forgotten")
+	}
+	// Bytes: long names (Kubernetes allows 253) push the oldest directories out.
+	long := strings.Repeat("n", 250)
+	for d := 0; d < 8; d++ {
+		var names []string
+		for i := 0; i < maxHintNames; i++ {
+			names = append(names, fmt.Sprintf("%s-%04d", long, i))
+		}
+		h.remember(fmt.Sprintf("/long%d/", d), rowsNamed(names...))
+	}
+	total := 0
+	for d, n := range h.dirs {
+		total += hintSize(d, n)
+	}
+	if total != h.bytes || h.bytes > maxHintBytes || h.dirs["/long7/"] == nil {
+		t.Errorf("%d bytes of names held (counted %d), bound %d; the latest kept: %v", total, h.bytes, maxHintBytes, h.dirs["/long7/"] != nil)
 	}
 }
 
