@@ -12,6 +12,7 @@ import (
 
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/embednode/nodetest"
+	"github.com/etcdeck/etcdeck/views/common/viewtest"
 )
 
 func rowsNamed(names ...string) []cluster.Row {
@@ -202,5 +203,28 @@ func TestOpenListsASiblingForNames(t *testing.T) {
 	run(m.up())
 	if again := enter("pods"); again.probed != "" || !again.listing.Stats.Hinted {
 		t.Errorf("pods/ again: listed %q first (hinted %v), want its own names and nothing else", again.probed, again.listing.Stats.Hinted)
+	}
+}
+
+// TestProbeRefusedForAReader: a user who may read /app/ only. The sibling probe of /other/ is
+// refused and costs only itself: /app/ is listed as it would be without it, on both strategies,
+// with or without names known (hints never widen what is read beyond the directory).
+func TestProbeRefusedForAReader(t *testing.T) {
+	m := nodetest.Start(t)
+	nodetest.AuthUsers(t, m.Endpoints())
+	s := viewtest.SessionOf(t, cluster.ConnConfig{Endpoints: m.Endpoints(), InsecureTransport: true,
+		User: "reader", Password: nodetest.ReaderPassword}, "test", nil)
+	for _, st := range []cluster.Strategy{cluster.StrategyWindows, cluster.StrategyStream} {
+		for _, hints := range [][]string{nil, {"a", "w", "zz", "\xff"}} {
+			l, probed, err := listWithProbe(context.Background(), s.Client, "/app/", "/other/",
+				cluster.ListOptions{Strategy: st, Hints: hints})
+			if err != nil || probed != nil {
+				t.Fatalf("%v, hints %q: err %v, probed rows %v; want the listing, and nothing from /other/", st, hints, err, probed)
+			}
+			if len(l.Rows) != 2 || l.Rows[0].Name != "a" || !l.Rows[0].Leaf || l.Rows[1].Name != "w" || !l.Rows[1].Dir ||
+				l.Rows[1].Count > 1 {
+				t.Errorf("%v, hints %q: rows %v, want the leaf a and the directory w (1 key)", st, hints, l.Rows)
+			}
+		}
 	}
 }
