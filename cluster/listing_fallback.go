@@ -28,7 +28,11 @@ type window struct {
 	// rest of it exactly): child is the child's name, count the window's count less the
 	// refined windows' counts so far, left how many have not answered yet. parent is the
 	// window waiting on this one's first count; probed says it was given.
-	child string
+	child  string
+	count  int64
+	left   int
+	parent *window
+	probed bool
 	// restChild is the child a window that reads its rest whole (smallRead) was skipping when it
 	// began to: its count is restCount, the window's, less what the next Get counts.
 	restChild   string
@@ -40,10 +44,6 @@ type window struct {
 	// expect is how many rows the window is expected to hold before its probe answers: 1 for a
 	// hinted name's window, so that a page probes the windows of about its rows only.
 	expect int
-	count  int64
-	left   int
-	parent *window
-	probed bool
 }
 
 // maxWindowRead is the most keys one window reads in one Get when its count shows only leaves
