@@ -172,6 +172,12 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	m.viewsQuiet = false
 	if cmd, ok := m.status.update(msg); ok {
+		if _, done := msg.(common.TaskDoneMsg); done && m.confirm.Active() && m.confirm.ID() == quitConfirmID &&
+			len(m.status.critical()) == 0 {
+			// q asked only because a write was running; it has ended: quit as asked (the
+			// question would otherwise name a task that is no longer running).
+			return tea.Batch(cmd, tea.Quit)
+		}
 		return cmd
 	}
 	switch msg := msg.(type) {

@@ -29,3 +29,22 @@ func TestFlowQuitAsksDuringCriticalTask(t *testing.T) {
 	f.keys("y")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+// TestFlowQuitAfterTheTaskEnds: q asked because a critical task was running; the task ends
+// before the answer (its ✓ line and its end arrive in separate messages, so the screen may
+// already show it done): the console quits as asked instead of asking about a finished task.
+func TestFlowQuitAfterTheTaskEnds(t *testing.T) {
+	task := common.NewTask("test.recover", common.TaskCritical[int]())
+	cmd := task.Start(context.Background(), "recover-nospace 4/4", func(context.Context, *common.TaskRun) (int, error) { return 0, nil })
+	start, ok := find[common.TaskStartMsg](t, func() tea.Msg { return cmd().(tea.BatchMsg)[0]() })
+	if !ok {
+		t.Fatal("the task announced nothing")
+	}
+	f := startFlow(t, newTestModel(t, testConfig()), 80, 24)
+	f.tm.Send(start)
+	f.waitText("recover-nospace 4/4")
+	f.keys("q")
+	f.waitText("recover-nospace 4/4 is running. Quit and interrupt it?")
+	f.tm.Send(common.TaskDoneMsg{ID: start.ID, Result: "writes work again"})
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
