@@ -114,14 +114,15 @@ func listWithProbe(ctx context.Context, c *cluster.Client, dir, probe string, op
 // opened, usually a hundredth) that lists in tens of milliseconds on a healthy cluster.
 const probeTimeout = time.Second
 
-// parentDir is the directory holding dir ("/registry/pods/" → "/registry/"); false for the top.
+// parentDir is the directory holding dir ("/registry/pods/" → "/registry/"); false for the
+// top, which ends with no separator.
 func parentDir(dir string, sep byte) (string, bool) {
-	trimmed := strings.TrimSuffix(dir, string([]byte{sep}))
-	i := strings.LastIndexByte(trimmed, sep)
-	if i < 0 || trimmed == dir {
+	trimmed, ok := strings.CutSuffix(dir, string([]byte{sep}))
+	if !ok {
 		return "", false
 	}
-	return trimmed[:i+1], true
+	parent, _ := splitPath(trimmed, sep)
+	return parent, true
 }
 
 // sortedCapped sorts names, drops repeats and keeps the first maxHintNames.
