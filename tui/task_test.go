@@ -14,13 +14,7 @@ import (
 // TestFlowQuitAsksDuringCriticalTask: a critical common.Task (a restore, a defragment) running
 // makes q ask, naming the task's label; n keeps it running.
 func TestFlowQuitAsksDuringCriticalTask(t *testing.T) {
-	task := common.NewTask("test.restore", common.TaskCritical[int]())
-	// Only its start is run: the work itself is the views' to test against a real member.
-	cmd := task.Start(context.Background(), "restore a.db", func(context.Context, *common.TaskRun) (int, error) { return 0, nil })
-	start, ok := find[common.TaskStartMsg](t, func() tea.Msg { return cmd().(tea.BatchMsg)[0]() })
-	if !ok {
-		t.Fatal("the task announced nothing")
-	}
+	start := criticalStart(t, "restore a.db")
 	f := startFlow(t, newTestModel(t, testConfig()), 80, 24)
 	f.tm.Send(start)
 	f.waitText("restore a.db")
@@ -34,12 +28,7 @@ func TestFlowQuitAsksDuringCriticalTask(t *testing.T) {
 // before the answer (its ✓ line and its end arrive in separate messages, so the screen may
 // already show it done): the console quits as asked instead of asking about a finished task.
 func TestFlowQuitAfterTheTaskEnds(t *testing.T) {
-	task := common.NewTask("test.recover", common.TaskCritical[int]())
-	cmd := task.Start(context.Background(), "recover-nospace 4/4", func(context.Context, *common.TaskRun) (int, error) { return 0, nil })
-	start, ok := find[common.TaskStartMsg](t, func() tea.Msg { return cmd().(tea.BatchMsg)[0]() })
-	if !ok {
-		t.Fatal("the task announced nothing")
-	}
+	start := criticalStart(t, "recover-nospace 4/4")
 	f := startFlow(t, newTestModel(t, testConfig()), 80, 24)
 	f.tm.Send(start)
 	f.waitText("recover-nospace 4/4")
@@ -47,4 +36,17 @@ func TestFlowQuitAfterTheTaskEnds(t *testing.T) {
 	f.waitText("recover-nospace 4/4 is running. Quit and interrupt it?")
 	f.tm.Send(common.TaskDoneMsg{ID: start.ID, Result: "writes work again"})
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// criticalStart is the start message of a critical task labelled label. Only its start is run:
+// the work itself is the views' to test against a real member.
+func criticalStart(t *testing.T, label string) common.TaskStartMsg {
+	t.Helper()
+	task := common.NewTask("test.critical", common.TaskCritical[int]())
+	cmd := task.Start(context.Background(), label, func(context.Context, *common.TaskRun) (int, error) { return 0, nil })
+	start, ok := find[common.TaskStartMsg](t, func() tea.Msg { return cmd().(tea.BatchMsg)[0]() })
+	if !ok {
+		t.Fatal("the task announced nothing")
+	}
+	return start
 }
