@@ -168,13 +168,8 @@ func (c *Client) DefragCluster(ctx context.Context, o DefragOptions) (DefragRepo
 	return rep, nil
 }
 
-// DefragMember defragments one member through the write gate with its own timeout, and reads
-// its sizes after.
-func (c *Client) DefragMember(ctx context.Context, t DefragTarget, timeout time.Duration) DefragResult {
-	return c.defragMember(ctx, t, timeout, 0)
-}
-
-// defragMember is DefragMember after a compaction to revision compacted (0: none). Each member
+// defragMember defragments one member through the write gate with its own timeout, and reads
+// its sizes after; compacted is the revision DefragCluster compacted to first (0: none). Each member
 // deletes the compacted revisions in the background once it applies the compaction, and only
 // the member that served the compaction request was waited for: a member defragmented before
 // it finished keeps its size (seen on a loaded machine: 5.1 MiB before, 5.3 MiB after, and the
