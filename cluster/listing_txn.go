@@ -51,18 +51,7 @@ func (c *Client) txnBatches(ctx context.Context, ops []clientv3.Op) ([]*clientv3
 		go func(idx []int, batch []clientv3.Op) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			defer func() {
-				// Outside a tea command a panic would leave the terminal raw: report it instead.
-				if p := recover(); p != nil {
-					c.log.Error("transaction batch panicked", zap.Any("panic", p), zap.Stack("stack"))
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("internal error reading the listing (logged): %v", p)
-					}
-					mu.Unlock()
-				}
-			}()
-			resp, err := c.c.Txn(ctx).Then(batch...).Commit()
+			resps, err := c.readTxn(ctx, batch)
 			if err != nil {
 				mu.Lock()
 				if firstErr == nil {
@@ -71,11 +60,31 @@ func (c *Client) txnBatches(ctx context.Context, ops []clientv3.Op) ([]*clientv3
 				mu.Unlock()
 				return
 			}
-			for i, r := range resp.Responses {
-				out[idx[i]] = (*clientv3.GetResponse)(r.GetResponseRange())
+			for i, r := range resps {
+				out[idx[i]] = r
 			}
 		}(idx, batch)
 	}
 	wg.Wait()
 	return out, firstErr
+}
+
+// readTxn runs range ops in one transaction and returns their responses in order.
+func (c *Client) readTxn(ctx context.Context, ops []clientv3.Op) (out []*clientv3.GetResponse, err error) {
+	defer func() {
+		// Outside a tea command a panic would leave the terminal raw: report it instead.
+		if p := recover(); p != nil {
+			c.log.Error("transaction batch panicked", zap.Any("panic", p), zap.Stack("stack"))
+			out, err = nil, fmt.Errorf("internal error reading the listing (logged): %v", p)
+		}
+	}()
+	resp, err := c.c.Txn(ctx).Then(ops...).Commit()
+	if err != nil {
+		return nil, err
+	}
+	out = make([]*clientv3.GetResponse, len(resp.Responses))
+	for i, r := range resp.Responses {
+		out[i] = (*clientv3.GetResponse)(r.GetResponseRange())
+	}
+	return out, nil
 }
