@@ -14,6 +14,9 @@ type windowScan struct {
 	p     string
 	limit int
 	tune  windowTune
+	// probedRefined refined windows have been probed, and held rowsRefined rows at their first
+	// answer (pending's guess at the others).
+	probedRefined, rowsRefined int
 }
 
 // newWindow is the window [from, to); band as in window.band.

@@ -38,6 +38,9 @@ type window struct {
 	restChild   string
 	restCount   int64
 	restPending bool
+	// refined: the window was cut from another (refine, or the rest after a child); a page
+	// guesses what it holds before its probe answers (windowScan.refinedRows).
+	refined bool
 	// gap marks the window between two hinted names (or after the last): most likely empty, so a
 	// page does not end before it (a page of exactly the names known would say more may follow).
 	gap bool
@@ -204,7 +207,16 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 		}
 		refined := map[*window][]*window{}
 		for i, w := range active {
-			if more := s.advance(w, resps[i]); len(more) > 0 {
+			first := w.refined && !w.probed
+			more := s.advance(w, resps[i])
+			if first { // what a refined window holds, for the page's guess at the next ones
+				s.probedRefined++
+				s.rowsRefined += len(w.b.rows)
+			}
+			for _, n := range more {
+				n.refined = true
+			}
+			if len(more) > 0 {
 				refined[w] = more
 			}
 		}
@@ -221,18 +233,36 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 
 // pending returns, in key order, the windows to probe next: the page's (all without a limit)
 // that are not done. cut is where the page ends: windows from there on are the next page's. A
-// window counts as its rows, or as what it is expected to hold before its probe answers; a gap
-// window never ends a page.
+// window counts as its rows, or before its probe answers as what it is expected to hold: 1 for
+// a hinted name, and for a window refined from another the rows such windows have held so far
+// in this listing (refinedRows). So a page probes about the windows of its own rows, not every
+// window of the directory: on etcd < 3.7 each probe counts its whole window. A gap window never
+// ends a page.
 func (s *windowScan) pending(ws []*window) (pending []*window, cut int) {
-	rows := len(s.b.rows)
+	rows, guess := float64(len(s.b.rows)), s.refinedRows()
 	for i, w := range ws {
-		if s.limit > 0 && rows >= s.limit && !w.gap {
+		if s.limit > 0 && rows >= float64(s.limit) && !w.gap {
 			return pending, i
 		}
-		rows += max(len(w.b.rows), w.expect)
+		if w.refined && !w.probed && w.expect == 0 {
+			rows += guess
+		} else {
+			rows += float64(max(len(w.b.rows), w.expect))
+		}
 		if !w.done {
 			pending = append(pending, w)
 		}
 	}
 	return pending, len(ws)
+}
+
+// refinedRows is how many rows a refined window not probed yet is expected to hold: the mean of
+// those probed so far in this listing, between 1/16 and 1; a half before any. Too high, a page
+// ends its round short of rows and probes more windows in the next; too low, it counts windows
+// past its end.
+func (s *windowScan) refinedRows() float64 {
+	if s.probedRefined < 16 {
+		return 0.5
+	}
+	return min(1, max(1.0/16, float64(s.rowsRefined)/float64(s.probedRefined)))
 }

@@ -256,3 +256,64 @@ func TestStreamHintedPage(t *testing.T) {
 		t.Errorf("%d names: %+v, want the stream's listing", minStreamHints-1, few.Stats)
 	}
 }
+
+// TestWindowsPageCountsItsOwn: a page of a directory of many children probes about the windows
+// of its own rows, not every window the directory was cut into (each probe counts its whole
+// window on etcd < 3.7): its rows are the first of the whole listing, with every count known
+// exact, and after the first round it counts a fraction of what the whole listing counts.
+func TestWindowsPageCountsItsOwn(t *testing.T) {
+	_, c := internalClient(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewSource(3))
+	const p = "/many/"
+	var keys []string
+	under := map[string]int64{}
+	for i := 0; i < 400; i++ { // 400 namespaces "team-xyz-NNN" sharing "team-", 10–30 keys each
+		ns := fmt.Sprintf("team-%c%c%c-%03d", 'a'+rng.Intn(26), 'a'+rng.Intn(26), 'a'+rng.Intn(26), i)
+		for j := 0; j < 10+rng.Intn(21); j++ {
+			keys = append(keys, fmt.Sprintf("%s%s/e%02d", p, ns, j))
+			under[ns]++
+		}
+	}
+	for start := 0; start < len(keys); start += 128 {
+		var ops []clientv3.Op
+		for _, k := range keys[start:min(start+128, len(keys))] {
+			ops = append(ops, clientv3.OpPut(k, "v"))
+		}
+		if _, err := c.c.Txn(ctx).Then(ops...).Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tune := windowTune{restMax: 40, twoLevelMin: 1000}
+	whole, err := c.ListDir(ctx, p, ListOptions{Strategy: StrategyWindows, tune: tune})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole.Rows) != 400 {
+		t.Fatalf("whole listing: %d rows, want 400", len(whole.Rows))
+	}
+	page, err := c.ListDir(ctx, p, ListOptions{Strategy: StrategyWindows, Limit: 40, Rev: whole.Rev, tune: tune})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Rows) < 40 || page.Next == "" {
+		t.Fatalf("page of 40: %d rows, next %q", len(page.Rows), page.Next)
+	}
+	for i, r := range page.Rows {
+		if r.Name != whole.Rows[i].Name {
+			t.Fatalf("page row %d is %q, the whole listing's %q", i, r.Name, whole.Rows[i].Name)
+		}
+		if r.Count >= 0 && r.Count != under[r.Name] {
+			t.Fatalf("page row %q counted %d keys, it has %d", r.Name, r.Count, under[r.Name])
+		}
+	}
+	// Both count the directory once in their first round, to learn that the names share
+	// "team-"; what they count after that is what the page saves.
+	n := int64(len(keys))
+	if extra := page.Stats.KeysCounted - n; extra*3 > whole.Stats.KeysCounted-n {
+		t.Errorf("a page of 40 of 400 rows counted %d keys after the first round, the whole listing %d: want under a third",
+			extra, whole.Stats.KeysCounted-n)
+	}
+	t.Logf("%d keys; page of %d rows: %d keys counted, %d round trips; whole listing: %d, %d", n,
+		len(page.Rows), page.Stats.KeysCounted, page.Stats.RoundTrips, whole.Stats.KeysCounted, whole.Stats.RoundTrips)
+}
