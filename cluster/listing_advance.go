@@ -17,6 +17,9 @@ type windowScan struct {
 	// probedRefined refined windows have been probed, and held rowsRefined rows at their first
 	// answer (pending's guess at the others).
 	probedRefined, rowsRefined int
+	// probeCap, when not 0, bounds the windows not probed yet that one round probes (a later
+	// page; doubled each round).
+	probeCap int
 }
 
 // newWindow is the window [from, to); band as in window.band.
@@ -69,8 +72,13 @@ func (s *windowScan) advance(w *window, r *clientv3.GetResponse) []*window {
 			w.b.row(first).Count = r.Count
 		}
 	case !skipped && r.Count-int64(len(r.Kvs)) <= maxWindowRead:
-		// Count says exactly what is left, with no subtree to skip in it: read it all.
+		// Count says exactly what is left, with no subtree to skip in it: read it all, or on a
+		// page what the page can hold (etcd < 3.7 reads each key's value to return it: later
+		// pages of /registry/pods/big/ read 11,500 keys to keep 1,150 rows).
 		w.from, w.limit = resume, r.Count-int64(len(r.Kvs))
+		if s.limit > 0 {
+			w.limit = min(w.limit, int64(s.limit))
+		}
 	case !skipped && s.limit > 0 && len(w.b.rows) < s.limit:
 		// A page, and no subtree so far: read on what the page needs. Refining instead would
 		// count the rest once more per band level (on etcd < 3.7 every probe counts its window)

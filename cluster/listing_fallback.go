@@ -163,6 +163,10 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 	var ws []*window
 	if after != "" { // a later page: bands of [after, end)
 		ws = refine(&window{to: end, band: -1}, after, len(s.p), 1, s.newWindow)
+		for _, w := range ws {
+			w.refined = true // probed as far as the page needs (pending)
+		}
+		s.probeCap = firstLaterProbes
 	} else if len(hints) > 0 {
 		ws = hintWindows(b, s.p+"\x00", end, hints, s.newWindow)
 	} else {
@@ -196,6 +200,7 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 		}
 		resps, err := c.txnBatches(ctx, ops)
 		l.Stats.RoundTrips += txnCount(len(ops))
+		s.probeCap *= 2
 		if err != nil {
 			return "", err
 		}
@@ -240,11 +245,20 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 // ends a page.
 func (s *windowScan) pending(ws []*window) (pending []*window, cut int) {
 	rows, guess := float64(len(s.b.rows)), s.refinedRows()
+	unknown := 0 // windows with nothing to go by yet
 	for i, w := range ws {
 		if s.limit > 0 && rows >= float64(s.limit) && !w.gap {
 			return pending, i
 		}
 		if w.refined && !w.probed && w.expect == 0 {
+			if s.probeCap > 0 {
+				// A later page: its windows run from the tiny bands next to where the previous
+				// page ended to wide ones holding the rest of the directory, so their rows so
+				// far tell little about the next; each round probes twice as many as the last.
+				if unknown++; unknown > s.probeCap {
+					return pending, i
+				}
+			}
 			rows += guess
 		} else {
 			rows += float64(max(len(w.b.rows), w.expect))
@@ -256,13 +270,23 @@ func (s *windowScan) pending(ws []*window) (pending []*window, cut int) {
 	return pending, len(ws)
 }
 
+// firstLaterProbes is how many windows not probed yet a later page probes in its first round
+// (twice as many in each round after): the rest of the directory after the previous page is cut
+// into ~40–60 windows, all counted at once before. Later pages of the 250,000 leaves of
+// /registry/pods/big/ on etcd 3.4 counted the 263,000 keys left and read 11,500 to keep 1,150
+// rows, 115–132 ms a page; now ~25,000 counted and 1,700 read for ~240 rows, 13–18 ms.
+const firstLaterProbes = 8
+
 // refinedRows is how many rows a refined window not probed yet is expected to hold: the mean of
-// those probed so far in this listing, between 1/16 and 1; a half before any. Too high, a page
-// ends its round short of rows and probes more windows in the next; too low, it counts windows
-// past its end.
+// those probed so far in this listing (at least 1/16, at most the page); a half before any. Too
+// high, a page ends its round short of rows and probes more windows in the next; too low, it
+// counts windows past its end.
 func (s *windowScan) refinedRows() float64 {
-	if s.probedRefined < 16 {
+	if s.probedRefined < minDensityProbes {
 		return 0.5
 	}
-	return min(1, max(1.0/16, float64(s.rowsRefined)/float64(s.probedRefined)))
+	return min(float64(max(s.limit, 1)), max(1.0/16, float64(s.rowsRefined)/float64(s.probedRefined)))
 }
+
+// minDensityProbes is how many refined windows must have answered before their mean is used.
+const minDensityProbes = 16
