@@ -65,6 +65,7 @@ func (s *windowScan) advance(w *window, r *clientv3.GetResponse) []*window {
 	// whatever else it counted lies after it.
 	counted := skipped && kids == 1 && w.from <= w.b.prefix+first+string([]byte{w.b.sep})
 	var refined []*window
+	w.unread = 0
 	switch {
 	case !r.More || !before(resume, w.to):
 		w.done = true
@@ -79,11 +80,13 @@ func (s *windowScan) advance(w *window, r *clientv3.GetResponse) []*window {
 		if s.limit > 0 {
 			w.limit = min(w.limit, int64(s.limit))
 		}
+		w.unread = r.Count - int64(len(r.Kvs))
 	case !skipped && s.limit > 0 && len(w.b.rows) < s.limit:
 		// A page, and no subtree so far: read on what the page needs. Refining instead would
 		// count the rest once more per band level (on etcd < 3.7 every probe counts its window)
 		// to list what one more read finds.
 		w.from, w.limit = resume, int64(s.limit)
+		w.unread = r.Count - int64(len(r.Kvs))
 	case skipped && r.Count <= smallRead:
 		// Little is left: read it whole in one Get, without skipping, rather than a round per
 		// child found (a directory of namespaces of ~20 keys, /registry/leases/, took 31 round

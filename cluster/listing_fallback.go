@@ -38,6 +38,9 @@ type window struct {
 	restChild   string
 	restCount   int64
 	restPending bool
+	// unread is how many keys a window reading on through leaves has not read yet: rows it may
+	// still hold, so that a page does not probe the windows after it (pending).
+	unread int64
 	// refined: the window was cut from another (refine, or the rest after a child); a page
 	// guesses what it holds before its probe answers (windowScan.refinedRows).
 	refined bool
@@ -238,9 +241,10 @@ func (c *Client) scanWindows(ctx context.Context, l *Listing, b *builder, namePr
 
 // pending returns, in key order, the windows to probe next: the page's (all without a limit)
 // that are not done. cut is where the page ends: windows from there on are the next page's. A
-// window counts as its rows, or before its probe answers as what it is expected to hold: 1 for
-// a hinted name, and for a window refined from another the rows such windows have held so far
-// in this listing (refinedRows). So a page probes about the windows of its own rows, not every
+// window counts as its rows and, while it reads on through leaves, the keys it has not read yet;
+// before its probe answers, as what it is expected to hold: 1 for a hinted name, and for a
+// window refined from another the rows such windows have held so far in this listing
+// (refinedRows). So a page probes about the windows of its own rows, not every
 // window of the directory: on etcd < 3.7 each probe counts its whole window. A gap window never
 // ends a page.
 func (s *windowScan) pending(ws []*window) (pending []*window, cut int) {
@@ -261,7 +265,7 @@ func (s *windowScan) pending(ws []*window) (pending []*window, cut int) {
 			}
 			rows += guess
 		} else {
-			rows += float64(max(len(w.b.rows), w.expect))
+			rows += float64(max(int64(len(w.b.rows))+w.unread, int64(w.expect)))
 		}
 		if !w.done {
 			pending = append(pending, w)
