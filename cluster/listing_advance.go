@@ -123,9 +123,10 @@ func (s *windowScan) advance(w *window, r *clientv3.GetResponse) []*window {
 			n.limit = bigSiblingsLimit
 		}
 	}
-	if !w.done && s.limit > 0 && len(w.b.rows) >= s.limit {
-		// The page is full inside this window: it ends here, and the rest of the window is the
-		// next page's (a plain window: nothing of it was counted apart).
+	if !w.done && s.limit > 0 && (len(w.b.rows) >= s.limit || (w.need > 0 && int64(len(w.b.rows)) >= w.need)) {
+		// The page is full inside this window (with the rows the windows before it hold or are
+		// expected to): it ends here, and the rest of the window is the next page's (a plain
+		// window: nothing of it was counted apart).
 		w.done = true
 		refined = []*window{s.newWindow(resume, w.to, -1)}
 	}

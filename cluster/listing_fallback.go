@@ -39,8 +39,9 @@ type window struct {
 	restCount   int64
 	restPending bool
 	// unread is how many keys a window reading on through leaves has not read yet: rows it may
-	// still hold, so that a page does not probe the windows after it (pending).
-	unread int64
+	// still hold, so that a page does not probe the windows after it (pending). need is how many
+	// rows of its own end the page.
+	unread, need int64
 	// refined: the window was cut from another (refine, or the rest after a child); a page
 	// guesses what it holds before its probe answers (windowScan.refinedRows).
 	refined bool
@@ -265,6 +266,13 @@ func (s *windowScan) pending(ws []*window) (pending []*window, cut int) {
 			}
 			rows += guess
 		} else {
+			if w.unread > 0 && s.limit > 0 {
+				// Reading on through leaves: no more than the page still needs after the
+				// windows before it (each key read is a value read on etcd < 3.7), and the
+				// page ends inside this window once it has read that many rows (advance).
+				w.need = max(1, int64(float64(s.limit)-rows)+int64(len(w.b.rows)))
+				w.limit = max(1, min(w.limit, w.need-int64(len(w.b.rows))))
+			}
 			rows += float64(max(int64(len(w.b.rows))+w.unread, int64(w.expect)))
 		}
 		if !w.done {
