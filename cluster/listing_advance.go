@@ -130,6 +130,7 @@ func (s *windowScan) advance(w *window, r *clientv3.GetResponse) []*window {
 		w.done = true
 		refined = []*window{s.newWindow(resume, w.to, -1)}
 	}
+	w.need = 0 // pending sets it again for the next probe, if the window still reads on
 	return refined
 }
 
