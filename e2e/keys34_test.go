@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
@@ -23,11 +22,7 @@ func TestKeysSiblingNamesEtcd34(t *testing.T) {
 	t.Parallel()
 	ep := nodetest.StartEtcd34(t)
 	bin := buildEtcdeck(t)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{ep}, DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := nodetest.Client(t, []string{ep})
 	ctx := context.Background()
 	for ns := 0; ns < 40; ns++ {
 		var ops []clientv3.Op

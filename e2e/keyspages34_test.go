@@ -23,11 +23,7 @@ func TestKeysPagesEtcd34(t *testing.T) {
 	t.Parallel()
 	ep := nodetest.StartEtcd34(t)
 	bin := buildEtcdeck(t)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{ep}, DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := nodetest.Client(t, []string{ep})
 	rng := rand.New(rand.NewSource(9))
 	const letters = "bcdfghjklmnpqrstvwxz2456789"
 	seen := map[string]bool{}
