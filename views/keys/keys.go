@@ -20,7 +20,7 @@ import (
 
 // Paging: the first page is small so the first screen comes fast; later pages are bigger.
 const (
-	firstPageRows = 200
+	firstPageRows = 100
 	pageRows      = 2000
 )
 
