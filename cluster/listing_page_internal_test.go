@@ -145,3 +145,56 @@ func TestWindowsLaterPageCountsItsOwn(t *testing.T) {
 	t.Logf("%d pages; later pages counted %d keys (%.1f × the directory) and read %d", pages, laterCounted,
 		float64(laterCounted)/float64(n), laterRead)
 }
+
+// TestPendingCut: which windows a round probes and where a page ends, without a server: each
+// window counts as its rows, a reading one as its rows and the keys it has left, one not probed
+// yet as its expectation (a hinted name 1, a refined window refinedRows), a later page probes at
+// most probeCap windows it knows nothing of, and a gap window never ends a page.
+func TestPendingCut(t *testing.T) {
+	rows := func(n int) *builder {
+		b := &builder{prefix: "/d/", sep: '/'}
+		for i := 0; i < n; i++ {
+			b.row(fmt.Sprintf("r%03d", i))
+		}
+		return b
+	}
+	done := func(n int) *window { return &window{b: rows(n), probed: true, done: true} }
+	fresh := func() *window { return &window{b: rows(0), refined: true, limit: 16} }
+	reading := func(n int, unread int64) *window {
+		return &window{b: rows(n), probed: true, refined: true, unread: unread, limit: 4096}
+	}
+	many := func(n int, mk func() *window) []*window {
+		var ws []*window
+		for i := 0; i < n; i++ {
+			ws = append(ws, mk())
+		}
+		return ws
+	}
+	cases := []struct {
+		name         string
+		limit, cap   int
+		ws           []*window
+		pending, cut int
+	}{
+		{"a whole listing probes every open window", 0, 0, append([]*window{done(5)}, many(30, fresh)...), 30, 31},
+		{"done windows fill the page", 10, 0, []*window{done(4), done(4), done(4), done(4)}, 0, 3},
+		{"a refined window counts as half a row before any answered", 3, 0, many(20, fresh), 6, 6},
+		{"a reading window counts its keys left", 10, 0, append([]*window{reading(2, 100)}, many(10, fresh)...), 1, 1},
+		{"a later page probes at most its cap of unknown windows", 100, 8, many(40, fresh), 8, 8},
+		{"a gap window never ends a page", 1, 0, []*window{done(1), {b: rows(0), gap: true}, fresh()}, 1, 2},
+	}
+	for _, c := range cases {
+		s := &windowScan{b: rows(0), limit: c.limit, probeCap: c.cap}
+		pending, cut := s.pending(c.ws)
+		if len(pending) != c.pending || cut != c.cut {
+			t.Errorf("%s: %d windows to probe, page ends at %d; want %d and %d", c.name, len(pending), cut, c.pending, c.cut)
+		}
+	}
+	// The reading window may read only what the page still needs after the windows before it.
+	s := &windowScan{b: rows(0), limit: 10}
+	w := reading(2, 100)
+	s.pending([]*window{done(3), w})
+	if w.need != 9 || w.limit != 7 {
+		t.Errorf("a window holding 2 rows after 3: the page ends at its row %d and it reads %d keys; want 9 and 7", w.need, w.limit)
+	}
+}
