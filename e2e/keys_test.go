@@ -54,7 +54,10 @@ func TestKeysBrowse(t *testing.T) {
 	s.SendKeys("Enter")
 	s.WaitFor("Keys  /registry/pods/ns-0/ ", step)
 	s.WaitFor("1.0 KiB", step)
+	s.WaitFor("50 rows, more not loaded yet", step) // the first page: two screens
+	s.SendKeys("G")                                 // the end loads the next page
 	s.WaitFor("100 rows", step)
+	s.SendKeys("g")
 
 	// A change by someone else shows up within a second, without a reload.
 	if _, err := cli.Put(ctx, "/registry/pods/ns-0/aaa-new", "hello"); err != nil {

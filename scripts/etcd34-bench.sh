@@ -3,7 +3,7 @@
 # strategy) on the Kubernetes-shaped keyspace of embednode/nodetest/k8s, and prints each
 # directory's listing time as a ratio of one count-only request over it (issue 22's target: every
 # directory within 2 × that count floor, or 100 ms), then each directory's first screen as the
-# Keys view shows it (a page of 100 rows and the details of 40) against the same floor.
+# Keys view shows it (a page of 50 rows and the details of 40) against the same floor.
 #
 # Usage: scripts/etcd34-bench.sh [KEYS [RUNS]]     (defaults 1000000 keys — a quarter of them in
 #        /registry/pods/big/ — and 3 runs per directory)

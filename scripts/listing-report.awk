@@ -50,7 +50,7 @@ END {
     for (i = 1; i <= nw; i++) print whole[i]
   }
   if (nf) {
-    print "first screen, as the Keys view shows a directory: a page of up to 100 rows, then the counts and"
+    print "first screen, as the Keys view shows a directory: a page of up to 50 rows, then the counts and"
     print "sizes of its first 40 rows (details), against one count-only request (target ≤ max(2 × count, 100 ms)):"
     for (i = 1; i <= nf; i++) print first[i]
   }

@@ -172,9 +172,10 @@ func (d *driver) hold(want func(tea.Msg) bool) tea.Msg {
 func TestCountsAfterCompactionAskProgress(t *testing.T) {
 	m, c := testView(t, 80, 24)
 	var keys []string
-	for i := 0; i < 60; i++ {
+	for i := 0; i < firstPageRows; i++ { // one page, most of it off screen
 		keys = append(keys, fmt.Sprintf("/quiet/k%02d", i))
 	}
+	last := fmt.Sprintf("k%02d", firstPageRows-1)
 	putKeys(t, c, keys)
 	d := newDriver(t, m)
 	d.Send(common.GotoMsg{Path: "/quiet/"})
@@ -182,8 +183,8 @@ func TestCountsAfterCompactionAskProgress(t *testing.T) {
 		i, ok := cluster.FindRow(m.rows, "k00")
 		return ok && m.rows[i].ValueSize >= 0
 	})
-	if i, _ := cluster.FindRow(m.rows, "k59"); m.rows[i].ValueSize >= 0 {
-		t.Fatal("k59 is off screen: its size should not be known yet")
+	if i, _ := cluster.FindRow(m.rows, last); m.rows[i].ValueSize >= 0 {
+		t.Fatalf("%s is off screen: its size should not be known yet", last)
 	}
 	listingRev := m.rev
 	ctx := context.Background()
@@ -200,7 +201,7 @@ func TestCountsAfterCompactionAskProgress(t *testing.T) {
 	}
 	d.Press("G") // rows below the first screen need their sizes now
 	d.until("sizes below the first screen", func() bool {
-		i, ok := cluster.FindRow(m.rows, "k59")
+		i, ok := cluster.FindRow(m.rows, last)
 		return ok && m.rows[i].ValueSize >= 0
 	})
 	if m.rev != listingRev {
@@ -209,4 +210,30 @@ func TestCountsAfterCompactionAskProgress(t *testing.T) {
 	if m.appliedRev < rev {
 		t.Fatalf("appliedRev %d did not move to the current revision %d (listing %d, m.rev %d, asked %v)", m.appliedRev, rev, listingRev, m.rev, m.progressAsked)
 	}
+}
+
+// TestNextPageAfterTheFirstScreen: a first page that leaves the cursor near its end asks for the
+// next page only once the first screen's details have come (on etcd 3.7 both cost the member's
+// cores, and the screen is what the user waits for); then the next page comes by itself.
+func TestNextPageAfterTheFirstScreen(t *testing.T) {
+	m, c := testView(t, 120, 40)
+	var keys []string
+	for i := 0; i < firstPageRows+30; i++ {
+		keys = append(keys, fmt.Sprintf("/two/k%03d", i))
+	}
+	putKeys(t, c, keys)
+	d := newDriver(t, m)
+	d.Send(common.GotoMsg{Path: "/two/"})
+	d.Send(d.hold(func(msg tea.Msg) bool { _, ok := msg.(listedMsg); return ok }))
+	if len(m.rows) != firstPageRows || m.next == "" {
+		t.Fatalf("first page: %d rows, next %q; want %d and more", len(m.rows), m.next, firstPageRows)
+	}
+	if m.paging || !m.pageAfterDetails {
+		t.Fatalf("with the first screen's sizes still coming: paging %v, waiting %v; want the next page to wait", m.paging, m.pageAfterDetails)
+	}
+	d.Send(d.hold(func(msg tea.Msg) bool { _, ok := msg.(detailsMsg); return ok }))
+	if !m.paging || m.pageAfterDetails {
+		t.Fatalf("after the first screen's sizes: paging %v, waiting %v; want the next page asked", m.paging, m.pageAfterDetails)
+	}
+	d.until("the next page", func() bool { return len(m.rows) == firstPageRows+30 && m.next == "" })
 }

@@ -20,7 +20,7 @@ import (
 
 // Paging: the first page is small so the first screen comes fast; later pages are bigger.
 const (
-	firstPageRows = 100
+	firstPageRows = 50
 	pageRows      = 2000
 )
 
@@ -47,6 +47,8 @@ type Model struct {
 	// pending holds the rows whose details are being fetched, each with the change to its key
 	// count from events applied since the fetch's revision.
 	pending map[string]int64
+	// pageAfterDetails: the next page waits for the first screen's details (listed).
+	pageAfterDetails bool
 
 	// appliedRev is the revision up to which the view has applied every change (the listing's,
 	// then the watch's); details are read there so events are never counted twice or missed.

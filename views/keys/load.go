@@ -176,7 +176,15 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	if msg.after == "" {
 		cmds = append(cmds, m.startLive())
 	}
-	return tea.Batch(append(cmds, m.maybePage(), m.fetchDetails(), m.countRemaining())...)
+	details := m.fetchDetails()
+	if msg.after == "" && details != nil {
+		// The first page is small, so the first screen comes fast; the next page, if the cursor
+		// is near the end, waits for the screen's counts (on etcd 3.7 both cost the member's
+		// cores, and the screen is what the user waits for). A move to the end pages at once.
+		m.pageAfterDetails = true
+		return tea.Batch(append(cmds, details, m.countRemaining())...)
+	}
+	return tea.Batch(append(cmds, m.maybePage(), details, m.countRemaining())...)
 }
 
 // maybePage loads the next page when the cursor is within a screen of the loaded end (or the
@@ -251,8 +259,13 @@ func (m *Model) detailed(msg detailsMsg) tea.Cmd {
 		}
 		return tea.Batch(common.Flash(common.FlashWarn, "the listing's revision was compacted: reloaded"), m.reload(0))
 	}
+	var page tea.Cmd
+	if m.pageAfterDetails {
+		m.pageAfterDetails = false
+		page = m.maybePage()
+	}
 	if msg.err != nil {
-		return common.Flash(common.FlashError, "counting keys: "+msg.err.Error())
+		return tea.Batch(common.Flash(common.FlashError, "counting keys: "+msg.err.Error()), page)
 	}
 	keep := m.selectedName()
 	changed := false
@@ -277,7 +290,7 @@ func (m *Model) detailed(msg detailsMsg) tea.Cmd {
 		m.dropEmpty()
 		m.refilterKeep(keep)
 	}
-	return m.fetchDetails() // rows that became unknown while these were read
+	return tea.Batch(m.fetchDetails(), page) // fetch again: rows that became unknown while these were read
 }
 
 // dropEmpty removes rows that are neither a key nor a directory any more.
