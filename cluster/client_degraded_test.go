@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	clientv3 "go.etcd.io/etcd/client/v3"
+
 	"github.com/etcdeck/etcdeck/cluster"
 	"github.com/etcdeck/etcdeck/cluster/backup"
 	"github.com/etcdeck/etcdeck/cluster/clustertest"
@@ -181,5 +183,56 @@ func TestListDirMemberDown(t *testing.T) {
 	_, err = c.Overview(context.Background())
 	if err == nil || err.Error() != want {
 		t.Fatalf("overview after the member stopped: %v, want %q", err, want)
+	}
+}
+
+// TestWindowsPagesMemberKilled: pages of a directory listed by the windows (etcd < 3.7's way)
+// go on at the first page's revision after the member that served it stopped; the pages
+// together are the whole directory, each row once.
+func TestWindowsPagesMemberKilled(t *testing.T) {
+	t.Parallel()
+	ms := nodetest.StartCluster(t, 3)
+	c, err := clustertest.Connect(t, cluster.ConnConfig{Endpoints: nodetest.Endpoints(ms...), InsecureTransport: true,
+		CommandTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := nodetest.Client(t, nodetest.Endpoints(ms[1:]...))
+	ctx := context.Background()
+	const n = 3000
+	for start := 0; start < n; start += 100 {
+		var ops []clientv3.Op
+		for i := start; i < start+100; i++ {
+			ops = append(ops, clientv3.OpPut(fmt.Sprintf("/pg/%c-k%04d", 'a'+i%7, i), "v"))
+		}
+		if _, err := raw.Txn(ctx).Then(ops...).Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := c.ListDir(ctx, "/pg/", cluster.ListOptions{Strategy: cluster.StrategyWindows, Limit: 100})
+	if err != nil || l.Next == "" {
+		t.Fatalf("first page: %d rows, next %q, %v", len(l.Rows), l.Next, err)
+	}
+	ms[0].Close(10 * time.Second)
+	rows, next := l.Rows, l.Next
+	for pages := 1; next != ""; pages++ {
+		p, err := c.ListDir(ctx, "/pg/", cluster.ListOptions{Strategy: cluster.StrategyWindows, Limit: 500, After: next, Rev: l.Rev})
+		if err != nil {
+			t.Fatalf("page %d after %s stopped: %v", pages, ms[0].Endpoints()[0], err)
+		}
+		rows, next = cluster.MergeRows(rows, p.Rows), p.Next
+		if pages > n {
+			t.Fatal("pages never end")
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.Name] || !r.Leaf {
+			t.Fatalf("row %v twice or not a key", r)
+		}
+		seen[r.Name] = true
+	}
+	if len(seen) != n {
+		t.Fatalf("%d rows over the pages, want %d", len(seen), n)
 	}
 }
