@@ -2,6 +2,7 @@ package keys
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"slices"
@@ -234,6 +235,27 @@ func TestNextPageAfterTheFirstScreen(t *testing.T) {
 	d.Send(d.hold(func(msg tea.Msg) bool { _, ok := msg.(detailsMsg); return ok }))
 	if !m.paging || m.pageAfterDetails {
 		t.Fatalf("after the first screen's sizes: paging %v, waiting %v; want the next page asked", m.paging, m.pageAfterDetails)
+	}
+	d.until("the next page", func() bool { return len(m.rows) == firstPageRows+30 && m.next == "" })
+}
+
+// TestNextPageAfterFailedDetails: when the first screen's counts fail (a member down or frozen),
+// the next page is still asked: the failure does not leave the directory stuck at its first page.
+func TestNextPageAfterFailedDetails(t *testing.T) {
+	m, c := testView(t, 120, 40)
+	var keys []string
+	for i := 0; i < firstPageRows+30; i++ {
+		keys = append(keys, fmt.Sprintf("/two/k%03d", i))
+	}
+	putKeys(t, c, keys)
+	d := newDriver(t, m)
+	d.Send(common.GotoMsg{Path: "/two/"})
+	d.Send(d.hold(func(msg tea.Msg) bool { _, ok := msg.(listedMsg); return ok }))
+	failed := d.hold(func(msg tea.Msg) bool { _, ok := msg.(detailsMsg); return ok }).(detailsMsg)
+	failed.err = errors.New("etcdserver: request timed out")
+	d.Send(failed)
+	if !m.paging || m.pageAfterDetails {
+		t.Fatalf("after the first screen's sizes failed: paging %v, waiting %v; want the next page asked", m.paging, m.pageAfterDetails)
 	}
 	d.until("the next page", func() bool { return len(m.rows) == firstPageRows+30 && m.next == "" })
 }
