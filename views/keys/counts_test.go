@@ -213,10 +213,10 @@ func TestCountsAfterCompactionAskProgress(t *testing.T) {
 	}
 }
 
-// TestNextPageAfterTheFirstScreen: a first page that leaves the cursor near its end asks for the
-// next page only once the first screen's details have come (on etcd 3.7 both cost the member's
-// cores, and the screen is what the user waits for); then the next page comes by itself.
-func TestNextPageAfterTheFirstScreen(t *testing.T) {
+// firstPageShown opens a directory of a first page and 30 rows more at 120x40 (the cursor near
+// the first page's end) and applies its first page; the first screen's details are still to come.
+func firstPageShown(t *testing.T) (*Model, *driver) {
+	t.Helper()
 	m, c := testView(t, 120, 40)
 	var keys []string
 	for i := 0; i < firstPageRows+30; i++ {
@@ -229,6 +229,14 @@ func TestNextPageAfterTheFirstScreen(t *testing.T) {
 	if len(m.rows) != firstPageRows || m.next == "" {
 		t.Fatalf("first page: %d rows, next %q; want %d and more", len(m.rows), m.next, firstPageRows)
 	}
+	return m, d
+}
+
+// TestNextPageAfterTheFirstScreen: a first page that leaves the cursor near its end asks for the
+// next page only once the first screen's details have come (on etcd 3.7 both cost the member's
+// cores, and the screen is what the user waits for); then the next page comes by itself.
+func TestNextPageAfterTheFirstScreen(t *testing.T) {
+	m, d := firstPageShown(t)
 	if m.paging || !m.pageAfterDetails {
 		t.Fatalf("with the first screen's sizes still coming: paging %v, waiting %v; want the next page to wait", m.paging, m.pageAfterDetails)
 	}
@@ -242,15 +250,7 @@ func TestNextPageAfterTheFirstScreen(t *testing.T) {
 // TestNextPageAfterFailedDetails: when the first screen's counts fail (a member down or frozen),
 // the next page is still asked: the failure does not leave the directory stuck at its first page.
 func TestNextPageAfterFailedDetails(t *testing.T) {
-	m, c := testView(t, 120, 40)
-	var keys []string
-	for i := 0; i < firstPageRows+30; i++ {
-		keys = append(keys, fmt.Sprintf("/two/k%03d", i))
-	}
-	putKeys(t, c, keys)
-	d := newDriver(t, m)
-	d.Send(common.GotoMsg{Path: "/two/"})
-	d.Send(d.hold(func(msg tea.Msg) bool { _, ok := msg.(listedMsg); return ok }))
+	m, d := firstPageShown(t)
 	failed := d.hold(func(msg tea.Msg) bool { _, ok := msg.(detailsMsg); return ok }).(detailsMsg)
 	failed.err = errors.New("etcdserver: request timed out")
 	d.Send(failed)
