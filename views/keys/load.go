@@ -177,12 +177,15 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 		cmds = append(cmds, m.startLive())
 	}
 	details := m.fetchDetails()
-	if msg.after == "" && details != nil {
+	if msg.after == "" {
 		// The first page is small, so the first screen comes fast; the next page, if the cursor
 		// is near the end, waits for the screen's counts (on etcd 3.7 both cost the member's
 		// cores, and the screen is what the user waits for). A move to the end pages at once.
-		m.pageAfterDetails = true
-		return tea.Batch(append(cmds, details, m.countRemaining())...)
+		// Set on every first page, so a directory left before its counts came leaves no wait.
+		m.pageAfterDetails = details != nil
+		if details != nil {
+			return tea.Batch(append(cmds, details, m.countRemaining())...)
+		}
 	}
 	return tea.Batch(append(cmds, m.maybePage(), details, m.countRemaining())...)
 }
