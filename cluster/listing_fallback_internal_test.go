@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand"
 	"slices"
 	"strings"
@@ -87,7 +88,7 @@ func TestRefineShortResume(t *testing.T) {
 // small window's first child, and two-level splits of big ones. Every page size must give the
 // naive split's rows, each once, and every directory count the listing gives must be exact.
 func TestWindowsRestAndTwoLevels(t *testing.T) {
-	eps, c := internalClient(t)
+	_, c := internalClient(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewSource(7))
 	const p = "/w/"
@@ -108,20 +109,7 @@ func TestWindowsRestAndTwoLevels(t *testing.T) {
 		"\xff\xfe/x", "Zeta/1", "_x", "team-", "team-/q", "\x00", "team-a\xff/b"} {
 		keys[p+k] = true
 	}
-	raw := nodetest.Client(t, eps)
-	var ops []clientv3.Op
-	for k := range keys {
-		ops = append(ops, clientv3.OpPut(k, "v"))
-		if len(ops) == 128 {
-			if _, err := raw.Txn(ctx).Then(ops...).Commit(); err != nil {
-				t.Fatal(err)
-			}
-			ops = nil
-		}
-	}
-	if _, err := raw.Txn(ctx).Then(ops...).Commit(); err != nil {
-		t.Fatal(err)
-	}
+	putAll(t, c, slices.Collect(maps.Keys(keys)))
 	want := map[string]string{} // name → "L", "D" or "LD"
 	under := map[string]int64{} // name → keys under the directory
 	for k := range keys {
